@@ -1,0 +1,216 @@
+"""The data contract shared by every stage: articles in, incident reports, merged incidents, watches and alerts out.
+
+Every model round-trips through JSON (`model_dump(mode="json")` / `model_validate`), which is how
+they travel on Kafka topics and into Elasticsearch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+AttackType = Literal[
+    "assassination",
+    "armed_assault",
+    "bombing",
+    "hijacking",
+    "hostage_barricade",
+    "kidnapping",
+    "facility_attack",
+    "unarmed_assault",
+    "unknown",
+]
+TargetType = Literal[
+    "civilians",
+    "military",
+    "police",
+    "government",
+    "business",
+    "religious",
+    "educational",
+    "transport",
+    "journalists",
+    "diplomatic",
+    "utilities",
+    "tourists",
+    "ngo",
+    "unknown",
+]
+Weapon = Literal["firearms", "explosives", "vehicle", "melee", "incendiary", "unknown"]
+Qualifier = Literal["exact", "at_least", "more_than", "about"]
+Precision = Literal["city", "admin1", "country"]
+DatePrecision = Literal["day", "month", "year"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def stable_id(*parts: str, length: int = 20) -> str:
+    """A short deterministic id, so replays and restarts produce the same keys and documents."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return digest[:length]
+
+
+class Article(_Model):
+    id: str
+    url: str | None = None
+    canonical_url: str | None = None
+    source: str | None = None
+    title: str | None = None
+    text: str
+    summary: str | None = None
+    published: dt.datetime | None = None
+    fetched_at: dt.datetime | None = None
+    language: str | None = None
+    tags: list[str] = Field(default_factory=list)
+
+    @staticmethod
+    def id_for(canonical_url: str | None, text: str) -> str:
+        """The article id: a hash of the canonical URL, or of the text when there is no URL (file input)."""
+        if canonical_url:
+            return stable_id("url", canonical_url)
+        return stable_id("text", " ".join(text.split()))
+
+
+class Count(_Model):
+    value: int = Field(ge=0)
+    qualifier: Qualifier = "exact"
+
+
+class Location(_Model):
+    name: str | None = None
+    city: str | None = None
+    admin1: str | None = None
+    country: str | None = Field(default=None, min_length=2, max_length=2)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    precision: Precision | None = None
+    gazetteer_id: str | None = None
+
+
+class Perpetrator(_Model):
+    name: str
+    role: Literal["claimed", "suspected"]
+    branch: str | None = None
+    mentions: list[str] = Field(default_factory=list)
+
+
+class Target(_Model):
+    type: TargetType = "unknown"
+    text: str | None = None
+
+
+class Evidence(_Model):
+    field: str
+    sentence: str
+    char_start: int = Field(ge=0)
+    char_end: int = Field(ge=0)
+
+
+class IncidentFields(_Model):
+    """What is known about one incident; shared by a single article's report and the merged incident."""
+
+    attack_types: list[AttackType] = Field(default_factory=list)
+    suicide: bool | None = None
+    date: dt.date | None = None
+    date_precision: DatePrecision | None = None
+    location: Location = Field(default_factory=Location)
+    killed: Count | None = None
+    injured: Count | None = None
+    attackers: Count | None = None
+    attackers_killed: Count | None = None
+    perpetrators: list[Perpetrator] = Field(default_factory=list)
+    target: Target = Field(default_factory=Target)
+    weapons: list[Weapon] = Field(default_factory=list)
+
+
+class IncidentReport(IncidentFields):
+    """One incident as one article describes it."""
+
+    role: Literal["main", "background"]
+    evidence: list[Evidence] = Field(default_factory=list)
+    confidence: float = Field(default=0.0, ge=0.0, le=1.0)
+
+
+class ExtractionResult(_Model):
+    id: str
+    is_attack_report: bool
+    incidents: list[IncidentReport] = Field(default_factory=list)
+
+    @property
+    def main(self) -> IncidentReport | None:
+        return next((i for i in self.incidents if i.role == "main"), None)
+
+
+class TollChange(_Model):
+    field: Literal["killed", "injured"]
+    previous: Count | None
+    current: Count
+    article_id: str
+    at: dt.datetime
+
+
+class Incident(IncidentFields):
+    """The merged, multi-article record of one real event."""
+
+    id: str
+    historical: bool = False
+    first_seen: dt.datetime
+    last_updated: dt.datetime
+    version: int = Field(default=1, ge=1)
+    article_ids: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+    source_urls: list[str] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+    toll_history: list[TollChange] = Field(default_factory=list)
+
+
+class Region(_Model):
+    """Where a watch looks; an incident matches when any given part matches."""
+
+    countries: list[str] = Field(default_factory=list)
+    admin1: list[str] = Field(default_factory=list)
+    geojson: dict | None = None
+    point: tuple[float, float] | None = None  # (lat, lon)
+    radius_km: float | None = Field(default=None, gt=0)
+    bbox: tuple[float, float, float, float] | None = None  # (min_lon, min_lat, max_lon, max_lat)
+
+
+class Rule(_Model):
+    min_killed: int = 0
+    min_injured: int = 0
+    attack_types: list[AttackType] = Field(default_factory=list)
+    perpetrators: list[str] = Field(default_factory=list)
+    text_query: str | None = None
+
+
+class Watch(_Model):
+    id: str
+    name: str
+    region: Region
+    rule: Rule = Field(default_factory=Rule)
+    sinks: list[str] = Field(default_factory=lambda: ["log"])
+    throttle_minutes: int = Field(default=0, ge=0)
+    quiet_hours: tuple[int, int] | None = None
+
+
+class Alert(_Model):
+    id: str
+    kind: Literal["new", "escalation"]
+    watch_id: str
+    watch_name: str
+    incident_id: str
+    incident_version: int
+    threshold: str
+    summary: str
+    incident: Incident
+    created_at: dt.datetime
+
+    @staticmethod
+    def id_for(watch_id: str, incident_id: str, kind: str, threshold: str) -> str:
+        """One alert per (watch, incident, kind, threshold), whoever computes it and however often."""
+        return stable_id("alert", watch_id, incident_id, kind, threshold)

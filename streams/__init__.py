@@ -1,0 +1,1 @@
+"""newswatch streams: the Faust app, feed ingestion, indexing and alerting around the pure extractors."""

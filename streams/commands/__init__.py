@@ -1,0 +1,1 @@
+"""One module per `newswatch` subcommand; each has register(subparsers) and imports heavy libraries only when run."""

@@ -1,0 +1,83 @@
+"""All configuration, from NEWSWATCH_* environment variables and an optional YAML file.
+
+Only entry points (the CLI, the Faust app) build a Settings; library code takes plain values.
+Nested sections use a double underscore: NEWSWATCH_KAFKA__BOOTSTRAP_SERVERS=127.0.0.1:9092.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, YamlConfigSettingsSource
+
+DEPLOY_DIR = Path(__file__).resolve().parent.parent / "deploy"
+
+
+class KafkaSettings(BaseModel):
+    bootstrap_servers: str = "127.0.0.1:9092"
+
+
+class TopicSettings(BaseModel):
+    raw_articles: str = "newswatch.articles.raw"
+    unique_articles: str = "newswatch.articles.unique"
+    extractions: str = "newswatch.extractions"
+    incidents: str = "newswatch.incidents"
+    alerts: str = "newswatch.alerts"
+    dead_letters: str = "newswatch.dead-letters"
+    partitions: int = Field(default=4, ge=1)
+
+
+class ElasticsearchSettings(BaseModel):
+    url: str = "http://127.0.0.1:9200"
+    api_key: SecretStr | None = None
+    username: str | None = None
+    password: SecretStr | None = None
+    ca_file: Path | None = None
+    index_prefix: str = "newswatch"
+
+    def index(self, kind: str) -> str:
+        """The index (or alias) name for one document kind: articles, incidents, alerts, watches, feeds."""
+        return f"{self.index_prefix}-{kind}"
+
+
+class WorkerSettings(BaseModel):
+    app_id: str = "newswatch"
+    data_dir: Path = Path(os.environ.get("NEWSWATCH_HOME", Path.home() / ".cache" / "newswatch")) / "worker"
+    web_port: int = 6066
+    extract_batch_size: int = Field(default=16, ge=1)
+    extract_batch_seconds: float = Field(default=0.5, gt=0)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSWATCH_",
+        env_nested_delimiter="__",
+        extra="ignore",
+    )
+
+    home: Path = Path.home() / ".cache" / "newswatch"
+    config_file: Path | None = None
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    topics: TopicSettings = Field(default_factory=TopicSettings)
+    elasticsearch: ElasticsearchSettings = Field(default_factory=ElasticsearchSettings)
+    worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    feeds_file: Path = DEPLOY_DIR / "feeds.example.opml"
+    watches_file: Path = DEPLOY_DIR / "watches.example.yaml"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Explicit arguments beat the environment, which beats the YAML file named by NEWSWATCH_CONFIG_FILE."""
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = os.environ.get("NEWSWATCH_CONFIG_FILE")
+        if config_file:
+            sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=config_file))
+        return tuple(sources)
