@@ -31,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    for chatty in ("kafka", "aiokafka", "elastic_transport"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     return int(args.handler(args) or 0)
 
 

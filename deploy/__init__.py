@@ -1,0 +1,1 @@
+"""Deployment material: local Maven-provisioned services, Elasticsearch templates, Kibana objects, examples."""
