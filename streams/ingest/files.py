@@ -1,0 +1,73 @@
+"""Articles from plain-text and JSON Lines files (backfill and the seed corpus)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from extractors.schema import Article
+
+log = logging.getLogger(__name__)
+
+
+class BadRecord(ValueError):
+    """One input record could not be read; the message names the file and line."""
+
+
+def read_text_article(path: Path, published: dt.datetime | None = None, now: dt.datetime | None = None) -> Article:
+    """A plain-text article: the first non-empty line is the title, the rest the body."""
+    raw = path.read_bytes()
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        content = raw.decode("cp1252", errors="replace")
+        log.warning("%s is not UTF-8; read as Windows-1252", path)
+    lines = content.strip().splitlines()
+    if not lines:
+        raise BadRecord(f"{path}: empty file, no article to ingest")
+    title, body = lines[0].strip(), "\n".join(lines[1:]).strip()
+    if not body:
+        raise BadRecord(f"{path}: only a title line, no article text")
+    return Article(
+        id=Article.id_for(None, body),
+        title=title,
+        text=body,
+        published=published,
+        fetched_at=now,
+        source=f"file:{path.name}",
+    )
+
+
+def read_jsonl_articles(path: Path, now: dt.datetime | None = None) -> Iterator[Article | BadRecord]:
+    """Articles from JSON Lines ({"id", "title", "text", "published", "url"}); a bad line yields a BadRecord, not an exception."""
+    with path.open(encoding="utf-8", errors="replace") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                if not isinstance(record, dict):
+                    raise ValueError("not a JSON object")
+                text = record.get("text") or ""
+                if not text.strip():
+                    raise ValueError("no text")
+                url = record.get("url")
+                yield Article(
+                    id=str(record.get("id") or Article.id_for(url, text)),
+                    url=url,
+                    canonical_url=url,
+                    title=record.get("title"),
+                    text=text,
+                    published=record.get("published"),
+                    fetched_at=now,
+                    source=record.get("source") or f"file:{path.name}",
+                    language=record.get("language"),
+                    tags=record.get("tags") or [],
+                )
+            except (ValueError, ValidationError) as error:
+                yield BadRecord(f"{path}:{number}: {error}".splitlines()[0])

@@ -1,0 +1,51 @@
+"""Produce articles to the raw-articles topic with kafka-python, durably and keyed by article id."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from kafka import KafkaProducer
+from kafka.errors import KafkaError
+
+from extractors.schema import Article
+
+log = logging.getLogger(__name__)
+
+
+class ArticleProducer:
+    """acks=all and idempotence, so a retried send never writes an article twice into the log."""
+
+    def __init__(self, bootstrap_servers: str, topic: str, client_id: str = "newswatch-ingest", **overrides):
+        self.topic = topic
+        self._producer = KafkaProducer(
+            bootstrap_servers=bootstrap_servers,
+            client_id=client_id,
+            acks="all",
+            enable_idempotence=True,
+            compression_type="gzip",
+            linger_ms=20,
+            key_serializer=str.encode,
+            value_serializer=lambda value: json.dumps(value, ensure_ascii=False).encode("utf-8"),
+            **overrides,
+        )
+
+    def send(self, article: Article):
+        """Queue one article; returns the send future (errors surface on flush or future.get())."""
+        return self._producer.send(self.topic, key=article.id, value=article.model_dump(mode="json"))
+
+    def flush(self, timeout: float | None = 60.0) -> None:
+        try:
+            self._producer.flush(timeout=timeout)
+        except KafkaError as error:
+            raise RuntimeError(f"could not deliver articles to Kafka topic {self.topic}: {error}") from error
+
+    def close(self, timeout: float = 30.0) -> None:
+        self._producer.close(timeout=timeout)
+
+    def __enter__(self) -> ArticleProducer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.flush()
+        self.close()
