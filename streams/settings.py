@@ -23,6 +23,7 @@ class TopicSettings(BaseModel):
     raw_articles: str = "newswatch.articles.raw"
     unique_articles: str = "newswatch.articles.unique"
     extractions: str = "newswatch.extractions"
+    incident_reports: str = "newswatch.incident-reports"
     incidents: str = "newswatch.incidents"
     alerts: str = "newswatch.alerts"
     dead_letters: str = "newswatch.dead-letters"
