@@ -51,6 +51,34 @@ class WorkerSettings(BaseModel):
     extract_batch_seconds: float = Field(default=0.5, gt=0)
 
 
+class FeedSettings(BaseModel):
+    """Limits for feed polling; feeds are untrusted input, so every request, body and queue is bounded."""
+
+    default_interval_seconds: float = Field(default=900, gt=0)
+    jitter: float = Field(default=0.1, ge=0, le=0.5)
+    global_concurrency: int = Field(default=64, ge=1)
+    per_host_concurrency: int = Field(default=4, ge=1)
+    connect_timeout_seconds: float = Field(default=10, gt=0)
+    read_timeout_seconds: float = Field(default=20, gt=0)
+    total_timeout_seconds: float = Field(default=60, gt=0)
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    max_items: int = Field(default=1000, ge=1)
+    max_redirects: int = Field(default=5, ge=0)
+    backoff_base_seconds: float = Field(default=60, gt=0)
+    backoff_cap_seconds: float = Field(default=6 * 3600, gt=0)
+    max_retry_after_seconds: float = Field(default=24 * 3600, gt=0)
+    quarantine_seconds: float = Field(default=6 * 3600, gt=0)
+    allowed_private_hosts: list[str] = Field(default_factory=list)
+    user_agent: str = "newswatch-feeds/0.1 (+https://github.com/newswatch/newswatch)"
+    full_text_min_chars: int = Field(default=1000, ge=0)
+    full_text_concurrency: int = Field(default=8, ge=1)
+    full_text_timeout_seconds: float = Field(default=20, gt=0)
+    full_text_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    seen_retention_days: float = Field(default=30, gt=0)
+    buffer_max_bytes: int = Field(default=64 * 1024 * 1024, ge=1024 * 1024)
+    health_interval_seconds: float = Field(default=60, gt=0)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="NEWSWATCH_",
@@ -64,6 +92,7 @@ class Settings(BaseSettings):
     topics: TopicSettings = Field(default_factory=TopicSettings)
     elasticsearch: ElasticsearchSettings = Field(default_factory=ElasticsearchSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    feeds: FeedSettings = Field(default_factory=FeedSettings)
     feeds_file: Path = DEPLOY_DIR / "feeds.example.opml"
     watches_file: Path = DEPLOY_DIR / "watches.example.yaml"
 
