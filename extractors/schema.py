@@ -195,7 +195,8 @@ class Watch(_Model):
     rule: Rule = Field(default_factory=Rule)
     sinks: list[str] = Field(default_factory=lambda: ["log"])
     throttle_minutes: int = Field(default=0, ge=0)
-    quiet_hours: tuple[int, int] | None = None
+    quiet_hours: tuple[int, int] | None = None  # [start, end) hours in `timezone`; may wrap midnight
+    timezone: str = "UTC"
 
 
 class Alert(_Model):
