@@ -43,6 +43,11 @@ class ElasticsearchSettings(BaseModel):
         return f"{self.index_prefix}-{kind}"
 
 
+class DedupSettings(BaseModel):
+    threshold: float = Field(default=0.8, gt=0, le=1)
+    max_age_days: float = Field(default=7, gt=0)
+
+
 class WorkerSettings(BaseModel):
     app_id: str = "newswatch"
     data_dir: Path = Path(os.environ.get("NEWSWATCH_HOME", Path.home() / ".cache" / "newswatch")) / "worker"
@@ -92,6 +97,7 @@ class Settings(BaseSettings):
     topics: TopicSettings = Field(default_factory=TopicSettings)
     elasticsearch: ElasticsearchSettings = Field(default_factory=ElasticsearchSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    dedup: DedupSettings = Field(default_factory=DedupSettings)
     feeds: FeedSettings = Field(default_factory=FeedSettings)
     feeds_file: Path = DEPLOY_DIR / "feeds.example.opml"
     watches_file: Path = DEPLOY_DIR / "watches.example.yaml"
