@@ -11,7 +11,7 @@ from extractors.schema import Alert, Article, ExtractionResult, Incident
 
 
 def article_document(article: Article, extraction: ExtractionResult | None, duplicate_of: str | None,
-                     incident_ids: list[str], now: dt.datetime) -> dict:
+                     now: dt.datetime) -> dict:
     timestamp = article.published or article.fetched_at or now
     return {
         "@timestamp": timestamp.isoformat(),
@@ -30,7 +30,6 @@ def article_document(article: Article, extraction: ExtractionResult | None, dupl
             "published": article.published.isoformat() if article.published else None,
             "duplicate_of": duplicate_of,
             "is_attack_report": extraction.is_attack_report if extraction else None,
-            "incident_ids": incident_ids,
         },
     }
 

@@ -1,0 +1,33 @@
+"""deduplicate_articles: raw articles -> unique articles, near-duplicates linked to their canonical article."""
+
+from __future__ import annotations
+
+import logging
+
+from pydantic import ValidationError
+
+from extractors.schema import Article
+from streams.dedup import DedupIndex, article_time
+from streams.messages import UniqueArticle
+
+log = logging.getLogger(__name__)
+
+
+def install(pipeline) -> None:
+    app, topics, settings = pipeline.app, pipeline.topics, pipeline.settings
+    # One partition (see topics.py), so this table holds every recent signature and dedup is exact.
+    state = app.Table("dedup-state", partitions=1, value_serializer="json")
+    index = DedupIndex(state, threshold=settings.dedup.threshold, max_age_days=settings.dedup.max_age_days)
+
+    @app.agent(topics["raw_articles"], name="deduplicate_articles")
+    async def deduplicate_articles(stream):
+        async for event in stream.events():
+            try:
+                article = Article.model_validate_json(event.value)
+            except ValidationError as error:
+                await pipeline.dead_letter("dedup", error, event.value, event)
+                continue
+            now = article_time(article, fallback=event.message.timestamp)
+            duplicate_of = index.check_and_add(article.id, article.text, now=now)
+            message = UniqueArticle(article=article, duplicate_of=duplicate_of)
+            await topics["unique_articles"].send(key=message.canonical_id, value=message.model_dump(mode="json"))

@@ -1,0 +1,84 @@
+"""The Faust application: topics and tables declared once, agents installed from streams/agents.
+
+    raw articles -> deduplicate -> unique articles -> extract (batched, off the event loop)
+      -> extractions (indexed as articles) + incident reports (keyed by merge key)
+      -> merge -> incidents (indexed; matched against watches -> alerts)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import faust
+
+from streams.messages import DeadLetter
+from streams.settings import Settings
+from streams.topics import TopicSpec, topic_specs
+
+
+@dataclass
+class Pipeline:
+    """What the agents share: the app, its topics, and the settings they were built from."""
+
+    app: faust.App
+    settings: Settings
+    topics: dict[str, faust.TopicT]
+
+    async def dead_letter(self, stage: str, error: Exception | str, payload: bytes | str | dict,
+                          event: faust.EventT | None = None) -> None:
+        """Park a record that a stage could not process, with the reason; the stream goes on."""
+        message = event.message if event is not None else None
+        if isinstance(payload, bytes):
+            payload = payload.decode("utf-8", errors="replace")
+        elif isinstance(payload, dict):
+            payload = faust.serializers.codecs.dumps("json", payload).decode()
+        record = DeadLetter(
+            stage=stage,
+            error=f"{type(error).__name__}: {error}" if isinstance(error, Exception) else error,
+            payload=payload,
+            topic=message.topic if message else None,
+            partition=message.partition if message else None,
+            offset=message.offset if message else None,
+            at=dt.datetime.now(dt.timezone.utc),
+        )
+        await self.topics["dead_letters"].send(value=record.model_dump(mode="json"))
+
+
+def create_app(settings: Settings) -> Pipeline:
+    app = faust.App(
+        settings.worker.app_id,
+        broker=f"kafka://{settings.kafka.bootstrap_servers}",
+        store="memory://",
+        datadir=str(settings.worker.data_dir),
+        web_enabled=False,
+        topic_replication_factor=1,
+        topic_partitions=settings.topics.partitions,
+        consumer_auto_offset_reset="earliest",
+        processing_guarantee="at_least_once",
+        producer_acks=-1,
+        broker_commit_every=50,
+        broker_commit_interval=1.0,
+        stream_wait_empty=False,
+        table_cleanup_interval=60.0,
+    )
+    topics = {key: _declare(app, key, spec) for key, spec in topic_specs(settings.topics).items()}
+    pipeline = Pipeline(app=app, settings=settings, topics=topics)
+
+    from streams.agents import install_all
+
+    install_all(pipeline)
+    return pipeline
+
+
+def _declare(app: faust.App, key: str, spec: TopicSpec) -> faust.TopicT:
+    # Raw articles are read as bytes so that invalid JSON reaches the dead-letter topic instead of crashing the agent.
+    value_serializer = "raw" if key == "raw_articles" else "json"
+    return app.topic(
+        spec.name,
+        key_type=str,
+        key_serializer="raw",
+        value_serializer=value_serializer,
+        partitions=spec.partitions,
+        compacting=spec.compacted or None,
+    )

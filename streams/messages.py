@@ -1,0 +1,51 @@
+"""The records that travel between Faust agents (JSON on Kafka), each a thin envelope around the data contract."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict
+
+from extractors.schema import Article, ExtractionResult, IncidentReport
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class UniqueArticle(_Message):
+    """An article after dedup; a near-duplicate names its canonical article and reuses its extraction."""
+
+    article: Article
+    duplicate_of: str | None = None
+
+    @property
+    def canonical_id(self) -> str:
+        return self.duplicate_of or self.article.id
+
+
+class ExtractedArticle(_Message):
+    article: Article
+    duplicate_of: str | None = None
+    extraction: ExtractionResult
+
+
+class ReportMessage(_Message):
+    """One incident report of one article, keyed by its merge key so that reports which may merge meet."""
+
+    merge_key: str
+    article_id: str
+    source: str | None
+    url: str | None
+    published: dt.datetime | None
+    report: IncidentReport
+
+
+class DeadLetter(_Message):
+    stage: str
+    error: str
+    payload: str
+    topic: str | None = None
+    partition: int | None = None
+    offset: int | None = None
+    at: dt.datetime

@@ -1,0 +1,55 @@
+"""Every Kafka topic of the pipeline, declared once: name, partitions, and whether it is compacted."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from streams.settings import TopicSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    partitions: int
+    compacted: bool = False
+
+
+def topic_specs(topics: TopicSettings) -> dict[str, TopicSpec]:
+    """Raw articles have one partition so dedup sees every article in order; later stages fan out."""
+    fan_out = topics.partitions
+    return {
+        "raw_articles": TopicSpec(topics.raw_articles, 1),
+        "unique_articles": TopicSpec(topics.unique_articles, fan_out),
+        "extractions": TopicSpec(topics.extractions, fan_out),
+        "incident_reports": TopicSpec(topics.incident_reports, fan_out),
+        "incidents": TopicSpec(topics.incidents, fan_out),
+        "alerts": TopicSpec(topics.alerts, 1),
+        "dead_letters": TopicSpec(topics.dead_letters, 1),
+    }
+
+
+def ensure_topics(bootstrap_servers: str, topics: TopicSettings) -> None:
+    """Create missing topics with their partition counts (Kafka's auto-create would give them one partition)."""
+    from kafka import KafkaAdminClient
+    from kafka.admin import NewTopic
+    from kafka.errors import TopicAlreadyExistsError
+
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="newswatch-topics")
+    try:
+        existing = set(admin.list_topics())
+        missing = [
+            NewTopic(spec.name, spec.partitions, 1, topic_configs={"cleanup.policy": "compact"} if spec.compacted else {})
+            for spec in topic_specs(topics).values()
+            if spec.name not in existing
+        ]
+        if missing:
+            try:
+                admin.create_topics(missing)
+            except TopicAlreadyExistsError:
+                pass
+            log.info("created topics %s", ", ".join(t.name for t in missing))
+    finally:
+        admin.close()
