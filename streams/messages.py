@@ -14,10 +14,11 @@ class _Message(BaseModel):
 
 
 class UniqueArticle(_Message):
-    """An article after dedup; a near-duplicate names its canonical article and reuses its extraction."""
+    """An article after dedup; a copy names its canonical article, and an identical copy reuses its extraction."""
 
     article: Article
     duplicate_of: str | None = None
+    identical: bool = False
 
     @property
     def canonical_id(self) -> str:
@@ -49,3 +50,11 @@ class DeadLetter(_Message):
     partition: int | None = None
     offset: int | None = None
     at: dt.datetime
+
+
+def article_time(article: Article, fallback: dt.datetime) -> dt.datetime:
+    """The time an article entered the system: when it was fetched, else published, else when Kafka got it.
+
+    Stream and replay both use it, so age bounds and merge windows agree between them.
+    """
+    return article.fetched_at or article.published or fallback

@@ -44,7 +44,8 @@ class ElasticsearchSettings(BaseModel):
 
 
 class DedupSettings(BaseModel):
-    threshold: float = Field(default=0.8, gt=0, le=1)
+    threshold: float = Field(default=0.5, gt=0, le=1)
+    containment: float = Field(default=0.8, gt=0, le=1)
     max_age_days: float = Field(default=7, gt=0)
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from pydantic import ValidationError
 
 from extractors.schema import Article
-from streams.dedup import DedupIndex, article_time
+from streams.dedup import DedupIndex
+from streams.messages import article_time
 from streams.messages import UniqueArticle
 
 log = logging.getLogger(__name__)
@@ -17,7 +19,8 @@ def install(pipeline) -> None:
     app, topics, settings = pipeline.app, pipeline.topics, pipeline.settings
     # One partition (see topics.py), so this table holds every recent signature and dedup is exact.
     state = app.Table("dedup-state", partitions=1, value_serializer="json")
-    index = DedupIndex(state, threshold=settings.dedup.threshold, max_age_days=settings.dedup.max_age_days)
+    index = DedupIndex(state, threshold=settings.dedup.threshold, containment=settings.dedup.containment,
+                       max_age=dt.timedelta(days=settings.dedup.max_age_days))
 
     @app.agent(topics["raw_articles"], name="deduplicate_articles")
     async def deduplicate_articles(stream):
@@ -27,7 +30,7 @@ def install(pipeline) -> None:
             except ValidationError as error:
                 await pipeline.dead_letter("dedup", error, event.value, event)
                 continue
-            now = article_time(article, fallback=event.message.timestamp)
-            duplicate_of = index.check_and_add(article.id, article.text, now=now)
-            message = UniqueArticle(article=article, duplicate_of=duplicate_of)
+            now = article_time(article, fallback=dt.datetime.fromtimestamp(event.message.timestamp, dt.timezone.utc))
+            verdict = index.check_and_add(article.id, article.text, now=now)
+            message = UniqueArticle(article=article, duplicate_of=verdict.duplicate_of, identical=verdict.identical)
             await topics["unique_articles"].send(key=message.canonical_id, value=message.model_dump(mode="json"))

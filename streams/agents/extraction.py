@@ -72,7 +72,7 @@ def install(pipeline) -> None:
                     messages.append(UniqueArticle.model_validate(value))
                 except ValueError as error:
                     await pipeline.dead_letter("extract", error, value)
-            reused = {m.article.id: recent.get(m.duplicate_of) for m in messages if m.duplicate_of}
+            reused = {m.article.id: recent.get(m.duplicate_of) for m in messages if m.duplicate_of and m.identical}
             pending = [m.article for m in messages if reused.get(m.article.id) is None]
             results, failures = await loop.run_in_executor(executor, extract_isolating_failures, extract_batch, pending)
             for article, error in failures:
