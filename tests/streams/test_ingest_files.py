@@ -1,0 +1,55 @@
+"""Reading articles from files: titles, ids, encodings, and bad lines reported without losing the good ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from streams.ingest.files import BadRecord, read_jsonl_articles, read_text_article
+
+PUBLISHED = dt.datetime(2016, 10, 25, tzinfo=dt.timezone.utc)
+
+
+def test_seed_text_file(seed_path):
+    article = read_text_article(seed_path, PUBLISHED)
+    assert article.title.startswith("ISIS Claims Attack On Pakistan Police Academy")
+    assert article.text.startswith("fnnfISLAMABAD")
+    assert article.published == PUBLISHED
+    assert article.id == read_text_article(seed_path).id, "the id depends on the text only"
+
+
+def test_windows_1252_text_is_read(tmp_path):
+    path = tmp_path / "legacy.txt"
+    path.write_bytes("Blast in Kano\nA bomb exploded near the caf\xe9 on Monday.".encode("cp1252"))
+    assert "café" in read_text_article(path).text
+
+
+@pytest.mark.parametrize("content", ["", "\n\n", "Only a title\n"])
+def test_empty_text_files_are_refused(tmp_path, content):
+    path = tmp_path / "empty.txt"
+    path.write_text(content)
+    with pytest.raises(BadRecord, match="empty.txt"):
+        read_text_article(path)
+
+
+def test_jsonl_keeps_good_lines_and_reports_bad_ones(tmp_path):
+    path = tmp_path / "articles.jsonl"
+    lines = [
+        json.dumps({"id": "a1", "title": "T", "text": "Gunmen attacked a market.", "published": "2020-01-02", "url": None}),
+        "{not json",
+        json.dumps(["a", "list"]),
+        json.dumps({"id": "a2", "text": "   "}),
+        json.dumps({"id": "a3", "text": "Police said two bombs exploded.", "published": "not a date"}),
+        json.dumps({"title": None, "text": "A second good article.", "published": None, "url": "https://x.test/b"}),
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    records = list(read_jsonl_articles(path))
+    good = [r for r in records if not isinstance(r, BadRecord)]
+    bad = [str(r) for r in records if isinstance(r, BadRecord)]
+    assert [a.id for a in good][0] == "a1"
+    assert good[1].id != "a1" and good[1].url == "https://x.test/b"
+    assert len(bad) == 4
+    assert all(message.startswith(f"{path}:") for message in bad)
+    assert any(":2:" in message for message in bad)

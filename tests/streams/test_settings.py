@@ -1,0 +1,25 @@
+"""Settings: environment beats the YAML file, nested sections use a double underscore, secrets stay hidden."""
+
+from __future__ import annotations
+
+from streams.settings import Settings
+
+
+def test_environment_and_config_file(tmp_path, monkeypatch):
+    config = tmp_path / "newswatch.yaml"
+    config.write_text("kafka:\n  bootstrap_servers: 10.0.0.1:9092\nelasticsearch:\n  url: http://es.test:9200\n  index_prefix: ops\n")
+    monkeypatch.setenv("NEWSWATCH_CONFIG_FILE", str(config))
+    monkeypatch.setenv("NEWSWATCH_KAFKA__BOOTSTRAP_SERVERS", "127.0.0.1:19092")
+    monkeypatch.setenv("NEWSWATCH_ELASTICSEARCH__API_KEY", "s3cret")
+    settings = Settings()
+    assert settings.kafka.bootstrap_servers == "127.0.0.1:19092"
+    assert settings.elasticsearch.url == "http://es.test:9200"
+    assert settings.elasticsearch.index("incidents") == "ops-incidents"
+    assert "s3cret" not in repr(settings)
+    assert settings.elasticsearch.api_key.get_secret_value() == "s3cret"
+
+
+def test_explicit_arguments_win(monkeypatch):
+    monkeypatch.setenv("NEWSWATCH_TOPICS__PARTITIONS", "8")
+    assert Settings(topics={"partitions": 2}).topics.partitions == 2
+    assert Settings().topics.partitions == 8
