@@ -55,6 +55,10 @@ class WorkerSettings(BaseModel):
     web_port: int = 6066
     extract_batch_size: int = Field(default=16, ge=1)
     extract_batch_seconds: float = Field(default=0.5, gt=0)
+    extractor: str = Field(
+        default="extractors:extract_batch",
+        description="module:function taking a list of Articles and returning ExtractionResults (to plug in another extractor)",
+    )
 
 
 class FeedSettings(BaseModel):

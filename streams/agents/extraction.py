@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
@@ -52,15 +53,21 @@ def extract_isolating_failures(extract_batch, articles):
         return results, failures
 
 
+def load_extractor(path: str):
+    """The batch extractor named `module:function`, imported when the worker starts so a typo fails at once."""
+    module_name, _, function_name = path.partition(":")
+    try:
+        return getattr(importlib.import_module(module_name), function_name)
+    except (ImportError, AttributeError) as error:
+        raise ValueError(f"extractor {path!r} cannot be loaded ({error}); expected module:function") from error
+
+
 def install(pipeline) -> None:
     app, topics, worker = pipeline.app, pipeline.topics, pipeline.settings.worker
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
     recent = RecentExtractions()
 
-    def extract_batch(articles):
-        import extractors
-
-        return extractors.extract_batch(articles)
+    extract_batch = load_extractor(worker.extractor)
 
     @app.agent(topics["unique_articles"], name="extract_incidents")
     async def extract_incidents(stream):
