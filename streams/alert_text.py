@@ -2,6 +2,7 @@
 
 A template names fields in braces, `{headline}`, and may put optional parts in square brackets:
 `[: {tolls}]` is left out when any field inside it is empty, so a missing toll leaves no dangling colon.
+Write `[[` and `]]` for literal brackets, as `{{` and `}}` are literal braces.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from extractors.schema import Alert, Count, Incident
 from streams.documents import country_name
 
 DEFAULT_SUMMARY_TEMPLATE = "{headline}[: {tolls}][; {responsibility}][ ({change})]"
-DEFAULT_TEXT_TEMPLATE = "[{kind_label}] {watch}: {summary}[ {url}]"
-DEFAULT_SUBJECT_TEMPLATE = "[newswatch] {kind_label}: {headline}"
+DEFAULT_TEXT_TEMPLATE = "{kind_label} — {watch}: {summary}[ {url}]"
+DEFAULT_SUBJECT_TEMPLATE = "[[newswatch]] {kind_label}: {headline}"
 
 ATTACK_LABELS = {
     "assassination": "assassination",
@@ -34,6 +35,8 @@ INCIDENT_FIELDS = ("headline", "attack", "target", "place", "tolls", "killed", "
 ALERT_FIELDS = INCIDENT_FIELDS + ("summary", "kind", "kind_label", "watch", "watch_id", "threshold", "alert_id")
 
 _OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
+_SPACES = re.compile(r"[ \t]+")
+_LITERAL_BRACKETS = {"[[": "\x00", "]]": "\x01"}
 
 
 class TemplateError(ValueError):
@@ -58,7 +61,12 @@ def render(template: str, fields: dict[str, str]) -> str:
         names = [name for _, name, _, _ in string.Formatter().parse(part) if name]
         return part.format_map(fields) if all(fields.get(name) for name in names) else ""
 
-    return " ".join(_OPTIONAL.sub(optional, template).format_map(fields).split())
+    for literal, placeholder in _LITERAL_BRACKETS.items():
+        template = template.replace(literal, placeholder)
+    text = _SPACES.sub(" ", _OPTIONAL.sub(optional, template).format_map(fields)).strip()
+    for literal, placeholder in _LITERAL_BRACKETS.items():
+        text = text.replace(placeholder, literal[0])
+    return text
 
 
 def summarize(incident: Incident, template: str = DEFAULT_SUMMARY_TEMPLATE, change: str = "") -> str:

@@ -1,7 +1,9 @@
-"""The small text query language of watches: words and "quoted phrases", all required; a leading - excludes.
+"""The small text query language of watches.
 
-Matching is case-insensitive, ignores accents and punctuation, and works on whole words, so `police` does not
-match `policeman` and `"suicide bomber"` matches "Suicide-bomber". There is no OR: write two watches.
+Words and "quoted phrases" are all required; `a OR b` accepts either (OR binds tighter than the implied
+AND, as in web search: `school OR college attack` is (school or college) and attack); a leading `-`
+excludes a word or phrase. Matching is case-insensitive, ignores accents and punctuation, and works on
+whole words: `police` does not match "policeman", and "suicide bomber" matches "Suicide-bomber".
 """
 
 from __future__ import annotations
@@ -27,37 +29,52 @@ class QueryError(ValueError):
 
 @dataclass(frozen=True)
 class TextQuery:
-    required: tuple[str, ...]
+    clauses: tuple[tuple[str, ...], ...]  # every clause must match; a clause matches when any of its terms occurs
     excluded: tuple[str, ...]
 
     @classmethod
     def parse(cls, query: str) -> TextQuery:
         if query.count('"') % 2:
             raise QueryError(f"text query {query!r} has an unbalanced double quote")
-        required: list[str] = []
+        clauses: list[list[str]] = []
         excluded: list[str] = []
+        join_next = False
         for match in _TERM.finditer(query):
-            negated = bool(match.group(1) or match.group(3))
-            term = fold(match.group(2) if match.group(2) is not None else match.group(4))
-            if term:
-                (excluded if negated else required).append(term)
-        if not required:
+            quoted = match.group(2) is not None
+            raw = match.group(2) if quoted else match.group(4)
+            if raw == "OR" and not quoted:
+                if not clauses or join_next:
+                    raise QueryError(f"text query {query!r}: OR needs a word or phrase on both sides")
+                join_next = True
+                continue
+            term = fold(raw)
+            if not term:
+                continue
+            if match.group(1) or match.group(3):
+                excluded.append(term)
+            elif join_next:
+                clauses[-1].append(term)
+            else:
+                clauses.append([term])
+            join_next = False
+        if join_next:
+            raise QueryError(f"text query {query!r} ends with OR")
+        if not clauses:
             raise QueryError(f"text query {query!r} has no term to look for (only exclusions or punctuation)")
-        return cls(tuple(required), tuple(excluded))
+        return cls(tuple(tuple(clause) for clause in clauses), tuple(excluded))
 
     def matches(self, folded_text: str) -> bool:
-        """True when every required term and none of the excluded ones occurs in text already passed through fold()."""
+        """True when every clause and none of the exclusions occurs in text already passed through fold()."""
         padded = f" {folded_text} "
-        return all(f" {term} " in padded for term in self.required) and not any(
+        return all(any(f" {term} " in padded for term in clause) for clause in self.clauses) and not any(
             f" {term} " in padded for term in self.excluded
         )
 
     def describe(self, folded_text: str) -> str:
         padded = f" {folded_text} "
-        missing = [term for term in self.required if f" {term} " not in padded]
-        present_exclusions = [term for term in self.excluded if f" {term} " in padded]
-        if not missing and not present_exclusions:
-            return "all terms found"
-        parts = [f"missing {', '.join(repr(t) for t in missing)}"] if missing else []
-        parts += [f"excluded {', '.join(repr(t) for t in present_exclusions)} present"] if present_exclusions else []
-        return "; ".join(parts)
+        missing = [" OR ".join(clause) for clause in self.clauses if not any(f" {t} " in padded for t in clause)]
+        present = [term for term in self.excluded if f" {term} " in padded]
+        problems = ([f"missing {', '.join(map(repr, missing))}"] if missing else []) + (
+            [f"excluded {', '.join(map(repr, present))} present"] if present else []
+        )
+        return "; ".join(problems) or "all terms found"

@@ -1,0 +1,41 @@
+import pytest
+
+from streams.text_query import QueryError, TextQuery, fold
+
+
+def matches(query: str, text: str) -> bool:
+    return TextQuery.parse(query).matches(fold(text))
+
+
+def test_fold_ignores_case_accents_and_punctuation():
+    assert fold("  Suicide-BOMBER, in Peshāwar! ") == "suicide bomber in peshawar"
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "expected"),
+    [
+        ("police", "Gunmen attacked the POLICE college", True),
+        ("police", "a policeman was hurt", False),
+        ('"suicide bomber"', "a suicide-bomber struck", True),
+        ('"suicide bomber"', "a bomber, not a suicide attack", False),
+        ("school OR college attack", "an attack on a college", True),
+        ("school OR college attack", "an attack on a market", False),
+        ("college -exercise", "a drill at the college, an exercise", False),
+        ('college -"training exercise"', "the college's training was interrupted", True),
+        ("quetta", "Quetta, Balochistan", True),
+    ],
+)
+def test_matching(query, text, expected):
+    assert matches(query, text) is expected
+
+
+@pytest.mark.parametrize("query", ['"unbalanced', "-only -exclusions", "OR college", "college OR", "a OR OR b", "!!!"])
+def test_unusable_queries_are_rejected_with_the_query_quoted(query):
+    with pytest.raises(QueryError, match="text query"):
+        TextQuery.parse(query)
+
+
+def test_describe_names_what_is_missing_and_what_is_excluded():
+    query = TextQuery.parse("school OR college cadets -drill")
+    assert query.describe(fold("cadets at a drill")) == "missing 'school OR college'; excluded 'drill' present"
+    assert query.describe(fold("cadets at the college")) == "all terms found"
