@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, YamlConfigSettingsSource
 
 DEPLOY_DIR = Path(__file__).resolve().parent.parent / "deploy"
@@ -27,6 +27,7 @@ class TopicSettings(BaseModel):
     incidents: str = "newswatch.incidents"
     alerts: str = "newswatch.alerts"
     dead_letters: str = "newswatch.dead-letters"
+    watches: str = "newswatch.watches"  # compacted: the latest version of every watch, keyed by id
     partitions: int = Field(default=4, ge=1)
 
 
@@ -89,6 +90,23 @@ class FeedSettings(BaseModel):
     health_interval_seconds: float = Field(default=60, gt=0)
 
 
+class SinkSettings(BaseModel):
+    """One alert sink; `type` defaults to the sink's name, other options go to the sink class, checked at start-up."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str | None = None
+    secret: SecretStr | None = None
+    password: SecretStr | None = None
+
+
+class AlertingSettings(BaseModel):
+    """Sinks by name (watches list the names they send to; `log` needs no configuration) and the alert text."""
+
+    sinks: dict[str, SinkSettings] = Field(default_factory=dict)
+    summary_template: str | None = Field(default=None, description="None: streams.alert_text.DEFAULT_SUMMARY_TEMPLATE")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="NEWSWATCH_",
@@ -104,6 +122,7 @@ class Settings(BaseSettings):
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     dedup: DedupSettings = Field(default_factory=DedupSettings)
     feeds: FeedSettings = Field(default_factory=FeedSettings)
+    alerting: AlertingSettings = Field(default_factory=AlertingSettings)
     feeds_file: Path = DEPLOY_DIR / "feeds.example.opml"
     watches_file: Path = DEPLOY_DIR / "watches.example.yaml"
 
