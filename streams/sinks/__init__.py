@@ -1,0 +1,111 @@
+"""Alert sinks by name: adding a channel is one module, one line in SINK_TYPES, one test file.
+
+Options are checked when the worker starts (missing, unknown or mistyped options, templates with typos,
+watches that name a sink nobody configured), not when the first alert fails to go out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Iterable, Mapping
+from typing import Any, get_type_hints
+
+from pydantic import ConfigDict, ValidationError, create_model
+
+from extractors.schema import Alert, Watch
+from streams.sinks.base import DeadLetterWriter, Sink, SinkConfigError
+from streams.sinks.email import EmailSink
+from streams.sinks.kafka import KafkaSink
+from streams.sinks.log import LogSink
+from streams.sinks.slack import SlackSink
+from streams.sinks.webhook import WebhookSink
+
+SINK_TYPES: dict[str, type[Sink]] = {cls.name: cls for cls in (LogSink, WebhookSink, SlackSink, EmailSink, KafkaSink)}
+INJECTED = frozenset({"dead_letter", "clock"})  # supplied by code, never by configuration
+
+
+def build_sinks(configured: Mapping[str, Mapping[str, Any]], dead_letter: DeadLetterWriter,
+                defaults: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Sink]:
+    """Sinks by configured name; `type` defaults to the name, and `defaults` gives per-type options (Kafka's topic)."""
+    sinks: dict[str, Sink] = {}
+    for name, given in {"log": {}, **configured}.items():
+        options = {key: value for key, value in given.items() if value is not None}
+        kind = options.pop("type", None) or name
+        cls = SINK_TYPES.get(kind)
+        if cls is None:
+            raise SinkConfigError(f"sink {name!r}: unknown type {kind!r}; set its type to one of {', '.join(SINK_TYPES)}")
+        options = {**(defaults or {}).get(kind, {}), **options}
+        missing = sorted(cls.required - options.keys())
+        if missing:
+            variables = ", ".join(f"NEWSWATCH_ALERTING__SINKS__{name.upper()}__{option.upper()}" for option in missing)
+            raise SinkConfigError(f"sink {name!r} ({kind}) needs {', '.join(missing)}: set {variables}")
+        checked = _checked_options(cls, name, options)
+        if "dead_letter" in _parameters(cls):
+            checked["dead_letter"] = dead_letter
+        try:
+            sink = cls(**checked)
+        except ValueError as error:
+            raise SinkConfigError(f"sink {name!r} ({kind}): {error}") from error
+        sink.label = name
+        sinks[name] = sink
+    return sinks
+
+
+def sinks_from_settings(settings, dead_letter: DeadLetterWriter) -> dict[str, Sink]:
+    """The sinks of Settings.alerting; the Kafka sink defaults to the pipeline's broker and alerts topic."""
+    configured = {name: {**dict(sink), **(sink.model_extra or {})} for name, sink in settings.alerting.sinks.items()}
+    defaults = {"kafka": {"bootstrap_servers": settings.kafka.bootstrap_servers, "topic": settings.topics.alerts}}
+    return build_sinks(configured, dead_letter, defaults)
+
+
+def check_watch_sinks(watches: Iterable[Watch], sinks: Mapping[str, Sink]) -> None:
+    unknown = {f"{watch.id} -> {name}" for watch in watches for name in watch.sinks if name not in sinks}
+    if unknown:
+        raise SinkConfigError(
+            f"watches name sinks that are not configured ({', '.join(sorted(unknown))}); configured: {', '.join(sinks)}. "
+            "Configure them under alerting.sinks or change the watches."
+        )
+
+
+async def dispatch(sinks: Mapping[str, Sink], alert: Alert, names: Iterable[str]) -> None:
+    """Send one alert to the watch's sinks concurrently; each sink retries and dead-letters on its own."""
+    await asyncio.gather(*(sinks[name].send(alert) for name in dict.fromkeys(names)))
+
+
+async def start_all(sinks: Mapping[str, Sink]) -> None:
+    await asyncio.gather(*(sink.start() for sink in sinks.values()))
+
+
+async def close_all(sinks: Mapping[str, Sink]) -> None:
+    await asyncio.gather(*(sink.close() for sink in sinks.values()))
+
+
+def _parameters(cls: type[Sink]) -> dict[str, tuple[Any, Any]]:
+    """Every keyword the class and its bases accept, with its type and default (the sink's own signature is the schema)."""
+    parameters: dict[str, tuple[Any, Any]] = {}
+    for klass in reversed(cls.__mro__):
+        init = klass.__dict__.get("__init__")
+        if init is None or klass is object:
+            continue
+        hints = get_type_hints(init)
+        for parameter in inspect.signature(init).parameters.values():
+            if parameter.name == "self" or parameter.kind in (parameter.VAR_KEYWORD, parameter.VAR_POSITIONAL):
+                continue
+            default = ... if parameter.default is parameter.empty else parameter.default
+            parameters[parameter.name] = (hints.get(parameter.name, Any), default)
+    return parameters
+
+
+def _checked_options(cls: type[Sink], name: str, options: dict[str, Any]) -> dict[str, Any]:
+    fields = {key: spec for key, spec in _parameters(cls).items() if key not in INJECTED}
+    unknown = sorted(options.keys() - fields.keys())
+    if unknown:
+        raise SinkConfigError(f"sink {name!r} ({cls.name}) has unknown option(s) {unknown}; it accepts {', '.join(sorted(fields))}")
+    model = create_model(f"{cls.__name__}Options", __config__=ConfigDict(arbitrary_types_allowed=True), **fields)
+    try:
+        validated = model.model_validate(options)
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        raise SinkConfigError(f"sink {name!r} ({cls.name}): {problems}") from error
+    return {key: getattr(validated, key) for key in options}
