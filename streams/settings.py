@@ -45,8 +45,9 @@ class ElasticsearchSettings(BaseModel):
 
 
 class DedupSettings(BaseModel):
-    threshold: float = Field(default=0.5, gt=0, le=1)
-    containment: float = Field(default=0.8, gt=0, le=1)
+    # Calibrated on tests/data/dedup/pairs.jsonl (docs/benchmarks.md, "Dedup and merge").
+    threshold: float = Field(default=0.4, gt=0, le=1)
+    containment: float = Field(default=0.7, gt=0, le=1)
     max_age_days: float = Field(default=7, gt=0)
 
 
