@@ -1,0 +1,106 @@
+"""Open incidents per merge key over an injected key-value mapping, and recording one report into them.
+
+The mapping is a dict in replay and a Faust Table in the merge agent (keyed, like its input topic, by merge
+key, so one task owns every incident a report may join). Values are JSON and only ever assigned or
+deleted, never mutated in place, so the changelog carries every change:
+  "i:<incident id>"   the incident
+  "k:<merge key>"     [[incident id, last update as epoch seconds], ...]: the incidents open for matching
+An incident leaves the open set (and the mapping) once nothing has updated it for `open_for`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import MutableMapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from extractors.schema import Incident, IncidentReport, stable_id
+from streams.incidents import MATCH_THRESHOLD, ArticleRef, compatible, incident_id_for, match, merge, merge_key
+
+MAX_ID_SUFFIX = 100
+
+
+@dataclass(frozen=True)
+class MergeOutcome:
+    """The incident a report went to; `status` says whether it has to be sent on (created, updated) or not."""
+
+    incident: Incident
+    status: Literal["created", "updated", "unchanged"]
+
+
+class IncidentStore:
+    """The incidents still open for matching, per merge key; needs only get, `in`, assignment and `del` on `storage`."""
+
+    def __init__(self, storage: MutableMapping[str, Any], open_for: dt.timedelta = dt.timedelta(days=14),
+                 max_open_per_key: int = 2000):
+        if max_open_per_key < 1:
+            raise ValueError(f"max_open_per_key must be at least 1, got {max_open_per_key}")
+        self.storage = storage
+        self.open_for = open_for
+        self.max_open_per_key = max_open_per_key
+
+    def get(self, incident_id: str) -> Incident | None:
+        value = self.storage.get(f"i:{incident_id}")
+        return Incident.model_validate(value) if value is not None else None
+
+    def open_incidents(self, key: str, now: dt.datetime) -> list[Incident]:
+        """The open incidents under `key`, oldest first."""
+        oldest = (now - self.open_for).timestamp()
+        found = []
+        for incident_id, updated in self.storage.get(f"k:{key}") or ():
+            if updated >= oldest:
+                incident = self.get(incident_id)
+                if incident is not None:
+                    found.append(incident)
+        return found
+
+    def put(self, key: str, incident: Incident, now: dt.datetime) -> None:
+        """Store the incident under `key`, and close the incidents of that key that have gone quiet."""
+        oldest = (now - self.open_for).timestamp()
+        others = sorted((entry for entry in self.storage.get(f"k:{key}") or () if entry[0] != incident.id),
+                        key=lambda entry: (entry[1], entry[0]))
+        fresh = [entry for entry in others if entry[1] >= oldest]
+        kept = fresh[max(0, len(fresh) - self.max_open_per_key + 1):]
+        kept_ids = {entry[0] for entry in kept}
+        for closed_id, _ in others:
+            if closed_id not in kept_ids and f"i:{closed_id}" in self.storage:
+                del self.storage[f"i:{closed_id}"]
+        kept.append([incident.id, incident.last_updated.timestamp()])
+        self.storage[f"i:{incident.id}"] = incident.model_dump(mode="json")
+        self.storage[f"k:{key}"] = kept
+
+
+def record_report(store: IncidentStore, report: IncidentReport, article: ArticleRef, now: dt.datetime) -> MergeOutcome:
+    """Merge one report into the best-matching open incident, or open a new one.
+
+    Safe to repeat: an article already counted in a compatible incident changes nothing, so a redelivered
+    report does not create a second incident.
+    """
+    key = merge_key(report)
+    candidates = store.open_incidents(key, now)
+    for incident in candidates:
+        if article.id in incident.article_ids and compatible(incident, report):
+            return MergeOutcome(incident, "unchanged")
+    scored = [(match(incident, report), incident) for incident in candidates]
+    best = max((pair for pair in scored if pair[0] >= MATCH_THRESHOLD),
+               key=lambda pair: (pair[0], -pair[1].first_seen.timestamp(), pair[1].id), default=None)
+    if best is not None:
+        merged = merge(best[1], report, article, now)
+        if merged is best[1]:
+            return MergeOutcome(merged, "unchanged")
+        store.put(key, merged, now)
+        return MergeOutcome(merged, "updated")
+    created = merge(None, report, article, now, incident_id=_free_id(store, incident_id_for(report, article, now)))
+    store.put(key, created, now)
+    return MergeOutcome(created, "created")
+
+
+def _free_id(store: IncidentStore, wanted: str) -> str:
+    """`wanted`, or a deterministic variant when a different open incident already has it (two events, same key facts)."""
+    candidate = wanted
+    for suffix in range(1, MAX_ID_SUFFIX + 1):
+        if store.get(candidate) is None:
+            return candidate
+        candidate = stable_id(wanted, str(suffix))
+    raise ValueError(f"{MAX_ID_SUFFIX} open incidents share the key facts of {wanted}; raise MAX_ID_SUFFIX or check the extractor")

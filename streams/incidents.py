@@ -1,0 +1,270 @@
+"""Which incident reports describe the same real event, and how one more report updates the merged incident.
+
+Plain functions of their inputs (time is passed in), shared by the merge agent and `newswatch replay`.
+The rules are in docs/architecture.md, "Incident merging".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from extractors.places import distance_km, name_key
+from extractors.schema import Article, Count, Evidence, Incident, IncidentFields, IncidentReport, Location, Perpetrator, TollChange, stable_id
+
+NO_COUNTRY = "unknown"
+MATCH_THRESHOLD = 3.5
+SAME_PLACE_KM = 25.0
+NEARBY_KM = 50.0
+DIFFERENT_PLACE_KM = 100.0
+DATE_WINDOW_DAYS = 2
+# A toll may rise tenfold (early reports are low); beyond that, from at least this many, it is an extraction slip.
+CREDIBLE_RISE_FACTOR = 10
+CREDIBLE_RISE_FROM = 10
+MAX_EVIDENCE_PER_FIELD = 3
+MAX_EVIDENCE = 24
+MAX_MENTIONS = 5
+
+_PRECISION_RANK = {"city": 3, "admin1": 2, "country": 1, None: 0}
+_DATE_RANK = {"day": 3, "month": 2, "year": 1}
+_TOLL_FIELDS = ("killed", "injured")
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    """What an incident keeps of a member article."""
+
+    id: str
+    source: str | None = None
+    url: str | None = None
+    published: dt.datetime | None = None
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleRef:
+        return cls(article.id, article.source, article.canonical_url or article.url, article.published)
+
+
+def merge_key(report: IncidentReport) -> str:
+    """The partition key: reports that may merge share it (the country; reports without one meet each other only)."""
+    return report.location.country or NO_COUNTRY
+
+
+def match(incident: IncidentFields, report: IncidentReport) -> float:
+    """How strongly the evidence says both describe one event: 0 when a fact rules it out, same event at MATCH_THRESHOLD or more.
+
+    Place (same town 2, nearby or same province 1, same country 0.5) and date (within a day 2, two days 1)
+    carry most weight; shared attack types (1), perpetrators (2) and distinctive places or targets (1) add to
+    it, contradicting ones take away.
+    """
+    place = _place_score(incident.location, report.location)
+    date = _date_score(incident, report)
+    if place is None or date is None:
+        return 0.0
+    score = place + date + _overlap_score(_known(incident.attack_types), _known(report.attack_types), 1.0, -1.0)
+    score += _overlap_score({name_key(p.name) for p in incident.perpetrators},
+                            {name_key(p.name) for p in report.perpetrators}, 2.0, -0.5)
+    score += _distinctive_score(incident, report)
+    return max(score, 0.0)
+
+
+def compatible(incident: IncidentFields, report: IncidentReport) -> bool:
+    """No fact (place, date) rules out that the report is about this incident."""
+    return _place_score(incident.location, report.location) is not None and _date_score(incident, report) is not None
+
+
+def incident_id_for(report: IncidentReport, article: ArticleRef, now: dt.datetime) -> str:
+    """A stable id from the first report's key facts; with no date, the day the article was published (or seen) stands in."""
+    location = report.location
+    day = report.date or (article.published or now).date()
+    return stable_id(
+        "incident",
+        location.country or "",
+        name_key(location.admin1 or ""),
+        name_key(location.city or location.name or ""),
+        day.isoformat(),
+        ",".join(sorted(_known(report.attack_types))),
+    )
+
+
+def merge(incident: Incident | None, report: IncidentReport, article: ArticleRef, now: dt.datetime,
+          incident_id: str | None = None) -> Incident:
+    """The incident after this report; the same object back when the report changes nothing.
+
+    A new incident takes `incident_id` (default: `incident_id_for`) and is historical when it comes from a
+    background mention. A background mention never changes a news incident, and an article counts once.
+    """
+    if incident is None:
+        return _create(report, article, now, incident_id or incident_id_for(report, article, now))
+    if article.id in incident.article_ids or (report.role == "background" and not incident.historical):
+        return incident
+    updated = _combine(incident, report, article, now)
+    return updated.model_copy(update={"version": incident.version + 1, "last_updated": max(now, incident.last_updated)})
+
+
+def _create(report: IncidentReport, article: ArticleRef, now: dt.datetime, incident_id: str) -> Incident:
+    facts = report.model_dump(include=set(IncidentFields.model_fields))
+    facts["attack_types"] = _ordered_union(report.attack_types, [])
+    return Incident(
+        **facts,
+        id=incident_id,
+        historical=report.role == "background",
+        first_seen=now,
+        last_updated=now,
+        article_ids=[article.id],
+        sources=[article.source] if article.source else [],
+        source_urls=[article.url] if article.url else [],
+        evidence=_bounded_evidence([], report.evidence, set()),
+        toll_history=[
+            TollChange(field=field, previous=None, current=getattr(report, field), article_id=article.id, at=now)
+            for field in _TOLL_FIELDS if getattr(report, field) is not None
+        ],
+    )
+
+
+def _combine(incident: Incident, report: IncidentReport, article: ArticleRef, now: dt.datetime) -> Incident:
+    changes: dict = {
+        "historical": incident.historical and report.role == "background",
+        "attack_types": _ordered_union(incident.attack_types, report.attack_types),
+        "weapons": _ordered_union(incident.weapons, report.weapons),
+        "perpetrators": _merge_perpetrators(incident.perpetrators, report.perpetrators),
+        "article_ids": incident.article_ids + [article.id],
+        "sources": _append_new(incident.sources, article.source),
+        "source_urls": _append_new(incident.source_urls, article.url),
+    }
+    if report.suicide is not None and incident.suicide is not True:
+        changes["suicide"] = report.suicide
+    if _PRECISION_RANK[report.location.precision] > _PRECISION_RANK[incident.location.precision] or (
+            report.location.precision == incident.location.precision and incident.location.lat is None
+            and report.location.lat is not None):
+        changes["location"] = report.location
+    if report.date is not None and (incident.date is None or _date_rank(report) > _date_rank(incident)):
+        changes["date"], changes["date_precision"] = report.date, report.date_precision
+    if incident.target.type == "unknown" and report.target.type != "unknown":
+        changes["target"] = report.target
+    for field in ("attackers", "attackers_killed"):
+        if _credible_rise(getattr(incident, field), getattr(report, field)):
+            changes[field] = getattr(report, field)
+    history = list(incident.toll_history)
+    for field in _TOLL_FIELDS:
+        current, reported = getattr(incident, field), getattr(report, field)
+        if _credible_rise(current, reported):
+            changes[field] = reported
+            history.append(TollChange(field=field, previous=current, current=reported, article_id=article.id, at=now))
+    changes["toll_history"] = history
+    changes["evidence"] = _bounded_evidence(incident.evidence, report.evidence, {f for f in _TOLL_FIELDS if f in changes})
+    return incident.model_copy(update=changes)
+
+
+def _place_score(a: Location, b: Location) -> float | None:
+    if a.country and b.country and a.country != b.country:
+        return None
+    if _is_town(a) and _is_town(b):
+        if None not in (a.lat, a.lon, b.lat, b.lon):
+            distance = distance_km(a.lat, a.lon, b.lat, b.lon)
+            if distance <= SAME_PLACE_KM:
+                return 2.0
+            if distance > DIFFERENT_PLACE_KM:
+                return None
+            return 1.0 if distance <= NEARBY_KM else 0.0
+        if name_key(a.city or a.name or "") == name_key(b.city or b.name or ""):
+            return 2.0
+    if a.admin1 and b.admin1:
+        return 1.0 if name_key(a.admin1) == name_key(b.admin1) else None
+    return 0.5 if a.country and b.country else 0.0
+
+
+def _is_town(location: Location) -> bool:
+    return location.precision == "city" or (location.precision is None and bool(location.city))
+
+
+def _date_score(incident: IncidentFields, report: IncidentReport) -> float | None:
+    if incident.date is None or report.date is None:
+        return 0.0
+    if _date_rank(incident) < 3 or _date_rank(report) < 3:
+        coarser = incident if _date_rank(incident) <= _date_rank(report) else report
+        other = report if coarser is incident else incident
+        same_year = coarser.date.year == other.date.year
+        same_month = coarser.date.month == other.date.month
+        return 0.5 if same_year and (_date_rank(coarser) == 1 or same_month) else None
+    gap = abs((incident.date - report.date).days)
+    if gap <= 1:
+        return 2.0
+    return 1.0 if gap <= DATE_WINDOW_DAYS else None
+
+
+def _date_rank(fields: IncidentFields) -> int:
+    return _DATE_RANK[fields.date_precision or "day"] if fields.date else 0
+
+
+def _known(attack_types: list[str]) -> set[str]:
+    return set(attack_types) - {"unknown"}
+
+
+def _overlap_score(a: set[str], b: set[str], shared: float, disjoint: float) -> float:
+    if not a or not b:
+        return 0.0
+    return shared if a & b else disjoint
+
+
+def _distinctive_score(incident: IncidentFields, report: IncidentReport) -> float:
+    """A named site (a hospital, a market) or target both reports name, beyond the town itself."""
+    def sites(fields: IncidentFields) -> set[str]:
+        location = fields.location
+        names = {name_key(location.name)} if location.name and location.name != location.city else set()
+        if fields.target.text:
+            names.add(name_key(fields.target.text))
+        return names - {""}
+
+    return 1.0 if sites(incident) & sites(report) else 0.0
+
+
+def _credible_rise(current: Count | None, reported: Count | None) -> bool:
+    if reported is None:
+        return False
+    if current is None:
+        return True
+    if reported.value <= current.value:
+        return False
+    return current.value < CREDIBLE_RISE_FROM or reported.value <= current.value * CREDIBLE_RISE_FACTOR
+
+
+def _ordered_union(first: list, second: list) -> list:
+    combined = list(dict.fromkeys([*first, *second]))
+    return [item for item in combined if item != "unknown"] or combined
+
+
+def _append_new(items: list[str], item: str | None) -> list[str]:
+    return items + [item] if item and item not in items else list(items)
+
+
+def _merge_perpetrators(known: list[Perpetrator], reported: list[Perpetrator]) -> list[Perpetrator]:
+    """One entry per group; a claim outranks a suspicion, mentions accumulate up to MAX_MENTIONS."""
+    merged = {name_key(p.name): p for p in known}
+    for perpetrator in reported:
+        key = name_key(perpetrator.name)
+        previous = merged.get(key)
+        if previous is None:
+            merged[key] = perpetrator
+            continue
+        merged[key] = previous.model_copy(update={
+            "role": "claimed" if "claimed" in (previous.role, perpetrator.role) else "suspected",
+            "branch": previous.branch or perpetrator.branch,
+            "mentions": list(dict.fromkeys(previous.mentions + perpetrator.mentions))[:MAX_MENTIONS],
+        })
+    return list(merged.values())
+
+
+def _bounded_evidence(kept: list[Evidence], new: list[Evidence], changed_fields: set[str]) -> list[Evidence]:
+    """Evidence for a figure that just changed first, then what was kept, then the rest; a few sentences per field."""
+    ordered = [e for e in new if e.field in changed_fields] + kept + [e for e in new if e.field not in changed_fields]
+    result: list[Evidence] = []
+    seen: set[tuple[str, str]] = set()
+    per_field: dict[str, int] = {}
+    for evidence in ordered:
+        key = (evidence.field, evidence.sentence)
+        if key in seen or per_field.get(evidence.field, 0) >= MAX_EVIDENCE_PER_FIELD:
+            continue
+        seen.add(key)
+        per_field[evidence.field] = per_field.get(evidence.field, 0) + 1
+        result.append(evidence)
+    return result[:MAX_EVIDENCE]
