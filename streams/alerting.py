@@ -44,7 +44,7 @@ def alerts_for(
     watch: Watch,
     state: AlertState | None,
     now: dt.datetime,
-    summary_template: str = DEFAULT_SUMMARY_TEMPLATE,
+    summary_template: str | None = None,
 ) -> list[Alert]:
     """The alerts an update of a matching incident calls for: `new` once, then `escalation`s as the toll grows.
 
@@ -53,6 +53,7 @@ def alerts_for(
     least 5 over the last alerted figure. Call only with watches the incident matches (WatchIndex.matching).
     """
     state = state or AlertState()
+    summary_template = summary_template or DEFAULT_SUMMARY_TEMPLATE
     sent = set(state.alert_ids)
     if Alert.id_for(watch.id, incident.id, "new", "match") not in sent:
         return [_alert("new", "match", "", incident, watch, now, summary_template)]

@@ -22,12 +22,11 @@ from streams.sinks.slack import SlackSink
 from streams.sinks.webhook import WebhookSink
 
 SINK_TYPES: dict[str, type[Sink]] = {cls.name: cls for cls in (LogSink, WebhookSink, SlackSink, EmailSink, KafkaSink)}
-INJECTED = frozenset({"dead_letter", "clock"})  # supplied by code, never by configuration
+INJECTED = frozenset({"dead_letter", "clock", "publish"})  # supplied by code, never by configuration
 
 
-def build_sinks(configured: Mapping[str, Mapping[str, Any]], dead_letter: DeadLetterWriter,
-                defaults: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Sink]:
-    """Sinks by configured name; `type` defaults to the name, and `defaults` gives per-type options (Kafka's topic)."""
+def build_sinks(configured: Mapping[str, Mapping[str, Any]], injected: Mapping[str, Any]) -> dict[str, Sink]:
+    """Sinks by configured name (`type` defaults to the name); `injected` holds code-supplied arguments such as dead_letter."""
     sinks: dict[str, Sink] = {}
     for name, given in {"log": {}, **configured}.items():
         options = {key: value for key, value in given.items() if value is not None}
@@ -35,14 +34,13 @@ def build_sinks(configured: Mapping[str, Mapping[str, Any]], dead_letter: DeadLe
         cls = SINK_TYPES.get(kind)
         if cls is None:
             raise SinkConfigError(f"sink {name!r}: unknown type {kind!r}; set its type to one of {', '.join(SINK_TYPES)}")
-        options = {**(defaults or {}).get(kind, {}), **options}
         missing = sorted(cls.required - options.keys())
         if missing:
             variables = ", ".join(f"NEWSWATCH_ALERTING__SINKS__{name.upper()}__{option.upper()}" for option in missing)
             raise SinkConfigError(f"sink {name!r} ({kind}) needs {', '.join(missing)}: set {variables}")
         checked = _checked_options(cls, name, options)
-        if "dead_letter" in _parameters(cls):
-            checked["dead_letter"] = dead_letter
+        accepted = _parameters(cls)
+        checked.update({key: value for key, value in injected.items() if key in accepted})
         try:
             sink = cls(**checked)
         except ValueError as error:
@@ -52,11 +50,16 @@ def build_sinks(configured: Mapping[str, Mapping[str, Any]], dead_letter: DeadLe
     return sinks
 
 
-def sinks_from_settings(settings, dead_letter: DeadLetterWriter) -> dict[str, Sink]:
-    """The sinks of Settings.alerting; the Kafka sink defaults to the pipeline's broker and alerts topic."""
-    configured = {name: {**dict(sink), **(sink.model_extra or {})} for name, sink in settings.alerting.sinks.items()}
-    defaults = {"kafka": {"bootstrap_servers": settings.kafka.bootstrap_servers, "topic": settings.topics.alerts}}
-    return build_sinks(configured, dead_letter, defaults)
+def build_dispatcher(alerting, dead_letter: DeadLetterWriter, alerts_topic=None) -> Dispatcher:
+    """The sinks of Settings.alerting; with a Faust `alerts_topic`, the kafka sink publishes through the app's producer."""
+    configured = {name: {**dict(sink), **(sink.model_extra or {})} for name, sink in alerting.sinks.items()}
+    injected = {"dead_letter": dead_letter}
+    if alerts_topic is not None:
+        async def publish(key: str, value: dict) -> None:
+            await alerts_topic.send(key=key, value=value)
+
+        injected["publish"] = publish
+    return Dispatcher(build_sinks(configured, injected), dead_letter)
 
 
 def check_watch_sinks(watches: Iterable[Watch], sinks: Mapping[str, Sink]) -> None:
@@ -68,17 +71,30 @@ def check_watch_sinks(watches: Iterable[Watch], sinks: Mapping[str, Sink]) -> No
         )
 
 
-async def dispatch(sinks: Mapping[str, Sink], alert: Alert, names: Iterable[str]) -> None:
-    """Send one alert to the watch's sinks concurrently; each sink retries and dead-letters on its own."""
-    await asyncio.gather(*(sinks[name].send(alert) for name in dict.fromkeys(names)))
+class Dispatcher:
+    """Delivers each alert to the sinks its watch names, concurrently; each sink retries and dead-letters on its own."""
 
+    def __init__(self, sinks: Mapping[str, Sink], dead_letter: DeadLetterWriter):
+        self.sinks = dict(sinks)
+        self.dead_letter = dead_letter
 
-async def start_all(sinks: Mapping[str, Sink]) -> None:
-    await asyncio.gather(*(sink.start() for sink in sinks.values()))
+    def check(self, watches: Iterable[Watch]) -> None:
+        """Call at start-up: refuses watches that name sinks nobody configured."""
+        check_watch_sinks(watches, self.sinks)
 
+    async def start(self) -> None:
+        await asyncio.gather(*(sink.start() for sink in self.sinks.values()))
 
-async def close_all(sinks: Mapping[str, Sink]) -> None:
-    await asyncio.gather(*(sink.close() for sink in sinks.values()))
+    async def close(self) -> None:
+        await asyncio.gather(*(sink.close() for sink in self.sinks.values()))
+
+    async def deliver(self, watch: Watch, alert: Alert) -> None:
+        names = list(dict.fromkeys(watch.sinks))
+        unknown = [name for name in names if name not in self.sinks]
+        if unknown:
+            await self.dead_letter("sink", f"watch {watch.id!r} names unconfigured sink(s) {unknown}",
+                                   alert.model_dump(mode="json"))
+        await asyncio.gather(*(self.sinks[name].send(alert) for name in names if name in self.sinks))
 
 
 def _parameters(cls: type[Sink]) -> dict[str, tuple[Any, Any]]:

@@ -42,7 +42,7 @@ def smtp():
 def email_sink(port: int, dead_letters: DeadLetters, **options):
     options = {"type": "email", "host": "127.0.0.1", "port": str(port), "sender": "newswatch@example.org",
                "to": "ops@example.org, duty@example.org", "backoff_seconds": 0.01, **options}
-    return build_sinks({"mail": options}, dead_letters)["mail"]
+    return build_sinks({"mail": options}, {"dead_letter": dead_letters})["mail"]
 
 
 async def test_an_alert_becomes_one_email_to_every_recipient(smtp):
@@ -94,4 +94,4 @@ def test_bad_email_options_are_refused_at_start_up():
     with pytest.raises(ValueError, match="security 'ssl' must be none, starttls or tls"):
         email_sink(25, DeadLetters(), security="ssl")
     with pytest.raises(ValueError, match="needs host"):
-        build_sinks({"mail": {"type": "email", "sender": "a@b", "to": "c@d"}}, DeadLetters())
+        build_sinks({"mail": {"type": "email", "sender": "a@b", "to": "c@d"}}, {"dead_letter": DeadLetters()})

@@ -4,7 +4,7 @@ import pytest
 
 from extractors.schema import Region, Watch
 from streams.settings import Settings
-from streams.sinks import SINK_TYPES, build_sinks, check_watch_sinks, close_all, dispatch, sinks_from_settings, start_all
+from streams.sinks import SINK_TYPES, build_dispatcher, build_sinks, check_watch_sinks
 from streams.sinks.base import Sink, SinkConfigError
 from streams.sinks.kafka import KafkaSink
 from streams.sinks.log import LogSink
@@ -19,7 +19,7 @@ def test_every_sink_type_declares_a_name_and_required_options():
 
 
 def test_log_is_always_available():
-    sinks = build_sinks({}, DeadLetters())
+    sinks = build_sinks({}, {"dead_letter": DeadLetters()})
     assert list(sinks) == ["log"] and isinstance(sinks["log"], LogSink)
 
 
@@ -36,7 +36,7 @@ def test_log_is_always_available():
 )
 def test_bad_configuration_fails_at_start_up_naming_the_sink(configured, message):
     with pytest.raises(SinkConfigError) as error:
-        build_sinks(configured, DeadLetters())
+        build_sinks(configured, {"dead_letter": DeadLetters()})
     assert message in str(error.value)
 
 
@@ -45,31 +45,56 @@ def test_settings_from_the_environment_reach_the_sinks(monkeypatch):
     monkeypatch.setenv("NEWSWATCH_ALERTING__SINKS__OPS__URL", "http://127.0.0.1:9/hook")
     monkeypatch.setenv("NEWSWATCH_ALERTING__SINKS__OPS__SECRET", "from-env")
     monkeypatch.setenv("NEWSWATCH_ALERTING__SINKS__OPS__MAX_ATTEMPTS", "2")
-    monkeypatch.setenv("NEWSWATCH_ALERTING__SINKS__KAFKA__TYPE", "kafka")
-    monkeypatch.setenv("NEWSWATCH_KAFKA__BOOTSTRAP_SERVERS", "127.0.0.1:19092")
+    monkeypatch.setenv("NEWSWATCH_ALERTING__SINKS__BUS__TYPE", "kafka")
+    monkeypatch.setenv("NEWSWATCH_ALERTING__SINKS__BUS__BOOTSTRAP_SERVERS", "127.0.0.1:19092")
+    monkeypatch.setenv("NEWSWATCH_ALERTING__SINKS__BUS__TOPIC", "team.alerts")
     settings = Settings()
     assert "from-env" not in repr(settings.alerting)
-    sinks = sinks_from_settings(settings, DeadLetters())
+    sinks = build_dispatcher(settings.alerting, DeadLetters()).sinks
     assert sinks["ops"].secret.get_secret_value() == "from-env" and sinks["ops"].max_attempts == 2
-    assert isinstance(sinks["kafka"], KafkaSink)
-    assert (sinks["kafka"].bootstrap_servers, sinks["kafka"].topic) == ("127.0.0.1:19092", settings.topics.alerts)
+    assert isinstance(sinks["bus"], KafkaSink) and (sinks["bus"].bootstrap_servers, sinks["bus"].topic) == ("127.0.0.1:19092", "team.alerts")
+
+
+class FakeTopic:
+    def __init__(self):
+        self.sent = []
+
+    async def send(self, key, value):
+        self.sent.append((key, value))
+
+
+async def test_in_the_worker_the_kafka_sink_publishes_to_the_alerts_topic():
+    topic = FakeTopic()
+    dispatcher = build_dispatcher(Settings(alerting={"sinks": {"kafka": {}}}).alerting, DeadLetters(), alerts_topic=topic)
+    watch = Watch(id="w", name="w", region=Region(), sinks=["kafka"])
+    await dispatcher.deliver(watch, sample_alert())
+    assert topic.sent == [(sample_alert().id, sample_alert().model_dump(mode="json"))]
+
+
+def test_a_kafka_sink_outside_the_worker_needs_a_broker_and_topic():
+    with pytest.raises(SinkConfigError, match="sink 'kafka' \\(kafka\\): needs bootstrap_servers and topic"):
+        build_sinks({"kafka": {}}, {"dead_letter": DeadLetters()})
 
 
 def test_watches_naming_unconfigured_sinks_are_refused():
     watch = Watch(id="w", name="w", region=Region(), sinks=["log", "pager"])
     with pytest.raises(SinkConfigError, match="watches name sinks that are not configured \\(w -> pager\\); configured: log"):
-        check_watch_sinks([watch], build_sinks({}, DeadLetters()))
+        check_watch_sinks([watch], build_sinks({}, {"dead_letter": DeadLetters()}))
 
 
-async def test_dispatch_sends_to_each_named_sink_once(caplog):
+async def test_the_dispatcher_sends_to_each_named_sink_once_and_dead_letters_unknown_names(caplog):
     dead_letters = DeadLetters()
     async with http_receiver() as receiver:
-        sinks = build_sinks({"hook": {"type": "webhook", "url": receiver.url, "secret": "s"}}, dead_letters)
-        await start_all(sinks)
+        settings = Settings(alerting={"sinks": {"hook": {"type": "webhook", "url": receiver.url, "secret": "s"}}})
+        dispatcher = build_dispatcher(settings.alerting, dead_letters)
+        await dispatcher.start()
+        watch = Watch(id="w", name="w", region=Region(), sinks=["log", "hook", "log", "pager"])
         with caplog.at_level(logging.WARNING, logger="newswatch.alerts"):
-            await dispatch(sinks, sample_alert(), ["log", "hook", "log"])
-        await close_all(sinks)
+            await dispatcher.deliver(watch, sample_alert())
+        await dispatcher.close()
     assert len(receiver.requests) == 1
     [record] = [r for r in caplog.records if r.name == "newswatch.alerts"]
     assert record.getMessage().startswith("New incident — Within 100 km of Quetta: Armed assault")
     assert record.alert_id == sample_alert().id
+    [(stage, error, _)] = dead_letters
+    assert stage == "sink" and error == "watch 'w' names unconfigured sink(s) ['pager']"

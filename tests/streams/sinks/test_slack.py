@@ -37,7 +37,7 @@ def test_without_evidence_or_sources_the_blocks_stay_valid():
 async def test_it_posts_the_payload_with_a_custom_text_template():
     dead_letters = DeadLetters()
     async with http_receiver() as receiver:
-        sink = build_sinks({"chat": {"type": "slack", "url": receiver.url, "text_template": "{watch}: {killed}"}}, dead_letters)["chat"]
+        sink = build_sinks({"chat": {"type": "slack", "url": receiver.url, "text_template": "{watch}: {killed}"}}, {"dead_letter": dead_letters})["chat"]
         await sink.send(sample_alert())
         await sink.close()
     [request] = receiver.requests

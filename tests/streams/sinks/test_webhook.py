@@ -14,7 +14,7 @@ SECRET = "a shared secret"
 
 def webhook(url: str, dead_letters: DeadLetters, **options):
     options = {"type": "webhook", "url": url, "secret": SECRET, "backoff_seconds": 0.01, "max_backoff_seconds": 0.05, **options}
-    return build_sinks({"hook": options}, dead_letters)["hook"]
+    return build_sinks({"hook": options}, {"dead_letter": dead_letters})["hook"]
 
 
 async def test_the_alert_arrives_as_signed_json():
@@ -108,6 +108,6 @@ async def test_timeouts_and_refused_connections_are_transient():
 
 def test_an_unsigned_webhook_is_refused_at_start_up():
     with pytest.raises(ValueError, match="sink 'hook' \\(webhook\\) needs secret"):
-        build_sinks({"hook": {"type": "webhook", "url": "http://127.0.0.1:1/hook"}}, DeadLetters())
+        build_sinks({"hook": {"type": "webhook", "url": "http://127.0.0.1:1/hook"}}, {"dead_letter": DeadLetters()})
     with pytest.raises(ValueError, match="url 'ftp://x' is not an http"):
-        build_sinks({"hook": {"type": "webhook", "url": "ftp://x", "secret": "s"}}, DeadLetters())
+        build_sinks({"hook": {"type": "webhook", "url": "ftp://x", "secret": "s"}}, {"dead_letter": DeadLetters()})
