@@ -28,6 +28,7 @@ def topic_specs(topics: TopicSettings) -> dict[str, TopicSpec]:
         "incidents": TopicSpec(topics.incidents, fan_out),
         "alerts": TopicSpec(topics.alerts, 1),
         "dead_letters": TopicSpec(topics.dead_letters, 1),
+        "watches": TopicSpec(topics.watches, 1, compacted=True),
     }
 
 
