@@ -91,6 +91,16 @@ class FeedSettings(BaseModel):
     health_interval_seconds: float = Field(default=60, gt=0)
 
 
+class KibanaSettings(BaseModel):
+    """Where `newswatch kibana import` sends the saved objects of deploy/kibana."""
+
+    url: str = "http://127.0.0.1:5601"
+    space: str | None = None
+    api_key: SecretStr | None = None
+    username: str | None = None
+    password: SecretStr | None = None
+
+
 class SinkSettings(BaseModel):
     """One alert sink; `type` defaults to the sink's name, other options go to the sink class, checked at start-up."""
 
@@ -124,6 +134,7 @@ class Settings(BaseSettings):
     dedup: DedupSettings = Field(default_factory=DedupSettings)
     feeds: FeedSettings = Field(default_factory=FeedSettings)
     alerting: AlertingSettings = Field(default_factory=AlertingSettings)
+    kibana: KibanaSettings = Field(default_factory=KibanaSettings)
     feeds_file: Path = DEPLOY_DIR / "feeds.example.opml"
     watches_file: Path = DEPLOY_DIR / "watches.example.yaml"
 
