@@ -1,0 +1,115 @@
+"""What kind of attack, on whom, with what: GTD attack types, suicide flag, weapons and target from cue spans."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from extractors.schema import AttackType, Target, TargetType, Weapon
+
+# Dependency links that make a target word the thing attacked: "attack on X", "stormed X", "X was bombed".
+TARGET_PREPOSITIONS = frozenset({"on", "at", "against", "near", "outside", "inside", "in", "targeting"})
+NOUN_PHRASE_MODIFIERS = frozenset({"compound", "amod", "nmod", "poss", "det", "nummod", "case"})
+
+
+@dataclass
+class AttackProfile:
+    attack_types: list[AttackType] = field(default_factory=list)
+    suicide: bool = False
+    weapons: list[Weapon] = field(default_factory=list)
+    target: Target = field(default_factory=Target)
+    evidence: list[tuple[str, Span]] = field(default_factory=list)
+
+
+def profile_attack(sentences: list[Span], cues: list[Span], attack_cue_tokens: frozenset[int],
+                   victim_tokens: frozenset[int]) -> AttackProfile:
+    """Attack types, suicide, weapons and target of one incident from the cues in its sentences."""
+    in_scope = [c for c in cues if any(s.start <= c.start < s.end for s in sentences)]
+    profile = AttackProfile()
+    types: dict[str, Span] = {}
+    weapons: dict[str, Span] = {}
+    for cue in in_scope:
+        family, _, value = cue.label_.partition(":")
+        if family == "type" and value not in types and not _is_vehicle_bomb(cue, in_scope):
+            types[value] = cue
+        elif family == "weapon" and value not in weapons and not _is_vehicle_bomb(cue, in_scope):
+            weapons[value] = cue
+        elif family == "suicide" and not profile.suicide:
+            profile.suicide = True
+            profile.evidence.append(("suicide", cue))
+    profile.attack_types = sorted(types)  # type: ignore[assignment]
+    profile.weapons = sorted(weapons)  # type: ignore[assignment]
+    profile.evidence += [("attack_types", cue) for cue in types.values()]
+    profile.evidence += [("weapons", cue) for cue in weapons.values()]
+    target_cues = [c for c in in_scope if c.label_.startswith("target:")]
+    target = choose_target(target_cues, attack_cue_tokens, victim_tokens)
+    if target is not None:
+        target_type, phrase = target
+        profile.target = Target(type=target_type, text=phrase.text)
+        profile.evidence.append(("target", phrase))
+    return profile
+
+
+def _is_vehicle_bomb(cue: Span, cues: list[Span]) -> bool:
+    """A vehicle "rammed" into something by a bomber is a vehicle-borne bomb, not a ramming attack."""
+    if cue.label_ not in ("type:unarmed_assault", "weapon:vehicle"):
+        return False
+    sentence = cue.sent
+    return any(c.label_ == "weapon:explosives" and sentence.start <= c.start < sentence.end for c in cues)
+
+
+def choose_target(target_cues: list[Span], attack_cue_tokens: frozenset[int],
+                  victim_tokens: frozenset[int]) -> tuple[TargetType, Span] | None:
+    """The type of the first attacked or victim noun, named by the most specific phrase that has that type."""
+    if not target_cues:
+        return None
+    linked = [c for c in target_cues if _is_attacked(c, attack_cue_tokens, victim_tokens)]
+    chosen = _most_specific(linked[0] if linked else _first_majority(target_cues), target_cues)
+    target_type = chosen.label_.split(":", 1)[1]
+    same_type = [c for c in (linked or target_cues) if c.label_ == chosen.label_]
+    named = [noun_phrase(c) for c in same_type if _is_proper(noun_phrase(c))]
+    return target_type, (named[0] if named else noun_phrase(chosen))  # type: ignore[return-value]
+
+
+def _first_majority(cues: list[Span]) -> Span:
+    counts = Counter(c.label_ for c in cues)
+    best = max(counts.values())
+    return next(c for c in cues if counts[c.label_] == best)
+
+
+def _most_specific(cue: Span, cues: list[Span]) -> Span:
+    """Of the cues inside the same noun phrase ("police training college"), the longest one names the type."""
+    phrase = noun_phrase(cue)
+    inside = [c for c in cues if phrase.start <= c.start and c.end <= phrase.end]
+    return max(inside, key=lambda c: (len(c), -c.start)) if inside else cue
+
+
+def _is_attacked(cue: Span, attack_cue_tokens: frozenset[int], victim_tokens: frozenset[int]) -> bool:
+    head = noun_phrase(cue).root
+    if head.i in victim_tokens or cue.root.i in victim_tokens:
+        return True
+    if head.dep_ in ("dobj", "nsubjpass") and head.head.i in attack_cue_tokens:
+        return True
+    if head.dep_ == "pobj" and head.head.lower_ in TARGET_PREPOSITIONS:
+        return head.head.head.i in attack_cue_tokens
+    return False
+
+
+def noun_phrase(cue: Span) -> Span:
+    """The noun phrase a cue word belongs to, without its determiner: "a police training camp" -> "police training camp"."""
+    head: Token = cue.root
+    while head.dep_ in ("compound", "amod", "nmod") and head.head.i > head.i:
+        head = head.head
+    start = head.i
+    while start > head.sent.start and head.doc[start - 1].dep_ in NOUN_PHRASE_MODIFIERS \
+            and head.doc[start - 1].head.i >= start - 1 and head.doc[start - 1].head.i <= head.i:
+        start -= 1
+    while start < head.i and head.doc[start].dep_ in ("det", "poss", "case"):
+        start += 1
+    return head.doc[start:head.i + 1]
+
+
+def _is_proper(phrase: Span) -> bool:
+    return len(phrase) > 1 and all(t.tag_ in ("NNP", "NNPS") for t in phrase)

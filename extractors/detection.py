@@ -1,0 +1,86 @@
+"""Is this article a report of a specific violent attack? A cheap text prefilter, a language check, and the decision.
+
+The prefilter runs on raw text before spaCy, so most articles (sports, markets, politics) never reach the
+parser. The decision runs on the cues of the main story and rejects the usual look-alikes: disasters and
+accidents, battles between armies, ordinary crime, trials and anniversaries, and sport or market metaphors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+# Word stems without which no attack report gets written; checked on title + text.
+ATTACK_STEMS = re.compile(
+    r"\b(?:attack|assault|bomb|blast|explo|detonat|suicide|gunm[ae]n|gunfire|gunshot|shoot|shot|opened fire|"
+    r"militan|insurgen|terror|jihad|extremis|stab|knife|machete|kidnap|abduct|hostage|assassin|massacre|ambush|"
+    r"grenade|ieds?\b|arson|set fire|torch|hijack|rampage|siege|raid|ramm|plough|plow|slain|slay|behead|"
+    r"hacked|militia|rebel|armed men)",
+    re.IGNORECASE,
+)
+LANGUAGE_SAMPLE_CHARS = 4000
+MIN_STOPWORD_RATIO = 0.2
+WORD = re.compile(r"[^\W\d_]+")
+# Signals that the violence comes from a non-state attacker, not an army, an accident or a robber.
+NON_STATE_LABELS = frozenset({"terror", "suicide"})
+IRREGULAR_ATTACKERS = frozenset({
+    "gunmen", "gunman", "assailants", "assailant", "attackers", "attacker", "bomber", "bombers", "hijackers",
+    "kidnappers", "abductors", "hostage-takers", "assassins", "arsonists", "armed men", "masked men",
+})
+
+
+def passes_prefilter(title: str | None, text: str) -> bool:
+    """Cheap recall-oriented screen: does the article use any attack word at all?"""
+    return bool(ATTACK_STEMS.search(text)) or bool(title and ATTACK_STEMS.search(title))
+
+
+def looks_english(text: str) -> bool:
+    """English prose is about 40% stopwords; other languages (and non-Latin scripts) score near zero."""
+    words = WORD.findall(text[:LANGUAGE_SAMPLE_CHARS].lower())
+    if not words:
+        return False
+    return sum(word in STOP_WORDS for word in words) / len(words) >= MIN_STOPWORD_RATIO
+
+
+@dataclass
+class DetectionFacts:
+    """What the main story says, reduced to what the decision needs. The lead is the first sentence of the
+    main story that reports an event or a toll: it says what kind of story this is."""
+
+    attack_sentences: int
+    lead_labels: frozenset[str]
+    lead_non_state: bool
+    main_labels: Counter
+    non_state: bool
+    victims: int
+    political_target: bool
+    violent: bool
+
+
+def is_non_state(labels: Iterable[str], attacker_words: Iterable[str], groups: int) -> bool:
+    """Signals that the violence comes from militants or gunmen, not an army, an accident or a robber."""
+    return bool(groups or set(labels) & NON_STATE_LABELS or set(attacker_words) & IRREGULAR_ATTACKERS)
+
+
+def decide(facts: DetectionFacts) -> tuple[bool, str]:
+    """(is an attack report, why); each rule names the look-alike it rejects."""
+    lead, labels = facts.lead_labels, facts.main_labels
+    if facts.attack_sentences == 0:
+        return False, "no sentence of the main story describes an attack"
+    if lead & {"negative:court", "negative:memorial"}:
+        return False, "the story is a trial or a commemoration of an earlier attack"
+    if lead & {"negative:disaster", "negative:accident"} and "attack" not in lead:
+        return False, "the lead reports a disaster or an accident"
+    if "negative:military" in lead and not facts.lead_non_state:
+        return False, "fighting between armed forces (shelling, airstrikes, border clashes)"
+    if labels["negative:sports"] + labels["negative:markets"] >= 2 and not facts.victims and not facts.non_state:
+        return False, "sport or market story using violent words"
+    if labels["negative:crime"] and facts.victims <= 2 and not facts.non_state and not facts.political_target:
+        return False, "ordinary crime (robbery, dispute, domestic killing)"
+    if not facts.violent:
+        return False, "attack words without victims, attackers or weapons"
+    return True, "attack described in the main story"

@@ -1,0 +1,149 @@
+"""Articles in, ExtractionResults out: screening, one spaCy pass, then reading each parsed article.
+
+Per article: cap the text at MAX_TEXT_CHARS, check it is English, run the keyword prefilter (most
+articles stop here, before spaCy), parse with nlp.pipe, gather sentence facts (cues, dates, places,
+groups, counts), split the main story from recaps of earlier attacks, decide whether it reports an
+attack, and build the main and background IncidentReports.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.cues import counted_cues
+from extractors.dates import find_dates
+from extractors.detection import DetectionFacts, decide, is_non_state, looks_english, passes_prefilter
+from extractors.groups import find_groups
+from extractors.places import Gazetteer, count_countries, dateline_span
+from extractors.reports import ArticleContext, build_report
+from extractors.schema import Article, ExtractionResult, IncidentReport
+from extractors.segments import DatedSpan, SentenceFacts, segment
+
+MAX_TEXT_CHARS = 100_000
+# Cue labels that make an ambiguous word ("blast", "shooting") elsewhere in the article an attack word.
+CORROBORATING_LABELS = frozenset({"attack", "terror", "attacker", "suicide"})
+EVENT_FAMILIES = frozenset({"attack", "attack_weak", "type"})
+LEAD_FAMILIES = frozenset({"attack", "attack_weak", "type", "negative"})
+PARAGRAPH_BREAK = re.compile(r"\n\s*")
+
+
+def extract_articles(articles: Sequence[Article], nlp: Language, batch_size: int = 16) -> list[ExtractionResult]:
+    """Screen every article cheaply, parse only those that may report an attack, in nlp.pipe batches."""
+    results: list[ExtractionResult | None] = [None] * len(articles)
+    parse: list[int] = []
+    for position, article in enumerate(articles):
+        text = article.text[:MAX_TEXT_CHARS]
+        if text.strip() and looks_english(text) and passes_prefilter(article.title, text):
+            parse.append(position)
+        else:
+            results[position] = ExtractionResult(id=article.id, is_attack_report=False)
+    texts = (articles[position].text[:MAX_TEXT_CHARS] for position in parse)
+    for position, doc in zip(parse, nlp.pipe(texts, batch_size=batch_size)):
+        results[position] = read_article(articles[position], doc)
+    return results  # type: ignore[return-value]
+
+
+def read_article(article: Article, doc: Doc) -> ExtractionResult:
+    """Everything the extractor says about one parsed article."""
+    context = gather_facts(article, doc)
+    context.segmentation = segmentation = segment(doc, context.sentences, context.published,
+                                                  context.casualty_predicates)
+    main = segmentation.main_sentences(context.sentences)
+    main_report = build_report(context, "main", [s.index for s in main], segmentation.main_date)
+    is_attack, _reason = decide(detection_facts(context, main, main_report))
+    if not is_attack:
+        return ExtractionResult(id=article.id, is_attack_report=False)
+    incidents = [main_report]
+    for frame in segmentation.backgrounds:
+        background = build_report(context, "background", frame.sentences, frame.date, frame.context_sentence)
+        if background.attack_types or background.killed or background.injured:
+            incidents.append(background)
+    return ExtractionResult(id=article.id, is_attack_report=True, incidents=incidents)
+
+
+def gather_facts(article: Article, doc: Doc) -> ArticleContext:
+    """Sentences with their cues and dates, and the article's places, groups and counts."""
+    text = doc.text
+    published = article.published.date() if article.published else None
+    cues = counted_cues(doc._.newswatch_cues or [])
+    casualties = doc._.newswatch_casualties or []
+    gazetteer = Gazetteer.load()
+    places = gazetteer.find_places(text)
+    dateline = dateline_span(text)
+    outside_dateline = [p for p in places if not (dateline and dateline[0] <= p.start < dateline[1])]
+    groups = find_groups(text)
+    paragraph_starts = [0] + [m.end() for m in PARAGRAPH_BREAK.finditer(text)]
+    sentence_spans = list(doc.sents)
+    sentence_starts = [s.start_char for s in sentence_spans]
+
+    def sentence_of(char: int) -> int:
+        return max(0, bisect.bisect_right(sentence_starts, char) - 1)
+
+    dates: dict[int, list[DatedSpan]] = {}
+    for mention in find_dates(text, published):
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is not None:
+            dates.setdefault(sentence_of(mention.start), []).append(DatedSpan(mention, span))
+    corroborated = bool(groups) or any(c.label_ in CORROBORATING_LABELS for c in cues)
+    casualty_predicates = frozenset(m.predicate for m in casualties)
+    sentences = []
+    for index, span in enumerate(sentence_spans):
+        own = [c for c in cues if span.start <= c.start < span.end]
+        labels = frozenset(c.label_ for c in own)
+        event_tokens = {t for c in own if c.label_.partition(":")[0] in EVENT_FAMILIES for t in range(c.start, c.end)}
+        sentences.append(SentenceFacts(
+            index=index,
+            span=span,
+            paragraph=bisect.bisect_right(paragraph_starts, span.start_char) - 1,
+            cues=own,
+            labels=labels,
+            cue_tokens=frozenset(event_tokens) | casualty_predicates,
+            dates=dates.get(index, []),
+            is_attack=is_attack_sentence(labels, corroborated),
+        ))
+    victim_tokens = frozenset(t for m in casualties if m.kind in ("killed", "injured") for t in range(m.start, m.end))
+    return ArticleContext(
+        article=article, doc=doc, published=published, sentences=sentences, casualties=casualties,
+        places=outside_dateline, country_hint=count_countries(places), groups=groups, sentence_of=sentence_of,
+        casualty_predicates=casualty_predicates, victim_tokens=victim_tokens,
+    )
+
+
+def is_attack_sentence(labels: frozenset[str], corroborated: bool) -> bool:
+    """An attack word, or an ambiguous one ("blast") in an article that elsewhere speaks of attack or attackers;
+    never in a sentence about a trial or a commemoration, nor an ambiguous one next to accident words."""
+    if labels & {"negative:court", "negative:memorial"}:
+        return False
+    if "attack" in labels:
+        return True
+    accident = labels & {"negative:accident", "negative:disaster"}
+    return "attack_weak" in labels and corroborated and not accident
+
+
+def detection_facts(context: ArticleContext, main: list[SentenceFacts], report: IncidentReport) -> DetectionFacts:
+    counted = {context.sentence_of(context.doc[m.start].idx) for m in context.casualties}
+    lead = next((s for s in main if s.index in counted or any(
+        label.partition(":")[0] in LEAD_FAMILIES for label in s.labels)), None)
+    labels = Counter(c.label_ for s in main for c in s.cues)
+    attacker_words = {c.text.lower() for s in main for c in s.cues if c.label_ == "attacker"}
+    lead_attackers = {c.text.lower() for c in lead.cues if c.label_ == "attacker"} if lead else set()
+    lead_groups = sum(lead.span.start_char <= g.start < lead.span.end_char for g in context.groups) if lead else 0
+    victims = max((c.value for c in (report.killed, report.injured) if c is not None), default=0)
+    weapons = any(labels[f"weapon:{w}"] for w in ("firearms", "explosives", "melee", "incendiary", "vehicle"))
+    violent_types = any(labels[f"type:{t}"] for t in ("kidnapping", "hostage_barricade", "facility_attack"))
+    return DetectionFacts(
+        attack_sentences=sum(s.is_attack for s in main),
+        lead_labels=lead.labels if lead else frozenset(),
+        lead_non_state=is_non_state(lead.labels if lead else (), lead_attackers, lead_groups),
+        main_labels=labels,
+        non_state=is_non_state(labels, attacker_words, len(report.perpetrators)),
+        victims=victims,
+        political_target=report.target.type in ("government", "journalists", "diplomatic"),
+        violent=bool(victims or attacker_words or report.perpetrators or weapons or violent_types),
+    )

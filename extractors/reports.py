@@ -1,0 +1,177 @@
+"""One IncidentReport from the sentences of one incident: every field with its evidence, and a confidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from extractors.attacks import profile_attack
+from extractors.casualties import CasualtyMention
+from extractors.groups import GroupMention, classify_role
+from extractors.places import Gazetteer, PlaceMention
+from extractors.schema import Article, Evidence, IncidentReport, Location, Perpetrator
+from extractors.segments import DatedSpan, Role, Segmentation, SentenceFacts, governed_by_time_phrase, is_earlier
+
+# Words right before a place name that say the event happened there, or that it is only a route end.
+LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|inside|of|on the outskirts of)\s+(?:the\s+)?$", re.IGNORECASE)
+ROUTE_BEFORE = re.compile(r"\b(?:from|to|toward|towards|between|and)\s+$", re.IGNORECASE)
+SPECIFICITY = {"city": 0, "admin1": 1, "country": 2}
+COUNT_FIELDS = ("killed", "injured", "attackers", "attackers_killed")
+
+
+@dataclass
+class ArticleContext:
+    """Everything read from one article before deciding what its incidents are."""
+
+    article: Article
+    doc: Doc
+    published: dt.date | None
+    sentences: list[SentenceFacts]
+    casualties: list[CasualtyMention]
+    places: list[PlaceMention]
+    country_hint: Counter
+    groups: list[GroupMention]
+    sentence_of: Callable[[int], int]
+    casualty_predicates: frozenset[int]
+    segmentation: Segmentation | None = None
+    victim_tokens: frozenset[int] = field(default_factory=frozenset)
+
+
+def build_report(context: ArticleContext, role: Role, indices: list[int], date: DatedSpan | None,
+                 context_sentence: int | None = None) -> IncidentReport:
+    """The incident told by these sentences; a recap without its own place borrows its intro sentence's."""
+    sentences = [context.sentences[i] for i in indices]
+    evidence: list[Evidence] = []
+    fields: dict = {"role": role}
+
+    for kind, mention in _counts(context, role, sentences).items():
+        fields[kind] = mention.count
+        evidence.append(_evidence(context, kind, mention.span(context.doc)))
+
+    location, place = choose_location(context, sentences)
+    if place is None and context_sentence is not None:
+        location, place = choose_location(context, [context.sentences[context_sentence]])
+    if place is not None:
+        fields["location"] = location
+        evidence.append(_evidence_chars(context, "location", place.start, place.end))
+
+    if date is not None and date.date is not None:
+        fields["date"] = date.date
+        fields["date_precision"] = date.precision
+        evidence.append(_evidence(context, "date", date.span))
+
+    perpetrators, group_spans = _perpetrators(context, sentences)
+    if perpetrators:
+        fields["perpetrators"] = perpetrators
+        evidence.extend(_evidence_chars(context, "perpetrators", start, end) for start, end in group_spans)
+
+    attack_cue_tokens = frozenset().union(*(s.cue_tokens for s in sentences)) if sentences else frozenset()
+    profile = profile_attack([s.span for s in sentences], [c for s in sentences for c in s.cues],
+                             attack_cue_tokens, context.victim_tokens)
+    fields.update(attack_types=profile.attack_types, suicide=profile.suicide if profile.attack_types else None,
+                  weapons=profile.weapons, target=profile.target)
+    evidence.extend(_evidence(context, name, span) for name, span in profile.evidence)
+
+    report = IncidentReport(**fields, evidence=sorted(evidence, key=lambda e: (e.char_start, e.field)))
+    report.confidence = confidence(report, role)
+    return report
+
+
+def _counts(context: ArticleContext, role: Role, sentences: list[SentenceFacts]) -> dict[str, CasualtyMention]:
+    """The highest figure of each kind (an updated toll beats the first one); ties go to the earliest."""
+    by_index = {s.index: s for s in sentences}
+    pivot = _pivot(context)
+    best: dict[str, CasualtyMention] = {}
+    for mention in context.casualties:
+        sentence = by_index.get(context.sentence_of(context.doc[mention.start].idx))
+        if sentence is None:
+            continue
+        if role == "main" and pivot is not None:
+            earlier = [d for d in sentence.dates if is_earlier(d, pivot, 1)]
+            if governed_by_time_phrase(context.doc[mention.predicate], sentence, earlier):
+                continue
+        current = best.get(mention.kind)
+        if current is None or mention.count.value > current.count.value:
+            best[mention.kind] = mention
+    return best
+
+
+def _pivot(context: ArticleContext) -> dt.date | None:
+    main_date = context.segmentation.main_date if context.segmentation else None
+    return main_date.date if main_date is not None else context.published
+
+
+def choose_location(context: ArticleContext, sentences: list[SentenceFacts]) -> tuple[Location, PlaceMention | None]:
+    """The place of the first attack sentence that names one (else of any sentence), resolved with its country."""
+    text = context.doc.text
+    ordered = [s for s in sentences if s.is_attack] + [s for s in sentences if not s.is_attack]
+    for sentence in ordered:
+        start, end = sentence.span.start_char, sentence.span.end_char
+        mentions = [p for p in context.places if start <= p.start < end]
+        if not mentions:
+            continue
+        best = min(mentions, key=lambda p: (_place_rank(text, p), p.start))
+        others = [p for p in mentions if p is not best and p.kind != "city"]
+        return Gazetteer.load().resolve([best] + others, context.country_hint), best
+    return Location(), None
+
+
+def _place_rank(text: str, place: PlaceMention) -> tuple[int, int]:
+    window = text[max(0, place.start - 40):place.start]
+    cue = 0 if LOCATIVE_BEFORE.search(window) else 2 if ROUTE_BEFORE.search(window) else 1
+    return cue + SPECIFICITY[place.kind], SPECIFICITY[place.kind]
+
+
+def _perpetrators(context: ArticleContext, sentences: list[SentenceFacts]) -> tuple[list[Perpetrator], list]:
+    """Groups that claimed or are suspected in these sentences; a claim outranks a suspicion of the same group."""
+    found: dict[str, Perpetrator] = {}
+    spans = []
+    branches: dict[str, str] = {}
+    mentions: dict[str, list[str]] = {}
+    for sentence in sentences:
+        start, end = sentence.span.start_char, sentence.span.end_char
+        for group in context.groups:
+            if not start <= group.start < end:
+                continue
+            mentions.setdefault(group.name, [])
+            if group.text not in mentions[group.name]:
+                mentions[group.name].append(group.text)
+            if group.branch:
+                branches.setdefault(group.name, group.branch)
+            role = classify_role(sentence.span.text, group, sentence_start=start)
+            if role is None:
+                continue
+            spans.append((group.start, group.end))
+            previous = found.get(group.name)
+            if previous is None or (previous.role == "suspected" and role == "claimed"):
+                found[group.name] = Perpetrator(name=group.name, role=role)
+    perpetrators = [p.model_copy(update={"branch": branches.get(p.name), "mentions": mentions[p.name]})
+                    for p in found.values()]
+    return perpetrators, spans
+
+
+def _evidence(context: ArticleContext, field_name: str, span: Span) -> Evidence:
+    return _evidence_chars(context, field_name, span.start_char, span.end_char)
+
+
+def _evidence_chars(context: ArticleContext, field_name: str, start: int, end: int) -> Evidence:
+    sentence = context.sentences[context.sentence_of(start)].span
+    return Evidence(field=field_name, sentence=sentence.text, char_start=start, char_end=end)
+
+
+def confidence(report: IncidentReport, role: Role) -> float:
+    """A rough 0-1 score: how many of the core fields were found, starting lower for recaps."""
+    score = 0.4 if role == "main" else 0.25
+    score += 0.12 * bool(report.location.city or report.location.admin1)
+    score += 0.12 * (report.date is not None)
+    score += 0.12 * bool(report.killed or report.injured)
+    score += 0.08 * bool(report.attack_types)
+    score += 0.08 * bool(report.perpetrators)
+    score += 0.04 * (report.target.type != "unknown")
+    return round(min(score, 1.0), 2)
+

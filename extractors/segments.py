@@ -1,0 +1,237 @@
+"""Which sentences tell the main incident and which recap earlier ones.
+
+Reporters put the news in the lead and recaps after it, each introduced by an earlier date or a time
+phrase ("In September 2015, ...", "last year", "two years ago"). A recap runs on through its
+paragraph, and into the next when that paragraph keeps talking about the recap's own things
+("The lawyers had gathered ..."); a sentence dated on or after the main day brings the story back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+from spacy.tokens import Doc, Span, Token
+
+from extractors.casualties import KILLED_WORDS, INJURED_WORDS
+
+# Tokens a date hangs from when it dates the statement, not the attack ("officials said Tuesday").
+REPORTING_WORDS = frozenset({
+    "said", "says", "say", "told", "added", "announced", "stated", "statement", "posted", "speaking", "spoke",
+    "briefing", "conference", "interview", "reported", "confirmed", "claimed", "published", "issued", "tweeted",
+})
+# Nouns too common to tie a sentence to one incident rather than another.
+GENERIC_NOUNS = frozenset({
+    "attack", "attacks", "people", "person", "police", "official", "officials", "group", "groups", "city",
+    "country", "province", "government", "security", "forces", "year", "years", "day", "time", "area", "statement",
+    "responsibility", "militants", "gunmen", "attackers", "bomb", "blast", "explosion", "news", "agency",
+    "reporters", "spokesman", "minister", "region", "state", "authorities", "incident", "members", "side",
+})
+NEAR_PAST_DAYS = 7
+
+Role = Literal["main", "background"]
+
+
+@dataclass
+class DatedSpan:
+    """A date mention from extractors.dates with the tokens it covers."""
+
+    mention: object
+    span: Span
+
+    @property
+    def date(self) -> dt.date | None:
+        return getattr(self.mention, "date", None)
+
+    @property
+    def precision(self) -> str:
+        return getattr(self.mention, "precision", "day")
+
+
+@dataclass
+class SentenceFacts:
+    index: int
+    span: Span
+    paragraph: int
+    cues: list[Span]
+    labels: frozenset[str]
+    cue_tokens: frozenset[int]
+    dates: list[DatedSpan]
+    is_attack: bool = False
+
+
+@dataclass
+class BackgroundFrame:
+    sentences: list[int]
+    date: DatedSpan | None
+    context_sentence: int | None = None
+
+
+@dataclass
+class Segmentation:
+    roles: list[Role]
+    main_date: DatedSpan | None
+    backgrounds: list[BackgroundFrame] = field(default_factory=list)
+
+    def main_sentences(self, sentences: list[SentenceFacts]) -> list[SentenceFacts]:
+        return [s for s in sentences if self.roles[s.index] == "main"]
+
+
+def clause_head(token: Token) -> Token:
+    """The verb that heads the clause a token sits in (or the sentence root)."""
+    current = token
+    while not current.tag_.startswith("VB") and current.head.i != current.i:
+        current = current.head
+    return current
+
+
+def date_attachment(date: DatedSpan, cue_tokens: frozenset[int]) -> Literal["attack", "reporting", "other"]:
+    """Whether a date dates the attack ("Monday's attack", "stormed ... on Monday") or a statement about it."""
+    token = date.span.root
+    for _ in range(5):
+        head = token.head
+        if head.i == token.i:
+            break
+        if head.i in cue_tokens and head.lower_ not in REPORTING_WORDS:
+            return "attack"
+        if head.lower_ in REPORTING_WORDS:
+            return "reporting"
+        if head.lower_ in KILLED_WORDS or head.lower_ in INJURED_WORDS:
+            return "attack"
+        token = head
+    return "other"
+
+
+def is_earlier(date: DatedSpan, pivot: dt.date, tolerance_days: int) -> bool:
+    """Whether a date (at its own precision) lies before the pivot day by more than the tolerance."""
+    value = date.date
+    if value is None:
+        return False
+    if date.precision == "year":
+        return value.year < pivot.year
+    if date.precision == "month":
+        return (value.year, value.month) < (pivot.year, pivot.month)
+    return value < pivot - dt.timedelta(days=tolerance_days)
+
+
+def governs_sentence(token: Token, sentence: SentenceFacts, casualty_predicates: frozenset[int]) -> bool:
+    """A time expression dates the whole sentence when it modifies its root or its attack or casualty verb."""
+    head = clause_head(token)
+    return head.i == sentence.span.root.i or head.i in sentence.cue_tokens or head.i in casualty_predicates
+
+
+def choose_main_date(sentences: list[SentenceFacts], reference: dt.date | None) -> DatedSpan | None:
+    """The day of the attack: a day-precision date attached to an attack sentence's attack, never a statement's."""
+    candidates: list[tuple[int, int, DatedSpan]] = []
+    for sentence in sentences:
+        if not sentence.is_attack:
+            continue
+        for date in sentence.dates:
+            if date.precision != "day" or date.date is None:
+                continue
+            if reference is not None and not reference - dt.timedelta(days=NEAR_PAST_DAYS) <= date.date <= reference:
+                continue
+            attachment = date_attachment(date, sentence.cue_tokens)
+            if attachment == "reporting":
+                continue
+            candidates.append((0 if attachment == "attack" else 1, date.span.start, date))
+    return min(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
+
+
+def segment(doc: Doc, sentences: list[SentenceFacts], published: dt.date | None,
+            casualty_predicates: frozenset[int]) -> Segmentation:
+    """Assign every sentence to the main incident or to one background incident."""
+    day_dates = [d.date for s in sentences for d in s.dates if d.precision == "day" and d.date is not None]
+    reference = published or (max(day_dates) if day_dates else None)
+    main_date = choose_main_date(sentences, reference)
+    pivot = main_date.date if main_date else reference
+    tolerance = 1 if main_date else NEAR_PAST_DAYS
+    first_attack = next((s.index for s in sentences if s.is_attack), None)
+
+    roles: list[Role] = []
+    backgrounds: list[BackgroundFrame] = []
+    current: BackgroundFrame | None = None
+    main_nouns: set[str] = set()
+    for sentence in sentences:
+        marker_date, marked = _background_marker(sentence, pivot, tolerance, sentence.index == first_attack,
+                                                 casualty_predicates)
+        anchored = _is_anchored(sentence, pivot)
+        if marked and not anchored:
+            if current is None or "past_anaphor" not in sentence.labels and not _same_date(current, marker_date):
+                previous = sentence.index - 1
+                context = previous if previous >= 0 and "recap" in sentences[previous].labels else None
+                current = BackgroundFrame([], marker_date, context)
+                backgrounds.append(current)
+            current.sentences.append(sentence.index)
+            roles.append("background")
+        elif current is not None and not anchored and _continues(sentence, current, sentences, main_nouns):
+            current.sentences.append(sentence.index)
+            roles.append("background")
+        else:
+            current = None
+            main_nouns |= _content_nouns(sentence.span)
+            roles.append("main")
+    return Segmentation(roles, main_date, backgrounds)
+
+
+def _background_marker(sentence: SentenceFacts, pivot: dt.date | None, tolerance: int, is_first_attack: bool,
+                       casualty_predicates: frozenset[int]) -> tuple[DatedSpan | None, bool]:
+    """(the earlier date, whether the sentence is about an earlier incident)."""
+    if pivot is not None:
+        for date in sentence.dates:
+            near = date.precision == "day" and date.date is not None and date.date >= pivot - dt.timedelta(days=31)
+            if is_earlier(date, pivot, tolerance) and not (is_first_attack and near):
+                if governs_sentence(date.span.root, sentence, casualty_predicates):
+                    return date, True
+    phrases = {"past"} if is_first_attack else {"past", "past_near"}
+    for start, label in sentence_cue_starts(sentence):
+        if label in phrases and governs_sentence(sentence.span.doc[start], sentence, casualty_predicates):
+            return None, True
+    return None, False
+
+
+def sentence_cue_starts(sentence: SentenceFacts) -> list[tuple[int, str]]:
+    return [(c.start, c.label_) for c in sentence.cues]
+
+
+def _is_anchored(sentence: SentenceFacts, pivot: dt.date | None) -> bool:
+    """A day on or after the main day (the attack itself, or today's statements about it) means the main story."""
+    if pivot is None:
+        return False
+    return any(d.precision == "day" and d.date is not None and d.date >= pivot - dt.timedelta(days=1)
+               for d in sentence.dates)
+
+
+def _same_date(frame: BackgroundFrame, date: DatedSpan | None) -> bool:
+    return date is None or (frame.date is not None and frame.date.date == date.date)
+
+
+def _continues(sentence: SentenceFacts, frame: BackgroundFrame, sentences: list[SentenceFacts],
+               main_nouns: set[str]) -> bool:
+    """A recap runs to the end of its paragraph, and on while sentences share its own (non-main) nouns."""
+    last = sentences[frame.sentences[-1]]
+    if sentence.paragraph == last.paragraph or "past_anaphor" in sentence.labels:
+        return True
+    recap_nouns: set[str] = set()
+    for index in frame.sentences:
+        recap_nouns |= _content_nouns(sentences[index].span)
+    return bool(_content_nouns(sentence.span) & (recap_nouns - main_nouns))
+
+
+def _content_nouns(span: Span) -> set[str]:
+    return {t.lower_ for t in span if t.tag_ in ("NN", "NNS", "NNP", "NNPS") and len(t) > 2
+            and t.lower_ not in GENERIC_NOUNS}
+
+
+def governed_by_time_phrase(predicate: Token, sentence: SentenceFacts, dates_earlier: list[DatedSpan]) -> bool:
+    """Whether a casualty verb's own clause is dated earlier or is cumulative ("since 2001", "this year")."""
+    head = clause_head(predicate)
+    for start, label in sentence_cue_starts(sentence):
+        if label in ("past", "past_near", "past_generic") and clause_head(sentence.span.doc[start]).i == head.i:
+            return True
+    for date in dates_earlier:
+        root = date.span.root
+        if clause_head(root).i == head.i or root.is_ancestor(predicate):
+            return True
+    return False
