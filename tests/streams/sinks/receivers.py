@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from tests.streams.local_http import serve
+
 
 @dataclass
 class Received:
@@ -39,16 +41,9 @@ async def http_receiver() -> AsyncIterator[HttpReceiver]:
 
     app = web.Application()
     app.router.add_post("/hook", handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    receiver.url = f"http://127.0.0.1:{port}/hook"
-    try:
+    async with serve(app) as base_url:
+        receiver.url = f"{base_url}/hook"
         yield receiver
-    finally:
-        await runner.cleanup()
 
 
 class DeadLetters(list):
