@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import aiohttp
+from aiohttp.abc import AbstractResolver
 
 from streams.ingest.guard import AddressPolicy, BlockedAddress, GuardedResolver
 
@@ -63,10 +64,18 @@ def mebibytes(size: int) -> str:
 
 
 def open_session(
-    policy: AddressPolicy, *, connect_timeout: float, read_timeout: float, connections: int, user_agent: str
+    policy: AddressPolicy,
+    *,
+    connect_timeout: float,
+    read_timeout: float,
+    connections: int,
+    user_agent: str,
+    resolver: AbstractResolver | None = None,
 ) -> aiohttp.ClientSession:
     """One pooled session for all feeds: guarded DNS, no proxies from the environment, no cookies."""
-    connector = aiohttp.TCPConnector(limit=connections, limit_per_host=0, resolver=GuardedResolver(policy), ttl_dns_cache=300)
+    connector = aiohttp.TCPConnector(
+        limit=connections, limit_per_host=0, resolver=GuardedResolver(policy, resolver), ttl_dns_cache=300
+    )
     return aiohttp.ClientSession(
         connector=connector,
         timeout=aiohttp.ClientTimeout(total=None, sock_connect=connect_timeout, sock_read=read_timeout),

@@ -1,0 +1,83 @@
+"""Feed health: one record per feed, shown by `newswatch feeds status` and indexed into `<prefix>-feeds` for Kibana."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from streams.ingest.feedlist import FeedConfig
+from streams.ingest.store import FeedState
+from streams.ingest.urls import host_of
+
+DAY_SECONDS = 86400
+TABLE_COLUMNS = ("FEED", "STATUS", "LAST SUCCESS", "FAILS", "ITEMS/DAY", "LATENCY", "LAST ERROR")
+ERROR_WIDTH = 70
+
+
+def _iso(timestamp: float | None) -> str | None:
+    return dt.datetime.fromtimestamp(timestamp, dt.UTC).isoformat() if timestamp is not None else None
+
+
+def feed_health(feeds: list[FeedConfig], states: dict[str, FeedState], items_per_day: dict[str, int], now: float) -> list[dict]:
+    """Health records in the `<prefix>-feeds` document shape, one per configured feed, by name."""
+    records = []
+    for feed in sorted(feeds, key=lambda feed: feed.label.lower()):
+        state = states.get(feed.id) or FeedState(feed.id, feed.url)
+        status = state.status if feed.enabled else "off"
+        records.append(
+            {
+                "@timestamp": _iso(now),
+                "event": {"kind": "metric", "dataset": "newswatch.feeds"},
+                "url": {"full": state.current_url or feed.url, "domain": host_of(state.current_url or feed.url)},
+                "message": state.last_error if status != "ok" else None,
+                "feed": {
+                    "id": feed.id,
+                    "name": feed.label,
+                    "configured_url": feed.url,
+                    "status": status,
+                    "tags": list(feed.tags),
+                    "last_success": _iso(state.last_success_at),
+                    "last_error_at": _iso(state.last_error_at),
+                    "last_error": state.last_error,
+                    "last_http_status": state.last_http_status,
+                    "consecutive_failures": state.consecutive_failures,
+                    "items_per_day": items_per_day.get(feed.id, 0),
+                    "items_total": state.items_total,
+                    "latency_ms": round(state.latency_ms, 1) if state.latency_ms is not None else None,
+                    "polls": state.polls,
+                    "next_poll": _iso(state.next_poll_at),
+                },
+            }
+        )
+    return records
+
+
+def _age(timestamp: str | None, now: float) -> str:
+    if timestamp is None:
+        return "never"
+    seconds = now - dt.datetime.fromisoformat(timestamp).timestamp()
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.0f}{unit} ago"
+    return f"{max(seconds, 0):.0f}s ago"
+
+
+def format_table(records: list[dict], now: float) -> str:
+    """A plain-text table, worst feeds first so problems are at the top."""
+    order = {"quarantined": 0, "disabled": 1, "failing": 2, "new": 3, "ok": 4, "off": 5}
+    rows = [TABLE_COLUMNS]
+    for record in sorted(records, key=lambda record: order.get(record["feed"]["status"], 9)):
+        feed = record["feed"]
+        error = (feed["last_error"] or "") if feed["status"] != "ok" else ""
+        rows.append(
+            (
+                feed["name"],
+                feed["status"],
+                _age(feed["last_success"], now),
+                str(feed["consecutive_failures"]),
+                str(feed["items_per_day"]),
+                f"{feed['latency_ms']:.0f} ms" if feed["latency_ms"] is not None else "-",
+                error if len(error) <= ERROR_WIDTH else error[: ERROR_WIDTH - 1] + "…",
+            )
+        )
+    widths = [max(len(row[column]) for row in rows) for column in range(len(TABLE_COLUMNS))]
+    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows)
