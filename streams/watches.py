@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -97,8 +97,10 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 @dataclass
 class IncidentFacts:
-    """What matching looks at, computed once per incident rather than once per watch."""
+    """What matching looks at, computed once per incident rather than once per watch (names and text only if asked)."""
 
+    incident: Incident
+    article_text: str | None
     country: str | None
     admin1: str | None
     point: tuple[float, float] | None  # (lat, lon), only for city-level locations
@@ -106,17 +108,14 @@ class IncidentFacts:
     killed: int | None
     injured: int | None
     attack_types: frozenset[str]
-    perpetrators: frozenset[str]
-    texts: tuple[str, ...]
 
     @classmethod
     def of(cls, incident: Incident, article_text: str | None = None) -> IncidentFacts:
         location = incident.location
         has_point = location.lat is not None and location.lon is not None and location.precision in (None, "city")
-        names = {fold(name) for p in incident.perpetrators for name in (p.name, p.branch, *p.mentions) if name}
-        place_names = (location.name, location.city, location.admin1)
-        texts = (*(e.sentence for e in incident.evidence), incident.target.text, *place_names, article_text)
         return cls(
+            incident=incident,
+            article_text=article_text,
             country=location.country.upper() if location.country else None,
             admin1=fold(location.admin1) if location.admin1 else None,
             point=(location.lat, location.lon) if has_point else None,
@@ -124,13 +123,20 @@ class IncidentFacts:
             killed=lower_bound(incident.killed),
             injured=lower_bound(incident.injured),
             attack_types=frozenset(incident.attack_types),
-            perpetrators=frozenset(names),
-            texts=tuple(t for t in texts if t),
         )
 
     @cached_property
+    def perpetrators(self) -> frozenset[str]:
+        """Every name a group goes by in the incident: name, branch and the mentions the extractor linked to it."""
+        return frozenset(fold(name) for p in self.incident.perpetrators for name in (p.name, p.branch, *p.mentions) if name)
+
+    @cached_property
     def folded_text(self) -> str:
-        return fold(" \n ".join(self.texts))
+        """What a text query searches: evidence sentences, target, place names, and the article text when given."""
+        incident, location = self.incident, self.incident.location
+        texts = (*(e.sentence for e in incident.evidence), incident.target.text, location.name, location.city,
+                 location.admin1, self.article_text)
+        return fold(" \n ".join(t for t in texts if t))
 
 
 @dataclass(frozen=True)
@@ -182,8 +188,22 @@ class PreparedRule:
     def text_ok(self, facts: IncidentFacts) -> bool:
         return self.query is None or self.query.matches(facts.folded_text)
 
+    @cached_property
+    def _checks(self) -> tuple[Callable[[IncidentFacts], bool], ...]:
+        """Only the conditions this rule has, so a rule with one condition costs one call per candidate incident."""
+        wanted = (
+            (self.min_killed > 0 or self.min_injured > 0, self.tolls_ok),
+            (bool(self.attack_types), self.types_ok),
+            (bool(self.perpetrators), self.perpetrators_ok),
+            (self.query is not None, self.text_ok),
+        )
+        return tuple(check for present, check in wanted if present)
+
     def passes(self, facts: IncidentFacts) -> bool:
-        return self.tolls_ok(facts) and self.types_ok(facts) and self.perpetrators_ok(facts) and self.text_ok(facts)
+        for check in self._checks:
+            if not check(facts):
+                return False
+        return True
 
     def explain(self, facts: IncidentFacts) -> list[tuple[bool, str]]:
         lines: list[tuple[bool, str]] = []
@@ -381,7 +401,7 @@ def explain(watch: Watch, incident: Incident, article_text: str | None = None) -
 class WatchIndex:
     """All watches with their geometry in STRtrees and their countries and admin1 regions in dicts.
 
-    Immutable: rebuild it when watches change (10,000 watches take well under a second).
+    Immutable: rebuild it when watches change (10,000 watches take about a second; see docs/benchmarks.md).
     """
 
     watches: list[PreparedWatch]
@@ -430,7 +450,7 @@ class WatchIndex:
             candidates.update(self._by_country.get(facts.country, ()))
         for key in _admin1_keys(facts):
             candidates.update(self._by_admin1.get(key, ()))
-        if facts.point is not None:
+        if facts.point is not None and (self._shape_owners or self._circle_owners):
             location = Point(facts.point[1], facts.point[0])
             candidates.update(self._shape_owners[i] for i in self._shape_tree.query(location, predicate="intersects"))
             for i in self._circle_tree.query(location):
