@@ -17,6 +17,7 @@ class UniqueArticle(_Message):
     """An article after dedup; a copy names its canonical article, and an identical copy reuses its extraction."""
 
     article: Article
+    arrived_at: dt.datetime
     duplicate_of: str | None = None
     identical: bool = False
 
@@ -39,6 +40,7 @@ class ReportMessage(_Message):
     source: str | None
     url: str | None
     published: dt.datetime | None
+    arrived_at: dt.datetime
     report: IncidentReport
 
 

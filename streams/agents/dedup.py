@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 def install(pipeline) -> None:
     app, topics, settings = pipeline.app, pipeline.topics, pipeline.settings
     # One partition (see topics.py), so this table holds every recent signature and dedup is exact.
-    state = app.Table("dedup-state", partitions=1, value_serializer="json")
+    state = app.Table("dedup-state", partitions=1)
     index = DedupIndex(state, threshold=settings.dedup.threshold, containment=settings.dedup.containment,
                        max_age=dt.timedelta(days=settings.dedup.max_age_days))
 
@@ -32,5 +32,6 @@ def install(pipeline) -> None:
                 continue
             now = article_time(article, fallback=dt.datetime.fromtimestamp(event.message.timestamp, dt.timezone.utc))
             verdict = index.check_and_add(article.id, article.text, now=now)
-            message = UniqueArticle(article=article, duplicate_of=verdict.duplicate_of, identical=verdict.identical)
+            message = UniqueArticle(article=article, arrived_at=now, duplicate_of=verdict.duplicate_of,
+                                    identical=verdict.identical)
             await topics["unique_articles"].send(key=message.canonical_id, value=message.model_dump(mode="json"))

@@ -13,11 +13,11 @@ from streams.messages import ExtractedArticle, ReportMessage, UniqueArticle
 
 log = logging.getLogger(__name__)
 
+
 def install(pipeline) -> None:
     app, topics, worker = pipeline.app, pipeline.topics, pipeline.settings.worker
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
     recent = RecentExtractions()
-
     extract_batch = load_extractor(worker.extractor)
 
     @app.agent(topics["unique_articles"], name="extract_incidents")
@@ -53,5 +53,6 @@ async def send_extraction(topics, message: UniqueArticle, result: ExtractionResu
     for report in result.incidents:
         key = merge_key(report)
         envelope = ReportMessage(merge_key=key, article_id=article.id, source=article.source,
-                                 url=article.canonical_url or article.url, published=article.published, report=report)
+                                 url=article.canonical_url or article.url, published=article.published,
+                                 arrived_at=message.arrived_at, report=report)
         await topics["incident_reports"].send(key=key, value=envelope.model_dump(mode="json"))

@@ -9,6 +9,25 @@ from tests.integration.pipeline import wait_for
 pytestmark = pytest.mark.integration
 
 START_AND_PROCESS = 180
+WATCHES = """
+watches:
+  - id: pakistan
+    name: Pakistan, every attack
+    region: {countries: [PK]}
+    sinks: [log]
+  - id: france
+    name: France, every attack
+    region: {countries: [FR]}
+    sinks: [log]
+"""
+
+
+@pytest.fixture
+def pipeline(pipeline):
+    watches = pipeline.work_dir / "watches.yaml"
+    watches.write_text(WATCHES)
+    pipeline.extra_env["NEWSWATCH_WATCHES_FILE"] = str(watches)
+    return pipeline
 
 
 def test_seed_article_is_indexed_and_alerted_once(pipeline, worker, seed_path):
@@ -29,6 +48,7 @@ def test_seed_article_is_indexed_and_alerted_once(pipeline, worker, seed_path):
     alerts = wait_for(lambda: pipeline.read_topic("alerts"), START_AND_PROCESS, "an alert on the alerts topic")
     pakistan_alerts = [a for a in alerts if a["watch_id"] == "pakistan"]
     assert len(pakistan_alerts) == 1
+    assert not [a for a in alerts if a["watch_id"] == "france"]
     assert pakistan_alerts[0]["kind"] == "new"
     assert pakistan_alerts[0]["incident"]["location"]["country"] == "PK"
 

@@ -1,0 +1,91 @@
+"""alert_on_incidents: incidents matched against every watch; alerts created once in Elasticsearch, then delivered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from elasticsearch import AsyncElasticsearch
+
+from extractors.schema import Alert, Incident
+from streams.alerting import AlertState, alerts_for, deliverable, record, release_at
+from streams.documents import alert_document
+from streams.indexer import Indexer, create_action, settings_client_options
+from streams.sinks import build_dispatcher
+from streams.watches import WatchIndex, load_watches
+
+log = logging.getLogger(__name__)
+
+RELEASE_CHECK_SECONDS = 30.0
+
+
+def install(pipeline) -> None:
+    app, topics, settings = pipeline.app, pipeline.topics, pipeline.settings
+    loaded = load_watches(settings.watches_file)
+    watches = WatchIndex.build(loaded)
+    # The alerts topic gets every alert (it is the pipeline's output); the kafka sink is for other clusters or topics.
+    dispatcher = build_dispatcher(settings.alerting, dead_letter=pipeline.dead_letter)
+    dispatcher.check(loaded)
+    # Keyed by incident id, like the incidents topic, so each worker holds the state of its own partitions.
+    states = app.Table("alert-state")
+    alerts_index = settings.elasticsearch.index("alerts")
+    indexer: Indexer | None = None
+
+    def get_indexer() -> Indexer:
+        nonlocal indexer
+        if indexer is None:
+            indexer = Indexer(AsyncElasticsearch(**settings_client_options(settings.elasticsearch)))
+        return indexer
+
+    async def first_time(alerts: list[Alert], now: dt.datetime) -> list[Alert]:
+        """The alerts that no worker, restart or replay has created before (op_type=create refuses the rest)."""
+        if not alerts:
+            return []
+        outcome = await get_indexer().bulk([create_action(alerts_index, a.id, alert_document(a, now)) for a in alerts])
+        refused = set(outcome.conflicts) | {failure.get("_id") for failure in outcome.failures}
+        for failure in outcome.failures:
+            await pipeline.dead_letter("alert", str(failure.get("error")), {"alert_id": failure.get("_id")})
+        return [alert for alert in alerts if alert.id not in refused]
+
+    @app.agent(topics["incidents"], name="alert_on_incidents")
+    async def alert_on_incidents(stream):
+        async for event in stream.events():
+            try:
+                incident = Incident.model_validate(event.value)
+            except ValueError as error:
+                await pipeline.dead_letter("alert", error, event.value, event)
+                continue
+            if incident.historical:
+                continue
+            now = dt.datetime.now(dt.timezone.utc)
+            by_watch = dict(states.get(incident.id) or {})
+            released = []
+            for watch in watches.matching(incident):
+                state = AlertState.model_validate(by_watch[watch.id]) if watch.id in by_watch else None
+                decided = alerts_for(incident, watch, state, now, settings.alerting.summary_template)
+                ready, state = deliverable(record(state, decided), watch, decided, now)
+                by_watch[watch.id] = state.model_dump(mode="json")
+                released += [(watch, alert) for alert in ready]
+            if by_watch:
+                states[incident.id] = by_watch
+            for alert in await first_time([alert for _, alert in released], now):
+                watch = next(w for w, a in released if a.id == alert.id)
+                await topics["alerts"].send(key=alert.id, value=alert.model_dump(mode="json"))
+                await dispatcher.deliver(watch, alert)
+
+    @app.task
+    async def start_sinks():
+        await dispatcher.start()
+
+    @app.timer(RELEASE_CHECK_SECONDS)
+    async def release_held_alerts():
+        """Alerts held back by a throttle window or quiet hours: re-send their incident once they may go out."""
+        now = dt.datetime.now(dt.timezone.utc)
+        for incident_id, by_watch in list(states.items()):
+            for watch_id, raw in by_watch.items():
+                state = AlertState.model_validate(raw)
+                watch = watches.get(watch_id)
+                if state.pending and watch is not None and release_at(state, watch, now) <= now:
+                    latest = state.pending[-1].incident
+                    await topics["incidents"].send(key=incident_id, value=latest.model_dump(mode="json"))
+                    break

@@ -1,0 +1,30 @@
+"""merge_incidents: incident reports -> incidents, one per real event, updated as reports arrive."""
+
+from __future__ import annotations
+
+import logging
+
+from streams.incident_store import IncidentStore, record_report
+from streams.incidents import ArticleRef
+from streams.messages import ReportMessage
+
+log = logging.getLogger(__name__)
+
+
+def install(pipeline) -> None:
+    app, topics = pipeline.app, pipeline.topics
+    # Reports arrive keyed by merge key, so this task holds every open incident a report may join.
+    store = IncidentStore(app.Table("incident-store"))
+
+    @app.agent(topics["incident_reports"], name="merge_incidents")
+    async def merge_incidents(stream):
+        async for event in stream.events():
+            try:
+                message = ReportMessage.model_validate(event.value)
+            except ValueError as error:
+                await pipeline.dead_letter("merge", error, event.value, event)
+                continue
+            article = ArticleRef(message.article_id, message.source, message.url, message.published)
+            outcome = record_report(store, message.report, article, message.arrived_at)
+            if outcome.status != "unchanged":
+                await topics["incidents"].send(key=outcome.incident.id, value=outcome.incident.model_dump(mode="json"))
