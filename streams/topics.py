@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from streams.settings import TopicSettings
@@ -32,7 +33,7 @@ def topic_specs(topics: TopicSettings) -> dict[str, TopicSpec]:
     }
 
 
-def ensure_topics(bootstrap_servers: str, topics: TopicSettings) -> None:
+def ensure_topics(bootstrap_servers: str, topics: TopicSettings, keys: Collection[str] | None = None) -> None:
     """Create missing topics with their partition counts (Kafka's auto-create would give them one partition)."""
     from kafka import KafkaAdminClient
     from kafka.admin import NewTopic
@@ -43,8 +44,8 @@ def ensure_topics(bootstrap_servers: str, topics: TopicSettings) -> None:
         existing = set(admin.list_topics())
         missing = [
             NewTopic(spec.name, spec.partitions, 1, topic_configs={"cleanup.policy": "compact"} if spec.compacted else {})
-            for spec in topic_specs(topics).values()
-            if spec.name not in existing
+            for key, spec in topic_specs(topics).items()
+            if spec.name not in existing and (keys is None or key in keys)
         ]
         if missing:
             try:

@@ -65,7 +65,7 @@ def sync(args, settings) -> int:
     result = sync_index(client, index, watches, dt.datetime.now(dt.timezone.utc))
     targets = [index]
     if not args.no_kafka:
-        ensure_topics(settings.kafka.bootstrap_servers, settings.topics)
+        ensure_topics(settings.kafka.bootstrap_servers, settings.topics, keys=["watches"])
         publish(settings.kafka.bootstrap_servers, settings.topics.watches, watches, result.removed)
         targets.append(settings.topics.watches)
     removed = f"; removed {', '.join(result.removed)}" if result.removed else ""
