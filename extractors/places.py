@@ -1,0 +1,464 @@
+"""Place names in article text: a GeoNames gazetteer matched on capitalised tokens, resolved to one Location.
+
+Pure string work with character offsets, so the spaCy pipeline can call it on whole articles or sentences
+(spaCy often labels towns as ORG or misses them). The index is built offline by extractors.gazetteer_build.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from extractors.schema import Location
+
+DATA_DIR = Path(__file__).parent / "data"
+PlaceKind = Literal["city", "admin1", "country"]
+KINDS: dict[str, PlaceKind] = {"P": "city", "A": "admin1", "C": "country"}
+SPECIFICITY: dict[str, int] = {"city": 0, "admin1": 1, "country": 2}
+MAX_NAME_TOKENS = 6
+MIN_KEY_LENGTH = 3
+# Lower-case particles allowed inside a multi-word name ("Dera Ismail Khan", "Sar-e Pol", "Kafr ash Shaykh").
+CONNECTORS = frozenset(
+    "al el ad ar as an ash at az ul e i de del di da do du dos das des la le les of and the y en sur am bin ibn".split()
+)
+# Capitalised words that may stand right before a place without making it part of a person's or
+# organisation's name ("In Quetta", "Northern Nigeria"); any other capitalised word before a town
+# ("Nawaz Sharif", "John Kirby") means the town name is a surname.
+OPENERS = frozenset(
+    """in on at the but and or as for from of to by with near outside inside across when after before while since
+    until if though although where a an this that these those then meanwhile also both north south east west northern
+    southern eastern western central northeastern northwestern southeastern southwestern upper lower greater rural
+    downtown""".split()
+)
+LOCATIVE_CUE = re.compile(
+    r"\b(?:in|near|outside|(?:city|town|village|province|district|state|region) of)\s+$", re.IGNORECASE
+)
+ADMIN1_AFTER = re.compile(r"\s+(?:province|state|governorate|region|district|prefecture)\b", re.IGNORECASE)
+CITY_AFTER = re.compile(r"\s+(?:city|town)\b", re.IGNORECASE)
+CITY_BEFORE = re.compile(r"\b(?:city|town|village) of\s+$", re.IGNORECASE)
+ADMIN1_BEFORE = re.compile(r"\b(?:province|state|governorate|region) of\s+$", re.IGNORECASE)
+# "Lashkar-e-Jhangvi", "Zia-ul-Haq", "Anwar ul-Haq": an Urdu/Persian particle joined by a hyphen makes a
+# person's or organisation's name, not a town.
+HYPHEN_PARTICLE_AFTER = re.compile(r"-(?:e|i|ul|ud|ur|us)-")
+HYPHEN_PARTICLE_BEFORE = re.compile(r"\b(?:e|i|ul|ud|ur|us)-$")
+ARABIC_ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "an", "ash", "at", "az"})
+CITY_POPULATION_OVER_REGION = 100_000
+EXACT_ALIAS = re.compile(r"[A-Z](?:\.?[A-Z])+\.?")  # "US", "U.S.": matched only as written
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+GLUED_PREFIX = re.compile(r"[a-z]+(?=[A-Z]{3,}$)")  # "fnnfISLAMABAD": scraper junk glued to a dateline
+DATELINE = re.compile(
+    r"""^[^\S\n]*(?:[a-z]{1,8}(?=[A-Z]{3}))?
+    (?:(?P<caps>[A-Z][A-Z.'’-]+(?:[ ][A-Z][A-Z.'’-]+){0,3})(?:,[ ]+[A-Z][\w.]+(?:[ ][A-Z][\w.]+){0,2})?
+      [ ]*(?:\([^)\n]{1,40}\))?
+     |(?P<title>[A-Z][\w.'’-]+(?:[ ][A-Z][\w.'’-]+){0,3})(?:,[ ]+[A-Z][\w.]+(?:[ ][A-Z][\w.]+){0,2})?
+      [ ]*\([^)\n]{1,40}\))
+    [ ]*[–—-]{1,2}""",
+    re.MULTILINE | re.VERBOSE,
+)
+DATELINE_SEARCH_CHARS = 600
+EARTH_RADIUS_KM = 6371.0088
+LETTERS_WITHOUT_DECOMPOSITION = str.maketrans({
+    "ı": "i", "İ": "I", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D",
+    "ł": "l", "Ł": "L", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D", "ħ": "h", "Ħ": "H", "ß": "ss",
+})
+
+
+def fold(name: str) -> str:
+    """Strips diacritics so 'Bāmyān' and 'Bamyan' (and 'Diyarbakır', 'Diyarbakir') compare equal."""
+    if name.isascii():
+        return name
+    decomposed = unicodedata.normalize("NFKD", name.translate(LETTERS_WITHOUT_DECOMPOSITION))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def name_key(name: str) -> str:
+    """The lookup key of a name: folded, lower case, letters and digits only ('Lashkar Gah' == 'Lashkargah')."""
+    return "".join(ch for ch in fold(name).casefold() if ch.isalnum())
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle (haversine) distance."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    geonameid: str
+    name: str
+    kind: str
+    country: str
+    admin1: str | None
+    lat: float
+    lon: float
+    population: int
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    text: str
+    start: int
+    end: int
+    kind: PlaceKind
+    candidates: tuple[GazetteerEntry, ...]
+
+
+class _Tokens:
+    """The words of a text as character spans; keys and headline checks are computed only when a scan asks."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for match in WORD.finditer(text):
+            start, end = match.span()
+            if text.endswith(("'s", "’s"), start, end):
+                end -= 2
+            if text[end - 1].isupper() and not text[start].isupper():
+                glued = GLUED_PREFIX.match(text, start, end)
+                start = glued.end() if glued else start
+            if start < end:
+                self.starts.append(start)
+                self.ends.append(end)
+        self._keys: dict[int, str] = {}
+        self._headline_lines: dict[int, bool] = {}
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def key(self, i: int) -> str:
+        if i not in self._keys:
+            surface = self.text[self.starts[i]:self.ends[i]]
+            self._keys[i] = surface.lower().replace("'", "") if surface.isascii() else name_key(surface)
+        return self._keys[i]
+
+    def capitalised(self, i: int) -> bool:
+        return self.text[self.starts[i]].isupper()
+
+    def gap(self, i: int) -> str:
+        """The characters between token i-1 and token i."""
+        return self.text[self.ends[i - 1]:self.starts[i]]
+
+    def in_headline(self, i: int) -> bool:
+        """Whether token i sits on a Title Case line, where capitalised neighbours say nothing about names."""
+        line_start = self.text.rfind("\n", 0, self.starts[i]) + 1
+        if line_start not in self._headline_lines:
+            line_end = self.text.find("\n", line_start)
+            words = [w for w in WORD.findall(self.text, line_start, len(self.text) if line_end < 0 else line_end) if len(w) > 3]
+            capitalised = sum(w[0].isupper() for w in words)
+            self._headline_lines[line_start] = len(words) >= 3 and capitalised >= 0.7 * len(words)
+        return self._headline_lines[line_start]
+
+
+def _read_table(path: Path) -> list[list[str]]:
+    """A hand-kept data file: tab-separated columns, '#' comments and blank lines skipped."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _add(index: dict[str, int | list[int]], key: str, position: int) -> None:
+    """Adds a row number to a key; most keys name one place, so a lone int saves a list per key."""
+    existing = index.get(key)
+    if existing is None:
+        index[key] = position
+    elif isinstance(existing, list):
+        existing.append(position)
+    else:
+        index[key] = [existing, position]
+
+
+def count_regions(mentions: Iterable[PlaceMention]) -> Counter[tuple[str, str]]:
+    """(country, admin1 name) of the regions an article names: resolve's region_hint."""
+    return Counter((e.country, e.name) for m in mentions if m.kind == "admin1" for e in m.candidates
+                   if e.kind == "admin1")
+
+
+def _add_aliases(index: dict[str, int | list[int]], rows: _Rows, path: Path) -> dict[str, list[int]]:
+    """Adds the hand-kept aliases and demonyms to the index; returns the aliases matched only as written."""
+    regions = {(fields[0], fields[2], fields[4]): position for position, fields in rows.regions()}
+    exact: dict[str, list[int]] = {}
+    for kind, country, name, aliases in _read_table(path):
+        position = regions.get(("A" if kind == "admin1" else "C", country, name))
+        if position is None:
+            raise ValueError(f"{path.name} names {kind} {name!r} in {country}, which the gazetteer lacks; "
+                             "fix the name or rebuild with python -m extractors.gazetteer_build")
+        for alias in aliases.split("|"):
+            if EXACT_ALIAS.fullmatch(alias):
+                exact.setdefault(alias, []).append(position)
+                continue
+            spellings = [alias]
+            if kind == "demonym" and not alias.endswith(("ese", "sh", "ch", "s", "x", "z")):
+                spellings.append(alias + "s")
+            for key in map(name_key, spellings):
+                _add(index, key, position)
+    return exact
+
+
+def _as_list(positions: int | list[int]) -> list[int]:
+    return positions if isinstance(positions, list) else [positions]
+
+
+class _Rows:
+    """The shipped gazetteer file kept as one bytes object and decoded a row at a time: far smaller than a
+    Python object per place. Countries and admin1 regions come first, then cities by population."""
+
+    def __init__(self, raw: bytes):
+        self._raw = raw
+        self._offsets = array("I")
+
+    @classmethod
+    def read(cls, path: Path) -> tuple[_Rows, dict[str, int | list[int]]]:
+        """The rows and the index from name key to row numbers (~row for a city's alternate names)."""
+        rows = cls(path.read_bytes())
+        index: dict[str, int | list[int]] = {}
+        offset = 0
+        for line in rows._raw.split(b"\n"):
+            if line and not line.startswith(b"#"):
+                position = len(rows._offsets)
+                rows._offsets.append(offset)
+                keys = line[line.rindex(b"\t") + 1:].decode("utf-8").split("|")
+                _add(index, keys[0], position)
+                for key in keys[1:]:
+                    _add(index, key, ~position)
+            offset += len(line) + 1
+        return rows, index
+
+    def fields(self, position: int) -> list[str]:
+        start = self._offsets[position]
+        return self._raw[start:self._raw.index(b"\n", start)].decode("utf-8").split("\t")
+
+    def kind(self, position: int) -> str:
+        return chr(self._raw[self._offsets[position]])
+
+    def regions(self) -> Iterator[tuple[int, list[str]]]:
+        """Country and admin1 rows with their row numbers."""
+        for position in range(len(self._offsets)):
+            if self.kind(position) == "P":
+                return
+            yield position, self.fields(position)
+
+
+class Gazetteer:
+    """GeoNames countries, admin1 regions and cities of 1000+ people, indexed by name key."""
+
+    def __init__(self, rows: _Rows, index: dict[str, int | list[int]], exact: dict[str, list[int]],
+                 stop_keys: frozenset[str], common_keys: frozenset[str]):
+        self._rows = rows
+        self._index = index
+        self._exact = exact
+        self._exact_pattern = re.compile(
+            r"(?<![\w.])(?:" + "|".join(re.escape(a) for a in sorted(exact, key=len, reverse=True)) + r")(?!\w)"
+        )
+        self._stop_keys = stop_keys
+        self._common_keys = common_keys
+        self._admin1_names = {fields[1]: fields[4] for _, fields in rows.regions() if fields[0] == "A"}
+
+    @classmethod
+    @cache
+    def load(cls, data_dir: Path = DATA_DIR) -> Gazetteer:
+        """Reads the shipped index once per process."""
+        rows, index = _Rows.read(data_dir / "gazetteer.tsv")
+        exact = _add_aliases(index, rows, data_dir / "place_aliases.tsv")
+        stop_keys = frozenset(name_key(line[0]) for line in _read_table(data_dir / "place_stopnames.txt"))
+        common_keys = frozenset(line[0] for line in _read_table(data_dir / "place_common_words.txt"))
+        return cls(rows, index, exact, stop_keys, common_keys)
+
+    def entry(self, position: int) -> GazetteerEntry:
+        kind, geonameid, country, admin1, name, lat, lon, population, _ = self._rows.fields(position)
+        return GazetteerEntry(geonameid, name, KINDS[kind], country, self._admin1_names.get(admin1),
+                              float(lat), float(lon), int(population))
+
+    def lookup(self, name: str) -> tuple[GazetteerEntry, ...]:
+        """Every entry a name may refer to, most populous first (for tests and debugging)."""
+        positions = self._exact.get(name) or _as_list(self._index.get(name_key(name), []))
+        return self._ranked(p if p >= 0 else ~p for p in positions)
+
+    def find_places(self, text: str) -> list[PlaceMention]:
+        """Countries, demonyms, admin1 regions and towns named in the text, in order, longest name first."""
+        tokens = _Tokens(text)
+        mentions: list[PlaceMention] = []
+        i = 0
+        while i < len(tokens):
+            mention = self._mention_at(tokens, i) if _may_start_name(tokens, i) else None
+            if mention is None:
+                i += 1
+                continue
+            mentions.append(mention)
+            while i < len(tokens) and tokens.starts[i] < mention.end:
+                i += 1
+        for match in self._exact_pattern.finditer(text):
+            candidates = self._ranked(self._exact[match.group()])
+            mentions.append(PlaceMention(match.group(), match.start(), match.end(), candidates[0].kind, candidates))
+        return sorted(mentions, key=lambda m: m.start)
+
+    def _mention_at(self, tokens: _Tokens, i: int) -> PlaceMention | None:
+        spans = []
+        key = ""
+        for j in range(i, min(len(tokens), i + MAX_NAME_TOKENS)):
+            if j > i and not _joinable(tokens, j):
+                break
+            key += tokens.key(j)
+            if tokens.capitalised(j) and len(key) >= MIN_KEY_LENGTH and key in self._index:
+                spans.append((j, key))
+        text = tokens.text
+        for j, key in reversed(spans):
+            start, end = tokens.starts[i], tokens.ends[j]
+            positions = self._plausible(tokens, i, key, end)
+            if positions:
+                candidates = self._ranked(positions)
+                kind = self._kind(text, start, end, candidates)
+                ordered = sorted(candidates, key=lambda e: e.kind != kind)
+                return PlaceMention(text[start:end], start, end, kind, tuple(ordered))
+        return None
+
+    def _plausible(self, tokens: _Tokens, i: int, key: str, end: int) -> list[int]:
+        """The entries a match may stand for, after the rules against common words, surnames and organisations."""
+        text, start = tokens.text, tokens.starts[i]
+        if key in self._stop_keys or _is_acronym(text[start:end]):
+            return []
+        if ADMIN1_AFTER.match(text, end) and not self._has_region_sense(key):
+            return []  # "Khorasan Province" (a militant branch) is no town called Khorasan
+        if HYPHEN_PARTICLE_AFTER.match(text, end) or HYPHEN_PARTICLE_BEFORE.search(text, max(0, start - 5), start):
+            return []
+        if (i > 0 and tokens.capitalised(i - 1) and tokens.gap(i) == " " and tokens.key(i - 1) not in OPENERS
+                and not tokens.in_headline(i)):
+            return []  # "Nawaz Sharif", "John Kirby": a town name used as a surname
+        found = _as_list(self._index[key])
+        if key in self._common_keys and not LOCATIVE_CUE.search(text, max(0, start - 30), start):
+            found = [p for p in found if self._rows.kind(p if p >= 0 else ~p) == "C"]
+        primary = [p for p in found if p >= 0]
+        alternate = [~p for p in found if p < 0]
+        if not primary:
+            return alternate
+        # An alternate spelling beats a town's own name only for a much bigger place ('Bombay').
+        largest_primary = max(self._population(p) for p in primary)
+        return primary + [p for p in alternate if self._population(p) > 10 * largest_primary]
+
+    def _has_region_sense(self, key: str) -> bool:
+        return any(self._rows.kind(p if p >= 0 else ~p) in "AC" for p in _as_list(self._index[key]))
+
+    def _population(self, position: int) -> int:
+        return int(self._rows.fields(position)[7])
+
+    def _ranked(self, positions: Iterable[int]) -> tuple[GazetteerEntry, ...]:
+        return tuple(sorted({self.entry(p) for p in positions}, key=lambda e: -e.population))
+
+    def _kind(self, text: str, start: int, end: int, candidates: tuple[GazetteerEntry, ...]) -> PlaceKind:
+        """Which sense of an ambiguous name the text means: 'Niger state', 'Kandahar city', or the usual one."""
+        kinds = {e.kind for e in candidates}
+        window = text[max(0, start - 30):start]
+        if "admin1" in kinds and (ADMIN1_AFTER.match(text, end) or ADMIN1_BEFORE.search(window)):
+            return "admin1"
+        if "city" in kinds and (CITY_AFTER.match(text, end) or CITY_BEFORE.search(window)):
+            return "city"
+        if "country" in kinds:
+            return "country"
+        if "city" in kinds and "admin1" in kinds:
+            # A region named after its capital ("Kandahar") or a big city ("Washington") means the city;
+            # a region that only shares its name with some village ("Borno") means the region.
+            regions = {(e.country, e.name) for e in candidates if e.kind == "admin1"}
+            cities = [e for e in candidates if e.kind == "city"]
+            if not any((e.country, e.admin1) in regions or e.population >= CITY_POPULATION_OVER_REGION for e in cities):
+                return "admin1"
+        return "city" if "city" in kinds else "admin1"
+
+    def resolve(self, mentions: list[PlaceMention], country_hint: Counter[str] | None = None,
+                region_hint: Counter[tuple[str, str]] | None = None) -> Location:
+        """The most specific place among the mentions (earlier mentions win ties), each read in the sense that
+        best fits the countries and regions named with it, then those named in the whole article
+        (`count_countries`, `count_regions` of all its mentions), then population."""
+        if not mentions:
+            return Location()
+        hint = country_hint or Counter()
+        strongest_hint = max(hint.values(), default=0)
+        regions = region_hint or Counter()
+        strongest_region = max(regions.values(), default=0)
+        named_countries = [(m, m.candidates[0].country) for m in mentions if m.kind == "country"]
+        named_regions = [(m, (c.country, c.name)) for m in mentions if m.kind == "admin1" for c in m.candidates
+                         if c.kind == "admin1"]
+
+        def fit(entry: GazetteerEntry, mention: PlaceMention) -> float:
+            score = math.log10(entry.population + 10) / 10
+            if strongest_hint:
+                score += 2 * hint[entry.country] / strongest_hint
+            score += 3 * any(c == entry.country for m, c in named_countries if m is not mention)
+            region = (entry.country, entry.admin1)
+            score += 1.5 * (entry.kind == "city" and any(r == region for m, r in named_regions if m is not mention))
+            if strongest_region and entry.kind == "city":
+                score += regions[region] / strongest_region
+            score -= 1.0 * (entry.kind != mention.kind)
+            return score
+
+        readings = [max(m.candidates, key=lambda e: fit(e, m)) for m in mentions if m.candidates]
+        if not readings:
+            return Location()
+        best = min(readings, key=lambda e: SPECIFICITY[e.kind])
+        return to_location(best)
+
+
+def to_location(entry: GazetteerEntry) -> Location:
+    """Names in plain Latin letters ('Kandahar', not 'Kandahār'), as English-language news writes them."""
+    name = fold(entry.name)
+    return Location(
+        name=name,
+        city=name if entry.kind == "city" else None,
+        admin1=name if entry.kind == "admin1" else entry.admin1,
+        country=entry.country,
+        lat=round(entry.lat, 4),
+        lon=round(entry.lon, 4),
+        precision=entry.kind,
+        gazetteer_id=f"geonames:{entry.geonameid}",
+    )
+
+
+def count_countries(mentions: Iterable[PlaceMention]) -> Counter[str]:
+    """The countries an article names, directly (weight 2) or through unambiguous places: resolve's country_hint."""
+    counts: Counter[str] = Counter()
+    for mention in mentions:
+        countries = {e.country for e in mention.candidates if e.kind == mention.kind}
+        if len(countries) == 1:
+            counts[countries.pop()] += 2 if mention.kind == "country" else 1
+    return counts
+
+
+def _may_start_name(tokens: _Tokens, i: int) -> bool:
+    """Names start capitalised, or with an Arabic article joined by a hyphen ('al-Arish')."""
+    if tokens.capitalised(i):
+        return True
+    return (i + 1 < len(tokens) and tokens.gap(i + 1) == "-" and tokens.capitalised(i + 1)
+            and tokens.key(i) in ARABIC_ARTICLES)
+
+
+def _is_acronym(surface: str) -> bool:
+    """'ISIS', 'NATO', 'TTP': short all-capital words are organisations, not towns (datelines lose 'GAZA')."""
+    return len(surface) <= 4 and surface.isupper()
+
+
+def _joinable(tokens: _Tokens, j: int) -> bool:
+    """Whether token j continues the name before it: a space or hyphen between (or an abbreviation's dot,
+    'St. Louis'), and a capitalised word or a particle ('Dera Ismail Khan', 'Sar-e Pol')."""
+    gap = tokens.gap(j)
+    if gap not in (" ", "-") and not (gap in (". ", ".") and tokens.ends[j - 1] - tokens.starts[j - 1] <= 3):
+        return False
+    return tokens.capitalised(j) or tokens.key(j) in CONNECTORS
+
+
+def dateline_span(text: str) -> tuple[int, int] | None:
+    """The dateline opening the article body ('ISLAMABAD –', 'NAIROBI, Kenya (AP) —'), from its place name to the
+    dash, so the caller can keep the filing city out of the attack location. Looks only at the first lines."""
+    for match in DATELINE.finditer(text, 0, DATELINE_SEARCH_CHARS):
+        name = match.group("caps") or match.group("title")
+        if match.group("caps") and sum(ch.isalpha() for ch in name) < 3:
+            continue
+        return match.start("caps") if match.group("caps") else match.start("title"), match.end()
+    return None
