@@ -315,3 +315,23 @@ async def test_the_scheduler_polls_feeds_on_their_intervals(server, stacks):
     await asyncio.wait_for(runner, timeout=5)
     assert server.hits["/fast"] >= 4 and server.hits["/slow"] == 1
     assert len(stack.produced) == 2
+
+
+async def test_the_demo_feeds_through_the_real_consumer(stacks, seed_path):
+    from streams.ingest.demo import serve_demo
+
+    demo = await serve_demo()
+    try:
+        stack = await stacks(None, demo.feeds)
+        report = await stack.poller.poll_all()
+        assert report["delivered"] == 11 and report["ok"] == 3
+        assert (await stack.poller.poll_all())["delivered"] == 0
+    finally:
+        await demo.close()
+    quetta = next(article for article in stack.produced if "Pakistan Police Academy" in article.title)
+    seed_title, seed_body = seed_path.read_text(encoding="utf-8").strip().split("\n", 1)
+    assert quetta.title == seed_title.strip()
+    assert " ".join(quetta.text.split()) == " ".join(seed_body.split())
+    assert quetta.published.date().isoformat() == "2016-10-25"
+    assert quetta.canonical_url == "https://harbour-wire.example/world/2016/10/25/quetta-police-academy-attack"
+    assert {article.source for article in stack.produced} == {"harbour-wire", "continental-news", "lakeside-monitor"}
