@@ -4,21 +4,25 @@ The mapping is a dict in replay and a Faust Table in the merge agent (keyed, lik
 key, so one task owns every incident a report may join). Values are JSON and only ever assigned or
 deleted, never mutated in place, so the changelog carries every change:
   "i:<incident id>"   the incident
-  "k:<merge key>"     [[incident id, last update as epoch seconds], ...]: the incidents open for matching
-An incident leaves the open set (and the mapping) once nothing has updated it for `open_for`.
+  "k:<merge key>"     [[incident id, last update as epoch seconds, ISO day or null], ...]: the open incidents
+An incident leaves the open set (and the mapping) once nothing has updated it for `open_for`. Parsed
+incidents are memoised by id and version: a speed-up only, rebuilt from the mapping after a restart.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from extractors.schema import Incident, IncidentReport, stable_id
-from streams.incidents import MATCH_THRESHOLD, ArticleRef, compatible, incident_id_for, match, merge, merge_key
+from streams.incidents import (DATE_WINDOW_DAYS, MATCH_THRESHOLD, ArticleRef, compatible, incident_id_for, match, merge,
+                               merge_key)
 
 MAX_ID_SUFFIX = 100
+MAX_PARSED = 20_000
 
 
 @dataclass(frozen=True)
@@ -39,20 +43,32 @@ class IncidentStore:
         self.storage = storage
         self.open_for = open_for
         self.max_open_per_key = max_open_per_key
+        self._parsed: OrderedDict[str, tuple[int, str, Incident]] = OrderedDict()
 
     def get(self, incident_id: str) -> Incident | None:
         value = self.storage.get(f"i:{incident_id}")
-        return Incident.model_validate(value) if value is not None else None
+        if value is None:
+            return None
+        cached = self._parsed.get(incident_id)
+        if cached is not None and cached[:2] == (value["version"], value["last_updated"]):
+            self._parsed.move_to_end(incident_id)
+            return cached[2]
+        incident = Incident.model_validate(value)
+        self._parsed[incident_id] = (value["version"], value["last_updated"], incident)
+        if len(self._parsed) > MAX_PARSED:
+            self._parsed.popitem(last=False)
+        return incident
 
-    def open_incidents(self, key: str, now: dt.datetime) -> list[Incident]:
-        """The open incidents under `key`, oldest first."""
+    def open_incidents(self, key: str, now: dt.datetime, around: dt.date | None = None) -> list[Incident]:
+        """The open incidents under `key`, oldest first; with `around`, only those whose day could be within the date window of it."""
         oldest = (now - self.open_for).timestamp()
         found = []
-        for incident_id, updated in self.storage.get(f"k:{key}") or ():
-            if updated >= oldest:
-                incident = self.get(incident_id)
-                if incident is not None:
-                    found.append(incident)
+        for incident_id, updated, day in self.storage.get(f"k:{key}") or ():
+            if updated < oldest or (around and day and abs((dt.date.fromisoformat(day) - around).days) > DATE_WINDOW_DAYS):
+                continue
+            incident = self.get(incident_id)
+            if incident is not None:
+                found.append(incident)
         return found
 
     def put(self, key: str, incident: Incident, now: dt.datetime) -> None:
@@ -63,10 +79,12 @@ class IncidentStore:
         fresh = [entry for entry in others if entry[1] >= oldest]
         kept = fresh[max(0, len(fresh) - self.max_open_per_key + 1):]
         kept_ids = {entry[0] for entry in kept}
-        for closed_id, _ in others:
+        for closed_id, *_ in others:
             if closed_id not in kept_ids and f"i:{closed_id}" in self.storage:
                 del self.storage[f"i:{closed_id}"]
-        kept.append([incident.id, incident.last_updated.timestamp()])
+                self._parsed.pop(closed_id, None)
+        day = incident.date.isoformat() if incident.date and (incident.date_precision or "day") == "day" else None
+        kept.append([incident.id, incident.last_updated.timestamp(), day])
         self.storage[f"i:{incident.id}"] = incident.model_dump(mode="json")
         self.storage[f"k:{key}"] = kept
 
@@ -78,11 +96,13 @@ def record_report(store: IncidentStore, report: IncidentReport, article: Article
     report does not create a second incident.
     """
     key = merge_key(report)
-    candidates = store.open_incidents(key, now)
+    day_dated = report.date is not None and (report.date_precision or "day") == "day"
+    candidates = store.open_incidents(key, now, around=report.date if day_dated else None)
     for incident in candidates:
         if article.id in incident.article_ids and compatible(incident, report):
             return MergeOutcome(incident, "unchanged")
-    scored = [(match(incident, report), incident) for incident in candidates]
+    reported_on = (article.published or now).date()
+    scored = [(match(incident, report, reported_on), incident) for incident in candidates]
     best = max((pair for pair in scored if pair[0] >= MATCH_THRESHOLD),
                key=lambda pair: (pair[0], -pair[1].first_seen.timestamp(), pair[1].id), default=None)
     if best is not None:

@@ -18,6 +18,8 @@ SAME_PLACE_KM = 25.0
 NEARBY_KM = 50.0
 DIFFERENT_PLACE_KM = 100.0
 DATE_WINDOW_DAYS = 2
+# An undated report is usually about something that happened in the days just before its article.
+REPORTED_WITHIN_DAYS = 3
 # A toll may rise tenfold (early reports are low); beyond that, from at least this many, it is an extraction slip.
 CREDIBLE_RISE_FACTOR = 10
 CREDIBLE_RISE_FROM = 10
@@ -49,15 +51,16 @@ def merge_key(report: IncidentReport) -> str:
     return report.location.country or NO_COUNTRY
 
 
-def match(incident: IncidentFields, report: IncidentReport) -> float:
+def match(incident: IncidentFields, report: IncidentReport, reported_on: dt.date | None = None) -> float:
     """How strongly the evidence says both describe one event: 0 when a fact rules it out, same event at MATCH_THRESHOLD or more.
 
-    Place (same town 2, nearby or same province 1, same country 0.5) and date (within a day 2, two days 1)
-    carry most weight; shared attack types (1), perpetrators (2) and distinctive places or targets (1) add to
-    it, contradicting ones take away.
+    Place (same town 2, nearby or same province 1, same country 0.5) and date (within a day 2, two days 1;
+    for an undated report, an incident dated in the few days before `reported_on`, its article's day, 1)
+    carry most weight; shared attack types (1), perpetrators (2) and distinctive places or targets (1) add
+    to it, contradicting ones take away.
     """
     place = _place_score(incident.location, report.location)
-    date = _date_score(incident, report)
+    date = _date_score(incident, report, reported_on)
     if place is None or date is None:
         return 0.0
     score = place + date + _overlap_score(_known(incident.attack_types), _known(report.attack_types), 1.0, -1.0)
@@ -69,7 +72,7 @@ def match(incident: IncidentFields, report: IncidentReport) -> float:
 
 def compatible(incident: IncidentFields, report: IncidentReport) -> bool:
     """No fact (place, date) rules out that the report is about this incident."""
-    return _place_score(incident.location, report.location) is not None and _date_score(incident, report) is not None
+    return _place_score(incident.location, report.location) is not None and _date_score(incident, report, None) is not None
 
 
 def incident_id_for(report: IncidentReport, article: ArticleRef, now: dt.datetime) -> str:
@@ -177,7 +180,9 @@ def _is_town(location: Location) -> bool:
     return location.precision == "city" or (location.precision is None and bool(location.city))
 
 
-def _date_score(incident: IncidentFields, report: IncidentReport) -> float | None:
+def _date_score(incident: IncidentFields, report: IncidentReport, reported_on: dt.date | None) -> float | None:
+    if report.date is None and incident.date is not None and reported_on is not None and _date_rank(incident) == 3:
+        return 1.0 if 0 <= (reported_on - incident.date).days <= REPORTED_WITHIN_DAYS else 0.0
     if incident.date is None or report.date is None:
         return 0.0
     if _date_rank(incident) < 3 or _date_rank(report) < 3:

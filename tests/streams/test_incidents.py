@@ -65,6 +65,14 @@ def test_reports_of_other_attacks_do_not_match(changes):
     assert match(incident, report(**changes)) < MATCH_THRESHOLD
 
 
+def test_an_undated_report_matches_an_attack_of_the_days_before_its_article():
+    incident = merge(None, report(), article(1), NOW)
+    undated = report(date=None, date_precision=None, perpetrators=[])
+    assert match(incident, undated, reported_on=dt.date(2016, 10, 25)) >= MATCH_THRESHOLD
+    assert match(incident, undated, reported_on=dt.date(2016, 11, 20)) < MATCH_THRESHOLD
+    assert match(incident, undated) < MATCH_THRESHOLD
+
+
 def test_a_new_incident_has_a_stable_id_and_its_first_figures_in_the_history():
     first = merge(None, report(), article(1), NOW)
     again = merge(None, report(), article(7), later(3))
@@ -176,3 +184,12 @@ def test_an_undated_report_takes_its_id_day_from_the_article():
     tuesday = ArticleRef(id="b", published=dt.datetime(2016, 10, 25, 8, tzinfo=dt.timezone.utc))
     assert merge(None, undated, monday, NOW).id != merge(None, undated, tuesday, NOW).id
     assert merge(None, undated, monday, NOW).id == merge(None, undated, monday, later(30)).id
+
+
+def test_open_incidents_skips_those_dated_outside_the_window_of_the_report():
+    store = IncidentStore({})
+    first = record_report(store, report(), article(1), NOW).incident
+    week_later = dt.date(2016, 10, 31)
+    assert store.open_incidents("PK", later(1), around=week_later) == []
+    assert store.open_incidents("PK", later(1), around=dt.date(2016, 10, 26)) == [first]
+    assert store.open_incidents("PK", later(1)) == [first]
