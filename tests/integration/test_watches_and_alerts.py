@@ -195,3 +195,29 @@ async def test_new_then_one_escalation_and_no_duplicates_after_replays(services,
 
     on_topic = latest_by_key(services.kafka_bootstrap, f"{prefix}.alerts", expected=2 * len(MATCHING))
     assert set(on_topic) == {hit["_id"] for hit in stored}
+
+
+def test_search_lists_recent_incidents_by_place_type_and_group(services, prefix, monkeypatch, capsys):
+    monkeypatch.setenv("NEWSWATCH_ELASTICSEARCH__URL", services.elasticsearch_url)
+    monkeypatch.setenv("NEWSWATCH_ELASTICSEARCH__INDEX_PREFIX", prefix)
+    client = Elasticsearch(services.elasticsearch_url)
+    ensure_templates(client, prefix)
+    kabul = quetta_incident(id="kabul-2016", attack_types=["bombing"], perpetrators=[],
+                            location=quetta_incident().location.model_copy(update={"city": "Kabul", "admin1": "Kabul", "country": "AF"}))
+    for incident in (quetta_incident(), kabul):
+        client.index(index=f"{prefix}-incidents", id=incident.id, document=incident_document(incident, "summary", WHEN))
+    client.indices.refresh(index=f"{prefix}-incidents")
+
+    def search(*options: str) -> str:
+        capsys.readouterr()
+        assert main(["search", "--since", "2016-01-01", *options]) == 0
+        return capsys.readouterr().out
+
+    both = search()
+    assert both.splitlines()[0].split() == ["UPDATED", "DATE", "PLACE", "TYPES", "KILLED", "INJURED", "GROUPS", "ID"]
+    assert "quetta-2016" in both and "kabul-2016" in both
+    assert "kabul-2016" not in search("--country", "pk", "--admin1", "BALOCHISTAN")
+    assert "quetta-2016" not in search("--type", "bombing", "--country", "AF")
+    only_claimed = search("--group", "islamic state")
+    assert "quetta-2016" in only_claimed and "kabul-2016" not in only_claimed
+    assert search("--since", "1h").strip() == "no incidents match"
