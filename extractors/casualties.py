@@ -2,73 +2,54 @@
 
 A number counts only when the dependency parse links it (or the noun it quantifies) to a death or
 injury word within its own clause, so ages, dates, distances, money and crowd sizes never become tolls.
+Victims named one by one ("a police officer and his guard were shot dead") are added up, and
+"no one was hurt" is a count of zero.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
 
-from extractors.schema import Count, Qualifier
+from extractors.numbers import YEAR_LIKE, Quantity, is_not_a_headcount, quantity_at
+from extractors.schema import Count
 
 CasualtyKind = Literal["killed", "injured", "attackers", "attackers_killed"]
-
-NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-}
-MULTIPLIERS = {"hundred": 100, "thousand": 1000, "dozen": 12}
-# Plural quantity words stand for a typical value and are always approximate.
-VAGUE_QUANTITIES = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000}
-QUALIFIER_PHRASES: tuple[tuple[tuple[str, ...], Qualifier], ...] = (
-    (("at", "least"), "at_least"),
-    (("no", "fewer", "than"), "at_least"),
-    (("more", "than"), "more_than"),
-    (("upwards", "of"), "more_than"),
-    (("in", "excess", "of"), "more_than"),
-    (("over",), "more_than"),
-    (("an", "estimated"), "about"),
-    (("up", "to"), "about"),
-    (("close", "to"), "about"),
-    (("as", "many", "as"), "about"),
-    (("about",), "about"),
-    (("around",), "about"),
-    (("nearly",), "about"),
-    (("almost",), "about"),
-    (("some",), "about"),
-    (("roughly",), "about"),
-    (("approximately",), "about"),
-)
+Harm = Literal["killed", "injured"]
 
 KILLED_WORDS = frozenset({
     "killed", "kill", "kills", "killing", "dead", "died", "die", "dies", "dying", "death", "deaths", "slain",
-    "slew", "massacred", "perished", "fatalities", "lives", "murdered", "executed", "beheaded",
+    "slew", "massacred", "perished", "fatalities", "lives", "murdered", "executed", "beheaded", "body", "bodies",
 })
 INJURED_WORDS = frozenset({
     "wounded", "wounding", "wound", "wounds", "injured", "injuring", "injure", "injures", "injuries", "hurt",
     "hospitalized", "hospitalised", "maimed",
 })
 TOLL_VERBS = frozenset({"rose", "risen", "rises", "climbed", "climbs", "reached", "jumped", "increased", "stood",
-                        "stands", "hit", "mounted", "surged"})
+                        "stands", "hit", "mounted", "surged", "bringing", "brought", "brings", "raising", "raised",
+                        "pushing", "pushed", "taking", "took"})
 SPEECH_VERBS = frozenset({"said", "says", "say", "told", "tells", "added", "announced", "stated", "claimed",
                           "according"})
+SUBSET_WORDS = frozenset({"including", "among", "included", "includes"})
 ATTACKER_NOUNS = frozenset({
     "attackers", "attacker", "gunmen", "gunman", "assailants", "assailant", "militants", "militant", "bombers",
     "bomber", "insurgents", "insurgent", "terrorists", "terrorist", "jihadists", "jihadist", "hijackers",
     "kidnappers", "abductors", "hostage-takers", "assassins", "fighters", "extremists",
 })
 PERSON_NOUNS = frozenset({
-    "policeman", "policewoman", "soldier", "officer", "guard", "civilian", "man", "woman", "child", "boy", "girl",
-    "journalist", "student", "teacher", "worker", "judge", "lawmaker", "politician", "cleric", "priest", "imam",
-    "leader", "official", "commander", "tourist", "passenger", "pedestrian", "resident", "villager", "shopkeeper",
-    "doctor", "nurse", "driver", "bystander", "lawyer", "activist", "cadet", "constable", "worshipper", "person",
-    "trooper", "security guard", "mayor", "governor", "minister", "councillor", "councilor", "elder", "farmer",
+    "policeman", "policewoman", "soldier", "officer", "guard", "bodyguard", "civilian", "man", "woman", "child",
+    "boy", "girl", "teenager", "journalist", "reporter", "photographer", "student", "teacher", "worker",
+    "employee", "judge", "lawmaker", "politician", "cleric", "priest", "imam", "monk", "nun", "leader",
+    "official", "commander", "chief", "colonel", "general", "captain", "sergeant", "deputy", "tourist",
+    "passenger", "pedestrian", "resident", "villager", "shopkeeper", "owner", "doctor", "nurse", "driver",
+    "bystander", "lawyer", "prosecutor", "activist", "cadet", "constable", "worshipper", "person", "trooper",
+    "mayor", "governor", "minister", "councillor", "councilor", "councilman", "councilwoman", "candidate",
+    "senator", "elder", "farmer", "pilgrim", "engineer", "contractor", "ranger", "gendarme", "guest",
 })
+SINGLE_ATTACKERS = frozenset({"gunman", "attacker", "bomber", "assailant", "militant", "terrorist", "hijacker",
+                              "kidnapper", "assassin"})
 # Nouns a number can quantify that are never victims: units, time, money, objects, events.
 NON_VICTIM_NOUNS = frozenset({
     "miles", "mile", "km", "kilometres", "kilometers", "kilometre", "kilometer", "metres", "meters", "metre",
@@ -77,22 +58,30 @@ NON_VICTIM_NOUNS = frozenset({
     "rupees", "euros", "pounds", "tonnes", "tons", "kg", "kilograms", "times", "attacks", "attack", "bombings",
     "blasts", "explosions", "incidents", "groups", "vehicles", "cars", "houses", "homes", "buildings", "shops",
     "rounds", "shots", "bullets", "goals", "points", "runs", "wickets", "games", "matches", "shares", "cases",
-    "people's", "votes", "seats", "villages", "provinces", "districts", "countries", "cities", "floors", "storeys",
+    "votes", "seats", "villages", "provinces", "districts", "countries", "cities", "floors", "storeys",
     "bombs", "grenades", "rockets", "mortars", "weapons", "rifles", "o'clock", "am", "pm", "a.m.", "p.m.",
 })
-YEAR_LIKE = re.compile(r"^(1[89]|20)\d\d$")
-DIGITS = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+$")
+NO_ONE = frozenset({"nobody", "one", "none"})
+ZERO_NOUNS: dict[str, tuple[Harm, ...]] = {
+    "casualties": ("killed", "injured"), "injuries": ("injured",), "deaths": ("killed",),
+    "fatalities": ("killed",), "dead": ("killed",),
+}
 
 
 @dataclass(frozen=True)
 class CasualtyMention:
-    """One count in the text: the tokens [start, end) of the phrase and the token of its governing predicate."""
+    """One count: tokens [start, end) of its phrase, the counted word (`anchor`) and its death or injury word
+    (`predicate`). `update` marks a revised toll ("the death toll rose to 14"); `subset` a part of a total
+    ("including three children")."""
 
     kind: CasualtyKind
     count: Count
     start: int
     end: int
+    anchor: int
     predicate: int
+    update: bool = False
+    subset: bool = False
 
     def span(self, doc: Doc) -> Span:
         return doc[self.start:self.end]
@@ -102,119 +91,163 @@ def find_casualties(doc: Doc, max_hops: int = 4) -> list[CasualtyMention]:
     """Every victim, injury and attacker count the parse supports, in text order."""
     mentions: list[CasualtyMention] = []
     for sentence in doc.sents:
+        found: list[CasualtyMention] = []
         index = sentence.start
         while index < sentence.end:
-            quantity = _quantity_at(doc, index, sentence.end)
+            quantity = quantity_at(doc, index, sentence)
             if quantity is None:
                 index += 1
                 continue
-            first, last, value, vague = quantity
-            mentions.extend(_classify(doc, sentence, first, last, value, vague, max_hops))
-            index = last + 1
+            if not is_not_a_headcount(doc, quantity, sentence):
+                found.extend(_classify_quantity(doc, quantity, max_hops))
+            index = quantity.last + 1
+        covered = {i for m in found for i in range(m.start, m.end)}
+        found.extend(_single_people(sentence, covered, max_hops))
+        found.extend(_zero_counts(sentence, max_hops))
+        mentions.extend(_add_up_coordinated(doc, sorted(found, key=lambda m: m.start)))
     return mentions
 
 
-def _quantity_at(doc: Doc, index: int, limit: int) -> tuple[int, int, int, bool] | None:
-    """The number phrase starting at token `index`: (first, last, value, vague) or None."""
-    token = doc[index]
-    lower = token.lower_
-    if lower in VAGUE_QUANTITIES:
-        return index, index, VAGUE_QUANTITIES[lower], True
-    if lower in ("a", "an") and index + 1 < limit:
-        if doc[index + 1].lower_ == "dozen":
-            return index, index + 1, 12, False
-        if token.dep_ == "det" and token.head.lower_ in PERSON_NOUNS and 0 < token.head.i - index <= 3:
-            return index, index, 1, False
-    if lower == "half" and index + 2 < limit and doc[index + 1].lower_ == "a" and doc[index + 2].lower_ == "dozen":
-        return index, index + 2, 6, False
-    if not (DIGITS.match(token.text) or lower in NUMBER_WORDS):
-        return None
-    last = index
-    while last + 1 < limit:
-        following = doc[last + 1]
-        if following.lower_ in NUMBER_WORDS or following.lower_ in MULTIPLIERS:
-            last += 1
-        elif following.text == "-" and last + 2 < limit and doc[last + 2].lower_ in NUMBER_WORDS:
-            last += 2
-        else:
-            break
-    value = _number_value([doc[i].lower_ for i in range(index, last + 1) if doc[i].text != "-"])
-    if value is None:
-        return None
-    return index, last, value, False
-
-
-def _number_value(words: list[str]) -> int | None:
-    """The integer a run of number words or digits spells ("twenty-five", "two dozen", "1,200")."""
-    total = current = 0
-    for word in words:
-        if DIGITS.match(word):
-            current += int(word.replace(",", ""))
-        elif word in NUMBER_WORDS:
-            current += NUMBER_WORDS[word]
-        elif word in MULTIPLIERS:
-            multiplier = MULTIPLIERS[word]
-            current = max(current, 1) * multiplier
-            if multiplier >= 1000:
-                total, current = total + current, 0
-        else:
-            return None
-    return total + current
-
-
-def _qualifier(doc: Doc, first: int, sentence: Span) -> tuple[Qualifier, int]:
-    """The qualifier written before a number and the token where the phrase starts."""
-    for words, qualifier in QUALIFIER_PHRASES:
-        start = first - len(words)
-        if start >= sentence.start and tuple(t.lower_ for t in doc[start:first]) == words:
-            return qualifier, start
-    return "exact", first
-
-
-def _classify(doc: Doc, sentence: Span, first: int, last: int, value: int, vague: bool,
-              max_hops: int) -> list[CasualtyMention]:
-    number = doc[last]
-    if _is_not_a_headcount(doc, first, last, sentence):
-        return []
-    anchor = number.head if number.dep_ in ("nummod", "quantmod", "det") and number.head.i > last else number
+def _classify_quantity(doc: Doc, quantity: Quantity, max_hops: int) -> list[CasualtyMention]:
+    number = doc[quantity.last]
+    anchor = number.head if number.dep_ in ("nummod", "quantmod") and number.head.i > number.i else number
     noun = _quantified_noun(anchor)
     if noun.lower_ in NON_VICTIM_NOUNS or (YEAR_LIKE.match(number.text) and noun.tag_ != "NNS"):
         return []
-    kind, predicate = _casualty_predicate(anchor, max_hops)
-    qualifier, start = _qualifier(doc, first, sentence)
-    count = Count(value=value, qualifier="about" if vague else qualifier)
-    end = max(last, noun.i if noun.i <= last + 3 else last) + 1
+    if noun.tag_ == "NNP" and noun.i != number.i:
+        return []
+    kind, predicate = casualty_predicate(anchor, max_hops)
+    if _is_agent(anchor, doc[predicate]):
+        kind = None
+    count = Count(value=quantity.value, qualifier=quantity.qualifier)
+    end = (noun.i if quantity.last < noun.i <= quantity.last + 3 else quantity.last) + 1
     if noun.lower_ in ATTACKER_NOUNS:
-        if number.dep_ != "nummod" and not vague:
+        if number.dep_ != "nummod" and number.lower_ not in ("dozens", "scores", "hundreds"):
             return []
-        mentions = [CasualtyMention("attackers", count, start, end, predicate)]
-        if kind == "killed":
-            mentions.append(CasualtyMention("attackers_killed", count, start, end, predicate))
-        return mentions
+        return _attacker_mentions(count, quantity.start, end, anchor.i, predicate, kind)
     if kind is None:
         return []
-    return [CasualtyMention(kind, count, start, end, predicate)]
+    return [CasualtyMention(kind, count, quantity.start, end, anchor.i, predicate,
+                            update=_is_update(doc[predicate]), subset=_is_subset(anchor, doc[predicate]))]
 
 
-def _is_not_a_headcount(doc: Doc, first: int, last: int, sentence: Span) -> bool:
-    """Ages, times, money and percentages around the number phrase."""
-    before = doc[first - 1] if first > sentence.start else None
-    after = doc[last + 1] if last + 1 < sentence.end else None
-    if before is not None and (before.text in ("$", "£", "€", "Rs", "Rs.") or before.lower_ in ("aged", "age")):
+def _attacker_mentions(count: Count, start: int, end: int, anchor: int, predicate: int,
+                       kind: Harm | None) -> list[CasualtyMention]:
+    mentions = [CasualtyMention("attackers", count, start, end, anchor, predicate)]
+    if kind == "killed":
+        mentions.append(CasualtyMention("attackers_killed", count, start, end, anchor, predicate))
+    return mentions
+
+
+def _single_people(sentence: Span, covered: set[int], max_hops: int) -> list[CasualtyMention]:
+    """One named-by-role victim ("shot dead their driver") or attacker ("a suicide bomber") without a number."""
+    mentions = []
+    for token in sentence:
+        lower = token.lower_
+        if token.i in covered or not (token.tag_ == "NN" and lower in PERSON_NOUNS | SINGLE_ATTACKERS
+                                      or _refers_to_one_person(token)):
+            continue
+        if any(c.dep_ == "nummod" or c.lower_ in ("no", "any", "every", "each") for c in token.children):
+            continue
+        kind, predicate = casualty_predicate(token, max_hops)
+        if _is_agent(token, sentence.doc[predicate]):
+            kind = None
+        start = min((c.i for c in token.children if c.dep_ in ("det", "poss", "amod", "compound") and c.i < token.i),
+                    default=token.i)
+        if lower in SINGLE_ATTACKERS:
+            if any(c.lower_ in ("a", "an", "the") for c in token.children):
+                mentions.extend(_attacker_mentions(Count(value=1), start, token.i + 1, token.i, predicate, kind))
+            continue
+        # "the killing of the mayor" names a victim without counting; "the body of a journalist" counts one.
+        verbal = sentence.doc[predicate].tag_.startswith(("VB", "JJ")) or sentence.doc[predicate].lower_ in ("body", "bodies")
+        if kind is not None and verbal:
+            mentions.append(CasualtyMention(kind, Count(value=1), start, token.i + 1, token.i, predicate,
+                                            subset=_is_subset(token, sentence.doc[predicate])))
+    return mentions
+
+
+def _refers_to_one_person(token: Token) -> bool:
+    """"the mayor, who was shot dead": a relative pronoun standing for one person."""
+    if token.lower_ != "who" or token.head.dep_ != "relcl":
+        return False
+    antecedent = token.head.head
+    return antecedent.tag_ == "NNP" or antecedent.tag_ == "NN" and antecedent.lower_ in PERSON_NOUNS
+
+
+def _zero_counts(sentence: Span, max_hops: int) -> list[CasualtyMention]:
+    """"No one was killed", "no officers were hurt" (so none died either), "there were no casualties"."""
+    mentions = []
+    for token in sentence:
+        has_no = any(c.lower_ == "no" for c in token.children)
+        person = token.tag_ in ("NN", "NNS") and has_no and token.lower_ not in ZERO_NOUNS
+        if person or token.lower_ in NO_ONE and (token.lower_ != "one" or has_no or token.nbor(-1).lower_ == "no"):
+            kind, predicate = casualty_predicate(token, max_hops)
+            kinds: tuple[Harm, ...] = () if kind is None else ("killed",) if kind == "killed" else ("killed", "injured")
+        elif token.lower_ in ZERO_NOUNS and has_no:
+            kinds, predicate = ZERO_NOUNS[token.lower_], token.i
+        else:
+            continue
+        start = token.i - 1 if token.i > sentence.start and token.nbor(-1).lower_ == "no" else token.i
+        mentions += [CasualtyMention(k, Count(value=0), start, token.i + 1, token.i, predicate) for k in kinds]
+    return mentions
+
+
+def _add_up_coordinated(doc: Doc, mentions: list[CasualtyMention]) -> list[CasualtyMention]:
+    """Coordinated victims of one verb are one toll: "six troopers and a driver" is 7, "Salgado and a
+    bodyguard" is 2, "an official, along with three of his bodyguards" is 4."""
+    groups: list[list[CasualtyMention]] = []
+    for mention in mentions:
+        if not _addable(mention):
+            groups.append([mention])
+            continue
+        group = next((g for g in groups if _addable(g[0]) and (g[0].kind, g[0].predicate) == (mention.kind, mention.predicate)
+                      and _coordinated(doc[g[0].anchor], doc[mention.anchor])), None)
+        if group is None:
+            groups.append([mention])
+        else:
+            group.append(mention)
+    return [_total(doc, group, mentions) if _addable(group[0]) else group[0] for group in groups]
+
+
+def _addable(mention: CasualtyMention) -> bool:
+    return mention.kind in ("killed", "injured") and not mention.subset and mention.count.value > 0
+
+
+def _coordinated(first: Token, other: Token) -> bool:
+    if other in _conjuncts(first):
         return True
-    if after is not None:
-        if after.lower_ in ("%", "percent", ":", "a.m.", "p.m.", "am", "pm", "gmt", "o'clock"):
-            return True
-        if after.text == "-" and last + 2 < sentence.end and doc[last + 2].lower_ in ("year", "years", "month"):
-            return True
-        if after.lower_ in ("years", "year") and last + 2 < sentence.end and doc[last + 2].lower_ == "old":
-            return True
-    return False
+    head = other.head
+    return head.lower_ == "with" and head.i > 0 and head.nbor(-1).lower_ in ("along", "together")
+
+
+def _total(doc: Doc, group: list[CasualtyMention], mentions: list[CasualtyMention]) -> CasualtyMention:
+    """The group's sum, plus coordinated names without a count of their own ("Salgado and a bodyguard")."""
+    anchors = {m.anchor for m in group}
+    extra = {t.i for m in group for t in _conjuncts(doc[m.anchor])
+             if t.i not in anchors and t.tag_ in ("NN", "NNP") and not any(o.start <= t.i < o.end for o in mentions)}
+    if len(group) == 1 and not extra:
+        return group[0]
+    qualifier = next((m.count.qualifier for m in group if m.count.qualifier != "exact"), "exact")
+    return replace(group[0], count=Count(value=sum(m.count.value for m in group) + len(extra), qualifier=qualifier),
+                   start=min([m.start for m in group] + list(extra)), end=max([m.end for m in group] + [i + 1 for i in extra]))
+
+
+def _conjuncts(token: Token) -> list[Token]:
+    root = token
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head
+    return [root] + [t for t in root.subtree if t.dep_ == "conj" and _conj_root(t).i == root.i]
+
+
+def _conj_root(token: Token) -> Token:
+    while token.dep_ == "conj":
+        token = token.head
+    return token
 
 
 def _quantified_noun(anchor: Token) -> Token:
     """"dozens of people" quantifies "people"; other anchors quantify themselves."""
-    if anchor.lower_ in VAGUE_QUANTITIES or anchor.tag_ == "CD":
+    if anchor.lower_ in ("dozens", "scores", "hundreds", "thousands") or anchor.tag_ == "CD":
         for child in anchor.children:
             if child.dep_ == "prep" and child.lower_ == "of":
                 objects = [c for c in child.children if c.dep_ == "pobj"]
@@ -223,7 +256,31 @@ def _quantified_noun(anchor: Token) -> Token:
     return anchor
 
 
-def casualty_word_kind(token: Token) -> Literal["killed", "injured"] | None:
+def _is_agent(anchor: Token, predicate: Token) -> bool:
+    """"A man armed with a knife killed one person": the subject of a transitive kill verb is the killer."""
+    return (anchor.dep_ == "nsubj" and anchor.head.i == predicate.i and casualty_word_kind(predicate) is not None
+            and any(c.dep_ == "dobj" for c in predicate.children))
+
+
+def _is_update(predicate: Token) -> bool:
+    return predicate.lower_ in TOLL_VERBS or predicate.lower_ == "toll"
+
+
+def _is_subset(anchor: Token, predicate: Token) -> bool:
+    """"including three children", "two of them", "among the dead were five policemen"."""
+    for child in anchor.children:
+        if child.dep_ == "prep" and child.lower_ == "of" and any(
+                c.lower_ in ("them", "whom", "those", "dead", "victims", "wounded", "injured") for c in child.children):
+            return True
+    current = anchor
+    while current.i != predicate.i and current.head.i != current.i:
+        current = current.head
+        if current.lower_ in SUBSET_WORDS:
+            return True
+    return False
+
+
+def casualty_word_kind(token: Token) -> Harm | None:
     lower = token.lower_
     if lower in KILLED_WORDS:
         return "killed"
@@ -232,7 +289,7 @@ def casualty_word_kind(token: Token) -> Literal["killed", "injured"] | None:
     return None
 
 
-def _casualty_predicate(anchor: Token, max_hops: int) -> tuple[Literal["killed", "injured"] | None, int]:
+def casualty_predicate(anchor: Token, max_hops: int) -> tuple[Harm | None, int]:
     """Walk up from the counted word to the death or injury word of its clause, if any."""
     kind = casualty_word_kind(anchor)
     if kind:
@@ -250,22 +307,24 @@ def _casualty_predicate(anchor: Token, max_hops: int) -> tuple[Literal["killed",
             return kind, head.i
         if head.lower_ == "toll":
             return _toll_kind(head), head.i
-        if head.tag_.startswith("VB") and head.lower_ not in ("including", "among"):
+        if head.tag_.startswith("VB") and head.lower_ not in SUBSET_WORDS:
             return _verb_complement_kind(head)
         current = head
     return None, anchor.i
 
 
-def _verb_complement_kind(verb: Token) -> tuple[Literal["killed", "injured"] | None, int]:
-    """"left five people dead", "were confirmed dead", "lost their lives", "the toll rose to 14"."""
+def _verb_complement_kind(verb: Token) -> tuple[Harm | None, int]:
+    """"left five people dead", "shot dead", "hacked to death", "lost their lives", "the toll rose to 14"."""
     for child in verb.children:
-        if child.dep_ in ("acomp", "oprd", "xcomp", "dobj") and casualty_word_kind(child):
+        if child.dep_ in ("acomp", "oprd", "xcomp", "dobj", "advmod", "ccomp") and casualty_word_kind(child):
             return casualty_word_kind(child), verb.i
-        if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ == "toll" and verb.lower_ in TOLL_VERBS:
+        if child.dep_ == "prep" and child.lower_ == "to" and any(c.lower_ == "death" for c in child.children):
+            return "killed", verb.i
+        if child.dep_ in ("nsubj", "nsubjpass", "dobj") and child.lower_ == "toll" and verb.lower_ in TOLL_VERBS:
             return _toll_kind(child), verb.i
     return None, verb.i
 
 
-def _toll_kind(toll: Token) -> Literal["killed", "injured"]:
+def _toll_kind(toll: Token) -> Harm:
     modifiers = {child.lower_ for child in toll.children}
     return "injured" if modifiers & {"injury", "injuries", "casualty"} else "killed"

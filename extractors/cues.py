@@ -1,5 +1,5 @@
-"""Which matched cue phrases count: an event word that is negated, a simile, part of a longer negative
-phrase ("heart attack") or done by police or troops says nothing about a militant attack."""
+"""Which matched cue phrases count: an event word that is negated, a simile or part of a longer negative
+phrase ("heart attack") says nothing about an attack, and one done by police or troops is state force."""
 
 from __future__ import annotations
 
@@ -16,22 +16,26 @@ STATE_FORCES = frozenset({
 
 
 def counted_cues(cues: list[Span]) -> list[Span]:
-    """The cues that stand, in their original order."""
-    return [c for c in cues if not _discounted(c, cues)]
+    """The cues that stand, in their original order; an attack word whose doer is police or troops becomes
+    a "negative:military" cue ("troops clashed", "police shot dead a suspect")."""
+    counted = []
+    for cue in cues:
+        family = cue.label_.partition(":")[0]
+        if family == "negative":
+            counted.append(cue)
+        elif _inside_negative(cue, cues) or family in EVENT_FAMILIES and (is_negated(cue.root)
+                                                                         or _is_non_factual(cue.root)):
+            continue
+        elif family in ("attack", "attack_weak") and done_by_state_forces(cue.root):
+            counted.append(Span(cue.doc, cue.start, cue.end, label="negative:military"))
+        elif not (family == "type" and done_by_state_forces(cue.root)):
+            counted.append(cue)
+    return counted
 
 
-def _discounted(cue: Span, cues: list[Span]) -> bool:
-    family = cue.label_.partition(":")[0]
-    if family == "negative":
-        return False
-    if any(other.label_.startswith("negative:") and other.start <= cue.start and cue.end <= other.end
-           and len(other) > len(cue) for other in cues):
-        return True
-    if family not in EVENT_FAMILIES:
-        return False
-    root = cue.root
-    return is_negated(root) or _is_non_factual(root) or (family in ("attack", "attack_weak", "type")
-                                                          and done_by_state_forces(root))
+def _inside_negative(cue: Span, cues: list[Span]) -> bool:
+    return any(other.label_.startswith("negative:") and other.start <= cue.start and cue.end <= other.end
+               and len(other) > len(cue) for other in cues)
 
 
 def is_negated(token: Token) -> bool:

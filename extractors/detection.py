@@ -75,7 +75,7 @@ def decide(facts: DetectionFacts) -> tuple[bool, str]:
         return False, "the story is a trial or a commemoration of an earlier attack"
     if lead & {"negative:disaster", "negative:accident"} and "attack" not in lead:
         return False, "the lead reports a disaster or an accident"
-    if "negative:military" in lead and not facts.lead_non_state:
+    if "negative:military" in lead and "attack" not in lead and not facts.lead_non_state:
         return False, "fighting between armed forces (shelling, airstrikes, border clashes)"
     if labels["negative:sports"] + labels["negative:markets"] >= 2 and not facts.victims and not facts.non_state:
         return False, "sport or market story using violent words"

@@ -83,20 +83,22 @@ def build_report(context: ArticleContext, role: Role, indices: list[int], date: 
 
 
 def _counts(context: ArticleContext, role: Role, sentences: list[SentenceFacts]) -> dict[str, CasualtyMention]:
-    """The highest figure of each kind (an updated toll beats the first one); ties go to the earliest."""
+    """The first figure of each kind, which news leads give as the total, unless a later sentence revises
+    the toll upwards ("the death toll rose to 14"); later subsets and statistics never replace it."""
     by_index = {s.index: s for s in sentences}
     pivot = _pivot(context)
+    lead = next((s.index for s in sentences if s.is_attack), None)
     best: dict[str, CasualtyMention] = {}
     for mention in context.casualties:
         sentence = by_index.get(context.sentence_of(context.doc[mention.start].idx))
-        if sentence is None:
+        if sentence is None or mention.subset:
             continue
-        if role == "main" and pivot is not None:
-            earlier = [d for d in sentence.dates if is_earlier(d, pivot, 1)]
-            if governed_by_time_phrase(context.doc[mention.predicate], sentence, earlier):
+        if role == "main":
+            earlier = [d for d in sentence.dates if pivot is not None and is_earlier(d, pivot, 1)]
+            if governed_by_time_phrase(context.doc[mention.predicate], sentence, earlier, sentence.index == lead):
                 continue
         current = best.get(mention.kind)
-        if current is None or mention.count.value > current.count.value:
+        if current is None or mention.update and mention.count.value > current.count.value:
             best[mention.kind] = mention
     return best
 

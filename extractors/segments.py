@@ -115,10 +115,22 @@ def is_earlier(date: DatedSpan, pivot: dt.date, tolerance_days: int) -> bool:
     return value < pivot - dt.timedelta(days=tolerance_days)
 
 
+def modified_verb(token: Token) -> Token | None:
+    """The verb a time expression modifies directly ("In 2015, fighters stormed", "killed 300 this year"), or
+    None when it sits inside a noun phrase ("one of the deadliest assaults this year")."""
+    current = token
+    while not current.tag_.startswith("VB") and current.head.i != current.i:
+        if current.i != token.i and current.tag_.startswith("NN") and current.dep_ != "pobj":
+            return None
+        current = current.head
+    return current
+
+
 def governs_sentence(token: Token, sentence: SentenceFacts, casualty_predicates: frozenset[int]) -> bool:
     """A time expression dates the whole sentence when it modifies its root or its attack or casualty verb."""
-    head = clause_head(token)
-    return head.i == sentence.span.root.i or head.i in sentence.cue_tokens or head.i in casualty_predicates
+    head = modified_verb(token)
+    return head is not None and (head.i == sentence.span.root.i or head.i in sentence.cue_tokens
+                                 or head.i in casualty_predicates)
 
 
 def choose_main_date(sentences: list[SentenceFacts], reference: dt.date | None) -> DatedSpan | None:
@@ -224,14 +236,19 @@ def _content_nouns(span: Span) -> set[str]:
             and t.lower_ not in GENERIC_NOUNS}
 
 
-def governed_by_time_phrase(predicate: Token, sentence: SentenceFacts, dates_earlier: list[DatedSpan]) -> bool:
-    """Whether a casualty verb's own clause is dated earlier or is cumulative ("since 2001", "this year")."""
+def governed_by_time_phrase(predicate: Token, sentence: SentenceFacts, dates_earlier: list[DatedSpan],
+                            is_first_attack: bool) -> bool:
+    """Whether a casualty verb's own clause is dated earlier or is cumulative ("since 2001", "this year");
+    in the first attack sentence "last week" dates the main attack itself."""
     head = clause_head(predicate)
+    labels = ("past", "past_generic") if is_first_attack else ("past", "past_near", "past_generic")
     for start, label in sentence_cue_starts(sentence):
-        if label in ("past", "past_near", "past_generic") and clause_head(sentence.span.doc[start]).i == head.i:
+        verb = modified_verb(sentence.span.doc[start])
+        if label in labels and verb is not None and verb.i == head.i:
             return True
     for date in dates_earlier:
         root = date.span.root
-        if clause_head(root).i == head.i or root.is_ancestor(predicate):
+        verb = modified_verb(root)
+        if verb is not None and verb.i == head.i or root.is_ancestor(predicate):
             return True
     return False
