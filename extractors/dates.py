@@ -1,0 +1,226 @@
+"""Date expressions in article text, resolved against the publication date.
+
+Pure string work with character offsets. Explicit dates ("3 March 2019", "2019-03-03") stand alone;
+everything else ("Monday's attack", "yesterday", "In August", "March 3") needs the publication date and
+is marked `relative`. Month names only count when capitalised, and alone only after a preposition,
+so "may rise" and "a protest march" are no dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+DatePrecision = Literal["day", "month", "year"]
+
+MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+WEEKDAYS = {"Monday": 0, "Tuesday": 1, "Wednesday": 2, "Thursday": 3, "Friday": 4, "Saturday": 5, "Sunday": 6}
+SMALL_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+LEAP_YEAR_SEARCH = 8  # years to look back for the most recent "February 29"
+
+MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)"
+)
+FULL_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+YEAR = r"(?:19|20)\d{2}"
+# Prepositions that make a bare month or year a date: "In August", "since 2014", "mid-September".
+DATE_PREPOSITION = r"(?i:in|since|during|until|till|by|from|through|throughout|early|late|mid|of|before|after|last|this)"
+DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+
+ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
+MONTH_DAY = re.compile(rf"\b(?P<month>{MONTH})\s+{DAY}\b(?!:|\s*(?:%|percent\b))(?:,?\s+(?P<year>{YEAR})\b)?")
+DAY_MONTH = re.compile(rf"\b{DAY}\s+(?:of\s+)?(?P<month>{MONTH})(?!\w)(?:,?\s+(?P<year>{YEAR})\b)?")
+MONTH_YEAR = re.compile(rf"\b(?P<month>{MONTH})(?!\w)\s+(?:of\s+)?(?P<year>{YEAR})\b")
+MONTH_ALONE = re.compile(
+    rf"\b(?P<prep>{DATE_PREPOSITION})[\s-]+(?P<month>{FULL_MONTH})\b(?!\s+\d)"
+    r"(?:\s+(?:of\s+)?(?P<which_year>(?i:last|this)\s+(?i:year))\b)?"
+)
+YEAR_ALONE = re.compile(rf"\b{DATE_PREPOSITION}[\s-]+(?P<year>{YEAR})\b(?![-–]?\d|\s*%)")
+# "the 1998 bombing", "a 2020 attack": a year used as an adjective of an event.
+EVENT_NOUN = (r"(?:attacks?|bombings?|blasts?|massacres?|assaults?|raids?|sieges?|shootings?|killings?|ambush(?:es)?"
+              r"|explosions?|hijackings?|kidnappings?|uprising|insurgency|offensive|war|coup|elections?|invasion)")
+YEAR_OF_EVENT = re.compile(
+    rf"\b(?i:the|an?|its|their|his|her)\s+(?P<year>{YEAR})\s+(?=(?:\w+\s+)?(?i:{EVENT_NOUN})\b)"
+)
+WEEKDAY_EXPRESSION = re.compile(
+    rf"(?:\b(?P<modifier>(?i:last|next|this|past))\s+)?\b(?P<weekday>{WEEKDAY})\b(?!s\b)"
+    rf"(?P<last_week>,?\s+(?i:of\s+)?(?i:last)\s+week\b)?"
+)
+# "the Sunday Times", "Bloody Sunday", "Good Friday": names, not days of this week.
+WEEKDAY_IN_NAME_AFTER = re.compile(r"\s+(?:Times|Telegraph|Express|Mirror|Post|Herald|Independent|Tribune|Observer)\b")
+WEEKDAY_IN_NAME_BEFORE = re.compile(r"\b(?!(?:On|By|Late|Early|Last|Next|This|Since|Until|Before|After|Past)\b)"
+                                    r"[A-Z][a-z]+\s+$")
+DAYS_BEFORE_PUBLICATION = re.compile(
+    r"\b(?i:(?P<yesterday>yesterday|last night)|(?P<today>today|tonight|this (?:morning|afternoon|evening))"
+    rf"|(?P<count>{'|'.join(SMALL_NUMBERS)}|\d) days ago)\b"
+)
+MONTH_OR_YEAR_RELATIVE = re.compile(r"\b(?i:(?P<which>last|this|past) (?P<unit>month|year))\b")
+
+
+@dataclass(frozen=True)
+class DateMention:
+    date: dt.date
+    precision: DatePrecision
+    start: int
+    end: int
+    text: str
+    relative: bool
+
+
+def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
+    """Every date expression in `text`, in order; overlapping readings keep the longest ("March 3, 2019"
+    over "March 3"). Expressions that need the publication date are dropped when it is None."""
+    found: list[DateMention] = []
+    for pattern, read in READERS:
+        for match in pattern.finditer(text):
+            mention = read(match, published)
+            if mention is not None:
+                found.append(mention)
+    kept: list[DateMention] = []
+    for mention in sorted(found, key=lambda m: (m.start - m.end, m.start)):
+        if all(mention.end <= other.start or mention.start >= other.end for other in kept):
+            kept.append(mention)
+    return sorted(kept, key=lambda m: m.start)
+
+
+def _mention(match: re.Match, date: dt.date, precision: DatePrecision, relative: bool,
+             group: int | str = 0) -> DateMention:
+    start, end = match.span(group)
+    return DateMention(date, precision, start, end, match.string[start:end], relative)
+
+
+def _month_number(name: str) -> int:
+    return MONTHS[name[:3].lower()]
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _calendar_date(match: re.Match, published: dt.date | None) -> DateMention | None:
+    """'March 3, 2019', '3 March', 'Sept. 11': with no year, the most recent such day up to publication."""
+    month, day = _month_number(match.group("month")), int(match.group("day"))
+    if match.group("year"):
+        date = _safe_date(int(match.group("year")), month, day)
+        return _mention(match, date, "day", relative=False) if date else None
+    if published is None:
+        return None
+    for year in range(published.year, published.year - LEAP_YEAR_SEARCH, -1):
+        date = _safe_date(year, month, day)
+        if date is not None and date <= published:
+            return _mention(match, date, "day", relative=True)
+        if date is None and not (month == 2 and day == 29):
+            return None
+    return None
+
+
+def _iso_date(match: re.Match, published: dt.date | None) -> DateMention | None:
+    date = _safe_date(int(match.group("year")), int(match.group("month")), int(match.group("day")))
+    return _mention(match, date, "day", relative=False) if date else None
+
+
+def _month_of_year(match: re.Match, published: dt.date | None) -> DateMention | None:
+    date = dt.date(int(match.group("year")), _month_number(match.group("month")), 1)
+    return _mention(match, date, "month", relative=False)
+
+
+def _month_alone(match: re.Match, published: dt.date | None) -> DateMention | None:
+    """'In August': the most recent August up to the publication month ('last August': before it)."""
+    if published is None:
+        return None
+    month = _month_number(match.group("month"))
+    preposition = match.group("prep").lower()
+    year = published.year if month <= published.month else published.year - 1
+    if preposition == "last" and month == published.month:
+        year -= 1
+    if preposition == "this":
+        year = published.year
+    which_year = match.group("which_year")
+    if which_year:  # "In November last year"
+        year = published.year - which_year.lower().startswith("last")
+    start, end = match.start("month"), match.end("which_year" if which_year else "month")
+    return DateMention(dt.date(year, month, 1), "month", start, end, match.string[start:end], relative=True)
+
+
+def _year_alone(match: re.Match, published: dt.date | None) -> DateMention | None:
+    year = int(match.group("year"))
+    if published is not None and year > published.year:
+        return None  # plans and forecasts, not events
+    return _mention(match, dt.date(year, 1, 1), "year", relative=False, group="year")
+
+
+def _weekday(match: re.Match, published: dt.date | None) -> DateMention | None:
+    """'Monday's attack', 'early Friday', 'on Tuesday': the most recent such day up to publication
+    (the same day counts); 'last Monday' is before it, 'next Monday' after it."""
+    if published is None:
+        return None
+    text, start, end = match.string, match.start("weekday"), match.end("weekday")
+    if WEEKDAY_IN_NAME_AFTER.match(text, end) or (
+        not match.group("modifier") and WEEKDAY_IN_NAME_BEFORE.search(text, max(0, start - 20), start)
+    ):
+        return None
+    weekday = WEEKDAYS[match.group("weekday")]
+    modifier = (match.group("modifier") or "").lower()
+    if match.group("last_week"):
+        date = published - dt.timedelta(days=published.weekday() + 7 - weekday)
+    elif modifier == "next":
+        date = published + dt.timedelta(days=(weekday - published.weekday()) % 7 or 7)
+    else:
+        back = (published.weekday() - weekday) % 7
+        if modifier in ("last", "past") and back == 0:
+            back = 7
+        date = published - dt.timedelta(days=back)
+    return _mention(match, date, "day", relative=True)
+
+
+def _days_before(match: re.Match, published: dt.date | None) -> DateMention | None:
+    """'yesterday', 'last night' (the night before publication, even in a morning story), 'today',
+    'three days ago'."""
+    if published is None:
+        return None
+    if match.group("yesterday"):
+        days = 1
+    elif match.group("today"):
+        days = 0
+    else:
+        count = match.group("count").lower()
+        days = SMALL_NUMBERS.get(count) or int(count)
+    return _mention(match, published - dt.timedelta(days=days), "day", relative=True)
+
+
+def _month_or_year_relative(match: re.Match, published: dt.date | None) -> DateMention | None:
+    """'last month', 'this year': month or year precision."""
+    if published is None:
+        return None
+    back = 0 if match.group("which").lower() == "this" else 1
+    if match.group("unit").lower() == "year":
+        return _mention(match, dt.date(published.year - back, 1, 1), "year", relative=True)
+    month_index = published.year * 12 + published.month - 1 - back
+    return _mention(match, dt.date(month_index // 12, month_index % 12 + 1, 1), "month", relative=True)
+
+
+Reader = Callable[[re.Match, "dt.date | None"], "DateMention | None"]
+READERS: tuple[tuple[re.Pattern, Reader], ...] = (
+    (ISO_DATE, _iso_date),
+    (MONTH_DAY, _calendar_date),
+    (DAY_MONTH, _calendar_date),
+    (MONTH_YEAR, _month_of_year),
+    (MONTH_ALONE, _month_alone),
+    (YEAR_ALONE, _year_alone),
+    (YEAR_OF_EVENT, _year_alone),
+    (WEEKDAY_EXPRESSION, _weekday),
+    (DAYS_BEFORE_PUBLICATION, _days_before),
+    (MONTH_OR_YEAR_RELATIVE, _month_or_year_relative),
+)
+

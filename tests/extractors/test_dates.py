@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from extractors.dates import find_dates
+
+TUESDAY = dt.date(2016, 10, 25)
+
+
+def dates(text: str, published: dt.date | None = TUESDAY) -> list[tuple[str, dt.date, str]]:
+    return [(m.text, m.date, m.precision) for m in find_dates(text, published)]
+
+
+def test_seed_dates(seed_path):
+    found = find_dates(seed_path.read_text(encoding="utf-8"), TUESDAY)
+    attack = next(m for m in found if m.text == "Monday")
+    assert (attack.date, attack.precision, attack.relative) == (dt.date(2016, 10, 24), "day", True)
+    assert {(m.text, m.date, m.precision) for m in found} >= {
+        ("September 2015", dt.date(2015, 9, 1), "month"),
+        ("August", dt.date(2016, 8, 1), "month"),
+        ("Tuesday", TUESDAY, "day"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Monday's attack killed nine.", dt.date(2016, 10, 24)),
+        ("The blast came late on Monday.", dt.date(2016, 10, 24)),
+        ("Officials said on Tuesday that ...", TUESDAY),  # same weekday as publication: that very day
+        ("Gunmen struck on Saturday night.", dt.date(2016, 10, 22)),
+        ("Gunmen struck early Wednesday.", dt.date(2016, 10, 19)),  # Wednesday is after Tuesday: last week's
+        ("It happened last Tuesday.", dt.date(2016, 10, 18)),
+        ("Talks resume next Monday.", dt.date(2016, 10, 31)),
+        ("A bomb went off on Friday of last week.", dt.date(2016, 10, 21)),
+        ("A bomb went off yesterday.", dt.date(2016, 10, 24)),
+        ("A bomb went off last night.", dt.date(2016, 10, 24)),
+        ("Police said today the toll rose.", TUESDAY),
+        ("A blast this morning killed two.", TUESDAY),
+        ("A raid three days ago killed two.", dt.date(2016, 10, 22)),
+    ],
+)
+def test_relative_days(text, expected):
+    [mention] = find_dates(text, TUESDAY)
+    assert (mention.date, mention.precision, mention.relative) == (expected, "day", True)
+    assert text[mention.start:mention.end] == mention.text
+
+
+def test_weekday_across_a_month_boundary():
+    # Published Tuesday 1 November 2016: "Sunday" is 30 October.
+    [mention] = find_dates("The attack on Sunday killed five.", dt.date(2016, 11, 1))
+    assert mention.date == dt.date(2016, 10, 30)
+
+
+def test_yearless_date_across_a_year_boundary():
+    [mention] = find_dates("The December 30 bombing killed 12.", dt.date(2020, 1, 2))
+    assert (mention.date, mention.relative) == (dt.date(2019, 12, 30), True)
+    [same_year] = find_dates("On January 1 gunmen attacked.", dt.date(2020, 1, 2))
+    assert same_year.date == dt.date(2020, 1, 1)
+
+
+def test_explicit_dates():
+    text = "On March 3, 2019 and 3 March 2019, on 2019-03-03 and on Sept. 11, 2001, and the 5th of May 2010."
+    assert [(t, d) for t, d, _ in dates(text)] == [
+        ("March 3, 2019", dt.date(2019, 3, 3)),
+        ("3 March 2019", dt.date(2019, 3, 3)),
+        ("2019-03-03", dt.date(2019, 3, 3)),
+        ("Sept. 11, 2001", dt.date(2001, 9, 11)),
+        ("5th of May 2010", dt.date(2010, 5, 5)),
+    ]
+    assert all(not m.relative for m in find_dates(text, None))
+
+
+def test_february_29_without_year_takes_the_last_leap_year():
+    [mention] = find_dates("The February 29 raid.", dt.date(2019, 5, 1))
+    assert mention.date == dt.date(2016, 2, 29)
+    assert find_dates("On February 30 nothing happened.", dt.date(2019, 5, 1)) == []
+
+
+def test_months_and_years():
+    published = dt.date(2016, 10, 25)
+    assert dates("In August, a suicide attack killed 70.", published) == [("August", dt.date(2016, 8, 1), "month")]
+    assert dates("In November, a bomb exploded.", published) == [("November", dt.date(2015, 11, 1), "month")]
+    assert dates("Attacks rose in September 2015.", published) == [
+        ("September 2015", dt.date(2015, 9, 1), "month")]
+    assert dates("A blast last month killed 4.", published) == [("last month", dt.date(2016, 9, 1), "month")]
+    assert dates("A blast last month killed 4.", dt.date(2017, 1, 9)) == [
+        ("last month", dt.date(2016, 12, 1), "month")]
+    assert dates("The group emerged in 2014.", published) == [("2014", dt.date(2014, 1, 1), "year")]
+    assert dates("Attacks have grown since last year.", published) == [("last year", dt.date(2015, 1, 1), "year")]
+
+
+def test_no_false_dates():
+    text = (
+        "The toll may rise. Thousands joined a protest march. May God help us. "
+        "March organisers said 10 p.m. was the curfew; a 30-year-old man and 2014 people were hurt. "
+        "The Sunday Times reported on Mondays and Bloody Sunday. He plans to stand in 2030. Killed 15 at 10:30."
+    )
+    assert dates(text) == []
+
+
+def test_relative_expressions_need_a_publication_date():
+    text = "Monday's attack, yesterday's raid, In August, last month and March 3 all need one; 2019-03-03 does not."
+    assert dates(text, None) == [("2019-03-03", dt.date(2019, 3, 3), "day")]
+
+
+def test_month_with_relative_year_and_year_of_an_event():
+    published = dt.date(2018, 12, 4)
+    assert dates("In November last year, militants killed 300.", published) == [
+        ("November last year", dt.date(2017, 11, 1), "month")]
+    assert dates("since the 1998 bombing of the embassy", published) == [("1998", dt.date(1998, 1, 1), "year")]
+    assert dates("the 2002 nightclub bombings", published) == [("2002", dt.date(2002, 1, 1), "year")]
+    assert dates("the 2000 troops deployed there", published) == []
