@@ -28,10 +28,12 @@ def quality(pairs_path: Path) -> dict:
     """Each pair in a fresh index: the first article is indexed, the second checked an hour later."""
     counts = collections.Counter()
     by_kind: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    jaccard_by_kind: dict[str, list[float]] = collections.defaultdict(list)
     mistakes = []
     for line in pairs_path.read_text(encoding="utf-8").splitlines():
         pair = json.loads(line)
         index = DedupIndex({})
+        jaccard_by_kind[pair["kind"]].append(float(np.mean(index.signature(pair["a"]["text"])[0] == index.signature(pair["b"]["text"])[0])))
         index.check_and_add(pair["a"]["id"], pair["a"]["text"], START)
         verdict = index.check_and_add(pair["b"]["id"], pair["b"]["text"], START + dt.timedelta(hours=1))
         predicted = verdict.duplicate_of == pair["a"]["id"]
@@ -49,6 +51,7 @@ def quality(pairs_path: Path) -> dict:
         "recall": round(recall, 4),
         "confusion": dict(counts),
         "accuracy_by_kind": {kind: round(c["correct"] / (c["correct"] + c["wrong"]), 4) for kind, c in sorted(by_kind.items())},
+        "estimated_jaccard_range_by_kind": {kind: [round(min(v), 2), round(max(v), 2)] for kind, v in sorted(jaccard_by_kind.items())},
         "mistakes": mistakes,
     }
 
