@@ -114,7 +114,7 @@ class IsolatedPipeline:
         admin = KafkaAdminClient(bootstrap_servers=self.kafka_bootstrap)
         consumer = KafkaConsumer(bootstrap_servers=self.kafka_bootstrap)
         try:
-            committed = admin.list_consumer_group_offsets(self.app_id)
+            committed = admin.list_group_offsets({self.app_id: None}).get(self.app_id, {})
             for kind in kinds:
                 name = self.topic(kind)
                 partitions = [TopicPartition(name, p) for p in consumer.partitions_for_topic(name) or ()]
