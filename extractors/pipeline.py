@@ -92,6 +92,7 @@ def gather_facts(article: Article, doc: Doc) -> ArticleContext:
             dates.setdefault(sentence_of(mention.start), []).append(DatedSpan(mention, span))
     corroborated = bool(groups) or any(c.label_ in CORROBORATING_LABELS for c in cues)
     casualty_predicates = frozenset(m.predicate for m in casualties)
+    victim_sentences = {sentence_of(doc[m.start].idx) for m in casualties if m.kind in ("killed", "injured")}
     sentences = []
     for index, span in enumerate(sentence_spans):
         own = [c for c in cues if span.start <= c.start < span.end]
@@ -103,14 +104,15 @@ def gather_facts(article: Article, doc: Doc) -> ArticleContext:
             paragraph=bisect.bisect_right(paragraph_starts, span.start_char) - 1,
             cues=own,
             labels=labels,
-            cue_tokens=frozenset(event_tokens) | casualty_predicates,
+            cue_tokens=frozenset(event_tokens),
             dates=dates.get(index, []),
             is_attack=is_attack_sentence(labels, corroborated),
+            has_casualties=index in victim_sentences,
         ))
     victim_tokens = frozenset(t for m in casualties if m.kind in ("killed", "injured") for t in range(m.start, m.end))
     return ArticleContext(
         article=article, doc=doc, published=published, sentences=sentences, casualties=casualties,
-        places=outside_dateline, country_hint=count_countries(places), groups=groups, sentence_of=sentence_of,
+        places=outside_dateline, dateline_places=[p for p in places if p not in outside_dateline], country_hint=count_countries(places), groups=groups, sentence_of=sentence_of,
         casualty_predicates=casualty_predicates, victim_tokens=victim_tokens,
     )
 

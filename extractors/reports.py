@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,14 +12,11 @@ from spacy.tokens import Doc, Span
 from extractors.attacks import profile_attack
 from extractors.casualties import CasualtyMention
 from extractors.groups import GroupMention, classify_role
+from extractors.location import choose_location
 from extractors.places import Gazetteer, PlaceMention
 from extractors.schema import Article, Evidence, IncidentReport, Location, Perpetrator
 from extractors.segments import DatedSpan, Role, Segmentation, SentenceFacts, governed_by_time_phrase, is_earlier
 
-# Words right before a place name that say the event happened there, or that it is only a route end.
-LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|inside|of|on the outskirts of)\s+(?:the\s+)?$", re.IGNORECASE)
-ROUTE_BEFORE = re.compile(r"\b(?:from|to|toward|towards|between|and)\s+$", re.IGNORECASE)
-SPECIFICITY = {"city": 0, "admin1": 1, "country": 2}
 COUNT_FIELDS = ("killed", "injured", "attackers", "attackers_killed")
 
 
@@ -34,6 +30,7 @@ class ArticleContext:
     sentences: list[SentenceFacts]
     casualties: list[CasualtyMention]
     places: list[PlaceMention]
+    dateline_places: list[PlaceMention]
     country_hint: Counter
     groups: list[GroupMention]
     sentence_of: Callable[[int], int]
@@ -53,9 +50,9 @@ def build_report(context: ArticleContext, role: Role, indices: list[int], date: 
         fields[kind] = mention.count
         evidence.append(_evidence(context, kind, mention.span(context.doc)))
 
-    location, place = choose_location(context, sentences)
+    location, place = locate(context, sentences)
     if place is None and context_sentence is not None:
-        location, place = choose_location(context, [context.sentences[context_sentence]])
+        location, place = locate(context, [context.sentences[context_sentence]])
     if place is not None:
         fields["location"] = location
         evidence.append(_evidence_chars(context, "location", place.start, place.end))
@@ -87,7 +84,7 @@ def _counts(context: ArticleContext, role: Role, sentences: list[SentenceFacts])
     the toll upwards ("the death toll rose to 14"); later subsets and statistics never replace it."""
     by_index = {s.index: s for s in sentences}
     pivot = _pivot(context)
-    lead = next((s.index for s in sentences if s.is_attack), None)
+    lead = next((s.index for s in sentences if s.is_event), None)
     best: dict[str, CasualtyMention] = {}
     for mention in context.casualties:
         sentence = by_index.get(context.sentence_of(context.doc[mention.start].idx))
@@ -108,25 +105,10 @@ def _pivot(context: ArticleContext) -> dt.date | None:
     return main_date.date if main_date is not None else context.published
 
 
-def choose_location(context: ArticleContext, sentences: list[SentenceFacts]) -> tuple[Location, PlaceMention | None]:
-    """The place of the first attack sentence that names one (else of any sentence), resolved with its country."""
-    text = context.doc.text
-    ordered = [s for s in sentences if s.is_attack] + [s for s in sentences if not s.is_attack]
-    for sentence in ordered:
-        start, end = sentence.span.start_char, sentence.span.end_char
-        mentions = [p for p in context.places if start <= p.start < end]
-        if not mentions:
-            continue
-        best = min(mentions, key=lambda p: (_place_rank(text, p), p.start))
-        others = [p for p in mentions if p is not best and p.kind != "city"]
-        return Gazetteer.load().resolve([best] + others, context.country_hint), best
-    return Location(), None
-
-
-def _place_rank(text: str, place: PlaceMention) -> tuple[int, int]:
-    window = text[max(0, place.start - 40):place.start]
-    cue = 0 if LOCATIVE_BEFORE.search(window) else 2 if ROUTE_BEFORE.search(window) else 1
-    return cue + SPECIFICITY[place.kind], SPECIFICITY[place.kind]
+def locate(context: ArticleContext, sentences: list[SentenceFacts]) -> tuple[Location, PlaceMention | None]:
+    spans = [(s.span.start_char, s.span.end_char, s.is_event) for s in sentences]
+    return choose_location(context.doc.text, spans, context.places, context.dateline_places, context.country_hint,
+                           Gazetteer.load())
 
 
 def _perpetrators(context: ArticleContext, sentences: list[SentenceFacts]) -> tuple[list[Perpetrator], list]:

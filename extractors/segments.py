@@ -14,7 +14,6 @@ from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
 
-from extractors.casualties import KILLED_WORDS, INJURED_WORDS
 
 # Tokens a date hangs from when it dates the statement, not the attack ("officials said Tuesday").
 REPORTING_WORDS = frozenset({
@@ -29,6 +28,7 @@ GENERIC_NOUNS = frozenset({
     "reporters", "spokesman", "minister", "region", "state", "authorities", "incident", "members", "side",
 })
 NEAR_PAST_DAYS = 7
+ATTACK_DATING_VERBS = frozenset({"killed", "killing", "wounded", "wounding", "injured", "injuring"})
 
 Role = Literal["main", "background"]
 
@@ -59,6 +59,12 @@ class SentenceFacts:
     cue_tokens: frozenset[int]
     dates: list[DatedSpan]
     is_attack: bool = False
+    has_casualties: bool = False
+
+    @property
+    def is_event(self) -> bool:
+        """Tells of an attack or of a toll: the lead of a story may do either ("A man killed two people")."""
+        return self.is_attack or self.has_casualties
 
 
 @dataclass
@@ -87,18 +93,21 @@ def clause_head(token: Token) -> Token:
 
 
 def date_attachment(date: DatedSpan, cue_tokens: frozenset[int]) -> Literal["attack", "reporting", "other"]:
-    """Whether a date dates the attack ("Monday's attack", "stormed ... on Monday") or a statement about it."""
+    """Whether a date dates the attack ("Monday's attack", "stormed ... on Monday") or a statement about it
+    ("officials said Tuesday"), judged by the words just before it and the first attack, killing, reporting
+    word or verb above it. "Died on Sunday" is not the attack's day: the wounded may die later."""
+    before = date.span.doc[max(date.span.sent.start, date.span.start - 3):date.span.start]
+    if any(t.lower_ in REPORTING_WORDS for t in before):
+        return "reporting"
     token = date.span.root
-    for _ in range(5):
+    while token.head.i != token.i:
         head = token.head
-        if head.i == token.i:
-            break
-        if head.i in cue_tokens and head.lower_ not in REPORTING_WORDS:
-            return "attack"
         if head.lower_ in REPORTING_WORDS:
             return "reporting"
-        if head.lower_ in KILLED_WORDS or head.lower_ in INJURED_WORDS:
+        if head.i in cue_tokens or head.lower_ in ATTACK_DATING_VERBS:
             return "attack"
+        if head.tag_.startswith("VB"):
+            return "other"
         token = head
     return "other"
 
@@ -134,10 +143,12 @@ def governs_sentence(token: Token, sentence: SentenceFacts, casualty_predicates:
 
 
 def choose_main_date(sentences: list[SentenceFacts], reference: dt.date | None) -> DatedSpan | None:
-    """The day of the attack: a day-precision date attached to an attack sentence's attack, never a statement's."""
+    """The day of the attack: a day-precision date attached to an attack word ("Saturday's attack"), else one
+    in the lead that dates neither a statement nor anything else; None when the lead says only "last week"."""
+    lead = next((s.index for s in sentences if s.is_event), None)
     candidates: list[tuple[int, int, DatedSpan]] = []
     for sentence in sentences:
-        if not sentence.is_attack:
+        if not sentence.is_event:
             continue
         for date in sentence.dates:
             if date.precision != "day" or date.date is None:
@@ -145,9 +156,8 @@ def choose_main_date(sentences: list[SentenceFacts], reference: dt.date | None) 
             if reference is not None and not reference - dt.timedelta(days=NEAR_PAST_DAYS) <= date.date <= reference:
                 continue
             attachment = date_attachment(date, sentence.cue_tokens)
-            if attachment == "reporting":
-                continue
-            candidates.append((0 if attachment == "attack" else 1, date.span.start, date))
+            if attachment == "attack" or attachment == "other" and sentence.index == lead:
+                candidates.append((0 if attachment == "attack" else 1, date.span.start, date))
     return min(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
 
 
@@ -159,7 +169,7 @@ def segment(doc: Doc, sentences: list[SentenceFacts], published: dt.date | None,
     main_date = choose_main_date(sentences, reference)
     pivot = main_date.date if main_date else reference
     tolerance = 1 if main_date else NEAR_PAST_DAYS
-    first_attack = next((s.index for s in sentences if s.is_attack), None)
+    first_attack = next((s.index for s in sentences if s.is_event), None)
 
     roles: list[Role] = []
     backgrounds: list[BackgroundFrame] = []
