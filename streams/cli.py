@@ -15,13 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log at DEBUG level")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"streams.commands.{name}")
-        except ModuleNotFoundError as error:
-            if error.name != f"streams.commands.{name}":
-                raise
-            continue
-        module.register(subparsers)
+        importlib.import_module(f"streams.commands.{name}").register(subparsers)
     return parser
 
 
