@@ -12,6 +12,7 @@ from extractors.schema import AttackType, Target, TargetType, Weapon
 # Dependency links that make a target word the thing attacked: "attack on X", "stormed X", "X was bombed".
 TARGET_PREPOSITIONS = frozenset({"on", "at", "against", "near", "outside", "inside", "in", "targeting"})
 NOUN_PHRASE_MODIFIERS = frozenset({"compound", "amod", "nmod", "poss", "det", "nummod", "case"})
+PROMINENT_TARGETS = frozenset({"government", "journalists", "diplomatic"})
 
 
 @dataclass
@@ -24,7 +25,7 @@ class AttackProfile:
 
 
 def profile_attack(sentences: list[Span], cues: list[Span], attack_cue_tokens: frozenset[int],
-                   victim_tokens: frozenset[int]) -> AttackProfile:
+                   victim_tokens: frozenset[int], killed: int | None) -> AttackProfile:
     """Attack types, suicide, weapons and target of one incident from the cues in its sentences."""
     in_scope = [c for c in cues if any(s.start <= c.start < s.end for s in sentences)]
     profile = AttackProfile()
@@ -32,24 +33,49 @@ def profile_attack(sentences: list[Span], cues: list[Span], attack_cue_tokens: f
     weapons: dict[str, Span] = {}
     for cue in in_scope:
         family, _, value = cue.label_.partition(":")
-        if family == "type" and value not in types and not _is_vehicle_bomb(cue, in_scope):
-            types[value] = cue
-        elif family == "weapon" and value not in weapons and not _is_vehicle_bomb(cue, in_scope):
-            weapons[value] = cue
+        if _is_vehicle_bomb(cue, in_scope) or _inside_longer(cue, in_scope, family):
+            continue
+        if family == "type":
+            types.setdefault(value, cue)
+        elif family == "weapon":
+            weapons.setdefault(value, cue)
         elif family == "suicide" and not profile.suicide:
             profile.suicide = True
             profile.evidence.append(("suicide", cue))
-    profile.attack_types = sorted(types)  # type: ignore[assignment]
-    profile.weapons = sorted(weapons)  # type: ignore[assignment]
-    profile.evidence += [("attack_types", cue) for cue in types.values()]
-    profile.evidence += [("weapons", cue) for cue in weapons.values()]
     target_cues = [c for c in in_scope if c.label_.startswith("target:")]
     target = choose_target(target_cues, attack_cue_tokens, victim_tokens)
     if target is not None:
         target_type, phrase = target
         profile.target = Target(type=target_type, text=phrase.text)
         profile.evidence.append(("target", phrase))
+    armed = any(c.label_ == "attacker" for c in in_scope) or "firearms" in weapons or "melee" in weapons
+    profile.attack_types = gtd_types(set(types), profile.target.type, killed, armed)
+    profile.weapons = sorted(weapons)  # type: ignore[assignment]
+    profile.evidence += [("attack_types", cue) for value, cue in types.items() if value in profile.attack_types]
+    profile.evidence += [("weapons", cue) for cue in weapons.values()]
     return profile
+
+
+def gtd_types(found: set[str], target_type: str, killed: int | None, armed: bool) -> list[AttackType]:
+    """GTD's hierarchy: an assassination or a kidnapping done with guns is not also an armed assault; killing
+    one to three officials or journalists is an assassination; an attack by gunmen with no other type is an
+    armed assault."""
+    types = set(found)
+    if types & {"armed_assault", "bombing"} and target_type in PROMINENT_TARGETS and killed is not None \
+            and 1 <= killed <= 3:
+        types.add("assassination")
+    if types & {"assassination", "kidnapping"}:
+        types.discard("armed_assault")
+    if not types and armed:
+        types.add("armed_assault")
+    return sorted(types)  # type: ignore[return-value]
+
+
+def _inside_longer(cue: Span, cues: list[Span], family: str) -> bool:
+    """"rocket-propelled grenades" is an armed assault weapon, so its "grenades" does not also say bombing."""
+    return family in ("type", "weapon") and any(
+        other.label_.startswith(family + ":") and other.label_ != cue.label_ and other.start <= cue.start
+        and cue.end <= other.end and len(other) > len(cue) for other in cues)
 
 
 def _is_vehicle_bomb(cue: Span, cues: list[Span]) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import NamedTuple
 
 from extractors.places import Gazetteer, PlaceMention
 from extractors.schema import Location
@@ -22,8 +23,15 @@ REFERENCE_BEFORE = re.compile(
     r"\b(?:from|to|toward|towards|between|and|(?:north|south|east|west|northeast|northwest|southeast|southwest)"
     r"(?:ern)? of|(?:km|kilometers|kilometres|miles) (?:from|of))\s+(?:the\s+)?$", re.IGNORECASE)
 POINTS_TO_DATELINE = re.compile(r"\bthe (?:city|capital|town)(?:'s|’s)?\b(?! of\b)", re.IGNORECASE)
-SCENE_SENTENCES = 3
+SCENE_SENTENCES = 4
 SPECIFICITY = {"city": 0, "admin1": 1, "country": 2}
+
+
+class SceneSentence(NamedTuple):
+    start: int
+    end: int
+    paragraph: int
+    is_event: bool
 
 
 def scene_rank(text: str, place: PlaceMention) -> int:
@@ -34,37 +42,36 @@ def scene_rank(text: str, place: PlaceMention) -> int:
     return 0 if SCENE_BEFORE.search(window) else 1
 
 
-def choose_location(text: str, sentence_spans: list[tuple[int, int, bool]], places: list[PlaceMention],
+def choose_location(text: str, sentences: list[SceneSentence], places: list[PlaceMention],
                     dateline_places: list[PlaceMention], country_hint: Counter,
                     gazetteer: Gazetteer) -> tuple[Location, PlaceMention | None]:
-    """The incident's place from its sentences, given as (start_char, end_char, is_event) in text order."""
-    event = [(start, end) for start, end, is_event in sentence_spans if is_event]
-    others = [(start, end) for start, end, is_event in sentence_spans if not is_event]
-    per_sentence = [_ranked(text, [p for p in places if start <= p.start < end]) for start, end in event]
-    frame = next((mentions[0] for mentions in per_sentence if mentions), None)
-    points_to_dateline = bool(event and dateline_places and POINTS_TO_DATELINE.search(text, *event[0]))
-    if frame is None and points_to_dateline:
-        return gazetteer.resolve(dateline_places[:1], country_hint), dateline_places[0]
-    if frame is None:
-        fallback = [p for start, end in others for p in _ranked(text, [p for p in places if start <= p.start < end])
-                    if scene_rank(text, p) == 0]
-        return (gazetteer.resolve([fallback[0]], country_hint), fallback[0]) if fallback else (Location(), None)
-    context = [frame] if frame.kind != "city" else []
-    frame_location = gazetteer.resolve([frame], country_hint)
-    for mentions in per_sentence[:SCENE_SENTENCES]:
-        for mention in mentions:
+    """The incident's place: the lead's region, narrowed to a town named in the lead or the paragraph after."""
+    event = [s for s in sentences if s.is_event]
+    if not event:
+        fallback = [p for s in sentences for p in _places_in(text, places, s) if scene_rank(text, p) == 0]
+        return (gazetteer.resolve(fallback[:1], country_hint), fallback[0]) if fallback else (Location(), None)
+    lead = event[0]
+    frame = next((mentions[0] for mentions in (_places_in(text, places, s) for s in event) if mentions), None)
+    context = [frame] if frame is not None and frame.kind != "city" else []
+    frame_country = gazetteer.resolve([frame], country_hint).country if frame is not None else None
+    scope = [s for s in sentences if s.start >= lead.start and s.paragraph <= lead.paragraph + 1][:SCENE_SENTENCES]
+    for sentence in scope:
+        for mention in _places_in(text, places, sentence):
             if mention.kind != "city" or scene_rank(text, mention) == 2:
                 continue
             location = gazetteer.resolve([mention] + context, country_hint)
-            if location.city and location.country == frame_location.country:
+            if location.city and frame_country in (None, location.country):
                 return location, mention
-    if points_to_dateline:
+    if dateline_places and POINTS_TO_DATELINE.search(text, lead.start, lead.end):
         location = gazetteer.resolve(dateline_places[:1] + context, country_hint)
-        if location.city and location.country == frame_location.country:
+        if location.city and frame_country in (None, location.country):
             return location, dateline_places[0]
-    return frame_location, frame
+    if frame is None:
+        return Location(), None
+    return gazetteer.resolve([frame], country_hint), frame
 
 
-def _ranked(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
+def _places_in(text: str, places: list[PlaceMention], sentence: SceneSentence) -> list[PlaceMention]:
     """A sentence's places, scene first, then the more specific, then the earlier."""
-    return sorted(mentions, key=lambda p: (scene_rank(text, p), SPECIFICITY[p.kind], p.start))
+    inside = [p for p in places if sentence.start <= p.start < sentence.end]
+    return sorted(inside, key=lambda p: (scene_rank(text, p), SPECIFICITY[p.kind], p.start))

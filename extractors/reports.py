@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Span
 from extractors.attacks import profile_attack
 from extractors.casualties import CasualtyMention
 from extractors.groups import GroupMention, classify_role
-from extractors.location import choose_location
+from extractors.location import SceneSentence, choose_location
 from extractors.places import Gazetteer, PlaceMention
 from extractors.schema import Article, Evidence, IncidentReport, Location, Perpetrator
 from extractors.segments import DatedSpan, Role, Segmentation, SentenceFacts, governed_by_time_phrase, is_earlier
@@ -68,8 +68,9 @@ def build_report(context: ArticleContext, role: Role, indices: list[int], date: 
         evidence.extend(_evidence_chars(context, "perpetrators", start, end) for start, end in group_spans)
 
     attack_cue_tokens = frozenset().union(*(s.cue_tokens for s in sentences)) if sentences else frozenset()
+    killed = fields["killed"].value if "killed" in fields else None
     profile = profile_attack([s.span for s in sentences], [c for s in sentences for c in s.cues],
-                             attack_cue_tokens, context.victim_tokens)
+                             attack_cue_tokens, context.victim_tokens, killed)
     fields.update(attack_types=profile.attack_types, suicide=profile.suicide if profile.attack_types else None,
                   weapons=profile.weapons, target=profile.target)
     evidence.extend(_evidence(context, name, span) for name, span in profile.evidence)
@@ -106,8 +107,8 @@ def _pivot(context: ArticleContext) -> dt.date | None:
 
 
 def locate(context: ArticleContext, sentences: list[SentenceFacts]) -> tuple[Location, PlaceMention | None]:
-    spans = [(s.span.start_char, s.span.end_char, s.is_event) for s in sentences]
-    return choose_location(context.doc.text, spans, context.places, context.dateline_places, context.country_hint,
+    scene = [SceneSentence(s.span.start_char, s.span.end_char, s.paragraph, s.is_event) for s in sentences]
+    return choose_location(context.doc.text, scene, context.places, context.dateline_places, context.country_hint,
                            Gazetteer.load())
 
 
