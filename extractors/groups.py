@@ -1,0 +1,227 @@
+"""Militant groups named in article text, and what a sentence says about them: claimed or suspected.
+
+Pure string work with character offsets. Names come from data/groups.jsonl (canonical GTD-style names,
+aliases and branches); the longest alias wins, so "Tehrik-i-Taliban Pakistan" is not "Taliban" and
+"Islamic State West Africa Province" is Islamic State's West Africa branch.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+GROUPS_FILE = Path(__file__).parent / "data" / "groups.jsonl"
+Role = Literal["claimed", "suspected"]
+# Aliases this short ("IS", "TTP", "LeJ", "Hamas") match only as written; longer ones in any case.
+CASE_SENSITIVE_MAX_LETTERS = 5
+SEPARATORS = re.compile(r"[\s\-–'’]+")
+CAPITAL_WORD = re.compile(r"[A-Z]{2,}\b")
+WORD = re.compile(r"[^\W\d_]+")
+
+# What may stand between a group's name and its verb: "'s armed wing", "(ISIS)", an appositive
+# (", a Pakistani extremist group that ...,"), ", which", "'s regional command in Samar", auxiliaries and adverbs.
+HEAD_NOUN = (r"(?:group|militants?|fighters?|insurgents?|rebels?|members?|gunmen|jihadists?|operatives|extremists?"
+             r"|militia|faction|movement|organi[sz]ation|network|affiliate|wing|command|branch|arm|cell|unit|leadership)")
+HEAD_PHRASE = rf"(?:(?:(?!splinter|breakaway|rival|former)[\w-]+\s+){{0,2}}{HEAD_NOUN}(?:\s+(?:in|of|from|for)\s+(?:[A-Z][\w'’-]*\s*){{1,3}})?\s*)?"
+AFTER_NAME = (
+    rf"^(?:['’]s?)?\s*{HEAD_PHRASE}(?:\([^)]{{0,40}}\)\s*)?(?:,[^,;]{{1,200}},\s*|,\s*(?:which|who|that)\s+)?"
+    rf"{HEAD_PHRASE}"
+    r"(?:(?:has|have|had|did|does|do|is|was|were|are|been|also|quickly|later|swiftly|reportedly|purportedly|allegedly"
+    r"|not|never|yet|to|n't|may|might|could|be|being|widely|likely|probably|possibly)\s+)*"
+)
+CLAIM_AFTER = re.compile(
+    AFTER_NAME + r"(?:claimed|claims|claim|took responsibility|takes responsibility|accepted responsibility"
+    r"|admitted responsibility|owned up"
+    r"|said\b[^.;]{0,60}\b(?:it|its|they|their)\b[^.;]{0,40}\b(?:carried out|was behind|were behind|responsible"
+    r"|attacked|killed|targeted|fighters|militants|members|operatives|bombers?|attackers?))\b",
+    re.IGNORECASE,
+)
+DENIAL_AFTER = re.compile(
+    AFTER_NAME + r"(?:denied|denies|deny|rejected|rejects|distanced|disowned|condemned|condemns)\b", re.IGNORECASE
+)
+SUSPECT_AFTER = re.compile(
+    AFTER_NAME + r"(?:responsible|behind|blamed|suspected|believed|thought|accused|linked|likely|probably)\b",
+    re.IGNORECASE,
+)
+# "X carried out the attack" counts as a suspicion only when officials are the ones saying it.
+DEED_AFTER = re.compile(AFTER_NAME + r"(?:carried out|staged|orchestrated|masterminded|was behind|were behind)\b",
+                        re.IGNORECASE)
+AUTHORITIES = (r"(?:officials?|police|authorities|minister|spokes(?:man|woman|person)|army|military|investigators"
+               r"|intelligence|governor|commander)")
+OFFICIALS_SAY = re.compile(
+    rf"\b{AUTHORITIES}\b[^.;]{{0,40}}\b(?:said|say|says|believe|believes|suspect|told)\b"
+    rf"|\b(?:said|says|told)\b[^.;]{{0,40}}\b{AUTHORITIES}\b",
+    re.IGNORECASE,
+)
+CLAIM_BEFORE = re.compile(
+    r"\b(?:claimed|claim(?:s|ed)? of responsibility|responsibility\s+(?:was|has been)\s+claimed"
+    r"|statement claiming responsibility|a claim)\s+(?:by|from)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+STATEMENT_BEFORE = re.compile(r"\bstatement\s+(?:\w+\s+){0,2}(?:by|from)\s+(?:the\s+)?$", re.IGNORECASE)
+CLAIM_WORD = re.compile(r"\b(?:claim\w*|responsibility)\b", re.IGNORECASE)
+# A cue before the name, separated only by words that keep the sentence about the attack: "blamed the attack
+# on", "bore the hallmarks of", "believed the assault had been carried out by fighters of".
+GAP_WORD = (r"(?:the|a|an|this|that|it|its|to|of|on|by|be|been|being|was|were|is|had|have|has|carried|out|work"
+            r"|attack|attacks|assault|bombing|blast|killing|killings|raid|ambush|massacre|fighters?|militants?"
+            r"|members?|gunmen|cell|group|local|either|both|loyal|outlawed|banned|militant|armed|insurgent|rebel"
+            r"|extremist|terrorist|separatist|jihadist|islamist|radical)")
+
+
+def _cue_before(cues: str, max_gap_words: int) -> re.Pattern:
+    """A cue ending the text before a name, with at most `max_gap_words` GAP_WORDs after it."""
+    return re.compile(rf"\b(?:{cues})\b(?:\s+{GAP_WORD}){{0,{max_gap_words}}}\s+$", re.IGNORECASE)
+
+
+SUSPECT_BEFORE = _cue_before(
+    r"blam\w*|suspect\w*|believ\w*|accus\w*|hallmarks?|attribut\w*|pointed the finger|pointed to|points to"
+    r"|pointing to|suspicion|(?:handi)?work of|hand of", 10)
+# Attackers said to belong to a group: a suspicion when officials say it ("police said the gunmen belonged to").
+MEMBERSHIP_BEFORE = _cue_before(
+    r"belong\w* to|members? of|supporters? of|loyal to|inspired by|affiliated with|carried out by|staged by"
+    r"|perpetrated by", 6)
+NEGATION = re.compile(r"\b(?:not|never|no|yet to|denied|ruled out|unclear|whether)\b|n't\b", re.IGNORECASE)
+CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:but|while|although|though|whereas)\b", re.IGNORECASE)
+BRANCH_OF = re.compile(r"(?:\s+group)?['’]s?\s+(?:so-called\s+|local\s+)?")  # "Islamic State's Sahel Province"
+AMAQ = re.compile(r"\bA{1,2}maq\b")
+ISLAMIC_STATE = "Islamic State"
+
+
+@dataclass(frozen=True)
+class GroupMention:
+    name: str
+    branch: str | None
+    start: int
+    end: int
+    text: str
+
+
+def _alias_key(alias: str) -> str:
+    return SEPARATORS.sub("", alias).casefold()
+
+
+def _alias_pattern(alias: str) -> str:
+    """'al-Shabaab' also matches 'al Shabaab'; "Jama'at" also 'Jamaat' and 'Jama’at'."""
+    parts = []
+    for char in alias:
+        if char in "'’":
+            parts.append("['’]?")
+        elif char in " -–":
+            parts.append(r"[\s\-–]+")
+        else:
+            parts.append(re.escape(char))
+    return "".join(parts)
+
+
+def _first_words(alias: str) -> set[str]:
+    """The word an alias starts with, as a text's words are cut: "Jama'at" starts 'Jama' or 'Jamaat'."""
+    return {WORD.match(spelling).group() for spelling in (alias, alias.replace("'", "").replace("’", ""))}
+
+
+def _alternation(aliases: list[str]) -> str:
+    ordered = sorted(aliases, key=len, reverse=True)  # the regex takes the first alternative: longest first
+    return r"(?<![\w\-])(?:" + "|".join(_alias_pattern(a) for a in ordered) + r")(?!\w)"
+
+
+class _GroupTable:
+    def __init__(self, path: Path):
+        self.by_key: dict[str, tuple[str, str | None]] = {}
+        exact, loose = [], []
+        for line_number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                named = [(a, None) for a in [record["name"], *record["aliases"]]]
+                named += [(a, branch) for branch, aliases in record["branches"].items() for a in aliases]
+            except (ValueError, KeyError, AttributeError) as error:
+                raise ValueError(f"{path}:{line_number}: expected {{'name', 'aliases', 'branches'}}: {error}") from error
+            for alias, branch in named:
+                self.by_key.setdefault(_alias_key(alias), (record["name"], branch))
+                short = len(SEPARATORS.sub("", alias)) <= CASE_SENSITIVE_MAX_LETTERS
+                (exact if short else loose).append(alias)
+        self.exact = re.compile(_alternation(exact))
+        self.loose = re.compile(_alternation(loose), re.IGNORECASE)
+        # A long alternation tried at every position is slow; try it only where an alias's first word starts.
+        self.exact_first_words = {w for a in exact for w in _first_words(a)}
+        self.loose_first_words = {w.casefold() for a in loose for w in _first_words(a)}
+
+
+@cache
+def _table() -> _GroupTable:
+    return _GroupTable(GROUPS_FILE)
+
+
+def find_groups(text: str) -> list[GroupMention]:
+    """Every group named in the text, in order; overlapping matches keep the longest."""
+    table = _table()
+    found = []
+    for word in WORD.finditer(text):
+        if word.group() in table.exact_first_words:
+            match = table.exact.match(text, word.start())
+            if match and not _in_capitals(text, match.start(), match.end()):
+                found.append(match)
+        if word.group().casefold() in table.loose_first_words:
+            match = table.loose.match(text, word.start())
+            if match and any(ch.isupper() for ch in match.group()):
+                found.append(match)
+    kept: list[re.Match] = []
+    for match in sorted(found, key=lambda m: (m.start() - m.end(), m.start())):
+        if all(match.end() <= k.start() or match.start() >= k.end() for k in kept):
+            kept.append(match)
+    mentions: list[GroupMention] = []
+    for match in sorted(kept, key=lambda m: m.start()):
+        name, branch = table.by_key[_alias_key(match.group())]
+        previous = mentions[-1] if mentions else None
+        if (previous and branch and previous.name == name and not previous.branch
+                and BRANCH_OF.fullmatch(text, previous.end, match.start())):
+            mentions[-1] = GroupMention(name, branch, previous.start, match.end(), text[previous.start:match.end()])
+        else:
+            mentions.append(GroupMention(name, branch, match.start(), match.end(), match.group()))
+    return mentions
+
+
+def _in_capitals(text: str, start: int, end: int) -> bool:
+    """An all-capital alias inside capitalised words ('WHAT IS IT', 'ISIS CLAIMS ATTACK') is shouting, not a name."""
+    if not text[start:end].replace("-", "").isupper():
+        return False
+    before = text[max(0, start - 20):start].split()
+    after = text[end:end + 20].split()
+    neighbours = [before[-1] if before else "", after[0] if after else ""]
+    return any(CAPITAL_WORD.match(word.strip("\"'“”(),.:;")) for word in neighbours)
+
+
+def classify_role(sentence: str, mention: GroupMention, sentence_start: int = 0) -> Role | None:
+    """What the sentence says about the group: it claimed the attack, others suspect it, or nothing
+    (background, a denial, or a negated claim or suspicion). `mention` offsets are in the article;
+    `sentence_start` is where the sentence begins there."""
+    start, end = mention.start - sentence_start, mention.end - sentence_start
+    if not (0 <= start < end <= len(sentence)) or sentence[start:end] != mention.text:
+        raise ValueError(f"mention {mention.text!r} at {mention.start} is not in the sentence starting at "
+                         f"{sentence_start}; pass the sentence's own start offset")
+    before, after = sentence[:start], sentence[end:]
+    clause_before = CLAUSE_BREAK.split(before)[-1]
+    if DENIAL_AFTER.match(after):
+        return None
+    claim = CLAIM_AFTER.match(after)
+    if claim:
+        return None if NEGATION.search(claim.group()) else "claimed"
+    if CLAIM_BEFORE.search(before) or (STATEMENT_BEFORE.search(before) and CLAIM_WORD.search(sentence)):
+        return None if NEGATION.search(clause_before) else "claimed"
+    if mention.name == ISLAMIC_STATE and AMAQ.search(sentence):
+        return "claimed"  # Amaq is the Islamic State's news agency: what it publishes is the group's claim
+    suspicion = SUSPECT_AFTER.match(after) or (DEED_AFTER.match(after) if OFFICIALS_SAY.search(sentence) else None)
+    if suspicion:
+        return None if NEGATION.search(suspicion.group()) or NEGATION.search(clause_before) else "suspected"
+    cue = SUSPECT_BEFORE.search(before)
+    membership = MEMBERSHIP_BEFORE.search(before)
+    if not cue and membership and OFFICIALS_SAY.search(before, 0, membership.start()):
+        cue = membership  # reported speech: "police said the gunmen belonged to ..."
+    if cue:
+        clause = CLAUSE_BREAK.split(before[:cue.start()])[-1] + cue.group()
+        return None if NEGATION.search(clause) else "suspected"
+    return None

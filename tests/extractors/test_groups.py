@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from extractors.groups import GROUPS_FILE, GroupMention, classify_role, find_groups
+
+FORMAT = Path(__file__).resolve().parents[1] / "data" / "devset" / "FORMAT.md"
+
+
+def groups(text: str) -> list[tuple[str, str | None, str]]:
+    return [(m.name, m.branch, m.text) for m in find_groups(text)]
+
+
+def role(sentence: str, alias: str) -> str | None:
+    mention = next(m for m in find_groups(sentence) if m.text == alias)
+    return classify_role(sentence, mention)
+
+
+def test_canonical_names_match_the_devset_format():
+    names = {json.loads(line)["name"] for line in GROUPS_FILE.read_text(encoding="utf-8").splitlines() if line}
+    listed = FORMAT.read_text(encoding="utf-8").split("canonical names", 1)[1].split("Branches of", 1)[0]
+    canonical = {name.strip() for name in re.sub(r"\([^)]*groups\.jsonl[^)]*\)", "", listed).replace("\n", " ")
+                 .strip(" :.").split(",")}
+    assert canonical <= names, canonical - names
+
+
+def test_longest_alias_wins():
+    assert groups("Tehrik-i-Taliban Pakistan, the Pakistani Taliban, and the Afghan Taliban.") == [
+        ("Tehrik-i-Taliban Pakistan", None, "Tehrik-i-Taliban Pakistan"),
+        ("Tehrik-i-Taliban Pakistan", None, "Pakistani Taliban"),
+        ("Taliban", None, "Afghan Taliban"),
+    ]
+
+
+def test_spelling_variants_and_branches():
+    found = groups("al-Shabaab, al Shabaab, Al-Shabab and Shabaab; ISWAP and Islamic State West Africa Province.")
+    assert [name for name, _, _ in found[:4]] == ["al-Shabaab"] * 4
+    assert found[4:] == [
+        ("Islamic State", "West Africa Province", "ISWAP"),
+        ("Islamic State", "West Africa Province", "Islamic State West Africa Province"),
+    ]
+    assert groups("Jamaat Nusrat al-Islam wal-Muslimin") == [
+        ("Jama'at Nusrat al-Islam wal-Muslimin", None, "Jamaat Nusrat al-Islam wal-Muslimin")]
+
+
+def test_possessive_branch_joins_its_group():
+    assert groups("fighters of the Islamic State's Sahel Province attacked") == [
+        ("Islamic State", "Sahel Province", "Islamic State's Sahel Province")]
+
+
+def test_is_only_as_a_name():
+    assert groups("The toll is rising; IS claimed the attack.") == [("Islamic State", None, "IS")]
+    assert groups("WHAT IS KNOWN ABOUT THE ATTACK") == []
+    assert groups("Amaq reported it; the mend was quick.") == []
+
+
+def test_seed_roles(seed_path):
+    text = seed_path.read_text(encoding="utf-8")
+    roles: dict[tuple[str, str | None], set] = {}
+    for sentence in re.finditer(r"[^.\n]+(?:\.|\n|$)", text):
+        for mention in find_groups(sentence.group()):
+            shifted = GroupMention(mention.name, mention.branch, mention.start + sentence.start(),
+                                   mention.end + sentence.start(), mention.text)
+            roles.setdefault((mention.name, mention.branch), set()).add(
+                classify_role(sentence.group(), shifted, sentence.start()))
+    assert "claimed" in roles[("Islamic State", None)]
+    assert roles[("Islamic State", "Khorasan Province")] == {"claimed"}  # via the Amaq statement
+    assert roles[("Lashkar-e-Jhangvi", None)] == {"suspected"}
+    assert roles[("Taliban", None)] == {None}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "alias", "expected"),
+    [
+        ("Al-Shabaab claimed responsibility for the bombing.", "Al-Shabaab", "claimed"),
+        ("Responsibility was claimed by the Pakistani Taliban.", "Pakistani Taliban", "claimed"),
+        ("The attack was later claimed by the Islamic State group.", "Islamic State group", "claimed"),
+        ("Boko Haram said its fighters carried out the raid.", "Boko Haram", "claimed"),
+        ("In a statement posted by Islamic State's Amaq news agency, it said a soldier of the caliphate did it.",
+         "Islamic State", "claimed"),
+        ("Hamas' armed wing, the Qassam Brigades, claimed responsibility.", "Hamas", "claimed"),
+        ("The NPA's regional command in Samar admitted responsibility.", "NPA", "claimed"),
+        ("al-Shabaab, which claimed the attack, said it targeted officials.", "al-Shabaab", "claimed"),
+        ("Officials blamed the attack on the Haqqani network.", "Haqqani network", "suspected"),
+        ("Police suspected Lashkar-e-Taiba militants.", "Lashkar-e-Taiba", "suspected"),
+        ("The blast bore the hallmarks of al-Shabaab.", "al-Shabaab", "suspected"),
+        ("JNIM was responsible, a senior security official said.", "JNIM", "suspected"),
+        ("Police believe Boko Haram carried out the raid.", "Boko Haram", "suspected"),
+        ("Police said the gunmen belonged to a cell loyal to the Islamic State group.", "Islamic State group",
+         "suspected"),
+        ("ISWAP probably carried out the ambush, officials said.", "ISWAP", "suspected"),
+        ('"This is the work of al-Shabab," the governor said.', "al-Shabab", "suspected"),
+        ("The Taliban denied any involvement.", "Taliban", None),
+        ("The Taliban have not claimed responsibility.", "Taliban", None),
+        ("Police did not blame the PKK.", "PKK", None),
+        ("It was unclear whether the Taliban was behind it.", "Taliban", None),
+        ("Quetta is a base for Afghan leaders of the Taliban.", "Taliban", None),
+        ("A Taliban splinter faction claimed that attack.", "Taliban", None),
+        ("Violence linked to al-Qaida has killed thousands.", "al-Qaida", None),
+        ("No group claimed the attack, but officials blamed the Taliban.", "Taliban", "suspected"),
+        ("Fighters loyal to Islamic State are active there, but officials said it was too early to say.",
+         "Islamic State", None),
+    ],
+)
+def test_roles(sentence, alias, expected):
+    assert role(sentence, alias) == expected
+
+
+def test_classify_role_checks_offsets():
+    sentence = "Al-Shabaab claimed it."
+    [mention] = find_groups(sentence)
+    assert classify_role("Later. " + sentence, GroupMention(mention.name, None, 7, 17, mention.text), 0) == "claimed"
+    with pytest.raises(ValueError, match="sentence's own start offset"):
+        classify_role(sentence, mention, sentence_start=40)
