@@ -39,11 +39,10 @@ class CueMatcher:
     """Labels every cue phrase of the patterns file; overlapping cues with different labels are all kept."""
 
     def __init__(self, phrase_matcher: PhraseMatcher, token_matcher: Matcher):
-        self.phrase_matcher = phrase_matcher
-        self.token_matcher = token_matcher
+        self.matchers = [m for m in (phrase_matcher, token_matcher) if len(m)]
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = list(self.phrase_matcher(doc)) + list(self.token_matcher(doc))
+        matches = [match for matcher in self.matchers for match in matcher(doc)]
         doc._.newswatch_cues = sorted(
             (Span(doc, start, end, label=match_id) for match_id, start, end in set(matches)),
             key=lambda span: (span.start, span.end, span.label_),

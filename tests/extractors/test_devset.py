@@ -1,0 +1,33 @@
+"""Regression guard: the extractor on the whole dev set (100 invented articles) meets the four targets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractors import extract_batch
+from extractors.detection import passes_prefilter
+from extractors.evaluation import TARGETS, evaluate
+from extractors.records import RecordError, read_articles, read_jsonl
+
+DEVSET = Path(__file__).resolve().parents[1] / "data" / "devset"
+
+
+def test_devset_meets_targets(nlp):
+    articles = list(read_articles(DEVSET / "devset-articles.jsonl"))
+    assert not [a for a in articles if isinstance(a, RecordError)]
+    labels = read_jsonl(DEVSET / "devset-labels.jsonl")
+    assert len(articles) == len(labels) == 100
+    results = {r.id: r for r in extract_batch(articles, nlp)}
+    passed = {a.id for a in articles if passes_prefilter(a.title, a.text)}
+    summary = evaluate(results, labels, passed).as_dict()
+    failing = {name: summary[name] for name, target in TARGETS.items() if summary[name] < target}
+    assert not failing, (failing, {name: summary["mistakes"].get(name) for name in ("detection", *failing)})
+    assert summary["background_promoted_to_main"] == 0, summary["mistakes"].get("background")
+
+
+@pytest.mark.parametrize("part", ["attacks", "hard"])
+def test_devset_parts_add_up_to_the_concatenation(part):
+    whole = read_jsonl(DEVSET / "devset-articles.jsonl")
+    assert all(record in whole for record in read_jsonl(DEVSET / f"{part}-articles.jsonl"))
