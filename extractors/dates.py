@@ -32,7 +32,9 @@ FULL_MONTH = r"(?:January|February|March|April|May|June|July|August|September|Oc
 WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 YEAR = r"(?:19|20)\d{2}"
 # Prepositions that make a bare month or year a date: "In August", "since 2014", "mid-September".
-DATE_PREPOSITION = r"(?i:in|since|during|until|till|by|from|through|throughout|early|late|mid|of|before|after|last|this)"
+DATE_PREPOSITION = (
+    r"(?i:in|since|during|until|till|by|from|through|throughout|early|late|mid|of|before|after|last|this)"
+)
 DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 
 ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")

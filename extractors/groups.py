@@ -26,7 +26,10 @@ WORD = re.compile(r"[^\W\d_]+")
 # (", a Pakistani extremist group that ...,"), ", which", "'s regional command in Samar", auxiliaries and adverbs.
 HEAD_NOUN = (r"(?:group|militants?|fighters?|insurgents?|rebels?|members?|gunmen|jihadists?|operatives|extremists?"
              r"|militia|faction|movement|organi[sz]ation|network|affiliate|wing|command|branch|arm|cell|unit|leadership)")
-HEAD_PHRASE = rf"(?:(?:(?!splinter|breakaway|rival|former)[\w-]+\s+){{0,2}}{HEAD_NOUN}(?:\s+(?:in|of|from|for)\s+(?:[A-Z][\w'’-]*\s*){{1,3}})?\s*)?"
+HEAD_PHRASE = (
+    rf"(?:(?:(?!splinter|breakaway|rival|former)[\w-]+\s+){{0,2}}{HEAD_NOUN}"
+    r"(?:\s+(?:in|of|from|for)\s+(?:[A-Z][\w'’-]*\s*){1,3})?\s*)?"
+)
 AFTER_NAME = (
     rf"^(?:['’]s?)?\s*{HEAD_PHRASE}(?:\([^)]{{0,40}}\)\s*)?(?:,[^,;]{{1,200}},\s*|,\s*(?:which|who|that)\s+)?"
     rf"{HEAD_PHRASE}"
@@ -139,7 +142,9 @@ class _GroupTable:
                 named = [(a, None) for a in [record["name"], *record["aliases"]]]
                 named += [(a, branch) for branch, aliases in record["branches"].items() for a in aliases]
             except (ValueError, KeyError, AttributeError) as error:
-                raise ValueError(f"{path}:{line_number}: expected {{'name', 'aliases', 'branches'}}: {error}") from error
+                raise ValueError(
+                    f"{path}:{line_number}: expected a JSON object with name, aliases and branches: {error}"
+                ) from error
             for alias, branch in named:
                 self.by_key.setdefault(_alias_key(alias), (record["name"], branch))
                 short = len(SEPARATORS.sub("", alias)) <= CASE_SENSITIVE_MAX_LETTERS

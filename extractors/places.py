@@ -1,27 +1,22 @@
 """Place names in article text: a GeoNames gazetteer matched on capitalised tokens, resolved to one Location.
 
 Pure string work with character offsets, so the spaCy pipeline can call it on whole articles or sentences
-(spaCy often labels towns as ORG or misses them). The index is built offline by extractors.gazetteer_build.
+(spaCy often labels towns as ORG or misses them). The index itself is extractors.gazetteer.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import unicodedata
-from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Literal
 
+from extractors.gazetteer import DATA_DIR, GazetteerEntry, GazetteerIndex, PlaceKind, fold, name_key
 from extractors.schema import Location
 
-DATA_DIR = Path(__file__).parent / "data"
-PlaceKind = Literal["city", "admin1", "country"]
-KINDS: dict[str, PlaceKind] = {"P": "city", "A": "admin1", "C": "country"}
 SPECIFICITY: dict[str, int] = {"city": 0, "admin1": 1, "country": 2}
 MAX_NAME_TOKENS = 6
 MIN_KEY_LENGTH = 3
@@ -51,7 +46,6 @@ HYPHEN_PARTICLE_AFTER = re.compile(r"-(?:e|i|ul|ud|ur|us)-")
 HYPHEN_PARTICLE_BEFORE = re.compile(r"\b(?:e|i|ul|ud|ur|us)-$")
 ARABIC_ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "an", "ash", "at", "az"})
 CITY_POPULATION_OVER_REGION = 100_000
-EXACT_ALIAS = re.compile(r"[A-Z](?:\.?[A-Z])+\.?")  # "US", "U.S.": matched only as written
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 GLUED_PREFIX = re.compile(r"[a-z]+(?=[A-Z]{3,}$)")  # "fnnfISLAMABAD": scraper junk glued to a dateline
 DATELINE = re.compile(
@@ -65,23 +59,6 @@ DATELINE = re.compile(
 )
 DATELINE_SEARCH_CHARS = 600
 EARTH_RADIUS_KM = 6371.0088
-LETTERS_WITHOUT_DECOMPOSITION = str.maketrans({
-    "ı": "i", "İ": "I", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D",
-    "ł": "l", "Ł": "L", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D", "ħ": "h", "Ħ": "H", "ß": "ss",
-})
-
-
-def fold(name: str) -> str:
-    """Strips diacritics so 'Bāmyān' and 'Bamyan' (and 'Diyarbakır', 'Diyarbakir') compare equal."""
-    if name.isascii():
-        return name
-    decomposed = unicodedata.normalize("NFKD", name.translate(LETTERS_WITHOUT_DECOMPOSITION))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def name_key(name: str) -> str:
-    """The lookup key of a name: folded, lower case, letters and digits only ('Lashkar Gah' == 'Lashkargah')."""
-    return "".join(ch for ch in fold(name).casefold() if ch.isalnum())
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -90,18 +67,6 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
     a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
-@dataclass(frozen=True)
-class GazetteerEntry:
-    geonameid: str
-    name: str
-    kind: str
-    country: str
-    admin1: str | None
-    lat: float
-    lon: float
-    population: int
 
 
 @dataclass(frozen=True)
@@ -154,27 +119,11 @@ class _Tokens:
         line_start = self.text.rfind("\n", 0, self.starts[i]) + 1
         if line_start not in self._headline_lines:
             line_end = self.text.find("\n", line_start)
-            words = [w for w in WORD.findall(self.text, line_start, len(self.text) if line_end < 0 else line_end) if len(w) > 3]
+            line = self.text[line_start:] if line_end < 0 else self.text[line_start:line_end]
+            words = [w for w in WORD.findall(line) if len(w) > 3]
             capitalised = sum(w[0].isupper() for w in words)
             self._headline_lines[line_start] = len(words) >= 3 and capitalised >= 0.7 * len(words)
         return self._headline_lines[line_start]
-
-
-def _read_table(path: Path) -> list[list[str]]:
-    """A hand-kept data file: tab-separated columns, '#' comments and blank lines skipped."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
-
-
-def _add(index: dict[str, int | list[int]], key: str, position: int) -> None:
-    """Adds a row number to a key; most keys name one place, so a lone int saves a list per key."""
-    existing = index.get(key)
-    if existing is None:
-        index[key] = position
-    elif isinstance(existing, list):
-        existing.append(position)
-    else:
-        index[key] = [existing, position]
 
 
 def count_regions(mentions: Iterable[PlaceMention]) -> Counter[tuple[str, str]]:
@@ -183,105 +132,23 @@ def count_regions(mentions: Iterable[PlaceMention]) -> Counter[tuple[str, str]]:
                    if e.kind == "admin1")
 
 
-def _add_aliases(index: dict[str, int | list[int]], rows: _Rows, path: Path) -> dict[str, list[int]]:
-    """Adds the hand-kept aliases and demonyms to the index; returns the aliases matched only as written."""
-    regions = {(fields[0], fields[2], fields[4]): position for position, fields in rows.regions()}
-    exact: dict[str, list[int]] = {}
-    for kind, country, name, aliases in _read_table(path):
-        position = regions.get(("A" if kind == "admin1" else "C", country, name))
-        if position is None:
-            raise ValueError(f"{path.name} names {kind} {name!r} in {country}, which the gazetteer lacks; "
-                             "fix the name or rebuild with python -m extractors.gazetteer_build")
-        for alias in aliases.split("|"):
-            if EXACT_ALIAS.fullmatch(alias):
-                exact.setdefault(alias, []).append(position)
-                continue
-            spellings = [alias]
-            if kind == "demonym" and not alias.endswith(("ese", "sh", "ch", "s", "x", "z")):
-                spellings.append(alias + "s")
-            for key in map(name_key, spellings):
-                _add(index, key, position)
-    return exact
-
-
-def _as_list(positions: int | list[int]) -> list[int]:
-    return positions if isinstance(positions, list) else [positions]
-
-
-class _Rows:
-    """The shipped gazetteer file kept as one bytes object and decoded a row at a time: far smaller than a
-    Python object per place. Countries and admin1 regions come first, then cities by population."""
-
-    def __init__(self, raw: bytes):
-        self._raw = raw
-        self._offsets = array("I")
-
-    @classmethod
-    def read(cls, path: Path) -> tuple[_Rows, dict[str, int | list[int]]]:
-        """The rows and the index from name key to row numbers (~row for a city's alternate names)."""
-        rows = cls(path.read_bytes())
-        index: dict[str, int | list[int]] = {}
-        offset = 0
-        for line in rows._raw.split(b"\n"):
-            if line and not line.startswith(b"#"):
-                position = len(rows._offsets)
-                rows._offsets.append(offset)
-                keys = line[line.rindex(b"\t") + 1:].decode("utf-8").split("|")
-                _add(index, keys[0], position)
-                for key in keys[1:]:
-                    _add(index, key, ~position)
-            offset += len(line) + 1
-        return rows, index
-
-    def fields(self, position: int) -> list[str]:
-        start = self._offsets[position]
-        return self._raw[start:self._raw.index(b"\n", start)].decode("utf-8").split("\t")
-
-    def kind(self, position: int) -> str:
-        return chr(self._raw[self._offsets[position]])
-
-    def regions(self) -> Iterator[tuple[int, list[str]]]:
-        """Country and admin1 rows with their row numbers."""
-        for position in range(len(self._offsets)):
-            if self.kind(position) == "P":
-                return
-            yield position, self.fields(position)
-
-
 class Gazetteer:
-    """GeoNames countries, admin1 regions and cities of 1000+ people, indexed by name key."""
+    """Finds place names in text with the GeoNames index and resolves them to one Location."""
 
-    def __init__(self, rows: _Rows, index: dict[str, int | list[int]], exact: dict[str, list[int]],
-                 stop_keys: frozenset[str], common_keys: frozenset[str]):
-        self._rows = rows
-        self._index = index
-        self._exact = exact
+    def __init__(self, index: GazetteerIndex):
+        self.index = index
         self._exact_pattern = re.compile(
-            r"(?<![\w.])(?:" + "|".join(re.escape(a) for a in sorted(exact, key=len, reverse=True)) + r")(?!\w)"
+            r"(?<![\w.])(?:" + "|".join(re.escape(a) for a in sorted(index.exact, key=len, reverse=True)) + r")(?!\w)"
         )
-        self._stop_keys = stop_keys
-        self._common_keys = common_keys
-        self._admin1_names = {fields[1]: fields[4] for _, fields in rows.regions() if fields[0] == "A"}
 
     @classmethod
     @cache
     def load(cls, data_dir: Path = DATA_DIR) -> Gazetteer:
-        """Reads the shipped index once per process."""
-        rows, index = _Rows.read(data_dir / "gazetteer.tsv")
-        exact = _add_aliases(index, rows, data_dir / "place_aliases.tsv")
-        stop_keys = frozenset(name_key(line[0]) for line in _read_table(data_dir / "place_stopnames.txt"))
-        common_keys = frozenset(line[0] for line in _read_table(data_dir / "place_common_words.txt"))
-        return cls(rows, index, exact, stop_keys, common_keys)
-
-    def entry(self, position: int) -> GazetteerEntry:
-        kind, geonameid, country, admin1, name, lat, lon, population, _ = self._rows.fields(position)
-        return GazetteerEntry(geonameid, name, KINDS[kind], country, self._admin1_names.get(admin1),
-                              float(lat), float(lon), int(population))
+        """Reads the shipped index once per process (about half a second)."""
+        return cls(GazetteerIndex.load(data_dir))
 
     def lookup(self, name: str) -> tuple[GazetteerEntry, ...]:
-        """Every entry a name may refer to, most populous first (for tests and debugging)."""
-        positions = self._exact.get(name) or _as_list(self._index.get(name_key(name), []))
-        return self._ranked(p if p >= 0 else ~p for p in positions)
+        return self.index.lookup(name)
 
     def find_places(self, text: str) -> list[PlaceMention]:
         """Countries, demonyms, admin1 regions and towns named in the text, in order, longest name first."""
@@ -297,7 +164,7 @@ class Gazetteer:
             while i < len(tokens) and tokens.starts[i] < mention.end:
                 i += 1
         for match in self._exact_pattern.finditer(text):
-            candidates = self._ranked(self._exact[match.group()])
+            candidates = self.index.ranked(self.index.exact[match.group()])
             mentions.append(PlaceMention(match.group(), match.start(), match.end(), candidates[0].kind, candidates))
         return sorted(mentions, key=lambda m: m.start)
 
@@ -308,14 +175,14 @@ class Gazetteer:
             if j > i and not _joinable(tokens, j):
                 break
             key += tokens.key(j)
-            if tokens.capitalised(j) and len(key) >= MIN_KEY_LENGTH and key in self._index:
+            if tokens.capitalised(j) and len(key) >= MIN_KEY_LENGTH and key in self.index:
                 spans.append((j, key))
         text = tokens.text
         for j, key in reversed(spans):
             start, end = tokens.starts[i], tokens.ends[j]
             positions = self._plausible(tokens, i, key, end)
             if positions:
-                candidates = self._ranked(positions)
+                candidates = self.index.ranked(positions)
                 kind = self._kind(text, start, end, candidates)
                 ordered = sorted(candidates, key=lambda e: e.kind != kind)
                 return PlaceMention(text[start:end], start, end, kind, tuple(ordered))
@@ -324,7 +191,7 @@ class Gazetteer:
     def _plausible(self, tokens: _Tokens, i: int, key: str, end: int) -> list[int]:
         """The entries a match may stand for, after the rules against common words, surnames and organisations."""
         text, start = tokens.text, tokens.starts[i]
-        if key in self._stop_keys or _is_acronym(text[start:end]):
+        if key in self.index.stop_keys or _is_acronym(text[start:end]):
             return []
         if ADMIN1_AFTER.match(text, end) and not self._has_region_sense(key):
             return []  # "Khorasan Province" (a militant branch) is no town called Khorasan
@@ -333,25 +200,19 @@ class Gazetteer:
         if (i > 0 and tokens.capitalised(i - 1) and tokens.gap(i) == " " and tokens.key(i - 1) not in OPENERS
                 and not tokens.in_headline(i)):
             return []  # "Nawaz Sharif", "John Kirby": a town name used as a surname
-        found = _as_list(self._index[key])
-        if key in self._common_keys and not LOCATIVE_CUE.search(text, max(0, start - 30), start):
-            found = [p for p in found if self._rows.kind(p if p >= 0 else ~p) == "C"]
+        found = self.index.rows_named(key)
+        if key in self.index.common_keys and not LOCATIVE_CUE.search(text, max(0, start - 30), start):
+            found = [p for p in found if self.index.kind(p if p >= 0 else ~p) == "C"]
         primary = [p for p in found if p >= 0]
         alternate = [~p for p in found if p < 0]
         if not primary:
             return alternate
         # An alternate spelling beats a town's own name only for a much bigger place ('Bombay').
-        largest_primary = max(self._population(p) for p in primary)
-        return primary + [p for p in alternate if self._population(p) > 10 * largest_primary]
+        largest_primary = max(self.index.population(p) for p in primary)
+        return primary + [p for p in alternate if self.index.population(p) > 10 * largest_primary]
 
     def _has_region_sense(self, key: str) -> bool:
-        return any(self._rows.kind(p if p >= 0 else ~p) in "AC" for p in _as_list(self._index[key]))
-
-    def _population(self, position: int) -> int:
-        return int(self._rows.fields(position)[7])
-
-    def _ranked(self, positions: Iterable[int]) -> tuple[GazetteerEntry, ...]:
-        return tuple(sorted({self.entry(p) for p in positions}, key=lambda e: -e.population))
+        return any(self.index.kind(p if p >= 0 else ~p) in "AC" for p in self.index.rows_named(key))
 
     def _kind(self, text: str, start: int, end: int, candidates: tuple[GazetteerEntry, ...]) -> PlaceKind:
         """Which sense of an ambiguous name the text means: 'Niger state', 'Kandahar city', or the usual one."""
