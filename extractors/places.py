@@ -22,7 +22,7 @@ MAX_NAME_TOKENS = 6
 MIN_KEY_LENGTH = 3
 # Lower-case particles allowed inside a multi-word name ("Dera Ismail Khan", "Sar-e Pol", "Kafr ash Shaykh").
 CONNECTORS = frozenset(
-    "al el ad ar as an ash at az ul e i de del di da do du dos das des la le les of and the y en sur am bin ibn".split()
+    "al el ad ar as an ash at az es ul e i de del di da do du dos das des la le les of and the y en sur am bin ibn".split()
 )
 # Capitalised words that may stand right before a place without making it part of a person's or
 # organisation's name ("In Quetta", "Northern Nigeria"); any other capitalised word before a town
@@ -37,6 +37,7 @@ LOCATIVE_CUE = re.compile(
     r"\b(?:in|near|outside|(?:city|town|village|province|district|state|region) of)\s+$", re.IGNORECASE
 )
 ADMIN1_AFTER = re.compile(r"\s+(?:province|state|governorate|region|district|prefecture)\b", re.IGNORECASE)
+PROVINCE_AFTER = re.compile(r"\s+(?:province|governorate|state|prefecture)\b", re.IGNORECASE)
 CITY_AFTER = re.compile(r"\s+(?:city|town)\b", re.IGNORECASE)
 CITY_BEFORE = re.compile(r"\b(?:city|town|village) of\s+$", re.IGNORECASE)
 ADMIN1_BEFORE = re.compile(r"\b(?:province|state|governorate|region) of\s+$", re.IGNORECASE)
@@ -46,6 +47,14 @@ HYPHEN_PARTICLE_AFTER = re.compile(r"-(?:e|i|ul|ud|ur|us)-")
 HYPHEN_PARTICLE_BEFORE = re.compile(r"\b(?:e|i|ul|ud|ur|us)-$")
 ARABIC_ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "an", "ash", "at", "az"})
 CITY_POPULATION_OVER_REGION = 100_000
+FIRST_NAME_TOWN_MAX_POPULATION = 100_000
+FACILITY_WORDS = frozenset(
+    """district province city town village county region state valley market bazaar road street highway police army
+    airport airfield mosque church cathedral temple shrine university college school hospital camp base barracks
+    garrison cantonment checkpoint bridge square hotel mall station prison jail stadium court high central port
+    harbour harbor refinery dam area zone governorate municipality neighbourhood neighborhood junction gate park
+    beach island lake river mountains hills forest sector agency division""".split()
+)
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 GLUED_PREFIX = re.compile(r"[a-z]+(?=[A-Z]{3,}$)")  # "fnnfISLAMABAD": scraper junk glued to a dateline
 DATELINE = re.compile(
@@ -180,7 +189,7 @@ class Gazetteer:
         text = tokens.text
         for j, key in reversed(spans):
             start, end = tokens.starts[i], tokens.ends[j]
-            positions = self._plausible(tokens, i, key, end)
+            positions = self._plausible(tokens, i, j, key)
             if positions:
                 candidates = self.index.ranked(positions)
                 kind = self._kind(text, start, end, candidates)
@@ -188,12 +197,13 @@ class Gazetteer:
                 return PlaceMention(text[start:end], start, end, kind, tuple(ordered))
         return None
 
-    def _plausible(self, tokens: _Tokens, i: int, key: str, end: int) -> list[int]:
-        """The entries a match may stand for, after the rules against common words, surnames and organisations."""
-        text, start = tokens.text, tokens.starts[i]
+    def _plausible(self, tokens: _Tokens, i: int, j: int, key: str) -> list[int]:
+        """The rows tokens i..j may stand for, after the rules against common words, people's names and
+        organisations."""
+        text, start, end = tokens.text, tokens.starts[i], tokens.ends[j]
         if key in self.index.stop_keys or _is_acronym(text[start:end]):
             return []
-        if ADMIN1_AFTER.match(text, end) and not self._has_region_sense(key):
+        if PROVINCE_AFTER.match(text, end) and not self._has_region_sense(key):
             return []  # "Khorasan Province" (a militant branch) is no town called Khorasan
         if HYPHEN_PARTICLE_AFTER.match(text, end) or HYPHEN_PARTICLE_BEFORE.search(text, max(0, start - 5), start):
             return []
@@ -205,11 +215,16 @@ class Gazetteer:
             found = [p for p in found if self.index.kind(p if p >= 0 else ~p) == "C"]
         primary = [p for p in found if p >= 0]
         alternate = [~p for p in found if p < 0]
-        if not primary:
-            return alternate
-        # An alternate spelling beats a town's own name only for a much bigger place ('Bombay').
-        largest_primary = max(self.index.population(p) for p in primary)
-        return primary + [p for p in alternate if self.index.population(p) > 10 * largest_primary]
+        if primary:
+            # An alternate spelling beats a town's own name only for a much bigger place ('Bombay').
+            largest_primary = max(self.index.population(p) for p in primary)
+            alternate = [p for p in alternate if self.index.population(p) > 10 * largest_primary]
+        rows = primary + alternate
+        if rows and i == j and _followed_by_name(tokens, j) and all(
+            self.index.kind(p) == "P" and self.index.population(p) < FIRST_NAME_TOWN_MAX_POPULATION for p in rows
+        ):
+            return []  # "Usman Khan", "Esther Wanjiru": a small town's name used as a first name
+        return rows
 
     def _has_region_sense(self, key: str) -> bool:
         return any(self.index.kind(p if p >= 0 else ~p) in "AC" for p in self.index.rows_named(key))
@@ -298,6 +313,14 @@ def _may_start_name(tokens: _Tokens, i: int) -> bool:
         return True
     return (i + 1 < len(tokens) and tokens.gap(i + 1) == "-" and tokens.capitalised(i + 1)
             and tokens.key(i) in ARABIC_ARTICLES)
+
+
+def _followed_by_name(tokens: _Tokens, j: int) -> bool:
+    """Token j is followed, after one space, by a capitalised word that is not a facility or a region noun
+    ("Quetta Police", "Mastung District" keep their place; "Usman Khan" is a person)."""
+    following = j + 1
+    return (following < len(tokens) and tokens.gap(following) == " " and tokens.capitalised(following)
+            and tokens.key(following) not in FACILITY_WORDS and not tokens.in_headline(following))
 
 
 def _is_acronym(surface: str) -> bool:

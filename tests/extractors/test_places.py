@@ -196,3 +196,10 @@ def test_region_hint_picks_the_town_in_the_named_region(gazetteer):
     bijapur = [m for m in mentions if m.text == "Bijapur"]
     assert gazetteer.resolve(bijapur, count_countries(mentions)).admin1 == "Karnataka"  # the larger Bijapur
     assert gazetteer.resolve(bijapur, count_countries(mentions), count_regions(mentions)).admin1 == "Chhattisgarh"
+
+
+def test_small_town_names_used_as_first_names(gazetteer):
+    assert places(gazetteer, "Usman Khan and Esther Wanjiru said they heard the blast.") == []
+    assert ("Mastung", "city", "PK") in places(gazetteer, "Mastung District police said.")
+    assert ("Quetta", "city", "PK") in places(gazetteer, "Quetta Police said.")
+    assert ("Dar es Salaam", "city", "TZ") in places(gazetteer, "A blast hit Dar es Salaam.")
