@@ -79,7 +79,10 @@ class DateMention:
 
 def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
     """Every date expression in `text`, in order; overlapping readings keep the longest ("March 3, 2019"
-    over "March 3"). Expressions that need the publication date are dropped when it is None."""
+    over "March 3"). Expressions that need the publication date are dropped when it is None; a datetime
+    counts by its calendar day."""
+    if isinstance(published, dt.datetime):
+        published = published.date()
     found: list[DateMention] = []
     for pattern, read in READERS:
         for match in pattern.finditer(text):

@@ -113,3 +113,8 @@ def test_month_with_relative_year_and_year_of_an_event():
     assert dates("since the 1998 bombing of the embassy", published) == [("1998", dt.date(1998, 1, 1), "year")]
     assert dates("the 2002 nightclub bombings", published) == [("2002", dt.date(2002, 1, 1), "year")]
     assert dates("the 2000 troops deployed there", published) == []
+
+
+def test_publication_datetime_counts_by_its_day():
+    [mention] = find_dates("Monday's attack", dt.datetime(2016, 10, 25, 6, 30, tzinfo=dt.timezone.utc))
+    assert mention.date == dt.date(2016, 10, 24) and type(mention.date) is dt.date
