@@ -147,7 +147,7 @@ class Gazetteer:
     def __init__(self, index: GazetteerIndex):
         self.index = index
         self._exact_pattern = re.compile(
-            r"(?<![\w.])(?:" + "|".join(re.escape(a) for a in sorted(index.exact, key=len, reverse=True)) + r")(?!\w)"
+            "|".join(re.escape(a) for a in sorted(index.exact, key=len, reverse=True)) + r"(?!\w)"
         )
 
     @classmethod
@@ -173,6 +173,8 @@ class Gazetteer:
             while i < len(tokens) and tokens.starts[i] < mention.end:
                 i += 1
         for match in self._exact_pattern.finditer(text):
+            if match.start() and (text[match.start() - 1].isalnum() or text[match.start() - 1] == "."):
+                continue  # inside a word or an abbreviation; checked here, as a lookbehind slows the scan
             candidates = self.index.ranked(self.index.exact[match.group()])
             mentions.append(PlaceMention(match.group(), match.start(), match.end(), candidates[0].kind, candidates))
         return sorted(mentions, key=lambda m: m.start)
