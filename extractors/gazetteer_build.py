@@ -86,19 +86,20 @@ def subdivision_aliases(country: str, names: dict[str, str]) -> dict[str, set[st
 
     import pycountry
 
-    iso_names = [
+    iso_names = sorted({
         clean_admin1(fold(re.sub(r"\s*[\[(].*$", "", sub.name)))
         for sub in pycountry.subdivisions.get(country_code=country) or []
         if sub.parent_code is None
-    ]
+    })
 
     def similarity(a: str, b: str) -> float:
         return difflib.SequenceMatcher(None, name_key(a), name_key(b)).ratio()
 
+    # Ties ('Paktia' is as close to 'Paktiya' as to 'Paktika') break on the name, so rebuilds are identical.
     aliases: dict[str, set[str]] = defaultdict(set)
     for iso_name in iso_names:
-        code = max(names, key=lambda c: similarity(names[c], iso_name))
-        best_iso = max(iso_names, key=lambda n: similarity(names[code], n))
+        code = max(sorted(names), key=lambda c: (similarity(names[c], iso_name), names[c]))
+        best_iso = max(iso_names, key=lambda n: (similarity(names[code], n), n))
         if best_iso == iso_name and similarity(names[code], iso_name) >= 0.8:
             aliases[code].add(iso_name)
     return aliases
