@@ -146,7 +146,10 @@ class _GroupTable:
                     f"{path}:{line_number}: expected a JSON object with name, aliases and branches: {error}"
                 ) from error
             for alias, branch in named:
-                self.by_key.setdefault(_alias_key(alias), (record["name"], branch))
+                known = self.by_key.setdefault(_alias_key(alias), (record["name"], branch))
+                if known != (record["name"], branch):
+                    raise ValueError(f"{path}:{line_number}: alias {alias!r} of {record['name']} already names "
+                                     f"{known[0]} (branch {known[1]}); keep each alias in one place")
                 short = len(SEPARATORS.sub("", alias)) <= CASE_SENSITIVE_MAX_LETTERS
                 (exact if short else loose).append(alias)
         self.exact = re.compile(_alternation(exact))

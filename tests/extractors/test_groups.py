@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.groups import GROUPS_FILE, GroupMention, classify_role, find_groups
+from extractors.groups import GROUPS_FILE, GroupMention, _GroupTable, classify_role, find_groups
 
 FORMAT = Path(__file__).resolve().parents[1] / "data" / "devset" / "FORMAT.md"
 
@@ -116,3 +116,14 @@ def test_classify_role_checks_offsets():
     assert classify_role("Later. " + sentence, GroupMention(mention.name, None, 7, 17, mention.text), 0) == "claimed"
     with pytest.raises(ValueError, match="sentence's own start offset"):
         classify_role(sentence, mention, sentence_start=40)
+
+
+def test_an_alias_in_two_groups_is_a_clear_error(tmp_path):
+    table = tmp_path / "groups.jsonl"
+    table.write_text(
+        '{"name": "Taliban", "aliases": ["Taliban"], "branches": {}}\n'
+        '{"name": "Tehrik-i-Taliban Pakistan", "aliases": ["TTP", "Taliban"], "branches": {}}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="alias 'Taliban' of Tehrik-i-Taliban Pakistan already names Taliban"):
+        _GroupTable(table)
