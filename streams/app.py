@@ -8,13 +8,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 import faust
+from pydantic import BaseModel
 
 from streams.messages import DeadLetter
 from streams.settings import Settings
 from streams.topics import TopicSpec, topic_specs
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 @dataclass
@@ -43,6 +48,25 @@ class Pipeline:
             at=dt.datetime.now(dt.timezone.utc),
         )
         await self.topics["dead_letters"].send(value=record.model_dump(mode="json"))
+
+    async def decoded(self, stage: str, model: type[ModelT], stream) -> AsyncIterator[ModelT]:
+        """The stream's records as `model`; a record that is not valid JSON of that shape becomes a dead letter."""
+        async for event in stream.events():
+            parsed = await self.parse(stage, model, event.value, event)
+            if parsed is not None:
+                yield parsed
+
+    async def parse(self, stage: str, model: type[ModelT], value: bytes | dict,
+                    event: faust.EventT | None = None) -> ModelT | None:
+        try:
+            return model.model_validate_json(value) if isinstance(value, bytes) else model.model_validate(value)
+        except ValueError as error:
+            await self.dead_letter(stage, error, value, event)
+            return None
+
+    async def parse_batch(self, stage: str, model: type[ModelT], values: list) -> list[ModelT]:
+        parsed = [await self.parse(stage, model, value) for value in values]
+        return [record for record in parsed if record is not None]
 
 
 def create_app(settings: Settings) -> Pipeline:

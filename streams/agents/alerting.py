@@ -49,12 +49,7 @@ def install(pipeline) -> None:
 
     @app.agent(topics["incidents"], name="alert_on_incidents")
     async def alert_on_incidents(stream):
-        async for event in stream.events():
-            try:
-                incident = Incident.model_validate(event.value)
-            except ValueError as error:
-                await pipeline.dead_letter("alert", error, event.value, event)
-                continue
+        async for incident in pipeline.decoded("alert", Incident, stream):
             if incident.historical:
                 continue
             now = dt.datetime.now(dt.timezone.utc)

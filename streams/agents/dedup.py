@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from pydantic import ValidationError
-
 from extractors.schema import Article
 from streams.dedup import DedupIndex
 from streams.messages import article_time
@@ -24,13 +22,9 @@ def install(pipeline) -> None:
 
     @app.agent(topics["raw_articles"], name="deduplicate_articles")
     async def deduplicate_articles(stream):
-        async for event in stream.events():
-            try:
-                article = Article.model_validate_json(event.value)
-            except ValidationError as error:
-                await pipeline.dead_letter("dedup", error, event.value, event)
-                continue
-            now = article_time(article, fallback=dt.datetime.fromtimestamp(event.message.timestamp, dt.timezone.utc))
+        async for article in pipeline.decoded("dedup", Article, stream):
+            arrival = dt.datetime.fromtimestamp(stream.current_event.message.timestamp, dt.timezone.utc)
+            now = article_time(article, fallback=arrival)
             verdict = index.check_and_add(article.id, article.text, now=now)
             message = UniqueArticle(article=article, arrived_at=now, duplicate_of=verdict.duplicate_of,
                                     identical=verdict.identical)

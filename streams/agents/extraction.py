@@ -24,12 +24,7 @@ def install(pipeline) -> None:
     async def extract_incidents(stream):
         loop = asyncio.get_running_loop()
         async for batch in stream.take(worker.extract_batch_size, within=worker.extract_batch_seconds):
-            messages = []
-            for value in batch:
-                try:
-                    messages.append(UniqueArticle.model_validate(value))
-                except ValueError as error:
-                    await pipeline.dead_letter("extract", error, value)
+            messages = await pipeline.parse_batch("extract", UniqueArticle, batch)
             reused = {m.article.id: recent.get(m.duplicate_of) for m in messages if m.duplicate_of and m.identical}
             pending = [m.article for m in messages if reused.get(m.article.id) is None]
             results, failures = await loop.run_in_executor(executor, extract_isolating_failures, extract_batch, pending)

@@ -29,42 +29,32 @@ def install(pipeline) -> None:
             indexer = Indexer(AsyncElasticsearch(**settings_client_options(es_settings)))
         return indexer
 
-    async def index(stage: str, actions: list[dict], values: dict[str, dict]) -> None:
-        """Blocks while Elasticsearch is down (offsets stay uncommitted); mapping failures become dead letters."""
+    async def index(stage: str, actions: list[dict]) -> None:
+        """Blocks while Elasticsearch is down (offsets stay uncommitted); rejected documents become dead letters."""
         outcome = await get_indexer().bulk(actions)
+        sources = {action["_id"]: action["_source"] for action in actions}
         for failure in outcome.failures:
-            await pipeline.dead_letter(stage, str(failure.get("error")), values.get(failure.get("_id"), {}))
+            await pipeline.dead_letter(stage, str(failure.get("error")), sources.get(failure.get("_id"), {}))
 
-    @app.agent(topics["extractions"], name="index_articles")
-    async def index_articles(stream):
-        async for batch in stream.take(INDEX_BATCH, within=INDEX_WITHIN):
-            now = dt.datetime.now(dt.timezone.utc)
-            actions, values = [], {}
-            for value in batch:
-                try:
-                    extracted = ExtractedArticle.model_validate(value)
-                except ValueError as error:
-                    await pipeline.dead_letter("index_articles", error, value)
-                    continue
-                document = article_document(extracted.article, extracted.extraction, extracted.duplicate_of, now)
-                actions.append(index_action(es_settings.index("articles"), extracted.article.id, document))
-                values[extracted.article.id] = value
-            if actions:
-                await index("index_articles", actions, values)
+    def article_action(extracted: ExtractedArticle, now: dt.datetime) -> dict:
+        document = article_document(extracted.article, extracted.extraction, extracted.duplicate_of, now)
+        return index_action(es_settings.index("articles"), extracted.article.id, document)
 
-    @app.agent(topics["incidents"], name="index_incidents")
-    async def index_incidents(stream):
-        async for batch in stream.take(INDEX_BATCH, within=INDEX_WITHIN):
-            now = dt.datetime.now(dt.timezone.utc)
-            actions, values = [], {}
-            for value in batch:
-                try:
-                    incident = Incident.model_validate(value)
-                except ValueError as error:
-                    await pipeline.dead_letter("index_incidents", error, value)
-                    continue
-                document = incident_document(incident, summarize(incident), now)
-                actions.append(versioned_action(es_settings.index("incidents"), incident.id, incident.version, document))
-                values[incident.id] = value
-            if actions:
-                await index("index_incidents", actions, values)
+    def incident_action(incident: Incident, now: dt.datetime) -> dict:
+        document = incident_document(incident, summarize(incident), now)
+        return versioned_action(es_settings.index("incidents"), incident.id, incident.version, document)
+
+    def indexing_agent(topic_key: str, name: str, model, to_action) -> None:
+        """An agent that indexes each batch of its topic's records in one bulk request."""
+
+        async def index_batches(stream):
+            async for batch in stream.take(INDEX_BATCH, within=INDEX_WITHIN):
+                now = dt.datetime.now(dt.timezone.utc)
+                actions = [to_action(record, now) for record in await pipeline.parse_batch(name, model, batch)]
+                if actions:
+                    await index(name, actions)
+
+        app.agent(topics[topic_key], name=name)(index_batches)
+
+    indexing_agent("extractions", "index_articles", ExtractedArticle, article_action)
+    indexing_agent("incidents", "index_incidents", Incident, incident_action)

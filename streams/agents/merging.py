@@ -18,12 +18,7 @@ def install(pipeline) -> None:
 
     @app.agent(topics["incident_reports"], name="merge_incidents")
     async def merge_incidents(stream):
-        async for event in stream.events():
-            try:
-                message = ReportMessage.model_validate(event.value)
-            except ValueError as error:
-                await pipeline.dead_letter("merge", error, event.value, event)
-                continue
+        async for message in pipeline.decoded("merge", ReportMessage, stream):
             article = ArticleRef(message.article_id, message.source, message.url, message.published)
             outcome = record_report(store, message.report, article, message.arrived_at)
             if outcome.status != "unchanged":
