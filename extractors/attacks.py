@@ -28,12 +28,15 @@ def profile_attack(sentences: list[Span], cues: list[Span], attack_cue_tokens: f
                    victim_tokens: frozenset[int], killed: int | None) -> AttackProfile:
     """Attack types, suicide, weapons and target of one incident from the cues in its sentences."""
     in_scope = [c for c in cues if any(s.start <= c.start < s.end for s in sentences)]
+    explosive_sentences = {i for i, s in enumerate(sentences) for c in in_scope
+                           if c.label_ == "weapon:explosives" and s.start <= c.start < s.end}
+    longer = [c for c in in_scope if len(c) > 1 and c.label_.startswith(("type:", "weapon:"))]
     profile = AttackProfile()
     types: dict[str, Span] = {}
     weapons: dict[str, Span] = {}
     for cue in in_scope:
         family, _, value = cue.label_.partition(":")
-        if _is_vehicle_bomb(cue, in_scope) or _inside_longer(cue, in_scope, family):
+        if _is_vehicle_bomb(cue, sentences, explosive_sentences) or _inside_longer(cue, longer, family):
             continue
         if family == "type":
             types.setdefault(value, cue)
@@ -71,19 +74,18 @@ def gtd_types(found: set[str], target_type: str, killed: int | None, armed: bool
     return sorted(types)  # type: ignore[return-value]
 
 
-def _inside_longer(cue: Span, cues: list[Span], family: str) -> bool:
+def _inside_longer(cue: Span, longer: list[Span], family: str) -> bool:
     """"rocket-propelled grenades" is an armed assault weapon, so its "grenades" does not also say bombing."""
     return family in ("type", "weapon") and any(
         other.label_.startswith(family + ":") and other.label_ != cue.label_ and other.start <= cue.start
-        and cue.end <= other.end and len(other) > len(cue) for other in cues)
+        and cue.end <= other.end and len(other) > len(cue) for other in longer)
 
 
-def _is_vehicle_bomb(cue: Span, cues: list[Span]) -> bool:
+def _is_vehicle_bomb(cue: Span, sentences: list[Span], explosive_sentences: set[int]) -> bool:
     """A vehicle "rammed" into something by a bomber is a vehicle-borne bomb, not a ramming attack."""
     if cue.label_ not in ("type:unarmed_assault", "weapon:vehicle"):
         return False
-    sentence = cue.sent
-    return any(c.label_ == "weapon:explosives" and sentence.start <= c.start < sentence.end for c in cues)
+    return any(s.start <= cue.start < s.end for i, s in enumerate(sentences) if i in explosive_sentences)
 
 
 def choose_target(target_cues: list[Span], attack_cue_tokens: frozenset[int],
@@ -129,7 +131,7 @@ def noun_phrase(cue: Span) -> Span:
     while head.dep_ in ("compound", "amod", "nmod") and head.head.i > head.i:
         head = head.head
     start = head.i
-    while start > head.sent.start and head.doc[start - 1].dep_ in NOUN_PHRASE_MODIFIERS \
+    while start > head.left_edge.i and head.doc[start - 1].dep_ in NOUN_PHRASE_MODIFIERS \
             and head.doc[start - 1].head.i >= start - 1 and head.doc[start - 1].head.i <= head.i:
         start -= 1
     while start < head.i and head.doc[start].dep_ in ("det", "poss", "case"):

@@ -8,12 +8,16 @@ Victims named one by one ("a police officer and his guard were shot dead") are a
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, replace
 from typing import Literal
 
+import numpy
+from spacy.attrs import LIKE_NUM, LOWER, SENT_START
+from spacy.strings import hash_string
 from spacy.tokens import Doc, Span, Token
 
-from extractors.numbers import YEAR_LIKE, Quantity, is_not_a_headcount, quantity_at
+from extractors.numbers import VAGUE_QUANTITIES, YEAR_LIKE, Quantity, is_not_a_headcount, quantity_at
 from extractors.schema import Count
 
 CasualtyKind = Literal["killed", "injured", "attackers", "attackers_killed"]
@@ -68,6 +72,12 @@ ZERO_NOUNS: dict[str, tuple[Harm, ...]] = {
 }
 
 
+# Lower-case hashes of the words that can start a count, so one pass over doc.to_array finds the candidates.
+QUANTITY_HASHES = frozenset(hash_string(w) for w in (*VAGUE_QUANTITIES, "a", "an", "half"))
+SINGLE_HASHES = frozenset(hash_string(w) for w in (*PERSON_NOUNS, *SINGLE_ATTACKERS, "who"))
+ZERO_HASHES = frozenset(hash_string(w) for w in ("no", "nobody", "none"))
+
+
 @dataclass(frozen=True)
 class CasualtyMention:
     """One count: tokens [start, end) of its phrase, the counted word (`anchor`) and its death or injury word
@@ -88,23 +98,50 @@ class CasualtyMention:
 
 
 def find_casualties(doc: Doc, max_hops: int = 4) -> list[CasualtyMention]:
-    """Every victim, injury and attacker count the parse supports, in text order."""
+    """Every victim, injury and attacker count the parse supports, in text order.
+
+    One vectorised pass picks the few tokens that can start a count (numbers, "dozens", role nouns,
+    "no", "nobody"); only those are looked at through the parse."""
+    if not len(doc):
+        return []
+    array = doc.to_array([LOWER, LIKE_NUM, SENT_START])
+    starts = [int(i) for i in numpy.flatnonzero(array[:, 2] == 1)] or [0]
+    if starts[0] != 0:
+        starts.insert(0, 0)
+    found: dict[int, list[CasualtyMention]] = {}
+    sentences: dict[int, Span] = {}
+
+    def sentence_at(index: int) -> tuple[int, Span]:
+        number = bisect.bisect_right(starts, index) - 1
+        if number not in sentences:
+            end = starts[number + 1] if number + 1 < len(starts) else len(doc)
+            sentences[number] = doc[starts[number]:end]
+        return number, sentences[number]
+
+    lowers = array[:, 0].tolist()
+    skip_until = -1
+    numbers = numpy.flatnonzero(array[:, 1] == 1).tolist()
+    for index in sorted(numbers + [i for i, h in enumerate(lowers) if h in QUANTITY_HASHES]):
+        if index <= skip_until:
+            continue
+        number, sentence = sentence_at(index)
+        quantity = quantity_at(doc, index, sentence)
+        if quantity is None:
+            continue
+        skip_until = quantity.last
+        if not is_not_a_headcount(doc, quantity, sentence):
+            found.setdefault(number, []).extend(_classify_quantity(doc, quantity, max_hops))
+    covered = {i for mentions in found.values() for m in mentions for i in range(m.start, m.end)}
+    for index in (i for i, h in enumerate(lowers) if h in SINGLE_HASHES):
+        if index not in covered:
+            number, sentence = sentence_at(index)
+            found.setdefault(number, []).extend(_single_person(doc[index], sentence, max_hops))
+    for index in (i for i, h in enumerate(lowers) if h in ZERO_HASHES):
+        number, sentence = sentence_at(index)
+        found.setdefault(number, []).extend(_zero_count(doc[index], sentence, max_hops))
     mentions: list[CasualtyMention] = []
-    for sentence in doc.sents:
-        found: list[CasualtyMention] = []
-        index = sentence.start
-        while index < sentence.end:
-            quantity = quantity_at(doc, index, sentence)
-            if quantity is None:
-                index += 1
-                continue
-            if not is_not_a_headcount(doc, quantity, sentence):
-                found.extend(_classify_quantity(doc, quantity, max_hops))
-            index = quantity.last + 1
-        covered = {i for m in found for i in range(m.start, m.end)}
-        found.extend(_single_people(sentence, covered, max_hops))
-        found.extend(_zero_counts(sentence, max_hops))
-        mentions.extend(_add_up_coordinated(doc, sorted(found, key=lambda m: m.start)))
+    for number in sorted(found):
+        mentions.extend(_add_up_coordinated(doc, sorted(found[number], key=lambda m: m.start)))
     return mentions
 
 
@@ -139,31 +176,28 @@ def _attacker_mentions(count: Count, start: int, end: int, anchor: int, predicat
     return mentions
 
 
-def _single_people(sentence: Span, covered: set[int], max_hops: int) -> list[CasualtyMention]:
-    """One named-by-role victim ("shot dead their driver") or attacker ("a suicide bomber") without a number."""
-    mentions = []
-    for token in sentence:
-        lower = token.lower_
-        if token.i in covered or not (token.tag_ == "NN" and lower in PERSON_NOUNS | SINGLE_ATTACKERS
-                                      or _refers_to_one_person(token)):
-            continue
-        if any(c.dep_ == "nummod" or c.lower_ in ("no", "any", "every", "each") for c in token.children):
-            continue
-        kind, predicate = casualty_predicate(token, max_hops)
-        if _is_agent(token, sentence.doc[predicate]):
-            kind = None
-        start = min((c.i for c in token.children if c.dep_ in ("det", "poss", "amod", "compound") and c.i < token.i),
-                    default=token.i)
-        if lower in SINGLE_ATTACKERS:
-            if any(c.lower_ in ("a", "an", "the") for c in token.children):
-                mentions.extend(_attacker_mentions(Count(value=1), start, token.i + 1, token.i, predicate, kind))
-            continue
-        # "the killing of the mayor" names a victim without counting; "the body of a journalist" counts one.
-        verbal = sentence.doc[predicate].tag_.startswith(("VB", "JJ")) or sentence.doc[predicate].lower_ in ("body", "bodies")
-        if kind is not None and verbal:
-            mentions.append(CasualtyMention(kind, Count(value=1), start, token.i + 1, token.i, predicate,
-                                            subset=_is_subset(token, sentence.doc[predicate])))
-    return mentions
+def _single_person(token: Token, sentence: Span, max_hops: int) -> list[CasualtyMention]:
+    """One victim named by role ("shot dead their driver") or one attacker ("a suicide bomber"), no number."""
+    lower = token.lower_
+    if not (token.tag_ == "NN" and lower in PERSON_NOUNS | SINGLE_ATTACKERS or _refers_to_one_person(token)):
+        return []
+    if any(c.dep_ == "nummod" or c.lower_ in ("no", "any", "every", "each") for c in token.children):
+        return []
+    kind, predicate = casualty_predicate(token, max_hops)
+    if _is_agent(token, sentence.doc[predicate]):
+        kind = None
+    start = min((c.i for c in token.children if c.dep_ in ("det", "poss", "amod", "compound") and c.i < token.i),
+                default=token.i)
+    if lower in SINGLE_ATTACKERS:
+        if any(c.lower_ in ("a", "an", "the") for c in token.children):
+            return _attacker_mentions(Count(value=1), start, token.i + 1, token.i, predicate, kind)
+        return []
+    # "the killing of the mayor" names a victim without counting; "the body of a journalist" counts one.
+    predicate_token = sentence.doc[predicate]
+    if kind is None or not (predicate_token.tag_.startswith(("VB", "JJ")) or predicate_token.lower_ in ("body", "bodies")):
+        return []
+    return [CasualtyMention(kind, Count(value=1), start, token.i + 1, token.i, predicate,
+                            subset=_is_subset(token, predicate_token))]
 
 
 def _refers_to_one_person(token: Token) -> bool:
@@ -174,22 +208,19 @@ def _refers_to_one_person(token: Token) -> bool:
     return antecedent.tag_ == "NNP" or antecedent.tag_ == "NN" and antecedent.lower_ in PERSON_NOUNS
 
 
-def _zero_counts(sentence: Span, max_hops: int) -> list[CasualtyMention]:
+def _zero_count(token: Token, sentence: Span, max_hops: int) -> list[CasualtyMention]:
     """"No one was killed", "no officers were hurt" (so none died either), "there were no casualties"."""
-    mentions = []
-    for token in sentence:
-        has_no = any(c.lower_ == "no" for c in token.children)
-        person = token.tag_ in ("NN", "NNS") and has_no and token.lower_ not in ZERO_NOUNS
-        if person or token.lower_ in NO_ONE and (token.lower_ != "one" or has_no or token.nbor(-1).lower_ == "no"):
-            kind, predicate = casualty_predicate(token, max_hops)
-            kinds: tuple[Harm, ...] = () if kind is None else ("killed",) if kind == "killed" else ("killed", "injured")
-        elif token.lower_ in ZERO_NOUNS and has_no:
-            kinds, predicate = ZERO_NOUNS[token.lower_], token.i
-        else:
-            continue
-        start = token.i - 1 if token.i > sentence.start and token.nbor(-1).lower_ == "no" else token.i
-        mentions += [CasualtyMention(k, Count(value=0), start, token.i + 1, token.i, predicate) for k in kinds]
-    return mentions
+    if token.lower_ == "no":
+        token = token.head if token.dep_ == "det" else token.nbor(1) if token.i + 1 < sentence.end else token
+    if token.lower_ in ZERO_NOUNS:
+        kinds, predicate = ZERO_NOUNS[token.lower_], token.i
+    elif token.lower_ in NO_ONE or token.tag_ in ("NN", "NNS") and token.lower_ != "no":
+        kind, predicate = casualty_predicate(token, max_hops)
+        kinds = () if kind is None else ("killed",) if kind == "killed" else ("killed", "injured")
+    else:
+        return []
+    start = token.i - 1 if token.i > sentence.start and token.nbor(-1).lower_ == "no" else token.i
+    return [CasualtyMention(k, Count(value=0), start, token.i + 1, token.i, predicate) for k in kinds]
 
 
 def _add_up_coordinated(doc: Doc, mentions: list[CasualtyMention]) -> list[CasualtyMention]:

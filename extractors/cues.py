@@ -19,11 +19,12 @@ def counted_cues(cues: list[Span]) -> list[Span]:
     """The cues that stand, in their original order; an attack word whose doer is police or troops becomes
     a "negative:military" cue ("troops clashed", "police shot dead a suspect")."""
     counted = []
+    negatives = [c for c in cues if c.label_.startswith("negative:") and len(c) > 1]
     for cue in cues:
         family = cue.label_.partition(":")[0]
         if family == "negative":
             counted.append(cue)
-        elif _inside_negative(cue, cues) or family in EVENT_FAMILIES and (is_negated(cue.root)
+        elif _inside_negative(cue, negatives) or family in EVENT_FAMILIES and (is_negated(cue.root)
                                                                          or _is_non_factual(cue.root)):
             continue
         elif family in ("attack", "attack_weak") and done_by_state_forces(cue.root):
@@ -33,9 +34,8 @@ def counted_cues(cues: list[Span]) -> list[Span]:
     return counted
 
 
-def _inside_negative(cue: Span, cues: list[Span]) -> bool:
-    return any(other.label_.startswith("negative:") and other.start <= cue.start and cue.end <= other.end
-               and len(other) > len(cue) for other in cues)
+def _inside_negative(cue: Span, negatives: list[Span]) -> bool:
+    return any(other.start <= cue.start and cue.end <= other.end and len(other) > len(cue) for other in negatives)
 
 
 def is_negated(token: Token) -> bool:

@@ -14,12 +14,26 @@ from dataclasses import dataclass
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-# Word stems without which no attack report gets written; checked on title + text.
-ATTACK_STEMS = re.compile(
-    r"\b(?:attack|assault|bomb|blast|explo|detonat|suicide|gunm[ae]n|gunfire|gunshot|shoot|shot|opened fire|"
-    r"militan|insurgen|terror|jihad|extremis|stab|knife|machete|kidnap|abduct|hostage|assassin|massacre|ambush|"
-    r"grenade|ieds?\b|arson|set fire|torch|hijack|rampage|siege|raid|ramm|plough|plow|slain|slay|behead|"
-    r"hacked|militia|rebel|armed men)",
+# Words that only attack reports use; one is enough to send an article to spaCy.
+ATTACK_WORDS = re.compile(
+    r"\b(?:bomb\w*|explosive\w*|explosion\w*|exploded|detonat\w*|suicide (?:attack|bomb)\w*|gunm[ae]n|gunfire|"
+    r"gunshots?|militants?|insurgen\w*|terror\w*|jihad\w*|kidnap\w*|abduct\w*|hostages?|assassin\w*|massacre\w*|"
+    r"ambush\w*|grenades?|ieds?|arson\w*|arsonists?|hijack\w*|behead\w*|opened fire|open fire|shot dead|"
+    r"gunned down|set fire to|set ablaze|torched|rampage|stabb(?:ed|ing|ings)|ramming|slain|hacked to death|"
+    r"armed men|assailants?)\b",
+    re.IGNORECASE,
+)
+# Words with everyday senses ("a shot at goal", "cyber attack", "a blast of cold air"): they send an article
+# to spaCy only together with a word for people harmed.
+AMBIGUOUS_WORDS = re.compile(
+    r"\b(?:attack\w*|assault\w*|shot|shoot\w*|raid\w*|blasts?|fire[ds]?|storm(?:ed|ing)|siege|rebels?|"
+    r"militias?|clash\w*|strikes?|knife|knives|machetes?|attackers?|"
+    r"(?:drove|driven|ploughed|plowed|steered|rammed)\b[^.]{0,30}\binto)\b",
+    re.IGNORECASE,
+)
+HARM_WORDS = re.compile(
+    r"\b(?:killed|killing|kills|dead|died|dies|deaths?|wounded|wounding|injured|injuring|injuries|hurt|"
+    r"casualt\w+|victims?|bodies|lives)\b",
     re.IGNORECASE,
 )
 LANGUAGE_SAMPLE_CHARS = 4000
@@ -34,8 +48,9 @@ IRREGULAR_ATTACKERS = frozenset({
 
 
 def passes_prefilter(title: str | None, text: str) -> bool:
-    """Cheap recall-oriented screen: does the article use any attack word at all?"""
-    return bool(ATTACK_STEMS.search(text)) or bool(title and ATTACK_STEMS.search(title))
+    """Cheap recall-oriented screen: an attack word, or an ambiguous one next to a word for people harmed."""
+    whole = f"{title}\n{text}" if title else text
+    return bool(ATTACK_WORDS.search(whole)) or bool(AMBIGUOUS_WORDS.search(whole) and HARM_WORDS.search(whole))
 
 
 def looks_english(text: str) -> bool:

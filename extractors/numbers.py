@@ -105,10 +105,10 @@ def number_value(words: list[str]) -> int | None:
 
 
 def _with_qualifier(doc: Doc, first: int, last: int, value: int, sentence: Span, vague: bool = False) -> Quantity:
+    before = tuple(doc[i].lower_ for i in range(max(sentence.start, first - 3), first))
     for words, qualifier in QUALIFIER_PHRASES:
-        start = first - len(words)
-        if start >= sentence.start and tuple(t.lower_ for t in doc[start:first]) == words:
-            return Quantity(first, last, start, value, "about" if vague else qualifier)
+        if before[len(before) - len(words):] == words and len(before) >= len(words):
+            return Quantity(first, last, first - len(words), value, "about" if vague else qualifier)
     return Quantity(first, last, first, value, "about" if vague else "exact")
 
 

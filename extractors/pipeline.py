@@ -13,8 +13,9 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from spacy.attrs import IDX
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from extractors.cues import counted_cues
 from extractors.dates import find_dates
@@ -85,22 +86,28 @@ def gather_facts(article: Article, doc: Doc) -> ArticleContext:
     def sentence_of(char: int) -> int:
         return max(0, bisect.bisect_right(sentence_starts, char) - 1)
 
+    token_offsets = doc.to_array(IDX).tolist() if len(doc) else []
     dates: dict[int, list[DatedSpan]] = {}
     for mention in find_dates(text, published):
-        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-        if span is not None:
-            dates.setdefault(sentence_of(mention.start), []).append(DatedSpan(mention, span))
+        first = max(0, bisect.bisect_right(token_offsets, mention.start) - 1)
+        last = max(first + 1, bisect.bisect_left(token_offsets, mention.end))
+        dates.setdefault(sentence_of(mention.start), []).append(DatedSpan(mention, doc[first:last]))
     corroborated = bool(groups) or any(c.label_ in CORROBORATING_LABELS for c in cues)
     casualty_predicates = frozenset(m.predicate for m in casualties)
     victim_sentences = {sentence_of(doc[m.start].idx) for m in casualties if m.kind in ("killed", "injured")}
+    cues_by_sentence: list[list[Span]] = [[] for _ in sentence_spans]
+    token_starts = [s.start for s in sentence_spans]
+    for cue in cues:
+        cues_by_sentence[bisect.bisect_right(token_starts, cue.start) - 1].append(cue)
     sentences = []
     for index, span in enumerate(sentence_spans):
-        own = [c for c in cues if span.start <= c.start < span.end]
+        own = cues_by_sentence[index]
         labels = frozenset(c.label_ for c in own)
         event_tokens = {t for c in own if c.label_.partition(":")[0] in EVENT_FAMILIES for t in range(c.start, c.end)}
         sentences.append(SentenceFacts(
             index=index,
             span=span,
+            text=text[span.start_char:span.end_char],
             paragraph=bisect.bisect_right(paragraph_starts, span.start_char) - 1,
             cues=own,
             labels=labels,
@@ -111,8 +118,9 @@ def gather_facts(article: Article, doc: Doc) -> ArticleContext:
         ))
     victim_tokens = frozenset(t for m in casualties if m.kind in ("killed", "injured") for t in range(m.start, m.end))
     return ArticleContext(
-        article=article, doc=doc, published=published, sentences=sentences, casualties=casualties,
-        places=outside_dateline, dateline_places=[p for p in places if p not in outside_dateline], country_hint=count_countries(places), groups=groups, sentence_of=sentence_of,
+        article=article, doc=doc, text=text, published=published, sentences=sentences, casualties=casualties,
+        places=outside_dateline, dateline_places=[p for p in places if p not in outside_dateline],
+        country_hint=count_countries(places), groups=groups, sentence_of=sentence_of,
         casualty_predicates=casualty_predicates, victim_tokens=victim_tokens,
     )
 

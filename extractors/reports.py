@@ -26,6 +26,7 @@ class ArticleContext:
 
     article: Article
     doc: Doc
+    text: str
     published: dt.date | None
     sentences: list[SentenceFacts]
     casualties: list[CasualtyMention]
@@ -108,7 +109,7 @@ def _pivot(context: ArticleContext) -> dt.date | None:
 
 def locate(context: ArticleContext, sentences: list[SentenceFacts]) -> tuple[Location, PlaceMention | None]:
     scene = [SceneSentence(s.span.start_char, s.span.end_char, s.paragraph, s.is_event) for s in sentences]
-    return choose_location(context.doc.text, scene, context.places, context.dateline_places, context.country_hint,
+    return choose_location(context.text, scene, context.places, context.dateline_places, context.country_hint,
                            Gazetteer.load())
 
 
@@ -128,7 +129,7 @@ def _perpetrators(context: ArticleContext, sentences: list[SentenceFacts]) -> tu
                 mentions[group.name].append(group.text)
             if group.branch:
                 branches.setdefault(group.name, group.branch)
-            role = classify_role(sentence.span.text, group, sentence_start=start)
+            role = classify_role(sentence.text, group, sentence_start=start)
             if role is None:
                 continue
             spans.append((group.start, group.end))
@@ -145,7 +146,7 @@ def _evidence(context: ArticleContext, field_name: str, span: Span) -> Evidence:
 
 
 def _evidence_chars(context: ArticleContext, field_name: str, start: int, end: int) -> Evidence:
-    sentence = context.sentences[context.sentence_of(start)].span
+    sentence = context.sentences[context.sentence_of(start)]
     return Evidence(field=field_name, sentence=sentence.text, char_start=start, char_end=end)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
@@ -54,12 +55,19 @@ class SentenceFacts:
     index: int
     span: Span
     paragraph: int
+    text: str
     cues: list[Span]
     labels: frozenset[str]
     cue_tokens: frozenset[int]
     dates: list[DatedSpan]
     is_attack: bool = False
     has_casualties: bool = False
+
+    @cached_property
+    def nouns(self) -> frozenset[str]:
+        """The nouns that can tie a sentence to one incident (not "attack", "police", "people")."""
+        return frozenset(t.lower_ for t in self.span if t.tag_ in ("NN", "NNS", "NNP", "NNPS") and len(t) > 2
+                         and t.lower_ not in GENERIC_NOUNS)
 
     @property
     def is_event(self) -> bool:
@@ -92,11 +100,11 @@ def clause_head(token: Token) -> Token:
     return current
 
 
-def date_attachment(date: DatedSpan, cue_tokens: frozenset[int]) -> Literal["attack", "reporting", "other"]:
+def date_attachment(date: DatedSpan, cue_tokens: frozenset[int], sentence_start: int) -> Literal["attack", "reporting", "other"]:
     """Whether a date dates the attack ("Monday's attack", "stormed ... on Monday") or a statement about it
     ("officials said Tuesday"), judged by the words just before it and the first attack, killing, reporting
     word or verb above it. "Died on Sunday" is not the attack's day: the wounded may die later."""
-    before = date.span.doc[max(date.span.sent.start, date.span.start - 3):date.span.start]
+    before = date.span.doc[max(sentence_start, date.span.start - 3):date.span.start]
     if any(t.lower_ in REPORTING_WORDS for t in before):
         return "reporting"
     token = date.span.root
@@ -155,7 +163,7 @@ def choose_main_date(sentences: list[SentenceFacts], reference: dt.date | None) 
                 continue
             if reference is not None and not reference - dt.timedelta(days=NEAR_PAST_DAYS) <= date.date <= reference:
                 continue
-            attachment = date_attachment(date, sentence.cue_tokens)
+            attachment = date_attachment(date, sentence.cue_tokens, sentence.span.start)
             if attachment == "attack" or attachment == "other" and sentence.index == lead:
                 candidates.append((0 if attachment == "attack" else 1, date.span.start, date))
     return min(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
@@ -174,7 +182,7 @@ def segment(doc: Doc, sentences: list[SentenceFacts], published: dt.date | None,
     roles: list[Role] = []
     backgrounds: list[BackgroundFrame] = []
     current: BackgroundFrame | None = None
-    main_nouns: set[str] = set()
+    main: list[SentenceFacts] = []
     for sentence in sentences:
         marker_date, marked = _background_marker(sentence, pivot, tolerance, sentence.index == first_attack,
                                                  casualty_predicates)
@@ -187,12 +195,12 @@ def segment(doc: Doc, sentences: list[SentenceFacts], published: dt.date | None,
                 backgrounds.append(current)
             current.sentences.append(sentence.index)
             roles.append("background")
-        elif current is not None and not anchored and _continues(sentence, current, sentences, main_nouns):
+        elif current is not None and not anchored and _continues(sentence, current, sentences, main):
             current.sentences.append(sentence.index)
             roles.append("background")
         else:
             current = None
-            main_nouns |= _content_nouns(sentence.span)
+            main.append(sentence)
             roles.append("main")
     return Segmentation(roles, main_date, backgrounds)
 
@@ -230,20 +238,15 @@ def _same_date(frame: BackgroundFrame, date: DatedSpan | None) -> bool:
 
 
 def _continues(sentence: SentenceFacts, frame: BackgroundFrame, sentences: list[SentenceFacts],
-               main_nouns: set[str]) -> bool:
+               main: list[SentenceFacts]) -> bool:
     """A recap runs to the end of its paragraph, and on while sentences share its own (non-main) nouns."""
     last = sentences[frame.sentences[-1]]
     if sentence.paragraph == last.paragraph or "past_anaphor" in sentence.labels:
         return True
-    recap_nouns: set[str] = set()
-    for index in frame.sentences:
-        recap_nouns |= _content_nouns(sentences[index].span)
-    return bool(_content_nouns(sentence.span) & (recap_nouns - main_nouns))
+    recap_nouns = frozenset().union(*(sentences[index].nouns for index in frame.sentences))
+    main_nouns = frozenset().union(*(s.nouns for s in main))
+    return bool(sentence.nouns & (recap_nouns - main_nouns))
 
-
-def _content_nouns(span: Span) -> set[str]:
-    return {t.lower_ for t in span if t.tag_ in ("NN", "NNS", "NNP", "NNPS") and len(t) > 2
-            and t.lower_ not in GENERIC_NOUNS}
 
 
 def governed_by_time_phrase(predicate: Token, sentence: SentenceFacts, dates_earlier: list[DatedSpan],

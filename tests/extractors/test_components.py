@@ -18,20 +18,24 @@ def blank_with_cues(**config):
     return nlp
 
 
-def test_cue_matcher_labels_phrases_and_token_patterns_on_a_blank_pipeline():
+def test_cue_matcher_labels_phrases_on_a_blank_pipeline():
     doc = blank_with_cues()("Two years ago a suicide bomber attacked the police station.")
     labels = {(span.text.lower(), span.label_) for span in doc._.newswatch_cues}
-    assert ("two years ago", "past") in labels
+    assert ("years ago", "past") in labels
     assert ("suicide bomber", "suicide") in labels
     assert ("attacked", "attack") in labels
     assert ("police station", "target:police") in labels
 
 
-def test_cue_matcher_takes_a_patterns_file(tmp_path):
+def test_cue_matcher_takes_a_patterns_file_with_phrases_and_token_patterns(tmp_path):
     patterns = tmp_path / "cues.jsonl"
-    patterns.write_text(json.dumps({"label": "attack", "pattern": "went berserk"}) + "\n", encoding="utf-8")
-    doc = blank_with_cues(patterns_file=str(patterns))("He went berserk and attacked.")
-    assert [(s.text, s.label_) for s in doc._.newswatch_cues] == [("went berserk", "attack")]
+    patterns.write_text("\n".join([
+        json.dumps({"label": "attack", "pattern": "went berserk"}),
+        json.dumps({"label": "past", "pattern": [{"LIKE_NUM": True}, {"LOWER": "moons"}, {"LOWER": "ago"}]}),
+    ]) + "\n", encoding="utf-8")
+    doc = blank_with_cues(patterns_file=str(patterns))("Three moons ago he went berserk and attacked.")
+    assert [(s.text, s.label_) for s in doc._.newswatch_cues] == [("Three moons ago", "past"),
+                                                                 ("went berserk", "attack")]
 
 
 @pytest.mark.parametrize(("line", "message"), [

