@@ -104,8 +104,8 @@ def enable(args) -> int:
         states = store.feed_states()
         for feed in matches:
             if feed.id in states:
-                store.save_feed_state(reenabled(states[feed.id]))
-            print(f"{feed.label}: will be polled at the next run")
+                store.save_feed_states([reenabled(states[feed.id])])
+            print(f"{feed.label}: will be polled when `newswatch feeds run` next starts")
     finally:
         store.close()
     return 0

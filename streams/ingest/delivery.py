@@ -71,6 +71,9 @@ def keys_in_topic(bootstrap_servers: str, topic: str, wanted: set[str], since: f
 
 
 class Delivery:
+    """The delivery thread only calls `send`; acknowledgements arrive through the send futures' callbacks, so
+    batches pipeline instead of waiting for each other's acks."""
+
     def __init__(
         self,
         make_producer: Callable[[], ArticleProducer],
@@ -92,14 +95,15 @@ class Delivery:
         self.delivered = 0
         self.last_error: str | None = None
         self._queue: collections.deque[tuple[Article, int]] = collections.deque()
-        self._buffered_bytes = 0
-        self._changed = asyncio.Condition()
+        self._buffered_bytes = 0  # queued and in flight: released only on acknowledgement
+        self._acknowledged: list[tuple[str, int]] = []
+        self._rejection: Exception | None = None
+        self._space = asyncio.Event()
         self._work = asyncio.Event()
         self._recovered = asyncio.Event()
         self._producer: ArticleProducer | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kafka-delivery")
         self._task: asyncio.Task | None = None
-        self._closing = False
 
     @property
     def buffered_bytes(self) -> int:
@@ -112,9 +116,10 @@ class Delivery:
         """Queue articles (already claimed in the store); waits while the buffer is full."""
         for article in articles:
             size = article_bytes(article)
-            async with self._changed:
-                await self._changed.wait_for(lambda: not self._queue or self._buffered_bytes + size <= self.max_buffer_bytes)
-                self._enqueue(article, size)
+            while self._buffered_bytes and self._buffered_bytes + size > self.max_buffer_bytes:
+                self._space.clear()
+                await self._space.wait()
+            self._enqueue(article, size)
 
     def _enqueue(self, article: Article, size: int) -> None:
         self._queue.append((article, size))
@@ -124,22 +129,22 @@ class Delivery:
     async def drain(self) -> None:
         """Wait until every submitted article, and every pending one from an earlier run, is acknowledged by Kafka."""
         await self._recovered.wait()
-        async with self._changed:
-            await self._changed.wait_for(lambda: self._buffered_bytes == 0)
+        while self._buffered_bytes:
+            self._space.clear()
+            await self._space.wait()
 
     async def close(self, timeout: float = 30.0) -> None:
         """Deliver what is buffered within `timeout`; anything left stays pending in the store for the next start."""
         try:
             await asyncio.wait_for(self.drain(), timeout)
         except TimeoutError:
-            log.warning("stopping with %d articles not yet acknowledged by Kafka; they are re-checked at the next start", len(self._queue))
-        self._closing = True
-        self._work.set()
+            log.warning("stopping with %d bytes of articles not acknowledged by Kafka; they are re-checked at the next start",
+                        self._buffered_bytes)
         if self._task:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
         if self._producer is not None:
-            await asyncio.get_running_loop().run_in_executor(self._executor, self._producer.close)
+            await asyncio.get_running_loop().run_in_executor(self._executor, self._producer.close, 5.0)
         self._executor.shutdown(wait=True)
 
     async def _run(self) -> None:
@@ -149,21 +154,19 @@ class Delivery:
         failures = 0
         while True:
             await self._work.wait()
-            if not self._queue:
-                self._work.clear()
-                continue
-            batch = [self._queue.popleft() for _ in range(min(self.batch_size, len(self._queue)))]
-            sizes = {article.id: size for article, size in batch}
-            delivered, failed, error = await loop.run_in_executor(self._executor, self._send, [article for article, _ in batch])
-            self.store.mark_delivered(article.id for article in delivered)
-            self.delivered += len(delivered)
-            self._queue.extendleft(reversed([(article, sizes[article.id]) for article in failed]))
-            async with self._changed:
-                self._buffered_bytes -= sum(sizes[article.id] for article in delivered)
-                self._changed.notify_all()
-            failures = failures + 1 if error else 0
+            self._work.clear()
+            error, self._rejection = self._rejection, None
+            if not error and self._queue:
+                batch = [self._queue.popleft() for _ in range(min(self.batch_size, len(self._queue)))]
+                unsent, error = await loop.run_in_executor(self._executor, self._send, batch, loop)
+                self._queue.extendleft(reversed(unsent))
             if error:
+                failures += 1
                 await self._pause(failures, f"Kafka unavailable: {error}")
+            else:
+                failures = 0
+            if self._queue:
+                self._work.set()
 
     async def _retrying(self, step: Callable[[], Awaitable[None]], what: str) -> None:
         failures = 0
@@ -193,32 +196,47 @@ class Delivery:
         self.store.mark_delivered(found)
         resend = [article for article, _ in pending if article.id not in found]
         log.info("recovered %d pending articles: %d already in Kafka, %d to send", len(pending), len(found), len(resend))
-        async with self._changed:
-            for article in resend:
-                self._enqueue(article, article_bytes(article))
+        for article in resend:
+            self._enqueue(article, article_bytes(article))
 
-    def _send(self, articles: list[Article]) -> tuple[list[Article], list[Article], Exception | None]:
-        """In the delivery thread: send a batch and wait for every acknowledgement; returns delivered, failed, first error."""
+    def _send(self, batch: list[tuple[Article, int]], loop: asyncio.AbstractEventLoop) -> tuple[list[tuple[Article, int]], Exception | None]:
+        """In the delivery thread: hand a batch to the producer; returns what could not be handed over and why."""
         if self._producer is None:
             try:
                 self._producer = self.make_producer()
             except KafkaError as error:
-                return [], articles, error
-        sent = []
-        error: Exception | None = None
-        for article in articles:
+                return batch, error
+        for index, (article, size) in enumerate(batch):
             try:
-                sent.append((article, self._producer.send(article)))
-            except KafkaError as problem:
-                error = problem
-                break
-        while any(not future.is_done for _, future in sent):
-            try:
-                self._producer.flush(timeout=5.0)
-            except RuntimeError:
-                if self._closing:
-                    break
-        delivered = [article for article, future in sent if future.succeeded()]
-        failed = [article for article, future in sent if future.failed()] + articles[len(sent) :]
-        error = error or next((future.exception for _, future in sent if future.failed()), None)
-        return delivered, failed, error
+                future = self._producer.send(article)
+            except KafkaError as error:
+                return batch[index:], error
+            future.add_callback(self._from_kafka_thread, loop, self._on_acknowledged, article, size)
+            future.add_errback(self._from_kafka_thread, loop, self._on_rejected, article, size)
+        return [], None
+
+    @staticmethod
+    def _from_kafka_thread(loop: asyncio.AbstractEventLoop, handler, article: Article, size: int, result) -> None:
+        try:
+            loop.call_soon_threadsafe(handler, article, size, result)
+        except RuntimeError:  # the loop has closed: the article stays pending and is checked at the next start
+            pass
+
+    def _on_acknowledged(self, article: Article, size: int, _metadata) -> None:
+        self._acknowledged.append((article.id, size))
+        if len(self._acknowledged) == 1:
+            asyncio.get_running_loop().call_soon(self._settle)
+
+    def _settle(self) -> None:
+        """Acknowledgements in one store transaction, however many arrived since the last one."""
+        settled, self._acknowledged = self._acknowledged, []
+        self.store.mark_delivered(article_id for article_id, _ in settled)
+        self.delivered += len(settled)
+        self._buffered_bytes -= sum(size for _, size in settled)
+        self._space.set()
+
+    def _on_rejected(self, article: Article, size: int, error: Exception) -> None:
+        """Kafka gave up on it (delivery timeout): queue it again, first, and pause sending."""
+        self._queue.appendleft((article, size))
+        self._rejection = self._rejection or error
+        self._work.set()

@@ -19,6 +19,7 @@ from streams.ingest.fulltext import FullTextFetcher
 from streams.ingest.guard import AddressPolicy
 from streams.ingest.health import DAY_SECONDS, feed_health
 from streams.ingest.poller import FeedPoller, PollLimits
+from streams.ingest.prepare import Preparer, process_pool
 from streams.ingest.producer import ArticleProducer
 from streams.ingest.schedule import PollTiming
 from streams.ingest.store import IngestStore
@@ -66,7 +67,7 @@ class FeedIngester:
             find_delivered=functools.partial(keys_in_topic, kafka, topic),
         )
         self.delivery.start()
-        self.parse_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-parse")
+        self.preparer = Preparer(functools.partial(process_pool, store_path(self.settings)))
         self.page_executor = ThreadPoolExecutor(max_workers=FULL_TEXT_THREADS, thread_name_prefix="full-text")
         full_text = FullTextFetcher(
             fetcher, self.page_executor, max_bytes=limits.full_text_max_bytes, timeout=limits.full_text_timeout_seconds,
@@ -77,7 +78,7 @@ class FeedIngester:
             store=self.store,
             fetcher=fetcher,
             delivery=self.delivery,
-            parse_executor=self.parse_executor,
+            preparer=self.preparer,
             full_text=full_text,
             timing=PollTiming(**limits.model_dump(include=set(PollTiming.__dataclass_fields__))),
             limits=PollLimits(**limits.model_dump(include=set(PollLimits.__dataclass_fields__))),
@@ -88,7 +89,7 @@ class FeedIngester:
     async def __aexit__(self, *exc) -> None:
         await self.delivery.close()
         await self.session.close()
-        self.parse_executor.shutdown(wait=True)
+        self.preparer.close()
         self.page_executor.shutdown(wait=False, cancel_futures=True)
         self.store.close()
 

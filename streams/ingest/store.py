@@ -4,8 +4,8 @@ Why SQLite and not a compacted Kafka topic: the ingester is one process, and a l
 whole seen-set in memory (a compacted topic has to be read completely into memory at every start, and
 shrinking it by age needs tombstones for every old id). SQLite answers "seen?" from disk, survives
 restarts (WAL, so a killed process loses nothing committed) and forgets by age with one DELETE.
-An article is claimed (written here with its payload, state pending) before it is sent, and marked
-delivered when Kafka acknowledges it; pending claims left by a crash are settled at the next start.
+An article is claimed (its id into `seen`, its payload into `outbox`) before it is sent, and leaves the
+outbox when Kafka acknowledges it; what a crash leaves in the outbox is settled at the next start.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from pathlib import Path
 
 from extractors.schema import Article
 
-PENDING, DELIVERED = 0, 1
 SQL_VARIABLES = 500
 
 
@@ -51,12 +50,14 @@ SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS seen (
     id TEXT PRIMARY KEY,
     feed_id TEXT NOT NULL,
-    first_seen REAL NOT NULL,
-    state INTEGER NOT NULL,
-    payload TEXT
+    first_seen REAL NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS seen_by_age ON seen (first_seen);
-CREATE INDEX IF NOT EXISTS seen_pending ON seen (state) WHERE state = {PENDING};
+CREATE TABLE IF NOT EXISTS outbox (
+    id TEXT PRIMARY KEY,
+    first_seen REAL NOT NULL,
+    payload TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS feeds ({", ".join(FEED_COLUMNS)}, PRIMARY KEY (feed_id)) WITHOUT ROWID;
 """
 
@@ -67,11 +68,14 @@ def _chunks(values: list[str], size: int = SQL_VARIABLES) -> Iterator[list[str]]
 
 
 class IngestStore:
-    """Used from one thread (the event loop); every method is one short transaction."""
+    """Written from one thread (the event loop); every method is one short transaction."""
 
-    def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: Path, *, read_only: bool = False):
         self.path = path
+        if read_only:  # for the prepare process: it only asks what was seen, the poller alone writes
+            self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
@@ -90,34 +94,33 @@ class IngestStore:
         return wanted
 
     def claim(self, articles: list[Article], feed_id: str, now: float) -> list[Article]:
-        """Record articles as pending (with their payload) and return those nobody had claimed before."""
-        claimed = []
+        """Record articles as seen and put them in the outbox (pending delivery); returns those nobody had claimed.
+        Atomic among coroutines because nothing awaits between the check and the writes."""
+        fresh = self.unseen(article.id for article in articles)
+        claimed = [article for article in articles if article.id in fresh and not fresh.discard(article.id)]
         with self._transaction():
-            for article in articles:
-                cursor = self._db.execute(
-                    "INSERT OR IGNORE INTO seen (id, feed_id, first_seen, state, payload) VALUES (?, ?, ?, ?, ?)",
-                    (article.id, feed_id, now, PENDING, article.model_dump_json()),
-                )
-                if cursor.rowcount:
-                    claimed.append(article)
+            self._db.executemany("INSERT INTO seen (id, feed_id, first_seen) VALUES (?, ?, ?)", ((a.id, feed_id, now) for a in claimed))
+            self._db.executemany(
+                "INSERT INTO outbox (id, first_seen, payload) VALUES (?, ?, ?)",
+                ((article.id, now, article.model_dump_json()) for article in claimed),
+            )
         return claimed
 
     def mark_delivered(self, ids: Iterable[str]) -> None:
         with self._transaction():
             for chunk in _chunks(list(ids)):
-                marks = ",".join("?" * len(chunk))
-                self._db.execute(f"UPDATE seen SET state = {DELIVERED}, payload = NULL WHERE id IN ({marks})", chunk)
+                self._db.execute(f"DELETE FROM outbox WHERE id IN ({','.join('?' * len(chunk))})", chunk)
 
     def pending(self) -> Iterator[tuple[Article, float]]:
         """Claimed but not known to be delivered (a crash or Kafka outage in between), oldest first."""
-        rows = self._db.execute(f"SELECT payload, first_seen FROM seen WHERE state = {PENDING} ORDER BY first_seen").fetchall()
+        rows = self._db.execute("SELECT payload, first_seen FROM outbox ORDER BY first_seen").fetchall()
         for payload, first_seen in rows:
             yield Article.model_validate_json(payload), first_seen
 
     def forget_before(self, cutoff: float) -> int:
         """Drop delivered ids first seen before `cutoff`; a feed still carrying one after that would produce it again."""
         with self._transaction():
-            cursor = self._db.execute(f"DELETE FROM seen WHERE state = {DELIVERED} AND first_seen < ?", (cutoff,))
+            cursor = self._db.execute("DELETE FROM seen WHERE first_seen < ? AND id NOT IN (SELECT id FROM outbox)", (cutoff,))
         return cursor.rowcount
 
     def new_items_since(self, since: float) -> dict[str, int]:
@@ -130,10 +133,10 @@ class IngestStore:
         rows = self._db.execute(f"SELECT {', '.join(FEED_COLUMNS)} FROM feeds").fetchall()
         return {row[0]: FeedState(*row) for row in rows}
 
-    def save_feed_state(self, state: FeedState) -> None:
+    def save_feed_states(self, states: Iterable[FeedState]) -> None:
         marks = ",".join("?" * len(FEED_COLUMNS))
         with self._transaction():
-            self._db.execute(f"INSERT OR REPLACE INTO feeds VALUES ({marks})", dataclasses.astuple(state))
+            self._db.executemany(f"INSERT OR REPLACE INTO feeds VALUES ({marks})", (dataclasses.astuple(state) for state in states))
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:

@@ -14,6 +14,7 @@ from streams.ingest.fetch import Fetcher, open_session
 from streams.ingest.fulltext import FullTextFetcher
 from streams.ingest.guard import AddressPolicy
 from streams.ingest.poller import FeedPoller, PollLimits
+from streams.ingest.prepare import Preparer, open_seen_store
 from streams.ingest.schedule import PollTiming
 from streams.ingest.store import IngestStore
 from tests.feedserver import FeedServer, atom, json_feed, rss
@@ -74,9 +75,11 @@ class Stack:
                                  retry_base_seconds=0.05, retry_cap_seconds=0.2)
         self.delivery.start()
         self.executor = ThreadPoolExecutor(2)
+        store_file = self.tmp_path / "feeds.sqlite"
+        self.preparer = Preparer(lambda: ThreadPoolExecutor(1, initializer=open_seen_store, initargs=(store_file,)))
         full_text = FullTextFetcher(fetcher, self.executor, max_bytes=256 * 1024, timeout=3, concurrency=4)
         self.poller = FeedPoller(
-            feeds, store=self.store, fetcher=fetcher, delivery=self.delivery, parse_executor=self.executor,
+            feeds, store=self.store, fetcher=fetcher, delivery=self.delivery, preparer=self.preparer,
             full_text=full_text, timing=self.timing,
             limits=PollLimits(max_items=100, full_text_min_chars=self.full_text_min_chars, global_concurrency=8, per_host_concurrency=2),
         )
@@ -89,6 +92,7 @@ class Stack:
         await self.delivery.close(timeout=2)
         await self.session.close()
         self.executor.shutdown()
+        self.preparer.close()
         self.store.close()
 
     def state(self, feed):

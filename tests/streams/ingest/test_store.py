@@ -56,7 +56,7 @@ def test_new_items_per_feed(tmp_path):
 def test_feed_state_round_trip(tmp_path):
     store = IngestStore(tmp_path / "ingest.sqlite")
     state = FeedState("f1", "https://e.example/rss", etag='"abc"', status="failing", consecutive_failures=2, latency_ms=12.5)
-    store.save_feed_state(state)
-    store.save_feed_state(FeedState("f2", "https://e.example/atom"))
+    store.save_feed_states([state, FeedState("f2", "https://e.example/atom")])
+    store.save_feed_states([state])
     store.close()
     assert IngestStore(tmp_path / "ingest.sqlite").feed_states() == {"f1": state, "f2": FeedState("f2", "https://e.example/atom")}
