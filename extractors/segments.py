@@ -9,6 +9,7 @@ paragraph, and into the next when that paragraph keeps talking about the recap's
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
@@ -243,9 +244,11 @@ def _continues(sentence: SentenceFacts, frame: BackgroundFrame, sentences: list[
     last = sentences[frame.sentences[-1]]
     if sentence.paragraph == last.paragraph or "past_anaphor" in sentence.labels:
         return True
-    recap_nouns = frozenset().union(*(sentences[index].nouns for index in frame.sentences))
-    main_nouns = frozenset().union(*(s.nouns for s in main))
-    return bool(sentence.nouns & (recap_nouns - main_nouns))
+    shared = sentence.nouns & frozenset().union(*(sentences[index].nouns for index in frame.sentences))
+    if not shared:
+        return False
+    main_text = " ".join(s.text for s in main).lower()
+    return any(not re.search(rf"\b{re.escape(noun)}\b", main_text) for noun in shared)
 
 
 
