@@ -31,18 +31,26 @@ class PageText:
 
 def identify(item: FeedItem, feed_url: str) -> ItemKey:
     """The article id: the canonical link if the item has a usable one, else the GUID within its feed, else the text."""
-    if item.link:
-        link = urljoin(feed_url, item.link.strip())
+    key = identify_by_reference(item.guid, item.link, feed_url)
+    if key is not None:
+        return key
+    content, summary = feed_texts(item)
+    return ItemKey(Article.id_for(None, content or summary or item.title or ""))
+
+
+def identify_by_reference(guid: str | None, link: str | None, feed_url: str) -> ItemKey | None:
+    """The id from the link or GUID alone; None when the item has neither (then only its text identifies it)."""
+    if link:
+        link = urljoin(feed_url, link.strip())
         try:
             canonical = canonical_url(link)
         except UnusableUrl:
             canonical = None
         if canonical:
             return ItemKey(Article.id_for(canonical, ""), link, canonical)
-    if item.guid:
-        return ItemKey(stable_id("guid", canonical_url(feed_url), item.guid))
-    content, summary = feed_texts(item)
-    return ItemKey(Article.id_for(None, content or summary or item.title or ""))
+    if guid:
+        return ItemKey(stable_id("guid", canonical_url(feed_url), guid))
+    return None
 
 
 def feed_texts(item: FeedItem) -> tuple[str, str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import lxml.etree
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from extractors.schema import stable_id
 from streams.ingest.parse import declares_entities, safe_xml_parser
@@ -58,14 +58,22 @@ class FeedConfig(BaseModel):
     def _duration(cls, value):
         return None if value is None else parse_duration(value)
 
+    _id: str = PrivateAttr()
+    _label: str = PrivateAttr()
+
+    def model_post_init(self, context) -> None:
+        # computed once: the poller asks for them on every poll and every article
+        self._id = stable_id("feed", canonical_url(self.url))
+        self._label = self.name or host_of(self.url)
+
     @property
     def id(self) -> str:
         """Stable across restarts and across spellings of the same address."""
-        return stable_id("feed", canonical_url(self.url))
+        return self._id
 
     @property
     def label(self) -> str:
-        return self.name or host_of(self.url)
+        return self._label
 
 
 def load_feeds(path: Path) -> list[FeedConfig]:

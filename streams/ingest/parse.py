@@ -14,7 +14,8 @@ import html
 import io
 import json
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import feedparser
 import lxml.etree
@@ -62,12 +63,44 @@ class FeedItem:
     language: str | None = None
 
 
+class FeedItems(Sequence[FeedItem]):
+    """A feed's items in document order. Every item's identity (GUID, link) is read at once; the rest of an
+    item (texts, date, tags) only when the item is asked for, as most items of a changed feed are not new."""
+
+    def __init__(self, heads: list[tuple[str | None, str | None]], build: Callable[[int], FeedItem]):
+        self._heads = heads
+        self._build = build
+        self._built: dict[int, FeedItem] = {}
+
+    @classmethod
+    def of(cls, items: list[FeedItem]) -> FeedItems:
+        return cls([(item.guid, item.link) for item in items], items.__getitem__)
+
+    def head(self, index: int) -> tuple[str | None, str | None]:
+        """(GUID, link) of one item."""
+        return self._heads[index]
+
+    def __len__(self) -> int:
+        return len(self._heads)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[position] for position in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        if index not in self._built:
+            self._built[index] = self._build(index)
+        return self._built[index]
+
+
 @dataclass(frozen=True)
 class ParsedFeed:
     format: str
+    items: FeedItems
     title: str | None = None
     language: str | None = None
-    items: list[FeedItem] = field(default_factory=list)
 
 
 def safe_xml_parser() -> lxml.etree.XMLParser:
@@ -167,24 +200,27 @@ def _parse_rss(root: lxml.etree._Element, max_items: int) -> ParsedFeed:
         raise FeedRejected("RSS document without a <channel>: not a usable feed")
     entries = channel.findall("item") or root.findall("item")
     _check_count(len(entries), max_items)
-    items = []
+    heads = []
     for entry in entries:
         guid = entry.find("guid")
         link = _text(entry.find("link"))
         if not link and guid is not None and guid.get("isPermaLink", "true") != "false":
             link = _text(guid)
-        items.append(
-            FeedItem(
-                guid=_text(guid),
-                link=link,
-                title=html_to_text(_text(entry.find("title"))) or None,
-                content=_text(entry.find(CONTENT_ENCODED)),
-                summary=_text(entry.find("description")),
-                published=parse_date(_text(entry.find("pubDate")) or _text(entry.find(f"{DC}date"))),
-                tags=tuple(filter(None, (_text(tag) for tag in entry.iterfind("category")))),
-            )
+        heads.append((_text(guid), link))
+
+    def build(index: int) -> FeedItem:
+        entry = entries[index]
+        return FeedItem(
+            guid=heads[index][0],
+            link=heads[index][1],
+            title=html_to_text(_text(entry.find("title"))) or None,
+            content=_text(entry.find(CONTENT_ENCODED)),
+            summary=_text(entry.find("description")),
+            published=parse_date(_text(entry.find("pubDate")) or _text(entry.find(f"{DC}date"))),
+            tags=tuple(filter(None, (_text(tag) for tag in entry.iterfind("category")))),
         )
-    return ParsedFeed("rss", title=_text(channel.find("title")), language=_text(channel.find("language")), items=items)
+
+    return ParsedFeed("rss", FeedItems(heads, build), title=_text(channel.find("title")), language=_text(channel.find("language")))
 
 
 def _atom_html(element: lxml.etree._Element | None) -> str | None:
@@ -215,21 +251,23 @@ def _atom_link(entry: lxml.etree._Element) -> str | None:
 def _parse_atom(root: lxml.etree._Element, max_items: int) -> ParsedFeed:
     entries = root.findall(f"{ATOM}entry")
     _check_count(len(entries), max_items)
-    items = []
-    for entry in entries:
-        items.append(
-            FeedItem(
-                guid=_text(entry.find(f"{ATOM}id")),
-                link=_atom_link(entry),
-                title=html_to_text(_atom_html(entry.find(f"{ATOM}title"))) or None,
-                content=_atom_html(entry.find(f"{ATOM}content")),
-                summary=_atom_html(entry.find(f"{ATOM}summary")),
-                published=parse_date(_text(entry.find(f"{ATOM}published")) or _text(entry.find(f"{ATOM}updated"))),
-                tags=tuple(filter(None, (tag.get("term") for tag in entry.iterfind(f"{ATOM}category")))),
-                language=entry.get(XML_LANG),
-            )
+    heads = [(_text(entry.find(f"{ATOM}id")), _atom_link(entry)) for entry in entries]
+
+    def build(index: int) -> FeedItem:
+        entry = entries[index]
+        return FeedItem(
+            guid=heads[index][0],
+            link=heads[index][1],
+            title=html_to_text(_atom_html(entry.find(f"{ATOM}title"))) or None,
+            content=_atom_html(entry.find(f"{ATOM}content")),
+            summary=_atom_html(entry.find(f"{ATOM}summary")),
+            published=parse_date(_text(entry.find(f"{ATOM}published")) or _text(entry.find(f"{ATOM}updated"))),
+            tags=tuple(filter(None, (tag.get("term") for tag in entry.iterfind(f"{ATOM}category")))),
+            language=entry.get(XML_LANG),
         )
-    return ParsedFeed("atom", title=html_to_text(_atom_html(root.find(f"{ATOM}title"))) or None, language=root.get(XML_LANG), items=items)
+
+    title = html_to_text(_atom_html(root.find(f"{ATOM}title"))) or None
+    return ParsedFeed("atom", FeedItems(heads, build), title=title, language=root.get(XML_LANG))
 
 
 def _feedparser_html(detail: dict | None) -> str | None:
@@ -269,7 +307,7 @@ def _parse_with_feedparser(body: bytes, max_items: int, content_type: str | None
         )
     feed = document.feed
     title = html_to_text(_feedparser_html(feed.get("title_detail"))) or None
-    return ParsedFeed(f"feedparser:{document.get('version') or 'unknown'}", title=title, language=feed.get("language"), items=items)
+    return ParsedFeed(f"feedparser:{document.get('version') or 'unknown'}", FeedItems.of(items), title=title, language=feed.get("language"))
 
 
 def _parse_json_feed(body: bytes, max_items: int) -> ParsedFeed:
@@ -299,7 +337,7 @@ def _parse_json_feed(body: bytes, max_items: int) -> ParsedFeed:
                 language=_string(entry.get("language")),
             )
         )
-    return ParsedFeed("json", title=_string(document.get("title")), language=_string(document.get("language")), items=items)
+    return ParsedFeed("json", FeedItems.of(items), title=_string(document.get("title")), language=_string(document.get("language")))
 
 
 def _string(value: object) -> str | None:

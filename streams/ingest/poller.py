@@ -19,8 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from extractors.schema import Article
-from streams.ingest.articles import build_article, needs_full_text
+from streams.ingest.articles import PageText, build_article, needs_full_text
 from streams.ingest.delivery import Delivery
 from streams.ingest.feedlist import FeedConfig
 from streams.ingest.fetch import Fetcher, FetchError, Validators
@@ -181,9 +180,23 @@ class FeedPoller:
         """Articles for the items not produced before (by any feed), oldest first; returns how many were claimed."""
         if not prepared.candidates:
             return 0
+        pages = await self._pages(feed, prepared.candidates)
         fetched_at = dt.datetime.fromtimestamp(now, dt.UTC)
         language = feed.language or prepared.language
-        built = await asyncio.gather(*(self._article(feed, candidate, language, fetched_at) for candidate in prepared.candidates))
+        built = [
+            build_article(
+                candidate.item,
+                candidate.key,
+                content=candidate.content,
+                summary=candidate.summary,
+                page=pages.get(candidate.key.id),
+                source=feed.label,
+                tags=feed.tags,
+                language=language,
+                now=fetched_at,
+            )
+            for candidate in prepared.candidates
+        ]
         articles = [article for article in built if article is not None]
         if len(articles) < len(built):
             log.warning("feed %s: %d new items had no title or text and were skipped", feed.label, len(built) - len(articles))
@@ -191,22 +204,16 @@ class FeedPoller:
         await self.delivery.submit(claimed)
         return len(claimed)
 
-    async def _article(self, feed: FeedConfig, candidate: Candidate, language: str | None, fetched_at: dt.datetime) -> Article | None:
-        page = None
-        wants_page = needs_full_text(candidate.key, candidate.content, candidate.summary, self.limits.full_text_min_chars)
-        if self.full_text and feed.full_text and wants_page:
-            page = await self.full_text.page_text(candidate.key.url)
-        return build_article(
-            candidate.item,
-            candidate.key,
-            content=candidate.content,
-            summary=candidate.summary,
-            page=page,
-            source=feed.label,
-            tags=feed.tags,
-            language=language,
-            now=fetched_at,
-        )
+    async def _pages(self, feed: FeedConfig, candidates: list[Candidate]) -> dict[str, PageText | None]:
+        """Full text for the items whose feed text is short, fetched concurrently (within the fetcher's limits)."""
+        if not (self.full_text and feed.full_text):
+            return {}
+        wanted = [
+            candidate for candidate in candidates
+            if needs_full_text(candidate.key, candidate.content, candidate.summary, self.limits.full_text_min_chars)
+        ]
+        pages = await asyncio.gather(*(self.full_text.page_text(candidate.key.url) for candidate in wanted))
+        return {candidate.key.id: page for candidate, page in zip(wanted, pages)}
 
     def _fail(
         self,

@@ -17,7 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from streams.ingest.articles import ItemKey, feed_texts, identify
+from streams.ingest.articles import ItemKey, feed_texts, identify, identify_by_reference
 from streams.ingest.parse import FeedItem, FeedRejected, parse_feed
 from streams.ingest.store import IngestStore
 
@@ -51,17 +51,18 @@ def open_seen_store(path: Path) -> None:
 def prepare_feed(body: bytes, *, content_type: str | None, feed_url: str, max_items: int) -> PreparedFeed:
     """Unseen items of one feed document, oldest first (feeds list newest first), one per id."""
     parsed = parse_feed(body, max_items=max_items, content_type=content_type)
-    keyed: dict[str, tuple[ItemKey, FeedItem]] = {}
-    for item in reversed(parsed.items):
-        key = identify(item, feed_url)
-        keyed.setdefault(key.id, (key, item))
+    items = parsed.items
+    keyed: dict[str, tuple[ItemKey, int]] = {}
+    for index in reversed(range(len(items))):
+        key = identify_by_reference(*items.head(index), feed_url) or identify(items[index], feed_url)
+        keyed.setdefault(key.id, (key, index))
     unseen = _seen.unseen(keyed) if _seen is not None else set(keyed)
     candidates = []
-    for item_id, (key, item) in keyed.items():
+    for item_id, (key, index) in keyed.items():
         if item_id in unseen:
-            content, summary = feed_texts(item)
-            candidates.append(Candidate(key, replace(item, content=None, summary=None), content, summary))
-    return PreparedFeed(parsed.format, parsed.language, len(parsed.items), candidates)
+            content, summary = feed_texts(items[index])
+            candidates.append(Candidate(key, replace(items[index], content=None, summary=None), content, summary))
+    return PreparedFeed(parsed.format, parsed.language, len(items), candidates)
 
 
 def process_pool(seen_db: Path) -> Executor:
