@@ -81,7 +81,7 @@ def _demo_environment():
     local = LocalServices()
     was_running = all(entry["healthy"] for entry in local.status().values())
     endpoints = local.up()
-    run_id = time.strftime("%Y%m%d%H%M%S")  # a fresh demo each time, so its alerts are new again
+    run_id = time.strftime("%Y%m%d%H%M%S")  # a fresh demo each time (topics, indices, feed state), so its alerts are new again
     names = {f"TOPICS__{kind.upper()}": f"newswatch-demo-{run_id}.{kind}" for kind in
              ("raw_articles", "unique_articles", "extractions", "incident_reports", "incidents", "alerts", "dead_letters")}
     os.environ.update({
@@ -91,6 +91,7 @@ def _demo_environment():
         "NEWSWATCH_WORKER__APP_ID": f"newswatch-demo-{run_id}",
         "NEWSWATCH_WATCHES_FILE": str(DEMO_WATCHES),
         "NEWSWATCH_ALERTING__SINKS__WEBHOOK__SECRET": secrets.token_hex(16),
+        "NEWSWATCH_HOME": str(local.home / "demo" / run_id),
         **{f"NEWSWATCH_{key}": value for key, value in names.items()},
     })
     return None if was_running else local

@@ -13,10 +13,8 @@ FURNITURE_BOTTOM = ("Read more: latest world news", "Copyright 2024 Example Wire
 
 
 def devset_articles() -> list[dict]:
-    articles = []
-    for path in sorted(DEVSET.glob("*-articles.jsonl")):
-        articles += [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    return articles
+    path = DEVSET / "devset-articles.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
 def syndicated_copy(article: dict, outlet: int, rng: random.Random) -> dict:

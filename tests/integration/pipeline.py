@@ -102,6 +102,8 @@ class IsolatedPipeline:
             name = self.topic(kind)
             partitions = consumer.partitions_for_topic(name) or set()
             assigned = [TopicPartition(name, p) for p in partitions]
+            if not assigned:
+                return []
             consumer.assign(assigned)
             consumer.seek_to_beginning(*assigned)
             return [json.loads(record.value) for record in consumer]

@@ -9,7 +9,7 @@ import pytest
 
 from tests.integration.pipeline import REPO
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
 DEMO_ALERTS = 5  # Pakistan, Quetta radius, Somalia, Lake Chad, Kabul: one new-incident alert each
 

@@ -10,7 +10,7 @@ from deploy.local.services import LocalServices
 from tests.integration.corpus import article_stream, write_jsonl
 from tests.integration.pipeline import stop_worker, wait_for
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
 OUTAGE_SECONDS = 30
 PROCESS_ALL = 420

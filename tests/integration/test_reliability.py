@@ -13,7 +13,7 @@ import pytest
 from tests.integration.corpus import article_stream, write_jsonl
 from tests.integration.pipeline import stop_worker, wait_for
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
 PROCESS_ALL = 420
 
