@@ -16,15 +16,18 @@ class ArticleProducer:
     """acks=all and idempotence, so a retried send never writes an article twice into the log."""
 
     def __init__(self, bootstrap_servers: str, topic: str, client_id: str = "newswatch-ingest", **overrides):
+        """`overrides` are KafkaProducer options; they may also replace the batching defaults (linger_ms, ...)."""
         self.topic = topic
         self._producer = KafkaProducer(
-            bootstrap_servers=bootstrap_servers,
-            client_id=client_id,
-            acks="all",
-            enable_idempotence=True,
-            compression_type="gzip",
-            linger_ms=20,
-            **overrides,
+            **{
+                "bootstrap_servers": bootstrap_servers,
+                "client_id": client_id,
+                "acks": "all",
+                "enable_idempotence": True,
+                "compression_type": "gzip",
+                "linger_ms": 20,
+                **overrides,
+            }
         )
 
     def send(self, article: Article):
