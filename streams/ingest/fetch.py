@@ -11,6 +11,7 @@ import aiohttp
 from aiohttp.abc import AbstractResolver
 
 from streams.ingest.guard import AddressPolicy, BlockedAddress, GuardedResolver
+from streams.ingest.problems import FeedProblem
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
@@ -22,12 +23,8 @@ PERMANENT_REDIRECTS = frozenset({301, 308})
 CHUNK_BYTES = 64 * 1024
 
 
-class FetchError(Exception):
-    """A request that produced no usable response; `quarantine` marks problems that retrying soon will not fix."""
-
-    def __init__(self, message: str, *, quarantine: bool = False):
-        super().__init__(message)
-        self.quarantine = quarantine
+class FetchError(FeedProblem):
+    """A request that produced no usable response."""
 
 
 @dataclass(frozen=True)

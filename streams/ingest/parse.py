@@ -22,6 +22,7 @@ import lxml.etree
 from feedparser.datetimes import _parse_date as feedparser_date
 
 from streams.ingest.htmltext import html_to_text
+from streams.ingest.problems import FeedProblem
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
@@ -41,12 +42,8 @@ RFC822_DATE = re.compile(r"^(?:[A-Za-z]{3},?\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}
 XML_ENCODING = re.compile(rb"^(<\?xml[^>]*?)\sencoding=[\"'][^\"']*[\"']")
 
 
-class FeedRejected(ValueError):
-    """The document is not a usable feed; `quarantine` marks documents that are hostile or not feeds at all."""
-
-    def __init__(self, message: str, *, quarantine: bool = False):
-        super().__init__(message)
-        self.quarantine = quarantine
+class FeedRejected(FeedProblem):
+    """The document is not a usable feed."""
 
 
 @dataclass(frozen=True)
