@@ -14,6 +14,7 @@ def register(subparsers) -> None:
     run_parser.add_argument("--feeds", type=Path, help="OPML or YAML feeds file (default: settings feeds_file)")
     run_parser.add_argument("--once", action="store_true", help="poll every feed once, wait for Kafka, print a summary and exit")
     run_parser.add_argument("--no-health", action="store_true", help="do not write feed health to Elasticsearch")
+    run_parser.add_argument("--demo", action="store_true", help="poll the offline demo feeds (deploy/demo) served on 127.0.0.1")
     run_parser.set_defaults(handler=run)
     status_parser = actions.add_parser("status", help="feed health: last success, errors, items per day, latency")
     status_parser.add_argument("--feeds", type=Path, help="OPML or YAML feeds file (default: settings feeds_file)")
@@ -43,12 +44,15 @@ def run(args) -> int:
 
     from streams.ingest.service import FeedIngester
 
-    settings, feeds = _load(args)
+    from streams.ingest.demo import serve_demo
+    from streams.settings import Settings
+
+    settings, feeds = (Settings(), []) if args.demo else _load(args)
     if feeds is None:
         return 2
 
-    async def main() -> int:
-        async with FeedIngester(settings, feeds) as ingester:
+    async def poll(feeds, allowed_hosts: tuple[str, ...] = ()) -> int:
+        async with FeedIngester(settings, feeds, allowed_hosts=allowed_hosts) as ingester:
             if args.once:
                 print(json.dumps(await ingester.poll_all()))
                 return 0
@@ -59,6 +63,15 @@ def run(args) -> int:
             print(f"polling {len(feeds)} feeds into {settings.topics.raw_articles}; Ctrl-C to stop", file=sys.stderr)
             await ingester.run(stop, report_health=not args.no_health)
             return 0
+
+    async def main() -> int:
+        if not args.demo:
+            return await poll(feeds)
+        demo = await serve_demo()
+        try:
+            return await poll(demo.feeds, demo.allowed_hosts)
+        finally:
+            await demo.close()
 
     return asyncio.run(main())
 
