@@ -19,11 +19,13 @@ class TopicSpec:
 
 
 def topic_specs(topics: TopicSettings) -> dict[str, TopicSpec]:
-    """Raw articles have one partition so dedup sees every article in order; later stages fan out."""
+    """Dedup and extraction see every article in arrival order (one partition each), so each country's
+    reports reach the merge in that order and a stream makes the same incidents as a replay; merging,
+    indexing and alerting fan out."""
     fan_out = topics.partitions
     return {
         "raw_articles": TopicSpec(topics.raw_articles, 1),
-        "unique_articles": TopicSpec(topics.unique_articles, fan_out),
+        "unique_articles": TopicSpec(topics.unique_articles, 1),
         "extractions": TopicSpec(topics.extractions, fan_out),
         "incident_reports": TopicSpec(topics.incident_reports, fan_out),
         "incidents": TopicSpec(topics.incidents, fan_out),
