@@ -53,8 +53,7 @@ def extract_articles(articles: Sequence[Article], nlp: Language, batch_size: int
 def read_article(article: Article, doc: Doc) -> ExtractionResult:
     """Everything the extractor says about one parsed article."""
     context = gather_facts(article, doc)
-    context.segmentation = segmentation = segment(doc, context.sentences, context.published,
-                                                  context.casualty_predicates)
+    context.segmentation = segmentation = segment(context.sentences, context.published, context.casualty_predicates)
     main = segmentation.main_sentences(context.sentences)
     main_report = build_report(context, "main", [s.index for s in main], segmentation.main_date)
     is_attack, _reason = decide(detection_facts(context, main, main_report))

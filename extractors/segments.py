@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
 
 # Tokens a date hangs from when it dates the statement, not the attack ("officials said Tuesday").
@@ -170,7 +170,7 @@ def choose_main_date(sentences: list[SentenceFacts], reference: dt.date | None) 
     return min(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
 
 
-def segment(doc: Doc, sentences: list[SentenceFacts], published: dt.date | None,
+def segment(sentences: list[SentenceFacts], published: dt.date | None,
             casualty_predicates: frozenset[int]) -> Segmentation:
     """Assign every sentence to the main incident or to one background incident."""
     day_dates = [d.date for s in sentences for d in s.dates if d.precision == "day" and d.date is not None]
@@ -178,14 +178,14 @@ def segment(doc: Doc, sentences: list[SentenceFacts], published: dt.date | None,
     main_date = choose_main_date(sentences, reference)
     pivot = main_date.date if main_date else reference
     tolerance = 1 if main_date else NEAR_PAST_DAYS
-    first_attack = next((s.index for s in sentences if s.is_event), None)
+    lead = next((s.index for s in sentences if s.is_event), None)
 
     roles: list[Role] = []
     backgrounds: list[BackgroundFrame] = []
     current: BackgroundFrame | None = None
     main: list[SentenceFacts] = []
     for sentence in sentences:
-        marker_date, marked = _background_marker(sentence, pivot, tolerance, sentence.index == first_attack,
+        marker_date, marked = _background_marker(sentence, pivot, tolerance, sentence.index == lead,
                                                  casualty_predicates)
         anchored = _is_anchored(sentence, pivot)
         if marked and not anchored:
@@ -206,16 +206,16 @@ def segment(doc: Doc, sentences: list[SentenceFacts], published: dt.date | None,
     return Segmentation(roles, main_date, backgrounds)
 
 
-def _background_marker(sentence: SentenceFacts, pivot: dt.date | None, tolerance: int, is_first_attack: bool,
+def _background_marker(sentence: SentenceFacts, pivot: dt.date | None, tolerance: int, in_lead: bool,
                        casualty_predicates: frozenset[int]) -> tuple[DatedSpan | None, bool]:
     """(the earlier date, whether the sentence is about an earlier incident)."""
     if pivot is not None:
         for date in sentence.dates:
             near = date.precision == "day" and date.date is not None and date.date >= pivot - dt.timedelta(days=31)
-            if is_earlier(date, pivot, tolerance) and not (is_first_attack and near):
+            if is_earlier(date, pivot, tolerance) and not (in_lead and near):
                 if governs_sentence(date.span.root, sentence, casualty_predicates):
                     return date, True
-    phrases = {"past"} if is_first_attack else {"past", "past_near"}
+    phrases = {"past"} if in_lead else {"past", "past_near"}
     for start, label in sentence_cue_starts(sentence):
         if label in phrases and governs_sentence(sentence.span.doc[start], sentence, casualty_predicates):
             return None, True
@@ -251,13 +251,12 @@ def _continues(sentence: SentenceFacts, frame: BackgroundFrame, sentences: list[
     return any(not re.search(rf"\b{re.escape(noun)}\b", main_text) for noun in shared)
 
 
-
 def governed_by_time_phrase(predicate: Token, sentence: SentenceFacts, dates_earlier: list[DatedSpan],
-                            is_first_attack: bool) -> bool:
+                            in_lead: bool) -> bool:
     """Whether a casualty verb's own clause is dated earlier or is cumulative ("since 2001", "this year");
-    in the first attack sentence "last week" dates the main attack itself."""
+    in the lead "last week" dates the main attack itself."""
     head = clause_head(predicate)
-    labels = ("past", "past_generic") if is_first_attack else ("past", "past_near", "past_generic")
+    labels = ("past", "past_generic") if in_lead else ("past", "past_near", "past_generic")
     for start, label in sentence_cue_starts(sentence):
         verb = modified_verb(sentence.span.doc[start])
         if label in labels and verb is not None and verb.i == head.i:
