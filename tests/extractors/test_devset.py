@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from extractors import extract_batch
 from extractors.detection import passes_prefilter
 from extractors.evaluation import TARGETS, evaluate
@@ -25,9 +23,3 @@ def test_devset_meets_targets(nlp):
     failing = {name: summary[name] for name, target in TARGETS.items() if summary[name] < target}
     assert not failing, (failing, {name: summary["mistakes"].get(name) for name in ("detection", *failing)})
     assert summary["background_promoted_to_main"] == 0, summary["mistakes"].get("background")
-
-
-@pytest.mark.parametrize("part", ["attacks", "hard"])
-def test_devset_parts_add_up_to_the_concatenation(part):
-    whole = read_jsonl(DEVSET / "devset-articles.jsonl")
-    assert all(record in whole for record in read_jsonl(DEVSET / f"{part}-articles.jsonl"))
