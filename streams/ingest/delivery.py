@@ -106,10 +106,6 @@ class Delivery:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kafka-delivery")
         self._task: asyncio.Task | None = None
 
-    @property
-    def buffered_bytes(self) -> int:
-        return self._buffered_bytes
-
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="kafka-delivery")
 
