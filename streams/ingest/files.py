@@ -15,8 +15,33 @@ from extractors.schema import Article
 log = logging.getLogger(__name__)
 
 
+ARTICLE_SUFFIXES = (".txt", ".jsonl")
+
+
 class BadRecord(ValueError):
     """One input record could not be read; the message names the file and line."""
+
+
+def article_files(paths: list[Path]) -> list[Path]:
+    """The given files, with folders expanded (recursively, sorted) to their *.txt and *.jsonl files."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in ARTICLE_SUFFIXES)
+        else:
+            found.append(path)
+    return found
+
+
+def read_articles(path: Path, published: dt.datetime | None, now: dt.datetime) -> Iterator[Article | BadRecord]:
+    """The articles of one file, JSON Lines or plain text; a file that cannot be read yields one BadRecord."""
+    try:
+        if path.suffix == ".jsonl":
+            yield from read_jsonl_articles(path, now)
+        else:
+            yield read_text_article(path, published, now)
+    except (OSError, BadRecord) as error:
+        yield error if isinstance(error, BadRecord) else BadRecord(f"{path}: {error}")
 
 
 def read_text_article(path: Path, published: dt.datetime | None = None, now: dt.datetime | None = None) -> Article:

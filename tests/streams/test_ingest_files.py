@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from streams.ingest.files import BadRecord, read_jsonl_articles, read_text_article
+from streams.ingest.files import BadRecord, article_files, read_articles, read_jsonl_articles, read_text_article
 
 PUBLISHED = dt.datetime(2016, 10, 25, tzinfo=dt.timezone.utc)
 
@@ -53,3 +53,21 @@ def test_jsonl_keeps_good_lines_and_reports_bad_ones(tmp_path):
     assert len(bad) == 4
     assert all(message.startswith(f"{path}:") for message in bad)
     assert any(":2:" in message for message in bad)
+
+
+def test_folders_expand_to_their_article_files(tmp_path):
+    (tmp_path / "2016" / "10").mkdir(parents=True)
+    (tmp_path / "2016" / "10" / "b.txt").write_text("Title\nBody.")
+    (tmp_path / "2016" / "a.jsonl").write_text("")
+    (tmp_path / "2016" / "notes.md").write_text("not an article")
+    single = tmp_path / "single.txt"
+    single.write_text("T\nB")
+    assert article_files([tmp_path / "2016", single]) == [
+        tmp_path / "2016" / "10" / "b.txt", tmp_path / "2016" / "a.jsonl", single,
+    ]
+
+
+def test_unreadable_files_become_bad_records(tmp_path):
+    records = list(read_articles(tmp_path / "missing.txt", None, PUBLISHED))
+    assert len(records) == 1 and isinstance(records[0], BadRecord)
+    assert "missing.txt" in str(records[0])
