@@ -16,26 +16,34 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 # Words that only attack reports use; one is enough to send an article to spaCy.
 ATTACK_WORDS = re.compile(
-    r"\b(?:bomb\w*|explosive\w*|explosion\w*|exploded|detonat\w*|suicide (?:attack|bomb)\w*|gunm[ae]n|gunfire|"
-    r"gunshots?|militants?|insurgen\w*|terror\w*|jihad\w*|kidnap\w*|abduct\w*|hostages?|assassin\w*|massacre\w*|"
-    r"ambush\w*|grenades?|ieds?|arson\w*|arsonists?|hijack\w*|behead\w*|opened fire|open fire|shot dead|"
-    r"gunned down|set fire to|set ablaze|torched|rampage|stabb(?:ed|ing|ings)|ramming|slain|hacked to death|"
-    r"armed men|assailants?)\b",
+    r"\b(?:bomb(?:s|ed|ing|ings|er|ers)?|car-bomb\w*|explosives|explosive (?:device|devices|vest|vests|belt)|"
+    r"detonat\w*|suicide (?:attack|bomb)\w*|gunm[ae]n|gunfire|gunshots?|militants?|insurgen\w*|terror\w*|"
+    r"jihad\w*|kidnap\w*|abduct\w*|hostages?|assassin\w*|massacre[sd]?|ambush\w*|grenades?|ieds?|arson\w*|"
+    r"hijack\w*|behead\w*|opened fire|open fire|shot dead|gunned down|set fire to|set ablaze|torched|"
+    r"rampage|stabb(?:ed|ing|ings)|ramming|slain|hacked to death|armed men|assailants?)\b",
     re.IGNORECASE,
 )
-# Words with everyday senses ("a shot at goal", "cyber attack", "a blast of cold air"): they send an article
-# to spaCy only together with a word for people harmed.
+# Words with everyday senses ("a shot at goal", "explosive growth", "a blast of cold air"): they send an
+# article to spaCy only with a word for people harmed in the same sentence, and not in a sentence about
+# sport or business.
 AMBIGUOUS_WORDS = re.compile(
-    r"\b(?:attack\w*|assault\w*|shot|shoot\w*|raid\w*|blasts?|fire[ds]?|storm(?:ed|ing)|siege|rebels?|"
-    r"militias?|clash\w*|strikes?|knife|knives|machetes?|attackers?|"
+    r"\b(?:(?<!cyber )(?<!cyber-)(?<!heart )(?<!panic )attack\w*|assault\w*|shot|shoot\w*|raid\w*|"
+    r"blasts?(?! of)|explosions?|exploded|explosive|fired (?:on|at|into)|storm(?:ed|ing)|siege|rebels?|"
+    r"militias?|clash\w*|knife|knives|machetes?|attackers?|"
     r"(?:drove|driven|ploughed|plowed|steered|rammed)\b[^.]{0,30}\binto)\b",
     re.IGNORECASE,
 )
 HARM_WORDS = re.compile(
-    r"\b(?:killed|killing|kills|dead|died|dies|deaths?|wounded|wounding|injured|injuring|injuries|hurt|"
-    r"casualt\w+|victims?|bodies|lives)\b",
+    r"\b(?:killed|killing|kills|dead|died|dies|deaths?|wounded|wounding|injured|injuring|injuries|"
+    r"casualt\w+|victims?|bodies)\b",
     re.IGNORECASE,
 )
+SPORT_OR_BUSINESS = re.compile(
+    r"\b(?:striker|goals?|(?:first|second) half|match|season|league|coach|penalty|tournament|sales|profits?|"
+    r"output|shares|stocks|investors|earnings)\b",
+    re.IGNORECASE,
+)
+SENTENCE_END = re.compile(r"[.!?\n]")
 LANGUAGE_SAMPLE_CHARS = 4000
 MIN_STOPWORD_RATIO = 0.2
 WORD = re.compile(r"[^\W\d_]+")
@@ -48,9 +56,21 @@ IRREGULAR_ATTACKERS = frozenset({
 
 
 def passes_prefilter(title: str | None, text: str) -> bool:
-    """Cheap recall-oriented screen: an attack word, or an ambiguous one next to a word for people harmed."""
+    """Cheap recall-oriented screen: an attack word, or an ambiguous one in a sentence about people harmed."""
     whole = f"{title}\n{text}" if title else text
-    return bool(ATTACK_WORDS.search(whole)) or bool(AMBIGUOUS_WORDS.search(whole) and HARM_WORDS.search(whole))
+    if ATTACK_WORDS.search(whole):
+        return True
+    for match in AMBIGUOUS_WORDS.finditer(whole):
+        sentence = _sentence_around(whole, match.start(), match.end())
+        if HARM_WORDS.search(sentence) and not SPORT_OR_BUSINESS.search(sentence):
+            return True
+    return False
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    before = max((m.end() for m in SENTENCE_END.finditer(text, max(0, start - 300), start)), default=max(0, start - 300))
+    after = SENTENCE_END.search(text, end, end + 300)
+    return text[before:after.start() if after else end + 300]
 
 
 def looks_english(text: str) -> bool:

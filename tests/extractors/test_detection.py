@@ -61,6 +61,23 @@ def test_prefilter_passes_attack_words_in_title_or_text_and_drops_the_rest():
     assert not passes_prefilter("Budget talks", "The council approved the budget for the new library on Monday.")
 
 
+@pytest.mark.parametrize("everyday", [
+    "The merger news landed as a bombshell for rival carriers.",
+    "Streaming subscriptions saw explosive growth over the summer.",
+    "The retailer said a cyber attack had disrupted deliveries and injured its reputation with customers.",
+    "A blast of cold air will sweep across the plains on Thursday, and doctors expect injuries from ice.",
+    "The striker, injured in the first half, watched his side attack in waves.",
+    "Dock workers went on strike and warned the dispute could hurt exports.",
+])
+def test_prefilter_ignores_everyday_senses_of_attack_words(everyday):
+    assert not passes_prefilter(None, everyday)
+
+
+def test_prefilter_keeps_ambiguous_words_about_people_harmed():
+    assert passes_prefilter(None, "An explosion tore through a crowded bus, and at least nine people were killed.")
+    assert passes_prefilter(None, "A man with a knife wounded three passengers at a tram stop.")
+
+
 def test_every_invented_attack_passes_the_prefilter():
     assert all(passes_prefilter(None, text) for text in ATTACKS.values())
 
