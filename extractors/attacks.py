@@ -93,12 +93,13 @@ def choose_target(target_cues: list[Span], attack_cue_tokens: frozenset[int],
     """The type of the first attacked or victim noun, named by the most specific phrase that has that type."""
     if not target_cues:
         return None
-    linked = [c for c in target_cues if _is_attacked(c, attack_cue_tokens, victim_tokens)]
+    phrases = {(c.start, c.end): noun_phrase(c) for c in target_cues}
+    linked = [c for c in target_cues if _is_attacked(c, phrases[c.start, c.end], attack_cue_tokens, victim_tokens)]
     chosen = _most_specific(linked[0] if linked else _first_majority(target_cues), target_cues)
     target_type = chosen.label_.split(":", 1)[1]
     same_type = [c for c in (linked or target_cues) if c.label_ == chosen.label_]
-    named = [noun_phrase(c) for c in same_type if _is_proper(noun_phrase(c))]
-    return target_type, (named[0] if named else noun_phrase(chosen))  # type: ignore[return-value]
+    named = [phrases[c.start, c.end] for c in same_type if _is_proper(phrases[c.start, c.end])]
+    return target_type, (named[0] if named else phrases[chosen.start, chosen.end])  # type: ignore[return-value]
 
 
 def _first_majority(cues: list[Span]) -> Span:
@@ -114,8 +115,8 @@ def _most_specific(cue: Span, cues: list[Span]) -> Span:
     return max(inside, key=lambda c: (len(c), -c.start)) if inside else cue
 
 
-def _is_attacked(cue: Span, attack_cue_tokens: frozenset[int], victim_tokens: frozenset[int]) -> bool:
-    head = noun_phrase(cue).root
+def _is_attacked(cue: Span, phrase: Span, attack_cue_tokens: frozenset[int], victim_tokens: frozenset[int]) -> bool:
+    head = phrase.root
     if head.i in victim_tokens or cue.root.i in victim_tokens:
         return True
     if head.dep_ in ("dobj", "nsubjpass") and head.head.i in attack_cue_tokens:

@@ -13,7 +13,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from spacy.attrs import IDX
+import numpy
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -79,7 +80,7 @@ def gather_facts(article: Article, doc: Doc) -> ArticleContext:
     outside_dateline = [p for p in places if not (dateline and dateline[0] <= p.start < dateline[1])]
     groups = find_groups(text)
     paragraph_starts = [0] + [m.end() for m in PARAGRAPH_BREAK.finditer(text)]
-    sentence_spans = list(doc.sents)
+    sentence_spans = sentences_of(doc)
     sentence_starts = [s.start_char for s in sentence_spans]
 
     def sentence_of(char: int) -> int:
@@ -122,6 +123,14 @@ def gather_facts(article: Article, doc: Doc) -> ArticleContext:
         country_hint=count_countries(places), groups=groups, sentence_of=sentence_of,
         casualty_predicates=casualty_predicates, victim_tokens=victim_tokens,
     )
+
+
+def sentences_of(doc: Doc) -> list[Span]:
+    """The parser's sentences, read from the SENT_START column (cheaper than iterating doc.sents)."""
+    if not len(doc):
+        return []
+    starts = [0] + [i for i in numpy.flatnonzero(doc.to_array(SENT_START) == 1).tolist() if i > 0]
+    return [doc[start:end] for start, end in zip(starts, starts[1:] + [len(doc)])]
 
 
 def is_attack_sentence(labels: frozenset[str], corroborated: bool) -> bool:
