@@ -99,8 +99,7 @@ def describe(result, title: str | None) -> str:
             "",
             f"[{incident.role}] confidence {incident.confidence:.2f}",
             f"  place:        {place}",
-            f"  date:         {incident.date.isoformat() if incident.date else 'unknown'}"
-            + (f" ({incident.date_precision})" if incident.date and incident.date_precision != "day" else ""),
+            f"  date:         {_date(incident)}",
             f"  killed:       {_count(incident.killed)}",
             f"  injured:      {_count(incident.injured)}",
             f"  attackers:    {_count(incident.attackers)} (killed: {_count(incident.attackers_killed)})",
@@ -113,6 +112,14 @@ def describe(result, title: str | None) -> str:
             branch = f", {perpetrator.branch}" if perpetrator.branch else ""
             lines.append(f"  perpetrator:  {perpetrator.name}{branch} ({perpetrator.role})")
     return "\n".join(lines)
+
+
+def _date(incident) -> str:
+    """The date at its precision: 2016-10-24, 2016-08 or 2015."""
+    if incident.date is None:
+        return "unknown"
+    return {"month": incident.date.isoformat()[:7], "year": str(incident.date.year)}.get(
+        incident.date_precision, incident.date.isoformat())
 
 
 def _count(count) -> str:
