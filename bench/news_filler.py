@@ -1,0 +1,254 @@
+"""Invented everyday news (business, sports, weather, politics, technology) and mixed streams for the pipeline benchmarks.
+
+Filler articles are built from short phrase lists joined by a small grammar, so two fillers rarely share
+five words in a row and dedup does not take them for copies of each other. A share of them (HOOK_SHARE)
+has one sentence that uses attack-like words in their everyday sense ("a bombshell", "attack after attack"
+with "injured", "a cyber attack hurt sales"), as everyday news does, so that this share passes the
+extractor's keyword prefilter and goes through spaCy as it would in production.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from extractors.schema import Article  # noqa: E402
+from tests.integration.corpus import devset_articles, syndicated_copy  # noqa: E402
+
+CITIES = ["Leeds", "Denver", "Lyon", "Osaka", "Porto", "Calgary", "Adelaide", "Gdansk", "Bergen", "Austin",
+          "Valencia", "Tampere", "Nagoya", "Cork", "Graz", "Rotterdam", "Dunedin", "Halifax", "Bologna", "Tucson"]
+PEOPLE = ["Maria Lindqvist", "Tom Okafor", "Priya Raman", "Jonas Becker", "Elena Sousa", "Marcus Hale",
+          "Aiko Tanaka", "Lucy Brennan", "Pavel Novak", "Sara Holm", "Diego Ferrer", "Nadia Karim",
+          "Owen Price", "Ingrid Dahl", "Rafael Costa", "Helen Marsh", "Kenji Mori", "Clara Weiss"]
+COMPANIES = ["Northwind Foods", "Brightline Rail", "Corvel Systems", "Harbor Mutual", "Alder Pharma",
+             "Quarry Steel", "Luma Retail", "Kestrel Air", "Vantor Energy", "Pinecrest Homes", "Orbis Media",
+             "Tidewater Logistics", "Sable Motors", "Meridian Bank", "Cobalt Chips", "Greenfield Dairy"]
+TEAMS = ["Rovers", "United", "Athletic", "City", "Wanderers", "Falcons", "Harriers", "Comets", "Rangers",
+         "Mariners", "Stallions", "Thunder", "Pioneers", "Royals"]
+DAYS = ["on Monday", "on Tuesday", "on Wednesday", "on Thursday", "on Friday", "over the weekend",
+        "late on Sunday", "earlier this week", "this morning", "on Saturday evening"]
+
+# Share of filler with one sentence that uses attack-like words in their everyday sense (see the "hook" lists).
+HOOK_SHARE = 0.3
+# Per topic: headlines, hook sentences, and sentence parts picked independently (subject, verb phrase, object, tail).
+TOPICS: dict[str, dict[str, list[str]]] = {
+    "business": {
+        "hook": ["Analysts called the forecast a bombshell for suppliers.",
+                 "Strikes at the {city} plant have hurt output since {month}."],
+        "headline": ["{company} {verb_past} forecasts as demand {trend}", "{company} to {plan} after {quarter} results",
+                     "Investors weigh {company} outlook as {market} {trend}"],
+        "subject": ["{company}", "The {city}-based group", "Its chief financial officer, {person},",
+                    "Analysts at {company}", "The board of {company}", "A spokesperson for {company}",
+                    "Rival {company}", "Shareholders in {company}"],
+        "verb": ["said revenue rose {pct} percent to {money}", "cut its full-year guidance by {pct} percent",
+                 "reported operating margins of {pct} percent", "plans to sell its {unit} unit",
+                 "expects prices to hold steady through {month}", "announced {number} job cuts at its {unit} division",
+                 "raised its dividend to {cents} cents a share", "agreed to buy a {unit} maker for {money}",
+                 "warned that freight costs had climbed for a {ordinal} quarter", "kept its outlook unchanged"],
+        "object": ["in the {quarter} quarter", "{day}", "citing weaker orders from {city}",
+                   "after a slow start to the year", "as interest rates eased", "despite a strong dollar",
+                   "helped by online sales", "while inventories piled up in {city}"],
+        "tail": ["Shares closed {pct} percent {direction}.", "The company will report again in {month}.",
+                 "Trading volume was about {number} shares.", "The deal still needs approval from regulators.",
+                 "Unions in {city} said they would seek talks.", "The stock has gained {pct} percent this year."],
+    },
+    "sports": {
+        "hook": ["{person}, injured in the first half, watched {team_b} launch attack after attack.",
+                 "{person} fired a shot against the post; the injured striker should be back next week."],
+        "headline": ["{team_a} edge {team_b} in {city} thriller", "{person} leads {team_a} past {team_b}",
+                     "{team_b} hold {team_a} to a draw {day}"],
+        "subject": ["{team_a}", "The visitors", "Captain {person}", "Coach {person}", "Midfielder {person}",
+                    "Home supporters in {city}", "Their goalkeeper, {person},", "The {team_b} defence"],
+        "verb": ["scored twice in the {ordinal} half", "headed in a corner after {minute} minutes",
+                 "pressed high and dominated possession", "saved a penalty with {minute} minutes left",
+                 "switched to a back three at the break", "spent the afternoon chasing the ball",
+                 "kept finding space down the left", "missed a late chance from close range",
+                 "extended the unbeaten run to {small} matches", "praised the crowd of {number}"],
+        "object": ["{day}", "at the {city} ground", "in front of a sold-out stand", "despite heavy rain",
+                   "against the league leaders", "in the cup quarter-final", "after a week of injury worries",
+                   "with the title race tightening"],
+        "tail": ["The result lifts them to {ordinal} place.", "{team_b} travel to {city} next week.",
+                 "The referee showed {small} yellow cards.", "Tickets for the return leg sold out within hours.",
+                 "{person} is expected to be fit for the next game.", "It was their {ordinal} win of the season."],
+    },
+    "weather": {
+        "hook": ["A blast of Arctic air follows on {day}, and hospitals expect more injuries from falls on ice.",
+                 "Lightning strikes cut power to {number} homes, but no one was hurt."],
+        "headline": ["Heavy rain expected across {city} region {day}", "Heatwave to peak near {city}",
+                     "Forecasters warn of frost and fog around {city}"],
+        "subject": ["The national weather service", "Forecaster {person}", "Residents of {city}",
+                    "A band of low pressure", "Temperatures in {city}", "Road crews near {city}",
+                    "The regional flood office", "Farmers south of {city}"],
+        "verb": ["predicted up to {small} centimetres of rain", "climbed to {temp} degrees Celsius",
+                 "issued a yellow warning for strong winds", "expects colder air from the north",
+                 "said the dry spell would end by {month}", "gritted {number} kilometres of road",
+                 "reported gusts of {speed} kilometres an hour", "urged drivers to allow extra time",
+                 "recorded the wettest {month} in {small} decades", "said conditions would stay calm for days"],
+        "object": ["{day}", "across the coastal districts", "over high ground", "through the evening rush",
+                   "for the rest of the week", "near the river valleys", "in the northern suburbs",
+                   "as the front moves east"],
+        "tail": ["Ferry crossings may be delayed.", "The outlook for the weekend is brighter.",
+                 "Reservoir levels remain at {pct} percent.", "Schools are expected to open as normal.",
+                 "Pollen counts will be high.", "Night-time lows will fall to {small} degrees."],
+    },
+    "politics": {
+        "hook": ["Rebel lawmakers said the cuts would hurt pensioners.",
+                 "Aides called the leaked memo a bombshell."],
+        "headline": ["{city} council approves budget after long debate", "{person} launches bid for {city} mayor",
+                     "Lawmakers split over {policy} bill"],
+        "subject": ["The finance minister, {person},", "Opposition leader {person}", "The {city} city council",
+                    "A cross-party committee", "Backbench members", "Campaign staff for {person}",
+                    "The governing coalition", "Voters in {city}"],
+        "verb": ["approved a spending plan of {money}", "tabled {small} amendments to the {policy} bill",
+                 "called for a review of {policy} rules", "promised {number} new homes by {year}",
+                 "said the vote would be held in {month}", "criticised the pace of {policy} reform",
+                 "won the by-election with {pct} percent of the vote", "set out plans to fund {policy}",
+                 "held a town hall meeting attended by {number} people", "signalled support for a compromise"],
+        "object": ["{day}", "after months of negotiation", "ahead of the autumn session",
+                   "in a televised debate", "following a public consultation", "in a letter to members",
+                   "at a rally in {city}", "despite pressure from business groups"],
+        "tail": ["A final vote is due in {month}.", "Turnout was {pct} percent.",
+                 "The measure passed by {small} votes.", "Polls suggest the race remains close.",
+                 "Critics said the plan lacked detail.", "The committee will report back in {year}."],
+    },
+    "technology": {
+        "hook": ["The firm said a cyber attack had hurt sales for a week.",
+                 "Sales of the {device} have seen explosive growth this year."],
+        "headline": ["{company} unveils {device} with longer battery life", "{company} patches flaw in {product}",
+                     "Start-up in {city} raises {money} for {product}"],
+        "subject": ["{company}", "Engineers at {company}", "Security researcher {person}", "The {city} start-up",
+                    "Early reviewers", "Chief technology officer {person}", "App developers", "Users in {city}"],
+        "verb": ["released an update for {product}", "said the new {device} would ship in {month}",
+                 "fixed a bug in {product}", "raised {money} in a funding round",
+                 "reported an outage that briefly took {product} offline", "cut the price of its {device}",
+                 "said {number} customers had signed up", "benchmarked the chip at {pct} percent faster",
+                 "moved its servers to a data centre near {city}", "opened the source code of {product}"],
+        "object": ["{day}", "at its annual developer event", "after a long beta test",
+                   "in a blog post", "following complaints about battery drain", "ahead of the holiday season",
+                   "to compete with larger rivals", "in partnership with {company}"],
+        "tail": ["The update is free for existing users.", "Pre-orders open in {month}.",
+                 "No customer data was lost, the company said.", "The {device} will cost about {money}.",
+                 "Analysts expect shipments to grow {pct} percent.", "A fix for older models is planned."],
+    },
+}
+SLOTS = {
+    "company": COMPANIES, "city": CITIES, "person": PEOPLE, "day": DAYS,
+    "verb_past": ["raises", "lowers", "reaffirms", "revises"], "trend": ["slows", "rebounds", "holds up", "softens"],
+    "plan": ["cut costs", "expand overseas", "buy back shares", "close stores"],
+    "quarter": ["first", "second", "third", "fourth"],
+    "market": ["retail", "housing", "energy", "chip"], "unit": ["packaging", "logistics", "software", "consumer"],
+    "direction": ["higher", "lower"], "ordinal": ["second", "third", "fourth", "fifth", "sixth"],
+    "month": ["January", "March", "April", "June", "September", "October", "November"],
+    "policy": ["housing", "transport", "pension", "schools", "water", "planning"],
+    "device": ["tablet", "smartwatch", "laptop", "router", "e-reader"],
+    "product": ["its cloud service", "the photo app", "its payments platform", "the messaging app"],
+}
+NUMBERS = {
+    "pct": lambda r: str(r.randint(2, 48)), "money": lambda r: f"${r.randint(2, 950)} million",
+    "cents": lambda r: str(r.randint(5, 90)), "number": lambda r: f"{r.randint(120, 48000):,}",
+    "small": lambda r: str(r.randint(2, 9)), "minute": lambda r: str(r.randint(3, 89)),
+    "temp": lambda r: str(r.randint(24, 39)), "speed": lambda r: str(r.randint(60, 130)),
+    "year": lambda r: str(r.randint(2026, 2031)),
+}
+
+
+def _fill(template: str, rng: random.Random, fixed: dict[str, str]) -> str:
+    values = dict(fixed)
+    for name, choices in SLOTS.items():
+        if "{" + name + "}" in template and name not in values:
+            values[name] = rng.choice(choices)
+    for name, make in NUMBERS.items():
+        if "{" + name + "}" in template:
+            values[name] = make(rng)
+    return template.format(**values)
+
+
+def filler_article(rng: random.Random, article_id: str) -> dict:
+    """One invented non-attack story of 150-300 words, in the dev set's JSON shape."""
+    topic_name = rng.choice(sorted(TOPICS))
+    topic = TOPICS[topic_name]
+    team_a, team_b = rng.sample(TEAMS, 2)
+    fixed = {"team_a": f"{rng.choice(CITIES)} {team_a}", "team_b": f"{rng.choice(CITIES)} {team_b}",
+             "company": rng.choice(COMPANIES), "city": rng.choice(CITIES), "person": rng.choice(PEOPLE)}
+    teams = {"team_a": fixed.pop("team_a"), "team_b": fixed.pop("team_b")}
+    sentences, words = [], 0
+    target = rng.randint(150, 300)
+    while True:
+        parts = [rng.choice(topic["subject"]), rng.choice(topic["verb"]), rng.choice(topic["object"])]
+        sentence = _fill(" ".join(parts), rng, teams | {k: v for k, v in fixed.items() if rng.random() < 0.5})
+        candidates = [sentence[0].upper() + sentence[1:] + "."]
+        if rng.random() < 0.5:
+            candidates.append(_fill(rng.choice(topic["tail"]), rng, teams))
+        for sentence in candidates:
+            if words + len(sentence.split()) > target and words >= 150:
+                break
+            sentences.append(sentence)
+            words += len(sentence.split())
+        else:
+            continue
+        break
+    if rng.random() < HOOK_SHARE:
+        sentences.insert(rng.randint(1, len(sentences)), _fill(rng.choice(topic["hook"]), rng, teams | fixed))
+    paragraphs, start = [], 0
+    while start < len(sentences):
+        size = rng.randint(2, 4)
+        paragraphs.append(" ".join(sentences[start:start + size]))
+        start += size
+    return {"id": article_id, "title": _fill(rng.choice(topic["headline"]), rng, teams | fixed),
+            "text": "\n\n".join(paragraphs), "url": f"https://{topic_name}.example-news.test/{article_id}",
+            "topic": topic_name}
+
+
+def unique_devset() -> tuple[list[dict], list[dict]]:
+    """The dev set's attack and non-attack articles, each once (the directory may also hold a combined file)."""
+    by_id = {article["id"]: article for article in devset_articles()}
+    articles = sorted(by_id.values(), key=lambda a: a["id"])
+    return [a for a in articles if a["id"].startswith("dev-a")], [a for a in articles if not a["id"].startswith("dev-a")]
+
+
+def mixed_stream(size: int, attack_share: float = 0.1, copy_share: float = 0.2, seed: int = 5,
+                 start: dt.datetime | None = None, step: dt.timedelta = dt.timedelta(seconds=2),
+                 id_prefix: str = "") -> list[Article]:
+    """`size` articles: every dev-set article once, syndicated copies (`copy_share`, biased to attacks so that
+    about `attack_share` of the stream reports an attack) each a few places after its original, and filler.
+
+    Articles get increasing `fetched_at` times `step` apart from `start` (the time dedup and merging go by).
+    """
+    rng = random.Random(seed)
+    attacks, others = unique_devset()
+    copies = round(size * copy_share)
+    originals_count = size - copies
+    if originals_count < len(attacks) + len(others):
+        devset = len(attacks) + len(others)
+        raise ValueError(f"a stream of {size} articles cannot hold the {devset} dev-set articles and its copies; "
+                         f"use at least {round(devset / (1 - copy_share)) + 1}")
+    fillers = [filler_article(rng, f"fill-{n:06d}") for n in range(originals_count - len(attacks) - len(others))]
+    originals = attacks + others + fillers
+    rng.shuffle(originals)
+    attack_copies = min(copies, max(0, round(size * attack_share) - len(attacks)))
+    sources = [rng.choice(attacks) for _ in range(attack_copies)]
+    sources += [rng.choice(others + fillers) for _ in range(copies - attack_copies)]
+    # Each copy follows its original by 1 to 40 places, as syndication follows the wire within the hour.
+    position = {article["id"]: index for index, article in enumerate(originals)}
+    placed = [(position[article["id"]], 0, article) for article in originals]
+    placed += [(position[source["id"]] + rng.uniform(1, 40), 1, syndicated_copy(source, outlet, rng))
+               for outlet, source in enumerate(sources)]
+    placed.sort(key=lambda item: (item[0], item[1]))
+    start = start or dt.datetime.now(dt.timezone.utc)
+    stream = []
+    for index, (_, _, record) in enumerate(placed):
+        stream.append(Article(
+            id=f"{id_prefix}{record['id']}", url=record.get("url"), canonical_url=record.get("url"),
+            title=record.get("title"), text=record["text"], published=record.get("published"),
+            fetched_at=start + index * step, source=record.get("topic") or "devset",
+        ))
+    return stream
+
+
+def is_attack_article(article: Article) -> bool:
+    """Whether the article is (a copy of) a dev-set attack article, by id."""
+    return "dev-a" in article.id

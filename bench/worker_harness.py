@@ -1,0 +1,214 @@
+"""Real workers for the stream benchmarks: isolated topics and indices, readiness, progress, RSS, clean-up.
+
+Builds on tests/integration/pipeline.py (IsolatedPipeline), so a benchmark runs exactly what the
+integration tests run: `newswatch worker` subprocesses against the local Kafka and Elasticsearch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition  # noqa: E402
+from kafka.errors import KafkaError  # noqa: E402
+
+from deploy.local.services import LocalServices  # noqa: E402
+from streams.indexer import COMPONENTS, INDEX_KINDS  # noqa: E402
+from streams.ingest.producer import ArticleProducer  # noqa: E402
+from tests.integration.pipeline import IsolatedPipeline, stop_worker, wait_for  # noqa: E402
+
+SEED_ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "quetta-2016.txt"
+START_TIMEOUT = 300
+ALERT_LINE = re.compile(r"\[WARNING\] (New incident|Escalation) — ")
+
+
+def endpoints():
+    """The local Kafka and Elasticsearch (started if needed; NEWSWATCH_HOME picks an existing installation)."""
+    return LocalServices().up()
+
+
+def service_pids() -> dict[str, int]:
+    return {name: entry["pid"] for name, entry in LocalServices().status().items()}
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process and all its descendants (a service may run under a wrapper)."""
+    parents, times = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        child = int(stat.parent.name)
+        parents[child] = int(fields[1])
+        times[child] = int(fields[11]) + int(fields[12])
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [child for child, of in parents.items() if of == parent]
+        tree.update(children)
+        frontier += children
+    return sum(times.get(member, 0) for member in tree) / os.sysconf("SC_CLK_TCK")
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """Nearest-rank percentile (q in 0..100); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+
+
+def rss_mib(pid: int) -> float:
+    """Resident set size of one process, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+class TopicProgress:
+    """Record counts of the pipeline's topics and the workers' group membership, over long-lived clients."""
+
+    def __init__(self, pipeline: IsolatedPipeline):
+        self.pipeline = pipeline
+        self.consumer = KafkaConsumer(bootstrap_servers=pipeline.kafka_bootstrap)
+        self.admin = KafkaAdminClient(bootstrap_servers=pipeline.kafka_bootstrap)
+
+    def records(self, kind: str) -> int:
+        name = self.pipeline.topic(kind)
+        partitions = [TopicPartition(name, p) for p in self.consumer.partitions_for_topic(name) or ()]
+        return sum(self.consumer.end_offsets(partitions).values()) if partitions else 0
+
+    def committed(self, kind: str) -> int:
+        offsets = self.admin.list_group_offsets({self.pipeline.app_id: None}).get(self.pipeline.app_id, {})
+        return sum(meta.offset for tp, meta in offsets.items() if tp.topic == self.pipeline.topic(kind) and meta.offset > 0)
+
+    def members(self) -> int:
+        try:
+            group = self.admin.describe_groups([self.pipeline.app_id]).get(self.pipeline.app_id) or {}
+        except KafkaError as error:
+            if error.retriable:  # e.g. no group coordinator yet on a fresh broker
+                return 0
+            raise
+        return len(group.get("members") or []) if group.get("group_state") == "Stable" else 0
+
+    def done(self, articles: int) -> bool:
+        """Every one of `articles` produced articles extracted, and every topic's records committed (so indexed)."""
+        return self.records("extractions") >= articles and self.pipeline.drained()
+
+    def close(self) -> None:
+        self.consumer.close()
+        self.admin.close()
+
+
+def topic_records(pipeline: IsolatedPipeline, kind: str, timeout_ms: int = 3000) -> list:
+    """Every record (key, JSON value, timestamp) on one of the pipeline's topics, from the beginning."""
+    consumer = KafkaConsumer(bootstrap_servers=pipeline.kafka_bootstrap, enable_auto_commit=False,
+                             consumer_timeout_ms=timeout_ms, value_deserializer=json.loads,
+                             key_deserializer=lambda key: key.decode() if key else None)
+    try:
+        name = pipeline.topic(kind)
+        assigned = [TopicPartition(name, p) for p in consumer.partitions_for_topic(name) or ()]
+        consumer.assign(assigned)
+        consumer.seek_to_beginning(*assigned)
+        return list(consumer)
+    finally:
+        consumer.close()
+
+
+@contextlib.contextmanager
+def running_workers(services, count: int = 1, extra_env: dict[str, str] | None = None,
+                    ) -> Iterator[tuple[IsolatedPipeline, list, TopicProgress]]:
+    """`count` workers on fresh topics and indices, warmed up (spaCy loaded, every agent has run once);
+    stopped, and their topics, indices and templates deleted, on the way out whatever happens."""
+    work_dir = Path(tempfile.mkdtemp(prefix="nwbench-"))
+    pipeline = IsolatedPipeline(services.kafka_bootstrap, services.elasticsearch_url, work_dir,
+                                extra_env=dict(extra_env or {}))
+    processes = []
+    progress = None
+    try:
+        processes = [pipeline.start_worker(f"worker-{n}") for n in range(1, count + 1)]
+        progress = TopicProgress(pipeline)
+        wait_for(lambda: _alive(processes) and progress.members() == count, START_TIMEOUT,
+                 f"{count} worker(s) to join the group ({work_dir})", interval=1.0)
+        warm_up(pipeline, progress)
+        yield pipeline, processes, progress
+    finally:
+        for process in processes:
+            stop_worker(process)
+        if progress is not None:
+            progress.close()
+        delete_pipeline_data(pipeline)
+        shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def warm_up(pipeline: IsolatedPipeline, progress: TopicProgress) -> None:
+    """The seed article through every agent (spaCy, the Elasticsearch client, the sinks), then wait for drain."""
+    from extractors.schema import Article
+
+    title, _, text = SEED_ARTICLE.read_text().partition("\n")
+    with ArticleProducer(pipeline.kafka_bootstrap, pipeline.topic("raw_articles")) as producer:
+        producer.send(Article(id="warm-up-seed", title=title.strip(), text=text, source="warm-up"))
+    wait_for(lambda: progress.done(1), START_TIMEOUT, "the warm-up article to pass through the pipeline", interval=1.0)
+
+
+def _alive(processes) -> bool:
+    dead = [p for p in processes if p.poll() is not None]
+    if dead:
+        raise RuntimeError(f"worker exited with code {dead[0].returncode}; see its log in the work directory")
+    return True
+
+
+def delete_pipeline_data(pipeline: IsolatedPipeline) -> None:
+    """The run's topics (ours and Faust's changelogs), indices and templates: benchmarks leave nothing behind."""
+    drop_indices(pipeline.elasticsearch_url, pipeline.index_prefix)
+    admin = KafkaAdminClient(bootstrap_servers=pipeline.kafka_bootstrap)
+    try:
+        ours = [t for t in admin.list_topics() if t.startswith((pipeline.topic(""), pipeline.app_id))]
+        if ours:
+            admin.delete_topics(ours)
+    finally:
+        admin.close()
+
+
+def drop_indices(url: str, prefix: str) -> None:
+    """The indices, index templates and component templates under one prefix."""
+    from elasticsearch import Elasticsearch
+
+    client = Elasticsearch(url, request_timeout=60).options(ignore_status=404)
+    for kind in INDEX_KINDS:
+        client.indices.delete(index=f"{prefix}-{kind}", ignore_unavailable=True)
+        client.indices.delete_index_template(name=f"{prefix}-{kind}")
+    for component in COMPONENTS:
+        client.cluster.delete_component_template(name=f"{prefix}-{component}")
+
+
+def worker_log_warnings(pipeline: IsolatedPipeline, top: int = 5) -> dict[str, int]:
+    """The most frequent warnings and errors in the workers' logs (numbers folded), to tell a disturbed run;
+    the log sink's alert lines (the example watches) are left out."""
+    counts: dict[str, int] = {}
+    for log in pipeline.work_dir.glob("worker-*.log"):
+        for line in log.read_text(errors="replace").splitlines():
+            message = line.partition("] [")[2].partition("] ")[2]
+            if message.startswith(("[WARNING]", "[ERROR]")) and not ALERT_LINE.match(message):
+                folded = re.sub(r"\d+", "N", message)[:100]
+                counts[folded] = counts.get(folded, 0) + 1
+    return dict(sorted(counts.items(), key=lambda item: -item[1])[:top])
+
+
+def print_json(result: dict) -> None:
+    print(json.dumps(result, indent=2))
+    sys.stdout.flush()
+
