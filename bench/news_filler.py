@@ -10,6 +10,8 @@ extractor's keyword prefilter and goes through spaCy as it would in production.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import random
 import sys
 from pathlib import Path
@@ -17,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from extractors.schema import Article  # noqa: E402
-from tests.integration.corpus import devset_articles, syndicated_copy  # noqa: E402
+from tests.integration.corpus import DEVSET, devset_articles, syndicated_copy  # noqa: E402
 
 CITIES = ["Leeds", "Denver", "Lyon", "Osaka", "Porto", "Calgary", "Adelaide", "Gdansk", "Bergen", "Austin",
           "Valencia", "Tampere", "Nagoya", "Cork", "Graz", "Rotterdam", "Dunedin", "Halifax", "Bologna", "Tucson"]
@@ -203,11 +205,19 @@ def filler_article(rng: random.Random, article_id: str) -> dict:
             "topic": topic_name}
 
 
+@functools.cache
+def devset_attack_ids() -> frozenset[str]:
+    """Ids of the dev-set articles labelled as attack reports."""
+    lines = (DEVSET / "devset-labels.jsonl").read_text(encoding="utf-8").splitlines()
+    return frozenset(label["id"] for label in map(json.loads, filter(str.strip, lines)) if label["is_attack_report"])
+
+
 def unique_devset() -> tuple[list[dict], list[dict]]:
-    """The dev set's attack and non-attack articles, each once (the directory may also hold a combined file)."""
+    """The dev set's articles labelled as attack reports and the others, each article once."""
     by_id = {article["id"]: article for article in devset_articles()}
     articles = sorted(by_id.values(), key=lambda a: a["id"])
-    return [a for a in articles if a["id"].startswith("dev-a")], [a for a in articles if not a["id"].startswith("dev-a")]
+    attack_ids = devset_attack_ids()
+    return [a for a in articles if a["id"] in attack_ids], [a for a in articles if a["id"] not in attack_ids]
 
 
 def mixed_stream(size: int, attack_share: float = 0.1, copy_share: float = 0.2, seed: int = 5,
@@ -250,5 +260,6 @@ def mixed_stream(size: int, attack_share: float = 0.1, copy_share: float = 0.2, 
 
 
 def is_attack_article(article: Article) -> bool:
-    """Whether the article is (a copy of) a dev-set attack article, by id."""
-    return "dev-a" in article.id
+    """Whether the article is a dev-set attack report or a copy of one (by id: prefix, dev-set id, copy suffix)."""
+    original = article.id[article.id.find("dev-"):].partition("-copy")[0] if "dev-" in article.id else ""
+    return original in devset_attack_ids()
