@@ -35,8 +35,26 @@ def topic_specs(topics: TopicSettings) -> dict[str, TopicSpec]:
     }
 
 
-def ensure_topics(bootstrap_servers: str, topics: TopicSettings, keys: Collection[str] | None = None) -> None:
-    """Create missing topics with their partition counts (Kafka's auto-create would give them one partition)."""
+# The agents' Faust tables (name -> fans out like the merge and alert topics, else one partition like dedup).
+TABLES = {"dedup-state": False, "incident-store": True, "alert-state": True}
+
+
+def changelog_specs(app_id: str, topics: TopicSettings) -> dict[str, TopicSpec]:
+    """The tables' changelog topics under Faust's naming (`<app id>-<table>-changelog`).
+
+    Created before the worker starts: a changelog that Faust creates itself can be missing from the
+    consumer's metadata at the first table write, which crashes the agent and loses that record's output.
+    """
+    return {
+        f"{table}-changelog": TopicSpec(f"{app_id}-{table}-changelog", topics.partitions if fans_out else 1, compacted=True)
+        for table, fans_out in TABLES.items()
+    }
+
+
+def ensure_topics(bootstrap_servers: str, topics: TopicSettings, keys: Collection[str] | None = None,
+                  app_id: str | None = None) -> None:
+    """Create missing topics with their partition counts (Kafka's auto-create would give them one partition);
+    with `app_id`, also the changelogs of that app's tables."""
     from kafka import KafkaAdminClient
     from kafka.admin import NewTopic
     from kafka.errors import TopicAlreadyExistsError
@@ -46,7 +64,7 @@ def ensure_topics(bootstrap_servers: str, topics: TopicSettings, keys: Collectio
         existing = set(admin.list_topics())
         missing = [
             NewTopic(spec.name, spec.partitions, 1, topic_configs={"cleanup.policy": "compact"} if spec.compacted else {})
-            for key, spec in topic_specs(topics).items()
+            for key, spec in (topic_specs(topics) | (changelog_specs(app_id, topics) if app_id else {})).items()
             if spec.name not in existing and (keys is None or key in keys)
         ]
         if missing:

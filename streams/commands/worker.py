@@ -18,7 +18,7 @@ def prepare_services(settings) -> None:
     from streams.indexer import ensure_templates, settings_client_options
     from streams.topics import ensure_topics
 
-    ensure_topics(settings.kafka.bootstrap_servers, settings.topics)
+    ensure_topics(settings.kafka.bootstrap_servers, settings.topics, app_id=settings.worker.app_id)
     with Elasticsearch(**settings_client_options(settings.elasticsearch)) as client:
         ensure_templates(client, settings.elasticsearch.index_prefix)
 
