@@ -1,17 +1,16 @@
 """Near-duplicate articles: MinHash over word shingles of the normalised text, banded LSH over a key-value mapping.
 
 Signatures come from datasketch's MinHash (seed and scheme fixed, so signatures kept in a changelog stay
-comparable across restarts and library upgrades). The LSH index is our own banding over an injected
-`MutableMapping` rather than datasketch's MinHashLSH, because the index has to live in a Faust Table:
-every change must be a plain assignment or deletion of a JSON value (Faust changelogs only what is
-assigned), entries must expire by age, and a redelivered article must be a no-op, not an error
-(MinHashLSH keeps mutable sets in its own storage, has no expiry and raises on an existing key).
+comparable across restarts and library upgrades). The LSH index is our own banding rather than
+datasketch's MinHashLSH, because its state has to live in a Faust Table: every change must be a plain
+assignment or deletion of a JSON value (Faust changelogs only what is assigned), entries must expire by
+age, and a redelivered article must be a no-op, not an error (MinHashLSH keeps mutable sets in its own
+storage, has no expiry and raises on an existing key).
 
-Storage layout (all values JSON):
-  "d:<article id>"      the article's entry: time, signature, shingle count, text fingerprint, verdict
-  "b:<band>:<hash>"     a band bucket: ids of the articles whose signature has that band
-  "q:<sequence>"        the article id inserted at that position of the expiry queue
-  "m"                   the queue's head and tail
+The injected mapping holds one JSON entry per remembered article (article id -> time, insertion number,
+signature, shingle count, text fingerprint, verdict), so a Faust Table writes one changelog record per
+new article and one per expiry. The band buckets and the expiry order are derived from those entries and
+kept in process memory: after a restart they are derived again from the recovered table.
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ import hashlib
 import re
 import unicodedata
 import zlib
+from collections import deque
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +31,6 @@ from datasketch import MinHash
 
 _SCHEME = "affine32"
 _SEED = 1
-_META_KEY = "m"
 
 # Lines of site furniture, not story: bylines, share/read-more links, newsletter prompts, copyright notices.
 _FURNITURE_LINE = re.compile(
@@ -90,11 +89,12 @@ class DedupVerdict:
 class DedupIndex:
     """Finds an earlier article (within `max_age`) that a new one copies, and remembers the new one.
 
-    `storage` needs only get, `in`, assignment and `del` (no iteration), so a dict and a Faust Table
-    both serve. An article is a duplicate when the estimated Jaccard similarity of the shingle sets is at
-    least `threshold`, or when the smaller text is at least `containment` inside the larger one (a
-    trimmed copy). Expiry walks a queue in insertion order; an entry whose time runs behind a later one
-    expires with it, so out-of-order times delay expiry but never lose it.
+    `storage` maps article ids to JSON entries and needs get, `in`, assignment and `del`; it is iterated
+    only by `reload`, so a dict and a Faust Table both serve. An article is a duplicate when the estimated
+    Jaccard similarity of the shingle sets is at least `threshold`, or when the smaller text is at least
+    `containment` inside the larger one (a trimmed copy). Expiry walks the entries in insertion order; an
+    entry whose time runs behind a later one expires with it, so out-of-order times delay expiry but never
+    lose it.
     """
 
     def __init__(
@@ -122,6 +122,16 @@ class DedupIndex:
         self.max_bucket = max_bucket
         self._num_perm = num_perm
         self._permutations = MinHash(num_perm=num_perm, seed=_SEED, scheme=_SCHEME).permutations
+        # Derived from storage: band -> ids in insertion order, and ids in insertion order for expiry.
+        self._buckets: dict[bytes, list[str]] = {}
+        self._queue: deque[str] = deque()
+        self._next_number = 0
+        self._derived = False
+
+    def reload(self) -> None:
+        """Derive the buckets and the expiry order from storage again at the next check: call it when the
+        storage was filled behind the index's back (a Faust Table recovered from its changelog)."""
+        self._derived = False
 
     def signature(self, text: str) -> tuple[np.ndarray, int, str] | None:
         """MinHash values, shingle count and fingerprint of the normalised text; None when no words remain."""
@@ -137,7 +147,7 @@ class DedupIndex:
 
     def check_and_add(self, article_id: str, text: str, now: dt.datetime) -> DedupVerdict:
         """The verdict for this article, which is then indexed; asking again about a known id repeats the first answer."""
-        known = self.storage.get(_doc_key(article_id))
+        known = self.storage.get(article_id)
         if known is not None:
             return DedupVerdict(known["of"] if known["of"] != article_id else None, known["sim"], known["same"])
         self.expire(now)
@@ -152,40 +162,44 @@ class DedupIndex:
 
     def expire(self, now: dt.datetime) -> int:
         """Forget entries older than `max_age` before `now`; returns how many went."""
-        meta = self.storage.get(_META_KEY)
-        if meta is None:
-            return 0
-        head, tail = meta["head"], meta["tail"]
+        self._derive()
         cutoff = (now - self.max_age).timestamp()
         removed = 0
-        while head < tail:
-            queue_key = f"q:{head}"
-            article_id = self.storage.get(queue_key)
-            entry = self.storage.get(_doc_key(article_id)) if article_id is not None else None
+        while self._queue:
+            article_id = self._queue[0]
+            entry = self.storage.get(article_id)
             if entry is not None:
                 if entry["t"] >= cutoff:
                     break
                 self._remove(article_id, entry)
                 removed += 1
-            if queue_key in self.storage:
-                del self.storage[queue_key]
-            head += 1
-        if head != meta["head"]:
-            self.storage[_META_KEY] = {"head": head, "tail": tail}
+            self._queue.popleft()
         return removed
 
+    def _derive(self) -> None:
+        """Buckets and expiry order rebuilt from the stored entries, in insertion order: the same buckets as
+        the incremental ones, since expiry and bucket trimming both drop the oldest ids first."""
+        if self._derived:
+            return
+        entries = sorted(self.storage.items(), key=lambda item: item[1]["no"])
+        self._buckets, self._queue = {}, deque()
+        for article_id, entry in entries:
+            self._index(article_id, self._band_keys(_decode(entry["sig"])))
+        self._next_number = entries[-1][1]["no"] + 1 if entries else 0
+        self._derived = True
+
     def _best_match(self, article_id: str, values: np.ndarray, count: int, fingerprint: str,
-                    band_keys: list[str], now: dt.datetime) -> DedupVerdict:
+                    band_keys: list[bytes], now: dt.datetime) -> DedupVerdict:
         oldest = (now - self.max_age).timestamp()
         best: tuple[float, float, str] | None = None  # (-similarity, time, id): the smallest wins
         best_entry: dict | None = None
         seen: set[str] = set()
         for key in band_keys:
-            for candidate_id in self.storage.get(key) or ():
+            for candidate_id in self._buckets.get(key, ()):
                 if candidate_id in seen or candidate_id == article_id:
                     continue
                 seen.add(candidate_id)
-                entry = self.storage.get(_doc_key(candidate_id))
+                entry = self.storage.get(candidate_id)
                 if entry is None or entry["t"] < oldest:
                     continue
                 similarity = self._similarity(values, count, fingerprint, entry)
@@ -197,7 +211,7 @@ class DedupIndex:
         if best is None:
             return DedupVerdict(None)
         canonical_id = best_entry["of"]
-        canonical = best_entry if canonical_id == best[2] else self.storage.get(_doc_key(canonical_id))
+        canonical = best_entry if canonical_id == best[2] else self.storage.get(canonical_id)
         identical = canonical is not None and canonical["fp"] == fingerprint
         return DedupVerdict(canonical_id, round(-best[0], 4), identical)
 
@@ -216,10 +230,10 @@ class DedupIndex:
         return None
 
     def _insert(self, article_id: str, values: np.ndarray, count: int, fingerprint: str,
-                band_keys: list[str], verdict: DedupVerdict, now: dt.datetime) -> None:
-        meta = self.storage.get(_META_KEY) or {"head": 0, "tail": 0}
-        self.storage[_doc_key(article_id)] = {
+                band_keys: list[bytes], verdict: DedupVerdict, now: dt.datetime) -> None:
+        self.storage[article_id] = {
             "t": now.timestamp(),
+            "no": self._next_number,
             "sig": _encode(values),
             "n": count,
             "fp": fingerprint,
@@ -227,32 +241,31 @@ class DedupIndex:
             "sim": verdict.similarity,
             "same": verdict.identical,
         }
+        self._next_number += 1
+        self._index(article_id, band_keys)
+
+    def _index(self, article_id: str, band_keys: list[bytes]) -> None:
         for key in band_keys:
-            bucket = list(self.storage.get(key) or ())
+            bucket = self._buckets.setdefault(key, [])
             bucket.append(article_id)
-            self.storage[key] = bucket[-self.max_bucket:]
-        self.storage[f"q:{meta['tail']}"] = article_id
-        self.storage[_META_KEY] = {"head": meta["head"], "tail": meta["tail"] + 1}
+            if len(bucket) > self.max_bucket:
+                del bucket[0]
+        self._queue.append(article_id)
 
     def _remove(self, article_id: str, entry: dict) -> None:
         for key in self._band_keys(_decode(entry["sig"])):
-            bucket = [member for member in self.storage.get(key) or () if member != article_id]
-            if bucket:
-                self.storage[key] = bucket
-            elif key in self.storage:
-                del self.storage[key]
-        del self.storage[_doc_key(article_id)]
+            bucket = self._buckets.get(key)
+            if bucket is not None and article_id in bucket:
+                bucket.remove(article_id)
+                if not bucket:
+                    del self._buckets[key]
+        del self.storage[article_id]
 
-    def _band_keys(self, values: np.ndarray) -> list[str]:
-        rows = self.rows
-        return [
-            f"b:{band}:{hashlib.blake2b(values[band * rows:(band + 1) * rows].tobytes(), digest_size=8).hexdigest()}"
-            for band in range(self.bands)
-        ]
-
-
-def _doc_key(article_id: str) -> str:
-    return f"d:{article_id}"
+    def _band_keys(self, values: np.ndarray) -> list[bytes]:
+        """One key per band: the band's number and its raw signature values (in memory only, so no hashing)."""
+        raw = values.astype("<u4").tobytes()
+        width = 4 * self.rows
+        return [band.to_bytes(2, "little") + raw[band * width:(band + 1) * width] for band in range(self.bands)]
 
 
 def _encode(values: np.ndarray) -> str:

@@ -54,9 +54,17 @@ class DeadLetter(_Message):
     at: dt.datetime
 
 
-def article_time(article: Article, fallback: dt.datetime) -> dt.datetime:
-    """The time an article entered the system: when it was fetched, else published, else when Kafka got it.
+# How far ahead of its arrival an article's own time may be (clock skew, a misread zone) before it is
+# capped: one article dated years ahead would otherwise expire all dedup state and open incidents.
+FUTURE_TOLERANCE = dt.timedelta(days=1)
+
+
+def article_time(article: Article, arrival: dt.datetime) -> dt.datetime:
+    """The time an article entered the system (UTC): when it was fetched, else published, else `arrival`
+    (when Kafka got it), and never more than FUTURE_TOLERANCE after `arrival`.
 
     Stream and replay both use it, so age bounds and merge windows agree between them.
     """
-    return article.fetched_at or article.published or fallback
+    own = article.fetched_at or article.published or arrival
+    own = own if own.tzinfo else own.replace(tzinfo=dt.timezone.utc)
+    return min(own, arrival + FUTURE_TOLERANCE)

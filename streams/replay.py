@@ -35,9 +35,9 @@ class ReplayResult:
     failures: list[tuple[str, str]] = field(default_factory=list)  # (article id or file:line, what went wrong)
 
 
-def replay(articles: Iterable[Article], fallback_time: dt.datetime, *, extract: ExtractBatch | None = None,
+def replay(articles: Iterable[Article], arrival: dt.datetime, *, extract: ExtractBatch | None = None,
            dedup: DedupIndex | None = None, store: IncidentStore | None = None, batch_size: int = 16) -> ReplayResult:
-    """Every article through dedup, extraction (in batches) and merging; `fallback_time` dates articles that carry no time."""
+    """Every article through dedup, extraction (in batches) and merging; `arrival` is when they arrive (see article_time)."""
     extract = extract or _extract_with_spacy
     dedup = dedup if dedup is not None else DedupIndex({})
     store = store if store is not None else IncidentStore({})
@@ -45,7 +45,7 @@ def replay(articles: Iterable[Article], fallback_time: dt.datetime, *, extract: 
     result = ReplayResult()
     incidents: dict[str, Incident] = {}
     for batch in _batches(articles, batch_size):
-        timed = [(article, _utc(article_time(article, fallback_time))) for article in batch]
+        timed = [(article, article_time(article, arrival)) for article in batch]
         verdicts = {article.id: dedup.check_and_add(article.id, article.text, now) for article, now in timed}
         reused = {article_id: recent.get(verdict.duplicate_of) for article_id, verdict in verdicts.items()
                   if verdict.duplicate_of and verdict.identical}

@@ -20,11 +20,15 @@ def install(pipeline) -> None:
     index = DedupIndex(state, threshold=settings.dedup.threshold, containment=settings.dedup.containment,
                        max_age=dt.timedelta(days=settings.dedup.max_age_days))
 
+    @state.on_recover
+    async def rederive_band_index():
+        index.reload()
+
     @app.agent(topics["raw_articles"], name="deduplicate_articles")
     async def deduplicate_articles(stream):
         async for article in pipeline.decoded("dedup", Article, stream):
             arrival = dt.datetime.fromtimestamp(stream.current_event.message.timestamp, dt.timezone.utc)
-            now = article_time(article, fallback=arrival)
+            now = article_time(article, arrival)
             verdict = index.check_and_add(article.id, article.text, now=now)
             message = UniqueArticle(article=article, arrived_at=now, duplicate_of=verdict.duplicate_of,
                                     identical=verdict.identical)

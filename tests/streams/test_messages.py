@@ -1,0 +1,34 @@
+"""article_time: the clock that dedup and merging run on, the same in the stream and in a replay."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from extractors.schema import Article
+from streams.messages import FUTURE_TOLERANCE, article_time
+
+ARRIVAL = dt.datetime(2021, 3, 2, 12, 0, tzinfo=dt.timezone.utc)
+
+
+def article(**times) -> Article:
+    return Article(id="a1", text="Gunmen attacked a checkpoint.", **times)
+
+
+def test_fetch_time_wins_then_publication_then_arrival():
+    fetched = ARRIVAL - dt.timedelta(minutes=5)
+    published = ARRIVAL - dt.timedelta(hours=3)
+    assert article_time(article(fetched_at=fetched, published=published), ARRIVAL) == fetched
+    assert article_time(article(published=published), ARRIVAL) == published
+    assert article_time(article(), ARRIVAL) == ARRIVAL
+
+
+def test_a_naive_time_is_read_as_utc():
+    assert article_time(article(published=dt.datetime(2021, 3, 1, 8, 0)), ARRIVAL) == dt.datetime(
+        2021, 3, 1, 8, 0, tzinfo=dt.timezone.utc)
+
+
+def test_an_article_dated_ahead_of_its_arrival_is_capped():
+    far_ahead = article(published=dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc))
+    assert article_time(far_ahead, ARRIVAL) == ARRIVAL + FUTURE_TOLERANCE
+    slightly_ahead = ARRIVAL + dt.timedelta(hours=2)
+    assert article_time(article(published=slightly_ahead), ARRIVAL) == slightly_ahead
