@@ -99,8 +99,7 @@ def stream(count: int, spacing: dt.timedelta, max_age: dt.timedelta, checkpoints
             sizes.append({
                 "articles": number,
                 "stream_days": round((spacing * number) / dt.timedelta(days=1), 1),
-                "indexed_articles": sum(1 for key in storage if key.startswith("d:")),
-                "storage_keys": len(storage),
+                "indexed_articles": len(storage),
                 "storage_json_mib": round(sum(len(key) + len(json.dumps(value)) for key, value in storage.items()) / 2**20, 1),
                 "process_rss_mib": rss_mib(),
             })

@@ -75,3 +75,36 @@ def ensure_topics(bootstrap_servers: str, topics: TopicSettings, keys: Collectio
             log.info("created topics %s", ", ".join(t.name for t in missing))
     finally:
         admin.close()
+
+
+def commit_start_offsets(bootstrap_servers: str, group: str, topic_names: Collection[str]) -> None:
+    """Give every partition of `topic_names` without a committed offset for `group` its first offset.
+
+    Faust only seeks a partition back after a rebalance when it has a committed offset, and its commit
+    tracking cannot tell a never-processed head of a partition from a processed one: a record fetched
+    just before a rebalance, dropped from the agent's buffer by it, and followed by processed records
+    would be committed past and lost. A committed start offset makes every rebalance re-read from there.
+    Commits are only possible while the group has no members, so a worker joining a running group (which
+    has committed already) may find the commit refused, and a racing worker may have done it first.
+    """
+    from kafka import KafkaConsumer, TopicPartition
+    from kafka.errors import KafkaError
+    from kafka.structs import OffsetAndMetadata
+
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=group, enable_auto_commit=False,
+                             client_id="newswatch-start-offsets")
+    try:
+        partitions = [TopicPartition(name, p) for name in topic_names for p in consumer.partitions_for_topic(name) or ()]
+        missing = [tp for tp in partitions if consumer.committed(tp) is None]
+        if not missing:
+            return
+        starts = consumer.beginning_offsets(missing)
+        try:
+            consumer.commit({tp: OffsetAndMetadata(starts[tp], "", -1) for tp in missing})
+        except KafkaError as error:
+            still_missing = [tp for tp in missing if consumer.committed(tp) is None]
+            if still_missing:
+                log.warning("could not commit start offsets for %d partitions of group %s (%s): a rebalance "
+                            "before their first commit may skip records", len(still_missing), group, error)
+    finally:
+        consumer.close(autocommit=False)

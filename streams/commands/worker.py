@@ -29,9 +29,13 @@ def run(args) -> int:
     from streams.app import create_app
     from streams.settings import Settings
 
+    from streams.topics import commit_start_offsets
+
     settings = Settings()
     prepare_services(settings)
     pipeline = create_app(settings)
+    inputs = {name for agent in pipeline.app.agents.values() for name in agent.channel.topics}
+    commit_start_offsets(settings.kafka.bootstrap_servers, settings.worker.app_id, inputs)
     logging.getLogger(__name__).info(
         "worker %s: kafka %s, elasticsearch %s", settings.worker.app_id, settings.kafka.bootstrap_servers, settings.elasticsearch.url
     )

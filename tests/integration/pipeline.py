@@ -78,7 +78,7 @@ class IsolatedPipeline:
     def start_worker(self, name: str = "worker") -> subprocess.Popen:
         log_path = self.work_dir / f"{name}.log"
         log_file = open(log_path, "ab")  # noqa: SIM115 - closed with the process by stop_worker
-        return subprocess.Popen([sys.executable, "-m", "streams.cli", "worker", "--loglevel", "warning"],
+        return subprocess.Popen([sys.executable, "-m", "streams.cli", "worker", "--loglevel", "info"],
                                 cwd=REPO, env=self.env(), stdout=log_file, stderr=subprocess.STDOUT,
                                 start_new_session=True)
 
@@ -109,6 +109,15 @@ class IsolatedPipeline:
             return [json.loads(record.value) for record in consumer]
         finally:
             consumer.close()
+
+    def stable_members(self) -> int:
+        """How many workers the group has once it is stable (assignment done); 0 while it rebalances."""
+        admin = KafkaAdminClient(bootstrap_servers=self.kafka_bootstrap)
+        try:
+            group = admin.describe_groups([self.app_id]).get(self.app_id) or {}
+            return len(group.get("members") or ()) if group.get("group_state") == "Stable" else 0
+        finally:
+            admin.close()
 
     def drained(self, kinds: tuple[str, ...] = ("raw_articles", "unique_articles", "extractions",
                                                     "incident_reports", "incidents")) -> bool:

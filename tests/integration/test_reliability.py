@@ -64,6 +64,9 @@ def test_two_workers_produce_what_one_replay_produces(pipeline, stream_file):
     path, count = stream_file
     workers = [pipeline.start_worker(f"worker-{n}") for n in (1, 2)]
     try:
+        # Both in the group before the stream starts: a worker joining mid-stream is the Faust rebalance
+        # weakness described in docs/architecture.md ("Scaling limits"), not what this test is about.
+        wait_for(lambda: pipeline.stable_members() == 2, PROCESS_ALL, "both workers in the group")
         pipeline.cli("ingest", str(path))
         process_everything(pipeline, count)
     finally:
