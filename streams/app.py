@@ -81,6 +81,7 @@ def create_app(settings: Settings) -> Pipeline:
         consumer_auto_offset_reset="earliest",
         processing_guarantee="at_least_once",
         producer_acks=-1,
+        producer_linger=0.005,
         broker_commit_every=50,
         broker_commit_interval=1.0,
         stream_wait_empty=False,

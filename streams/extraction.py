@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
+import logging
+import multiprocessing
 from collections import OrderedDict
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from extractors.schema import ExtractionResult
 
 RECENT_EXTRACTIONS = 5000
+
+log = logging.getLogger(__name__)
 
 
 class RecentExtractions:
@@ -53,3 +60,53 @@ def load_extractor(path: str):
         return getattr(importlib.import_module(module_name), function_name)
     except (ImportError, AttributeError) as error:
         raise ValueError(f"extractor {path!r} cannot be loaded ({error}); expected module:function") from error
+
+
+class ExtractorProcess:
+    """The batch extractor in a child process of the worker.
+
+    spaCy is CPU-bound and mostly holds the GIL, so in a thread it would take turns with the event loop on
+    one core; in its own process it runs beside it. A child that dies (a crash, the OOM killer) is
+    replaced and its batch retried one article at a time, so only an article that kills it again is lost,
+    to a dead letter.
+    """
+
+    def __init__(self, extract_batch):
+        self.extract_batch = extract_batch
+        self._pool = self._start()
+
+    @staticmethod
+    def _start() -> ProcessPoolExecutor:
+        # spawn, not fork: the worker has threads (Kafka clients) that a forked child would inherit mid-state.
+        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+
+    async def extract(self, articles: list) -> tuple[list, list]:
+        """(results, [(article, error)]) as extract_isolating_failures, computed in the child process."""
+        if not articles:
+            return [], []
+        try:
+            return await self._run(articles)
+        except BrokenProcessPool:
+            log.warning("the extractor process died on a batch of %d articles; retrying them one by one", len(articles))
+            self._restart()
+        results, failures = [], []
+        for article in articles:
+            try:
+                one, failed = await self._run([article])
+            except BrokenProcessPool as error:
+                self._restart()
+                one, failed = [None], [(article, RuntimeError(f"the extractor process died on this article ({error})"))]
+            results += one
+            failures += failed
+        return results, failures
+
+    async def _run(self, articles: list) -> tuple[list, list]:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, extract_isolating_failures, self.extract_batch, articles)
+
+    def _restart(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = self._start()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)

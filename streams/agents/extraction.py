@@ -1,13 +1,11 @@
-"""extract_incidents: unique articles -> extractions and incident reports, in batches, off the event loop."""
+"""extract_incidents: unique articles -> extractions and incident reports, in batches, in a child process."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from concurrent.futures import ThreadPoolExecutor
 
 from extractors.schema import ExtractionResult
-from streams.extraction import RecentExtractions, extract_isolating_failures, load_extractor
+from streams.extraction import ExtractorProcess, RecentExtractions, load_extractor
 from streams.incidents import merge_key
 from streams.messages import ExtractedArticle, ReportMessage, UniqueArticle
 
@@ -16,18 +14,20 @@ log = logging.getLogger(__name__)
 
 def install(pipeline) -> None:
     app, topics, worker = pipeline.app, pipeline.topics, pipeline.settings.worker
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
     recent = RecentExtractions()
-    extract_batch = load_extractor(worker.extractor)
+    extractor = ExtractorProcess(load_extractor(worker.extractor))
+
+    @app.on_before_shutdown.connect
+    async def stop_extractor_process(sender, **kwargs) -> None:
+        extractor.close()
 
     @app.agent(topics["unique_articles"], name="extract_incidents")
     async def extract_incidents(stream):
-        loop = asyncio.get_running_loop()
         async for batch in stream.take(worker.extract_batch_size, within=worker.extract_batch_seconds):
             messages = await pipeline.parse_batch("extract", UniqueArticle, batch)
             reused = {m.article.id: recent.get(m.duplicate_of) for m in messages if m.duplicate_of and m.identical}
             pending = [m.article for m in messages if reused.get(m.article.id) is None]
-            results, failures = await loop.run_in_executor(executor, extract_isolating_failures, extract_batch, pending)
+            results, failures = await extractor.extract(pending)
             for article, error in failures:
                 await pipeline.dead_letter("extract", error, article.model_dump(mode="json"))
             extracted = {article.id: result for article, result in zip(pending, results) if result is not None}

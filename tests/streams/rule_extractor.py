@@ -1,11 +1,13 @@
 """A tiny rule-based batch extractor for replay tests: the merge and dedup logic without loading spaCy.
 
 It knows two towns, reads "killed N", dates the attack on the publication day, and reads a line
-"Background: <town> <YYYY-MM>" as a background mention. An article starting with POISON makes it raise.
+"Background: <town> <YYYY-MM>" as a background mention. An article starting with POISON makes it raise,
+and one starting with CRASH ends the process it runs in (as a segfault or the OOM killer would).
 """
 
 from __future__ import annotations
 
+import os
 import re
 
 from extractors.schema import Article, Count, ExtractionResult, IncidentReport, Location
@@ -18,6 +20,7 @@ TOWNS = {
 KILLED = re.compile(r"\bkill(?:ed|ing) (?:at least )?(\d+)")
 BACKGROUND = re.compile(r"^Background: (\w+) (\d{4})-(\d{2})$", re.MULTILINE)
 POISON = "POISON"
+CRASH = "CRASH"
 
 
 calls: list[list[str]] = []  # the article ids of every batch, so tests can see which articles were extracted
@@ -29,6 +32,8 @@ def extract_batch(articles: list[Article]) -> list[ExtractionResult]:
 
 
 def _extract(article: Article) -> ExtractionResult:
+    if article.text.startswith(CRASH):
+        os._exit(3)
     if article.text.startswith(POISON):
         raise RuntimeError(f"rule extractor cannot read article {article.id}")
     reports = []
