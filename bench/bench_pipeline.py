@@ -12,6 +12,8 @@ worker` subprocesses on their own topics and indices, warmed up on the seed arti
 
 - Throughput: the whole stream produced at once; time from the first send until every article is
   extracted and every topic committed (committed means processed: indexing agents ack after the bulk).
+  Also the sustained rate of extraction, the slowest stage: records per second on the extractions topic
+  between the 10th and the 90th percentile of their timestamps (no start-up, no end-of-run wait).
   Baseline in the same run, between the pipeline runs: extractors.extract_batch over the same articles in
   batches of 16 in a plain loop in this process.
 - Latency: articles produced at a fixed rate; for each article that yields an incident, the Kafka
@@ -67,14 +69,27 @@ def produce(pipeline, stream: list[Article], rate: float | None = None) -> dict[
     return sent
 
 
+def steady_rate(timestamps_ms: list[int], low: float = 0.1, high: float = 0.9) -> float | None:
+    """Records per second between the `low` and `high` quantiles of their Kafka timestamps: the sustained
+    rate of a stage, without the start-up and the end of the run."""
+    ordered = sorted(timestamps_ms)
+    first, last = round(low * (len(ordered) - 1)), round(high * (len(ordered) - 1))
+    if last <= first or ordered[last] == ordered[first]:
+        return None
+    return round((last - first) * 1000 / (ordered[last] - ordered[first]), 1)
+
+
 def stream_summary(pipeline) -> dict:
-    """What the pipeline made of the stream: copies found, attack reports, incidents, dead letters."""
-    extracted = [record.value for record in topic_records(pipeline, "extractions")]
+    """What the pipeline made of the stream: copies found, attack reports, incidents, dead letters, and the
+    sustained rate of extraction (the slowest stage) from its records' timestamps."""
+    records = [record for record in topic_records(pipeline, "extractions") if record.value["article"]["source"] != "warm-up"]
+    extracted = [record.value for record in records]
     incidents = {record.value["id"] for record in topic_records(pipeline, "incidents")}
     client = pipeline.es()
     client.indices.refresh(index=f"{pipeline.index_prefix}-incidents")
     return {
         "articles_extracted": len(extracted),
+        "steady_extraction_per_second": steady_rate([record.timestamp for record in records]),
         "duplicates_found": sum(1 for e in extracted if e["duplicate_of"]),
         "attack_reports": sum(1 for e in extracted if e["extraction"]["is_attack_report"]),
         "incidents_on_topic": len(incidents),
@@ -230,7 +245,7 @@ def memory(services, size: int, event_days: float, attack_share: float, env: dic
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--articles", type=int, default=600, help="throughput stream size")
+    parser.add_argument("--articles", type=int, default=2400, help="throughput stream size")
     parser.add_argument("--runs", type=int, default=2, help="pipeline runs per worker count (the median is reported)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--latency-seconds", type=float, default=120, help="0 skips the latency run")
@@ -269,10 +284,12 @@ def main() -> None:
     extractor_cpu = result["extractor_alone"]["cpu_ms_per_article"]
     for workers, measured in runs.items():
         rate = statistics.median(r["articles_per_second"] for r in undisturbed(measured))
+        steady = statistics.median(r["steady_extraction_per_second"] for r in undisturbed(measured))
         worker_cpu = statistics.median(sum(ms for name, ms in r["cpu_ms_per_article"].items() if name.startswith("worker"))
                                        for r in undisturbed(measured))
         result["pipeline"][f"{workers}_worker"] = {
             "articles_per_second": rate, "ratio_to_extractor_alone": round(rate / extractor_rate, 3),
+            "steady_extraction_per_second": steady, "steady_ratio_to_extractor_alone": round(steady / extractor_rate, 3),
             "worker_cpu_ms_per_article": round(worker_cpu, 2),
             "extractor_cpu_share_of_worker_cpu": round(extractor_cpu / worker_cpu, 3),
             "runs": measured}

@@ -42,24 +42,33 @@ def service_pids() -> dict[str, int]:
     return {name: entry["pid"] for name, entry in LocalServices().status().items()}
 
 
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of a process and all its descendants (a service may run under a wrapper)."""
-    parents, times = {}, {}
+def process_tree(pid: int) -> set[int]:
+    """A process and all its descendants (a service may run under a wrapper; a worker has an extractor child)."""
+    parents = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rpartition(")")[2].split()
-        except OSError:
+            parents[int(stat.parent.name)] = int(stat.read_text().rpartition(")")[2].split()[1])
+        except (OSError, IndexError, ValueError):
             continue
-        child = int(stat.parent.name)
-        parents[child] = int(fields[1])
-        times[child] = int(fields[11]) + int(fields[12])
     tree, frontier = {pid}, [pid]
     while frontier:
         parent = frontier.pop()
         children = [child for child, of in parents.items() if of == parent]
         tree.update(children)
         frontier += children
-    return sum(times.get(member, 0) for member in tree) / os.sysconf("SC_CLK_TCK")
+    return tree
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process and all its descendants."""
+    total = 0
+    for member in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -71,11 +80,17 @@ def percentile(values: list[float], q: float) -> float | None:
 
 
 def rss_mib(pid: int) -> float:
-    """Resident set size of one process, from /proc."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmRSS for process {pid}")
+    """Resident set size of a process and its descendants, from /proc (pages shared between them count twice)."""
+    total_kib = 0
+    for member in process_tree(pid):
+        try:
+            status = Path(f"/proc/{member}/status").read_text()
+        except OSError:
+            continue
+        total_kib += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+    if not total_kib:
+        raise RuntimeError(f"no VmRSS for process {pid}")
+    return total_kib / 1024
 
 
 class TopicProgress:
