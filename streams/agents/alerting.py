@@ -66,11 +66,15 @@ def install(pipeline) -> None:
             for alert in await first_time([alert for _, alert in released], now):
                 watch = next(w for w, a in released if a.id == alert.id)
                 await topics["alerts"].send(key=alert.id, value=alert.model_dump(mode="json"))
-                await dispatcher.deliver(watch, alert)
+                await dispatcher.hand_over(watch, alert)
 
     @app.task
     async def start_sinks():
         await dispatcher.start()
+
+    @app.on_before_shutdown.connect
+    async def close_sinks(sender, **kwargs) -> None:
+        await dispatcher.close()
 
     @app.timer(RELEASE_CHECK_SECONDS)
     async def release_held_alerts():

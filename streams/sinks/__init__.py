@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any, get_type_hints
 
@@ -23,6 +24,11 @@ from streams.sinks.webhook import WebhookSink
 
 SINK_TYPES: dict[str, type[Sink]] = {cls.name: cls for cls in (LogSink, WebhookSink, SlackSink, EmailSink, KafkaSink)}
 INJECTED = frozenset({"dead_letter", "clock", "publish"})  # supplied by code, never by configuration
+# Deliveries under way at once (a sink retrying with backoff holds one for up to a minute or so).
+MAX_PENDING_DELIVERIES = 256
+CLOSE_WAIT_SECONDS = 30.0
+
+log = logging.getLogger(__name__)
 
 
 def build_sinks(configured: Mapping[str, Mapping[str, Any]], injected: Mapping[str, Any]) -> dict[str, Sink]:
@@ -74,9 +80,13 @@ def check_watch_sinks(watches: Iterable[Watch], sinks: Mapping[str, Sink]) -> No
 class Dispatcher:
     """Delivers each alert to the sinks its watch names, concurrently; each sink retries and dead-letters on its own."""
 
-    def __init__(self, sinks: Mapping[str, Sink], dead_letter: DeadLetterWriter):
+    def __init__(self, sinks: Mapping[str, Sink], dead_letter: DeadLetterWriter,
+                 max_pending: int = MAX_PENDING_DELIVERIES, close_wait_seconds: float = CLOSE_WAIT_SECONDS):
         self.sinks = dict(sinks)
         self.dead_letter = dead_letter
+        self.max_pending = max_pending
+        self.close_wait_seconds = close_wait_seconds
+        self._pending: set[asyncio.Future] = set()
 
     def check(self, watches: Iterable[Watch]) -> None:
         """Call at start-up: refuses watches that name sinks nobody configured."""
@@ -86,7 +96,24 @@ class Dispatcher:
         await asyncio.gather(*(sink.start() for sink in self.sinks.values()))
 
     async def close(self) -> None:
+        """Waits up to `close_wait_seconds` for deliveries still under way, then closes the sinks."""
+        if self._pending:
+            await asyncio.wait(self._pending, timeout=self.close_wait_seconds)
         await asyncio.gather(*(sink.close() for sink in self.sinks.values()))
+
+    async def hand_over(self, watch: Watch, alert: Alert) -> None:
+        """Deliver in the background, so a sink that is retrying does not hold up the alerts behind it;
+        waits only while `max_pending` deliveries are under way."""
+        while len(self._pending) >= self.max_pending:
+            await asyncio.wait(self._pending, return_when=asyncio.FIRST_COMPLETED)
+        delivery = asyncio.ensure_future(self.deliver(watch, alert))
+        self._pending.add(delivery)
+        delivery.add_done_callback(self._finished)
+
+    def _finished(self, delivery: asyncio.Future) -> None:
+        self._pending.discard(delivery)
+        if not delivery.cancelled() and delivery.exception() is not None:
+            log.error("delivering an alert failed", exc_info=delivery.exception())
 
     async def deliver(self, watch: Watch, alert: Alert) -> None:
         names = list(dict.fromkeys(watch.sinks))

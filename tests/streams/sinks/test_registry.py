@@ -1,10 +1,11 @@
+import asyncio
 import logging
 
 import pytest
 
 from extractors.schema import Region, Watch
 from streams.settings import Settings
-from streams.sinks import SINK_TYPES, build_dispatcher, build_sinks, check_watch_sinks
+from streams.sinks import SINK_TYPES, Dispatcher, build_dispatcher, build_sinks, check_watch_sinks
 from streams.sinks.base import Sink, SinkConfigError
 from streams.sinks.kafka import KafkaSink
 from streams.sinks.log import LogSink
@@ -98,3 +99,58 @@ async def test_the_dispatcher_sends_to_each_named_sink_once_and_dead_letters_unk
     assert record.alert_id == sample_alert().id
     [(stage, error, _)] = dead_letters
     assert stage == "sink" and error == "watch 'w' names unconfigured sink(s) ['pager']"
+
+
+class GatedSink(Sink):
+    """Delivers an alert once its gate opens (alerts without a gate at once): a receiver that is down or slow."""
+
+    name = "gated"
+
+    def __init__(self):
+        self.gates: dict[str, asyncio.Event] = {}
+        self.delivered: list[str] = []
+
+    async def send(self, alert):
+        if alert.id in self.gates:
+            await self.gates[alert.id].wait()
+        self.delivered.append(alert.id)
+
+
+async def test_a_slow_delivery_does_not_hold_up_the_alerts_behind_it():
+    sink = GatedSink()
+    dispatcher = Dispatcher({"gated": sink}, DeadLetters())
+    watch = Watch(id="w", name="w", region=Region(), sinks=["gated"])
+    sink.gates["slow"] = asyncio.Event()
+    await dispatcher.hand_over(watch, sample_alert().model_copy(update={"id": "slow"}))
+    await dispatcher.hand_over(watch, sample_alert().model_copy(update={"id": "quick"}))
+    await asyncio.sleep(0.05)
+    assert sink.delivered == ["quick"]
+    sink.gates["slow"].set()
+    await dispatcher.close()
+    assert sink.delivered == ["quick", "slow"]
+
+
+async def test_hand_over_waits_while_the_pending_deliveries_are_at_their_bound():
+    sink = GatedSink()
+    dispatcher = Dispatcher({"gated": sink}, DeadLetters(), max_pending=1)
+    watch = Watch(id="w", name="w", region=Region(), sinks=["gated"])
+    sink.gates["slow"] = asyncio.Event()
+    await dispatcher.hand_over(watch, sample_alert().model_copy(update={"id": "slow"}))
+    waiting = asyncio.ensure_future(dispatcher.hand_over(watch, sample_alert().model_copy(update={"id": "next"})))
+    await asyncio.sleep(0.05)
+    assert not waiting.done() and sink.delivered == []
+    sink.gates["slow"].set()
+    await asyncio.wait_for(waiting, timeout=5)
+    await dispatcher.close()
+    assert sink.delivered == ["slow", "next"]
+
+
+async def test_close_waits_for_deliveries_under_way_but_not_forever():
+    sink = GatedSink()
+    dispatcher = Dispatcher({"gated": sink}, DeadLetters(), close_wait_seconds=0.1)
+    watch = Watch(id="w", name="w", region=Region(), sinks=["gated"])
+    sink.gates["stuck"] = asyncio.Event()
+    await dispatcher.hand_over(watch, sample_alert().model_copy(update={"id": "stuck"}))
+    await dispatcher.hand_over(watch, sample_alert())
+    await asyncio.wait_for(dispatcher.close(), timeout=5)
+    assert sink.delivered == [sample_alert().id]
