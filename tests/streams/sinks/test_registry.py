@@ -102,12 +102,12 @@ async def test_the_dispatcher_sends_to_each_named_sink_once_and_dead_letters_unk
 
 
 class GatedSink(Sink):
-    """Delivers an alert once its gate opens (alerts without a gate at once): a receiver that is down or slow."""
+    """Holds the alerts with the given ids until their gate opens (others go at once): a receiver that is down or slow."""
 
     name = "gated"
 
-    def __init__(self):
-        self.gates: dict[str, asyncio.Event] = {}
+    def __init__(self, held: tuple[str, ...]):
+        self.gates = {alert_id: asyncio.Event() for alert_id in held}
         self.delivered: list[str] = []
 
     async def send(self, alert):
@@ -116,13 +116,22 @@ class GatedSink(Sink):
         self.delivered.append(alert.id)
 
 
-async def test_a_slow_delivery_does_not_hold_up_the_alerts_behind_it():
-    sink = GatedSink()
-    dispatcher = Dispatcher({"gated": sink}, DeadLetters())
+def gated_dispatcher(*held: str, **options):
+    """A dispatcher with one GatedSink, and `hand_over(alert_id)` for a watch that names it."""
+    sink = GatedSink(held)
+    dispatcher = Dispatcher({"gated": sink}, DeadLetters(), **options)
     watch = Watch(id="w", name="w", region=Region(), sinks=["gated"])
-    sink.gates["slow"] = asyncio.Event()
-    await dispatcher.hand_over(watch, sample_alert().model_copy(update={"id": "slow"}))
-    await dispatcher.hand_over(watch, sample_alert().model_copy(update={"id": "quick"}))
+
+    def hand_over(alert_id: str):
+        return dispatcher.hand_over(watch, sample_alert().model_copy(update={"id": alert_id}))
+
+    return sink, dispatcher, hand_over
+
+
+async def test_a_slow_delivery_does_not_hold_up_the_alerts_behind_it():
+    sink, dispatcher, hand_over = gated_dispatcher("slow")
+    await hand_over("slow")
+    await hand_over("quick")
     await asyncio.sleep(0.05)
     assert sink.delivered == ["quick"]
     sink.gates["slow"].set()
@@ -131,12 +140,9 @@ async def test_a_slow_delivery_does_not_hold_up_the_alerts_behind_it():
 
 
 async def test_hand_over_waits_while_the_pending_deliveries_are_at_their_bound():
-    sink = GatedSink()
-    dispatcher = Dispatcher({"gated": sink}, DeadLetters(), max_pending=1)
-    watch = Watch(id="w", name="w", region=Region(), sinks=["gated"])
-    sink.gates["slow"] = asyncio.Event()
-    await dispatcher.hand_over(watch, sample_alert().model_copy(update={"id": "slow"}))
-    waiting = asyncio.ensure_future(dispatcher.hand_over(watch, sample_alert().model_copy(update={"id": "next"})))
+    sink, dispatcher, hand_over = gated_dispatcher("slow", max_pending=1)
+    await hand_over("slow")
+    waiting = asyncio.ensure_future(hand_over("next"))
     await asyncio.sleep(0.05)
     assert not waiting.done() and sink.delivered == []
     sink.gates["slow"].set()
@@ -146,11 +152,8 @@ async def test_hand_over_waits_while_the_pending_deliveries_are_at_their_bound()
 
 
 async def test_close_waits_for_deliveries_under_way_but_not_forever():
-    sink = GatedSink()
-    dispatcher = Dispatcher({"gated": sink}, DeadLetters(), close_wait_seconds=0.1)
-    watch = Watch(id="w", name="w", region=Region(), sinks=["gated"])
-    sink.gates["stuck"] = asyncio.Event()
-    await dispatcher.hand_over(watch, sample_alert().model_copy(update={"id": "stuck"}))
-    await dispatcher.hand_over(watch, sample_alert())
+    sink, dispatcher, hand_over = gated_dispatcher("stuck", close_wait_seconds=0.1)
+    await hand_over("stuck")
+    await hand_over("free")
     await asyncio.wait_for(dispatcher.close(), timeout=5)
-    assert sink.delivered == [sample_alert().id]
+    assert sink.delivered == ["free"]
