@@ -64,8 +64,8 @@ class Pipeline:
             await self.dead_letter(stage, error, value, event)
             return None
 
-    async def parse_batch(self, stage: str, model: type[ModelT], values: list) -> list[ModelT]:
-        parsed = [await self.parse(stage, model, value) for value in values]
+    async def parse_batch(self, stage: str, model: type[ModelT], events: list[faust.EventT]) -> list[ModelT]:
+        parsed = [await self.parse(stage, model, event.value, event) for event in events]
         return [record for record in parsed if record is not None]
 
 

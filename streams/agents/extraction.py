@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from extractors.schema import ExtractionResult
+from streams.batches import event_batches
 from streams.extraction import ExtractorProcess, RecentExtractions, load_extractor
 from streams.incidents import merge_key
 from streams.messages import ExtractedArticle, ReportMessage, UniqueArticle
@@ -23,7 +24,7 @@ def install(pipeline) -> None:
 
     @app.agent(topics["unique_articles"], name="extract_incidents")
     async def extract_incidents(stream):
-        async for batch in stream.take(worker.extract_batch_size, within=worker.extract_batch_seconds):
+        async for batch in event_batches(stream, worker.extract_batch_size, worker.extract_batch_seconds):
             messages = await pipeline.parse_batch("extract", UniqueArticle, batch)
             reused = {m.article.id: recent.get(m.duplicate_of) for m in messages if m.duplicate_of and m.identical}
             pending = [m.article for m in messages if reused.get(m.article.id) is None]

@@ -9,6 +9,7 @@ from elasticsearch import AsyncElasticsearch
 
 from extractors.schema import Incident
 from streams.alert_text import summarize
+from streams.batches import event_batches
 from streams.documents import article_document, incident_document
 from streams.indexer import Indexer, index_action, settings_client_options, versioned_action
 from streams.messages import ExtractedArticle
@@ -48,7 +49,7 @@ def install(pipeline) -> None:
         """An agent that indexes each batch of its topic's records in one bulk request."""
 
         async def index_batches(stream):
-            async for batch in stream.take(INDEX_BATCH, within=INDEX_WITHIN):
+            async for batch in event_batches(stream, INDEX_BATCH, INDEX_WITHIN):
                 now = dt.datetime.now(dt.timezone.utc)
                 actions = [to_action(record, now) for record in await pipeline.parse_batch(name, model, batch)]
                 if actions:
