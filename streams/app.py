@@ -15,6 +15,7 @@ from typing import TypeVar
 import faust
 from pydantic import BaseModel
 
+from streams.flow_control import keep_buffered_records_on_resume
 from streams.messages import DeadLetter
 from streams.settings import Settings
 from streams.topics import TopicSpec, topic_specs
@@ -87,6 +88,7 @@ def create_app(settings: Settings) -> Pipeline:
         stream_wait_empty=False,
         table_cleanup_interval=60.0,
     )
+    keep_buffered_records_on_resume(app)
     topics = {key: _declare(app, key, spec) for key, spec in topic_specs(settings.topics).items()}
     pipeline = Pipeline(app=app, settings=settings, topics=topics)
 
