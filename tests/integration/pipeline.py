@@ -85,14 +85,24 @@ class IsolatedPipeline:
     def es(self) -> Elasticsearch:
         return Elasticsearch(self.elasticsearch_url, request_timeout=30)
 
-    def search(self, kind: str, query: dict | None = None, size: int = 100) -> list[dict]:
-        client = self.es()
+    def _refreshed_index(self, kind: str) -> str | None:
         index = f"{self.index_prefix}-{kind}"
+        client = self.es()
         if not client.indices.exists(index=index):
-            return []
+            return None
         client.indices.refresh(index=index)
-        hits = client.search(index=index, query=query or {"match_all": {}}, size=size)["hits"]["hits"]
+        return index
+
+    def search(self, kind: str, query: dict | None = None, size: int = 100) -> list[dict]:
+        index = self._refreshed_index(kind)
+        if index is None:
+            return []
+        hits = self.es().search(index=index, query=query or {"match_all": {}}, size=size)["hits"]["hits"]
         return [hit["_source"] | {"_id": hit["_id"]} for hit in hits]
+
+    def count(self, kind: str) -> int:
+        index = self._refreshed_index(kind)
+        return 0 if index is None else self.es().count(index=index)["count"]
 
     def read_topic(self, kind: str, timeout_ms: int = 3000) -> list[dict]:
         """Every record on one of the pipeline's topics, from the beginning."""

@@ -23,12 +23,12 @@ def test_every_article_and_incident_indexed_once_across_an_outage(pipeline, tmp_
     worker = pipeline.start_worker()
     local = LocalServices()
     try:
-        wait_for(lambda: len(pipeline.search("articles", size=1000)) >= 10, PROCESS_ALL, "indexing under way")
+        wait_for(lambda: pipeline.count("articles") >= 10, PROCESS_ALL, "indexing under way")
         local.stop("elasticsearch")
         pipeline.cli("ingest", str(write_jsonl(articles[half:], tmp_path / "second.jsonl")))
         time.sleep(OUTAGE_SECONDS)  # the outage itself, not a wait for a result
         local.start("elasticsearch")
-        wait_for(lambda: len(pipeline.search("articles", size=1000)) >= len(articles), PROCESS_ALL,
+        wait_for(lambda: pipeline.count("articles") >= len(articles), PROCESS_ALL,
                  "every article indexed after the outage")
         wait_for(pipeline.drained, PROCESS_ALL, "every topic consumed and committed")
     finally:

@@ -26,12 +26,12 @@ def replayed_incidents(pipeline, articles_path) -> dict[str, list[str]]:
 
 
 def streamed_incidents(pipeline) -> dict[str, list[str]]:
-    documents = pipeline.search("incidents", size=1000)
+    documents = pipeline.search("incidents", size=10_000)
     return {doc["incident"]["id"]: sorted(doc["incident"]["article_ids"]) for doc in documents}
 
 
 def process_everything(pipeline, expected_articles: int) -> None:
-    wait_for(lambda: len(pipeline.search("articles", size=1000)) >= expected_articles, PROCESS_ALL,
+    wait_for(lambda: pipeline.count("articles") >= expected_articles, PROCESS_ALL,
              f"{expected_articles} articles indexed")
     wait_for(pipeline.drained, PROCESS_ALL, "every topic consumed and committed")
 
@@ -47,7 +47,7 @@ def test_kill_9_mid_stream_loses_and_duplicates_nothing(pipeline, stream_file):
     pipeline.cli("ingest", str(path))
     first = pipeline.start_worker("worker-1")
     try:
-        wait_for(lambda: len(pipeline.search("articles", size=1000)) >= count // 4, PROCESS_ALL,
+        wait_for(lambda: pipeline.count("articles") >= count // 4, PROCESS_ALL,
                  "a quarter of the stream processed before the crash")
     finally:
         stop_worker(first, kill=True)
@@ -56,7 +56,7 @@ def test_kill_9_mid_stream_loses_and_duplicates_nothing(pipeline, stream_file):
         process_everything(pipeline, count)
     finally:
         stop_worker(second)
-    assert len(pipeline.search("articles", size=1000)) == count
+    assert pipeline.count("articles") == count
     assert streamed_incidents(pipeline) == replayed_incidents(pipeline, path)
 
 
@@ -64,14 +64,34 @@ def test_two_workers_produce_what_one_replay_produces(pipeline, stream_file):
     path, count = stream_file
     workers = [pipeline.start_worker(f"worker-{n}") for n in (1, 2)]
     try:
-        # Both in the group before the stream starts: a worker joining mid-stream is the Faust rebalance
-        # weakness described in docs/architecture.md ("Scaling limits"), not what this test is about.
+        # Both in the group before the stream starts: this test is about splitting the partitions;
+        # the next one is about a worker joining while the stream flows.
         wait_for(lambda: pipeline.stable_members() == 2, PROCESS_ALL, "both workers in the group")
         pipeline.cli("ingest", str(path))
         process_everything(pipeline, count)
     finally:
         for process in workers:
             stop_worker(process)
+    assert streamed_incidents(pipeline) == replayed_incidents(pipeline, path)
+
+
+def test_a_worker_joining_mid_stream_loses_and_duplicates_nothing(pipeline):
+    # Mostly syndicated copies, so the stream is long enough to still be flowing when the second worker,
+    # which takes about 10 s to start, joins the group and the partitions move.
+    articles = article_stream(copies=3000)
+    path, count = write_jsonl(articles, pipeline.work_dir / "stream.jsonl"), len(articles)
+    pipeline.cli("ingest", str(path))
+    workers = [pipeline.start_worker("worker-1")]
+    try:
+        wait_for(lambda: pipeline.count("articles") > 0, PROCESS_ALL, "the first worker under way")
+        workers.append(pipeline.start_worker("worker-2"))
+        wait_for(lambda: pipeline.stable_members() == 2, PROCESS_ALL, "the second worker in the group")
+        assert pipeline.count("articles") < count, "the stream was over before the second worker joined"
+        process_everything(pipeline, count)
+    finally:
+        for process in workers:
+            stop_worker(process)
+    assert pipeline.count("articles") == count
     assert streamed_incidents(pipeline) == replayed_incidents(pipeline, path)
 
 
