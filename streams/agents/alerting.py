@@ -12,7 +12,8 @@ from streams.alerting import AlertState, alerts_for, deliverable, record, releas
 from streams.documents import alert_document
 from streams.indexer import Indexer, create_action, settings_client_options
 from streams.sinks import build_dispatcher
-from streams.watches import WatchIndex, load_watches
+from streams.watch_feed import LiveWatches, follow
+from streams.watches import load_watches
 
 log = logging.getLogger(__name__)
 
@@ -22,10 +23,10 @@ RELEASE_CHECK_SECONDS = 30.0
 def install(pipeline) -> None:
     app, topics, settings = pipeline.app, pipeline.topics, pipeline.settings
     loaded = load_watches(settings.watches_file)
-    watches = WatchIndex.build(loaded)
     # The alerts topic gets every alert (it is the pipeline's output); the kafka sink is for other clusters or topics.
     dispatcher = build_dispatcher(settings.alerting, dead_letter=pipeline.dead_letter)
     dispatcher.check(loaded)
+    watches = LiveWatches(loaded, check=dispatcher.check)
     # Keyed by incident id, like the incidents topic, so each worker holds the state of its own partitions.
     states = app.Table("alert-state")
     alerts_index = settings.elasticsearch.index("alerts")
@@ -55,7 +56,7 @@ def install(pipeline) -> None:
             now = dt.datetime.now(dt.timezone.utc)
             by_watch = dict(states.get(incident.id) or {})
             released = []
-            for watch in watches.matching(incident):
+            for watch in watches.index.matching(incident):
                 state = AlertState.model_validate(by_watch[watch.id]) if watch.id in by_watch else None
                 decided = alerts_for(incident, watch, state, now, settings.alerting.summary_template)
                 ready, state = deliverable(record(state, decided), watch, decided, now)
@@ -72,6 +73,13 @@ def install(pipeline) -> None:
     async def start_sinks():
         await dispatcher.start()
 
+    @app.task
+    async def follow_watches():
+        async def refuse(error: str, payload: bytes) -> None:
+            await pipeline.dead_letter("watches", error, payload)
+
+        await follow(settings.kafka.bootstrap_servers, settings.topics.watches, watches, refuse)
+
     @app.on_before_shutdown.connect
     async def close_sinks(sender, **kwargs) -> None:
         await dispatcher.close()
@@ -83,7 +91,7 @@ def install(pipeline) -> None:
         for incident_id, by_watch in list(states.items()):
             for watch_id, raw in by_watch.items():
                 state = AlertState.model_validate(raw)
-                watch = watches.get(watch_id)
+                watch = watches.index.get(watch_id)
                 if state.pending and watch is not None and release_at(state, watch, now) <= now:
                     latest = state.pending[-1].incident
                     await topics["incidents"].send(key=incident_id, value=latest.model_dump(mode="json"))

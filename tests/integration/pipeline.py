@@ -64,7 +64,8 @@ class IsolatedPipeline:
             "NEWSWATCH_WORKER__DATA_DIR": str(self.work_dir / "worker"),
             "NEWSWATCH_WORKER__EXTRACT_BATCH_SECONDS": "0.2",
         })
-        for kind in ("raw_articles", "unique_articles", "extractions", "incident_reports", "incidents", "alerts", "dead_letters"):
+        for kind in ("raw_articles", "unique_articles", "extractions", "incident_reports", "incidents", "alerts", "dead_letters",
+                     "watches"):
             env[f"NEWSWATCH_TOPICS__{kind.upper()}"] = self.topic(kind)
         env.update(self.extra_env)
         return env
