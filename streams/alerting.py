@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
+from collections.abc import Iterable, Mapping
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -33,10 +34,6 @@ class AlertState(BaseModel):
     injured: int | None = None
     delivered_at: dt.datetime | None = None
     pending: list[Alert] = Field(default_factory=list)  # held back by the throttle window or quiet hours
-
-
-def state_key(watch_id: str, incident_id: str) -> str:
-    return f"{watch_id}\x1f{incident_id}"
 
 
 def alerts_for(
@@ -152,3 +149,21 @@ def deliverable(state: AlertState, watch: Watch, alerts: list[Alert], now: dt.da
         return [], state
     released, state.pending, state.delivered_at = state.pending, [], now
     return released, state
+
+
+def on_update(
+    incident: Incident,
+    matching: Iterable[Watch],
+    states: Mapping[str, AlertState],
+    now: dt.datetime,
+    summary_template: str | None = None,
+) -> tuple[dict[str, AlertState], list[tuple[Watch, Alert]]]:
+    """One incident update against the watches it matches: (new state per watch id, alerts to send now)."""
+    changed: dict[str, AlertState] = {}
+    released: list[tuple[Watch, Alert]] = []
+    for watch in matching:
+        state = states.get(watch.id)
+        decided = alerts_for(incident, watch, state, now, summary_template)
+        ready, changed[watch.id] = deliverable(record(state, decided), watch, decided, now)
+        released += [(watch, alert) for alert in ready]
+    return changed, released

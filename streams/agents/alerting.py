@@ -8,7 +8,7 @@ import logging
 from elasticsearch import AsyncElasticsearch
 
 from extractors.schema import Alert, Incident
-from streams.alerting import AlertState, alerts_for, deliverable, record, release_at
+from streams.alerting import AlertState, on_update, release_at
 from streams.documents import alert_document
 from streams.indexer import Indexer, create_action, settings_client_options
 from streams.sinks import build_dispatcher
@@ -54,16 +54,12 @@ def install(pipeline) -> None:
             if incident.historical:
                 continue
             now = dt.datetime.now(dt.timezone.utc)
-            by_watch = dict(states.get(incident.id) or {})
-            released = []
-            for watch in watches.index.matching(incident):
-                state = AlertState.model_validate(by_watch[watch.id]) if watch.id in by_watch else None
-                decided = alerts_for(incident, watch, state, now, settings.alerting.summary_template)
-                ready, state = deliverable(record(state, decided), watch, decided, now)
-                by_watch[watch.id] = state.model_dump(mode="json")
-                released += [(watch, alert) for alert in ready]
-            if by_watch:
-                states[incident.id] = by_watch
+            stored = states.get(incident.id) or {}
+            current = {watch_id: AlertState.model_validate(raw) for watch_id, raw in stored.items()}
+            changed, released = on_update(incident, watches.index.matching(incident), current, now,
+                                          settings.alerting.summary_template)
+            if changed:
+                states[incident.id] = stored | {watch_id: state.model_dump(mode="json") for watch_id, state in changed.items()}
             for alert in await first_time([alert for _, alert in released], now):
                 watch = next(w for w, a in released if a.id == alert.id)
                 await topics["alerts"].send(key=alert.id, value=alert.model_dump(mode="json"))

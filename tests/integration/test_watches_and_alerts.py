@@ -14,7 +14,7 @@ from elasticsearch import AsyncElasticsearch, Elasticsearch
 from kafka import KafkaAdminClient, KafkaConsumer
 
 from extractors.schema import Count, Incident, Region, Rule, Watch
-from streams.alerting import AlertState, alerts_for, deliverable, record
+from streams.alerting import AlertState, on_update
 from streams.cli import main
 from streams.documents import alert_document, incident_document
 from streams.indexer import Indexer, create_action, ensure_templates
@@ -129,12 +129,9 @@ def test_sync_list_and_test_watches(services, prefix, tmp_path, monkeypatch, cap
 
 async def process(incident: Incident, index: WatchIndex, states: dict[str, AlertState], indexer: Indexer,
                   alerts_index: str, dispatcher, now: dt.datetime) -> list[str]:
-    """One incident update through matching, decisions, the create-once alerts index and delivery (as the worker does)."""
-    released = []
-    for matched in index.matching(incident):
-        decided = alerts_for(incident, matched, states.get(matched.id), now)
-        ready, states[matched.id] = deliverable(record(states.get(matched.id), decided), matched, decided, now)
-        released += [(matched, alert) for alert in ready]
+    """One incident update through the worker's decision, the create-once alerts index and delivery."""
+    changed, released = on_update(incident, index.matching(incident), states, now)
+    states.update(changed)
     outcome = await indexer.bulk([create_action(alerts_index, alert.id, alert_document(alert, now)) for _, alert in released])
     assert not outcome.failures, outcome.failures
     delivered = []
