@@ -42,10 +42,12 @@ class IsolatedPipeline:
     work_dir: Path
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
     extra_env: dict[str, str] = field(default_factory=dict)
+    # A second group over the same topics and indices (dataclasses.replace) replays the stream from scratch.
+    group: str = ""
 
     @property
     def app_id(self) -> str:
-        return f"newswatch-test-{self.run_id}"
+        return f"newswatch-test-{self.run_id}{self.group}"
 
     @property
     def index_prefix(self) -> str:

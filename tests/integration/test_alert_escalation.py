@@ -1,0 +1,64 @@
+"""Alerts through the real worker: `new` for the first article, one `escalation` when a second article raises
+the wounded toll past the watch's minimum, and nothing sent twice when a second group replays the stream."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from tests.integration.pipeline import stop_worker, wait_for
+
+pytestmark = pytest.mark.integration
+
+START_AND_PROCESS = 180
+FOLLOW_UP = Path(__file__).resolve().parents[1] / "data" / "alerts" / "quetta-2016-wounded-followup.txt"
+WATCHES = """
+watches:
+  - id: pakistan-major
+    name: Pakistan, 10 killed or 150 injured
+    region: {countries: [PK]}
+    rule: {min_killed: 10, min_injured: 150}
+    sinks: [log]
+"""
+
+
+@pytest.fixture
+def pipeline(pipeline):
+    watches = pipeline.work_dir / "watches.yaml"
+    watches.write_text(WATCHES)
+    pipeline.extra_env["NEWSWATCH_WATCHES_FILE"] = str(watches)
+    return pipeline
+
+
+def sent(pipeline) -> list[tuple[str, str]]:
+    return sorted((alert["kind"], alert["threshold"]) for alert in pipeline.read_topic("alerts"))
+
+
+def test_new_then_one_escalation_across_two_articles_and_nothing_twice_on_replay(pipeline, worker, seed_path):
+    pipeline.cli("ingest", str(seed_path), "--published", "2016-10-25")
+    wait_for(lambda: sent(pipeline) == [("new", "match")], START_AND_PROCESS, "the new alert")
+
+    pipeline.cli("ingest", str(FOLLOW_UP), "--published", "2016-10-26")
+    expected = [("escalation", "injured>=150"), ("new", "match")]
+    wait_for(lambda: sent(pipeline) == expected, START_AND_PROCESS, "one escalation as the wounded toll rises")
+    escalation = next(a for a in pipeline.read_topic("alerts") if a["kind"] == "escalation")
+    assert escalation["incident"]["version"] == 2 and sorted(escalation["incident"]["article_ids"]) == sorted(
+        a["id"] for a in pipeline.read_topic("raw_articles"))
+    wait_for(pipeline.drained, START_AND_PROCESS, "the stream consumed and committed")
+    stop_worker(worker)
+    updates = len(pipeline.read_topic("incidents"))
+
+    # A second group over the same topics and indices: every stage again, from empty state, as after a reset.
+    replay = dataclasses.replace(pipeline, group="-replay")
+    second = replay.start_worker("worker-replay")
+    try:
+        wait_for(replay.drained, START_AND_PROCESS, "the replaying group to consume the whole stream")
+    finally:
+        stop_worker(second)
+    # The replay merged the same updates again and its alerting stage consumed them...
+    assert len(pipeline.read_topic("incidents")) == 2 * updates
+    # ...and the alerts index refused every alert it decided, so nothing went out twice.
+    assert sent(pipeline) == expected
+    assert pipeline.count("alerts") == 2
