@@ -1,4 +1,4 @@
-"""Running the extractor for the stream and for replay: loading it by name, isolating failures, reusing recent results."""
+"""Running the extractor for the stream and for replay: loading it by name, isolating failures, in a child process."""
 
 from __future__ import annotations
 
@@ -6,36 +6,11 @@ import asyncio
 import importlib
 import logging
 import multiprocessing
-from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from extractors.schema import ExtractionResult
-
-RECENT_EXTRACTIONS = 5000
 
 log = logging.getLogger(__name__)
-
-
-class RecentExtractions:
-    """Extractions of recent canonical articles, so a near-duplicate reuses one instead of running spaCy again.
-
-    Duplicates are keyed by their canonical id, so they reach the partition (and worker) that extracted the
-    canonical article; after a restart the cache is empty and a duplicate is simply extracted again.
-    """
-
-    def __init__(self, size: int = RECENT_EXTRACTIONS):
-        self.size = size
-        self._results: OrderedDict[str, ExtractionResult] = OrderedDict()
-
-    def get(self, article_id: str) -> ExtractionResult | None:
-        return self._results.get(article_id)
-
-    def put(self, article_id: str, result: ExtractionResult) -> None:
-        self._results[article_id] = result
-        self._results.move_to_end(article_id)
-        while len(self._results) > self.size:
-            self._results.popitem(last=False)
 
 
 def extract_isolating_failures(extract_batch, articles):

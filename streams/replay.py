@@ -17,11 +17,12 @@ from typing import Literal
 
 from extractors.schema import Article, ExtractionResult, Incident
 from streams.dedup import DedupIndex
-from streams.extraction import RecentExtractions, extract_isolating_failures
+from streams.extraction import extract_isolating_failures
 from streams.incident_store import IncidentStore, record_report
 from streams.incidents import ArticleRef
 from streams.ingest.files import BadRecord, read_jsonl_articles
 from streams.messages import article_time
+from streams.recent_extractions import RecentExtractions
 
 ExtractBatch = Callable[[list[Article]], list[ExtractionResult]]
 Clock = Literal["arrival", "published"]

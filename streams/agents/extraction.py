@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from extractors.schema import ExtractionResult
 from streams.batches import event_batches
-from streams.extraction import ExtractorProcess, RecentExtractions, load_extractor
+from streams.extraction import ExtractorProcess, load_extractor
 from streams.incidents import merge_key
 from streams.messages import ExtractedArticle, ReportMessage, UniqueArticle
+from streams.recent_extractions import RecentExtractions, latest_extractions
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +23,15 @@ def install(pipeline) -> None:
     @app.on_before_shutdown.connect
     async def stop_extractor_process(sender, **kwargs) -> None:
         extractor.close()
+
+    @app.on_partitions_assigned.connect
+    async def reload_recent_extractions(sender, assigned, **kwargs) -> None:
+        # Before any record flows: the rebalance waits for this, and the cache must hold what this task missed.
+        if any(tp.topic == pipeline.settings.topics.unique_articles for tp in assigned):
+            extracted = await asyncio.to_thread(latest_extractions, pipeline.settings.kafka.bootstrap_servers,
+                                                pipeline.settings.topics.extractions, recent.size)
+            recent.reload(extracted)
+            log.info("reloaded %d recent extractions", len(extracted))
 
     @app.agent(topics["unique_articles"], name="extract_incidents")
     async def extract_incidents(stream):

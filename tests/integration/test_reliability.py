@@ -10,7 +10,9 @@ import json
 
 import pytest
 
-from tests.integration.corpus import article_stream, write_jsonl
+from extractors import extract_batch
+from extractors.schema import Article
+from tests.integration.corpus import FURNITURE_BOTTOM, FURNITURE_TOP, article_stream, devset_articles, write_jsonl
 from tests.integration.pipeline import stop_worker, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
@@ -93,6 +95,27 @@ def test_a_worker_joining_mid_stream_loses_and_duplicates_nothing(pipeline):
             stop_worker(process)
     assert pipeline.count("articles") == count
     assert streamed_incidents(pipeline) == replayed_incidents(pipeline, path)
+
+
+def test_an_identical_copy_after_a_restart_reuses_its_canonical_extraction(pipeline, tmp_path):
+    canonical = next(article for article in devset_articles() if article["id"] == "dev-n020")
+    copy = {**canonical, "id": "dev-n020-copy", "url": "https://outlet.test/dev-n020",
+            "text": "\n".join([FURNITURE_TOP[0], canonical["text"], FURNITURE_BOTTOM[0]])}
+    # Why reuse matters: read on its own, the byline above the dateline makes the copy look like an attack
+    # report, while its canonical article is a look-alike. A replay reuses the canonical's extraction.
+    assert [r.is_attack_report for r in extract_batch([Article(**canonical), Article(**copy)])] == [False, True]
+
+    for article in (canonical, copy):  # a worker per article: the copy arrives after a restart
+        pipeline.cli("ingest", str(write_jsonl([article], tmp_path / f"{article['id']}.jsonl")))
+        worker = pipeline.start_worker(f"worker-{article['id']}")
+        try:
+            wait_for(lambda: pipeline.count("articles") == (2 if article is copy else 1), PROCESS_ALL, "the article indexed")
+            wait_for(pipeline.drained, PROCESS_ALL, "every topic consumed and committed")
+        finally:
+            stop_worker(worker)
+    [document] = pipeline.search("articles", {"term": {"article.id": copy["id"]}})
+    assert document["article"]["is_attack_report"] is False
+    assert pipeline.count("incidents") == 0
 
 
 def test_poison_messages_go_to_the_dead_letter_topic(pipeline, tmp_path):
