@@ -132,6 +132,16 @@ class IsolatedPipeline:
         finally:
             admin.close()
 
+    def ready(self, *names: str) -> bool:
+        """True when every named worker has finished its latest rebalance (Faust logs "Worker ready" after
+        recovering its tables); the group's "Stable" state comes earlier, while recovery still runs."""
+        for name in names:
+            log = (self.work_dir / f"{name}.log").read_text(errors="replace")
+            assigned = log.rfind("Executing _on_partitions_assigned")
+            if assigned < 0 or log.find("Worker ready", assigned) < 0:
+                return False
+        return True
+
     def drained(self, kinds: tuple[str, ...] = ("raw_articles", "unique_articles", "extractions",
                                                     "incident_reports", "incidents")) -> bool:
         """True when the worker's group has committed every record on the given topics."""
