@@ -24,18 +24,31 @@ def install(pipeline) -> None:
     async def stop_extractor_process(sender, **kwargs) -> None:
         extractor.close()
 
+    reloading: asyncio.Future | None = None
+
     @app.on_partitions_assigned.connect
     async def reload_recent_extractions(sender, assigned, **kwargs) -> None:
-        # Before any record flows: the rebalance waits for this, and the cache must hold what this task missed.
+        # Started here, awaited by the agent before its next batch: table recovery runs meanwhile.
+        nonlocal reloading
         if any(tp.topic == pipeline.settings.topics.unique_articles for tp in assigned):
-            extracted = await asyncio.to_thread(latest_extractions, pipeline.settings.kafka.bootstrap_servers,
-                                                pipeline.settings.topics.extractions, recent.size)
-            recent.reload(extracted)
-            log.info("reloaded %d recent extractions", len(extracted))
+            reloading = asyncio.ensure_future(asyncio.to_thread(
+                latest_extractions, pipeline.settings.kafka.bootstrap_servers, pipeline.settings.topics.extractions,
+                recent.size))
+
+    async def cache_current() -> None:
+        nonlocal reloading
+        while reloading is not None:
+            task = reloading
+            extracted = await task
+            if reloading is task:  # not superseded by a newer assignment meanwhile
+                reloading = None
+                recent.reload(extracted)
+                log.info("reloaded %d recent extractions", len(extracted))
 
     @app.agent(topics["unique_articles"], name="extract_incidents")
     async def extract_incidents(stream):
         async for batch in event_batches(stream, worker.extract_batch_size, worker.extract_batch_seconds):
+            await cache_current()
             messages = await pipeline.parse_batch("extract", UniqueArticle, batch)
             reused = {m.article.id: recent.get(m.duplicate_of) for m in messages if m.duplicate_of and m.identical}
             pending = [m.article for m in messages if reused.get(m.article.id) is None]
