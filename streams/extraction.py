@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
-import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from streams.child_process import single_process_pool
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +52,7 @@ class ExtractorProcess:
 
     @staticmethod
     def _start() -> ProcessPoolExecutor:
-        # spawn, not fork: the worker has threads (Kafka clients) that a forked child would inherit mid-state.
-        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        return single_process_pool()
 
     async def extract(self, articles: list) -> tuple[list, list]:
         """(results, [(article, error)]) as extract_isolating_failures, computed in the child process."""

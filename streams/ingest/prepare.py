@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from streams.child_process import single_process_pool
 from streams.ingest.articles import ItemKey, feed_texts, identify, identify_by_reference
 from streams.ingest.parse import FeedItem, FeedRejected, parse_feed
 from streams.ingest.store import IngestStore
@@ -66,10 +66,7 @@ def prepare_feed(body: bytes, *, content_type: str | None, feed_url: str, max_it
 
 
 def process_pool(seen_db: Path) -> Executor:
-    """One spawned worker: forking a process that runs Kafka threads could copy a lock held by one of them."""
-    return ProcessPoolExecutor(
-        max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=open_seen_store, initargs=(seen_db,)
-    )
+    return single_process_pool(open_seen_store, (seen_db,))
 
 
 class Preparer:
