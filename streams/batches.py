@@ -1,8 +1,8 @@
 """Batches of a Faust stream's events, acknowledged only after the agent has handled them.
 
-Faust's `Stream.take` fills its buffer from a background processor whose hand-off with the reader can lose
-or strand records around a rebalance; here one reader awaits the stream, and a read that outlasts the batch
-deadline is kept for the next batch instead of being cancelled.
+Faust's `Stream.take` fills its batch from a background processor that hands records to the reader through
+shared futures, which we could not show to be safe when a batch times out while another is handled; here one
+reader awaits the stream, and a read that outlasts the batch deadline is kept for the next batch.
 """
 
 from __future__ import annotations

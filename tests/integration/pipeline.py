@@ -72,6 +72,12 @@ class IsolatedPipeline:
         env.update(self.extra_env)
         return env
 
+    def use_watches(self, yaml_text: str) -> None:
+        """The watches file the workers start with."""
+        path = self.work_dir / "watches-at-start.yaml"
+        path.write_text(yaml_text)
+        self.extra_env["NEWSWATCH_WATCHES_FILE"] = str(path)
+
     def cli(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
         result = subprocess.run([sys.executable, "-m", "streams.cli", *args], cwd=REPO, env=self.env(),
                                 capture_output=True, text=True, timeout=timeout)

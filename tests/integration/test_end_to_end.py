@@ -24,9 +24,7 @@ watches:
 
 @pytest.fixture
 def pipeline(pipeline):
-    watches = pipeline.work_dir / "watches.yaml"
-    watches.write_text(WATCHES)
-    pipeline.extra_env["NEWSWATCH_WATCHES_FILE"] = str(watches)
+    pipeline.use_watches(WATCHES)
     return pipeline
 
 

@@ -27,9 +27,7 @@ watches:
 
 @pytest.fixture
 def pipeline(pipeline):
-    at_start = pipeline.work_dir / "watches-at-start.yaml"
-    at_start.write_text(AT_START)
-    pipeline.extra_env["NEWSWATCH_WATCHES_FILE"] = str(at_start)
+    pipeline.use_watches(AT_START)
     return pipeline
 
 
