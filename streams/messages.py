@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from extractors.schema import Article, ExtractionResult, IncidentReport
 
@@ -42,6 +43,23 @@ class ReportMessage(_Message):
     published: dt.datetime | None
     arrived_at: dt.datetime
     report: IncidentReport
+    text_matches: list[str] = []  # watches whose text query the article satisfied (WatchIndex.text_matches)
+
+
+# An incident update names, in this header, the watches whose text query the article behind it satisfied:
+# the article's text stops at extraction, and the incident itself is the contract other consumers read.
+TEXT_MATCHES_HEADER = "newswatch-text-matches"
+_WATCH_IDS = TypeAdapter(list[str])
+
+
+def text_matches_header(watch_ids: list[str]) -> dict[str, bytes] | None:
+    return {TEXT_MATCHES_HEADER: _WATCH_IDS.dump_json(watch_ids)} if watch_ids else None
+
+
+def text_matches_in(headers: Mapping[str, bytes]) -> list[str]:
+    """The watch ids of an incident update's header (none without it); ValueError when it is not a JSON list of ids."""
+    raw = headers.get(TEXT_MATCHES_HEADER)
+    return [] if raw is None else _WATCH_IDS.validate_json(raw)
 
 
 class DeadLetter(_Message):

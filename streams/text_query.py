@@ -23,6 +23,20 @@ def fold(text: str) -> str:
     return _NON_WORD.sub(" ", without_marks.casefold()).strip()
 
 
+class SearchableText:
+    """Text as queries read it: folded once, with its set of words, so a one-word term is a set lookup and
+    a phrase is searched for only when its first word occurs (an article is tested against every query)."""
+
+    def __init__(self, text: str):
+        folded = fold(text)
+        self._padded = f" {folded} "
+        self._words = frozenset(folded.split())
+
+    def __contains__(self, term: str) -> bool:
+        first, _, rest = term.partition(" ")
+        return first in self._words and (not rest or f" {term} " in self._padded)
+
+
 class QueryError(ValueError):
     """A text query that cannot be used; the message quotes it."""
 
@@ -63,17 +77,15 @@ class TextQuery:
             raise QueryError(f"text query {query!r} has no term to look for (only exclusions or punctuation)")
         return cls(tuple(tuple(clause) for clause in clauses), tuple(excluded))
 
-    def matches(self, folded_text: str) -> bool:
-        """True when every clause and none of the exclusions occurs in text already passed through fold()."""
-        padded = f" {folded_text} "
-        return all(any(f" {term} " in padded for term in clause) for clause in self.clauses) and not any(
-            f" {term} " in padded for term in self.excluded
+    def matches(self, text: SearchableText) -> bool:
+        """True when every clause and none of the exclusions occurs in the text."""
+        return all(any(term in text for term in clause) for clause in self.clauses) and not any(
+            term in text for term in self.excluded
         )
 
-    def describe(self, folded_text: str) -> str:
-        padded = f" {folded_text} "
-        missing = [" OR ".join(clause) for clause in self.clauses if not any(f" {t} " in padded for t in clause)]
-        present = [term for term in self.excluded if f" {term} " in padded]
+    def describe(self, text: SearchableText) -> str:
+        missing = [" OR ".join(clause) for clause in self.clauses if not any(t in text for t in clause)]
+        present = [term for term in self.excluded if term in text]
         problems = ([f"missing {', '.join(map(repr, missing))}"] if missing else []) + (
             [f"excluded {', '.join(map(repr, present))} present"] if present else []
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -23,7 +23,7 @@ from shapely.geometry import MultiPolygon, Point, Polygon, box, shape
 from shapely.geometry.base import BaseGeometry
 
 from extractors.schema import Count, Incident, Watch
-from streams.text_query import QueryError, TextQuery, fold
+from streams.text_query import QueryError, SearchableText, TextQuery, fold
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -101,6 +101,7 @@ class IncidentFacts:
 
     incident: Incident
     article_text: str | None
+    text_matched: frozenset[str]  # ids of watches whose text query an article of the incident satisfied
     country: str | None
     admin1: str | None
     point: tuple[float, float] | None  # (lat, lon), only for city-level locations
@@ -110,12 +111,13 @@ class IncidentFacts:
     attack_types: frozenset[str]
 
     @classmethod
-    def of(cls, incident: Incident, article_text: str | None = None) -> IncidentFacts:
+    def of(cls, incident: Incident, article_text: str | None = None, text_matched: Collection[str] = ()) -> IncidentFacts:
         location = incident.location
         has_point = location.lat is not None and location.lon is not None and location.precision in (None, "city")
         return cls(
             incident=incident,
             article_text=article_text,
+            text_matched=frozenset(text_matched),
             country=location.country.upper() if location.country else None,
             admin1=fold(location.admin1) if location.admin1 else None,
             point=(location.lat, location.lon) if has_point else None,
@@ -131,12 +133,12 @@ class IncidentFacts:
         return frozenset(fold(name) for p in self.incident.perpetrators for name in (p.name, p.branch, *p.mentions) if name)
 
     @cached_property
-    def folded_text(self) -> str:
-        """What a text query searches: evidence sentences, target, place names, and the article text when given."""
+    def searchable_text(self) -> SearchableText:
+        """What a text query searches here: evidence sentences, target, place names, and the article text when given."""
         incident, location = self.incident, self.incident.location
         texts = (*(e.sentence for e in incident.evidence), incident.target.text, location.name, location.city,
                  location.admin1, self.article_text)
-        return fold(" \n ".join(t for t in texts if t))
+        return SearchableText(" \n ".join(t for t in texts if t))
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,7 @@ class Circle:
 
 @dataclass(frozen=True)
 class PreparedRule:
+    watch_id: str
     min_killed: int
     min_injured: int
     attack_types: frozenset[str]
@@ -186,7 +189,7 @@ class PreparedRule:
         return not self.perpetrators or bool(self.perpetrators & facts.perpetrators)
 
     def text_ok(self, facts: IncidentFacts) -> bool:
-        return self.query is None or self.query.matches(facts.folded_text)
+        return self.query is None or self.watch_id in facts.text_matched or self.query.matches(facts.searchable_text)
 
     @cached_property
     def _checks(self) -> tuple[Callable[[IncidentFacts], bool], ...]:
@@ -215,7 +218,9 @@ class PreparedRule:
         if self.perpetrators:
             lines.append((self.perpetrators_ok(facts), f"perpetrator in {_listed(self.perpetrators)} (incident: {_listed(facts.perpetrators)})"))
         if self.query is not None:
-            lines.append((self.text_ok(facts), f"text query: {self.query.describe(facts.folded_text)}"))
+            found = ("matched an article of the incident when it was extracted" if self.watch_id in facts.text_matched
+                     else self.query.describe(facts.searchable_text))
+            lines.append((self.text_ok(facts), f"text query: {found}"))
         return lines or [(True, "no conditions")]
 
 
@@ -278,6 +283,7 @@ def prepare(watch: Watch) -> PreparedWatch:
         shapes=tuple(_shapes(region.geojson, region.bbox)),
         circle=_circle(region.point, region.radius_km),
         rule=PreparedRule(
+            watch_id=watch.id,
             min_killed=rule.min_killed,
             min_injured=rule.min_injured,
             attack_types=frozenset(rule.attack_types),
@@ -381,10 +387,16 @@ def _query(text_query: str | None) -> TextQuery | None:
         raise WatchError(f"rule.text_query: {error}") from error
 
 
-def explain(watch: Watch, incident: Incident, article_text: str | None = None) -> list[str]:
+def query_text(title: str | None, text: str | None) -> str:
+    """What a text query reads of an article: its title and text."""
+    return f"{title or ''}\n{text or ''}"
+
+
+def explain(watch: Watch, incident: Incident, article_text: str | None = None,
+            text_matched: Collection[str] = ()) -> list[str]:
     """Why a watch matches an incident or not, one line per condition, the verdict first (`newswatch watches test`)."""
     prepared = prepare(watch)
-    facts = IncidentFacts.of(incident, article_text)
+    facts = IncidentFacts.of(incident, article_text, text_matched)
     region = prepared.region_lines(facts)
     rule = prepared.rule.explain(facts)
     region_ok = any(ok for ok, _ in region)
@@ -408,6 +420,7 @@ class WatchIndex:
     _by_country: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     _by_admin1: dict[tuple[str | None, str], list[int]] = field(default_factory=lambda: defaultdict(list))
     _anywhere: list[int] = field(default_factory=list)
+    _queried: list[PreparedWatch] = field(default_factory=list)
 
     @classmethod
     def build(cls, watches: Iterable[Watch]) -> WatchIndex:
@@ -421,6 +434,8 @@ class WatchIndex:
         for number, prepared in enumerate(self.watches):
             if prepared.anywhere:
                 self._anywhere.append(number)
+            if prepared.rule.query is not None:
+                self._queried.append(prepared)
             for code in prepared.countries:
                 self._by_country[code].append(number)
             for key in prepared.admin1:
@@ -442,9 +457,19 @@ class WatchIndex:
     def get(self, watch_id: str) -> Watch | None:
         return next((p.watch for p in self.watches if p.watch.id == watch_id), None)
 
-    def matching(self, incident: Incident, article_text: str | None = None) -> list[Watch]:
-        """The watches an incident matches, in the order they were given."""
-        facts = IncidentFacts.of(incident, article_text)
+    def text_matches(self, article_text: str) -> list[str]:
+        """The ids of the watches whose text query the article satisfies: evaluated where the text is, at
+        extraction, and carried with the incident update, since the full text does not travel further."""
+        if not self._queried:
+            return []
+        text = SearchableText(article_text)
+        return [prepared.watch.id for prepared in self._queried if prepared.rule.query.matches(text)]
+
+    def matching(self, incident: Incident, article_text: str | None = None,
+                 text_matched: Collection[str] = ()) -> list[Watch]:
+        """The watches an incident matches, in the order they were given; `text_matched` names the watches whose
+        text query an article of the incident satisfied (`text_matches`), as the stream remembers them."""
+        facts = IncidentFacts.of(incident, article_text, text_matched)
         candidates = set(self._anywhere)
         if facts.country:
             candidates.update(self._by_country.get(facts.country, ()))

@@ -1,4 +1,6 @@
-"""alert_on_incidents: incidents matched against every watch; alerts created once in Elasticsearch, then delivered."""
+"""alert_on_incidents: incidents matched against every watch; alerts created once in Elasticsearch, then delivered.
+
+The watches live here (LiveWatches); install returns them for the extraction agent, which evaluates text queries."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from extractors.schema import Alert, Incident
 from streams.alerting import AlertState, on_update, release_at
 from streams.documents import alert_document
 from streams.indexer import Indexer, create_action, settings_client_options
+from streams.messages import TEXT_MATCHES_HEADER, text_matches_in
 from streams.sinks import build_dispatcher
 from streams.watch_feed import LiveWatches, follow
 from streams.watches import load_watches
@@ -20,7 +23,7 @@ log = logging.getLogger(__name__)
 RELEASE_CHECK_SECONDS = 30.0
 
 
-def install(pipeline) -> None:
+def install(pipeline) -> LiveWatches:
     app, topics, settings = pipeline.app, pipeline.topics, pipeline.settings
     loaded = load_watches(settings.watches_file)
     # The alerts topic gets every alert (it is the pipeline's output); the kafka sink is for other clusters or topics.
@@ -29,6 +32,8 @@ def install(pipeline) -> None:
     watches = LiveWatches(loaded, check=dispatcher.check)
     # Keyed by incident id, like the incidents topic, so each worker holds the state of its own partitions.
     states = app.Table("alert-state")
+    # Incident id -> the watches whose text query one of its articles satisfied; later updates keep matching.
+    text_matched = app.Table("text-query-matches")
     alerts_index = settings.elasticsearch.index("alerts")
     indexer: Indexer | None = None
 
@@ -48,16 +53,32 @@ def install(pipeline) -> None:
             await pipeline.dead_letter("alert", str(failure.get("error")), {"alert_id": failure.get("_id")})
         return [alert for alert in alerts if alert.id not in refused]
 
+    async def remember_text_matches(incident_id: str, event) -> list[str]:
+        known = text_matched.get(incident_id) or []
+        try:
+            arrived = text_matches_in(event.headers)
+        except ValueError as error:
+            await pipeline.dead_letter("alert", f"unreadable text-matches header, incident handled without it: {error}",
+                                       event.headers.get(TEXT_MATCHES_HEADER, b""), event)
+            return known
+        if set(arrived) <= set(known):
+            return known
+        remembered = sorted({*known, *arrived})
+        text_matched[incident_id] = remembered
+        return remembered
+
     @app.agent(topics["incidents"], name="alert_on_incidents")
     async def alert_on_incidents(stream):
-        async for incident in pipeline.decoded("alert", Incident, stream):
-            if incident.historical:
+        async for event in stream.events():
+            incident = await pipeline.parse("alert", Incident, event.value, event)
+            if incident is None or incident.historical:
                 continue
             now = dt.datetime.now(dt.timezone.utc)
+            matched_text = await remember_text_matches(incident.id, event)
             stored = states.get(incident.id) or {}
             current = {watch_id: AlertState.model_validate(raw) for watch_id, raw in stored.items()}
-            changed, released = on_update(incident, watches.index.matching(incident), current, now,
-                                          settings.alerting.summary_template)
+            changed, released = on_update(incident, watches.index.matching(incident, text_matched=matched_text),
+                                          current, now, settings.alerting.summary_template)
             if changed:
                 states[incident.id] = stored | {watch_id: state.model_dump(mode="json") for watch_id, state in changed.items()}
             for alert in await first_time([alert for _, alert in released], now):
@@ -92,3 +113,5 @@ def install(pipeline) -> None:
                     latest = state.pending[-1].incident
                     await topics["incidents"].send(key=incident_id, value=latest.model_dump(mode="json"))
                     break
+
+    return watches

@@ -11,11 +11,13 @@ from streams.extraction import ExtractorProcess, load_extractor
 from streams.incidents import merge_key
 from streams.messages import ExtractedArticle, ReportMessage, UniqueArticle
 from streams.recent_extractions import RecentExtractions, latest_extractions
+from streams.watch_feed import LiveWatches
+from streams.watches import query_text
 
 log = logging.getLogger(__name__)
 
 
-def install(pipeline) -> None:
+def install(pipeline, watches: LiveWatches) -> None:
     app, topics, worker = pipeline.app, pipeline.topics, pipeline.settings.worker
     recent = RecentExtractions()
     extractor = ExtractorProcess(load_extractor(worker.extractor))
@@ -62,11 +64,12 @@ def install(pipeline) -> None:
                     continue
                 if message.duplicate_of is None:
                     recent.put(message.article.id, result)
-                await send_extraction(topics, message, result)
+                await send_extraction(topics, message, result, watches)
 
 
-async def send_extraction(topics, message: UniqueArticle, result: ExtractionResult) -> None:
+async def send_extraction(topics, message: UniqueArticle, result: ExtractionResult, watches: LiveWatches) -> None:
     article = message.article
+    text_matches = watches.index.text_matches(query_text(article.title, article.text)) if result.incidents else []
     result = result.model_copy(update={"id": article.id})
     extracted = ExtractedArticle(article=article, duplicate_of=message.duplicate_of, extraction=result)
     await topics["extractions"].send(key=message.canonical_id, value=extracted.model_dump(mode="json"))
@@ -74,5 +77,5 @@ async def send_extraction(topics, message: UniqueArticle, result: ExtractionResu
         key = merge_key(report)
         envelope = ReportMessage(merge_key=key, article_id=article.id, source=article.source,
                                  url=article.canonical_url or article.url, published=article.published,
-                                 arrived_at=message.arrived_at, report=report)
+                                 arrived_at=message.arrived_at, report=report, text_matches=text_matches)
         await topics["incident_reports"].send(key=key, value=envelope.model_dump(mode="json"))

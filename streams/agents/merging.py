@@ -6,7 +6,7 @@ import logging
 
 from streams.incident_store import IncidentStore, record_report
 from streams.incidents import ArticleRef
-from streams.messages import ReportMessage
+from streams.messages import ReportMessage, text_matches_header
 
 log = logging.getLogger(__name__)
 
@@ -22,4 +22,5 @@ def install(pipeline) -> None:
             article = ArticleRef(message.article_id, message.source, message.url, message.published)
             outcome = record_report(store, message.report, article, message.arrived_at)
             if outcome.status != "unchanged":
-                await topics["incidents"].send(key=outcome.incident.id, value=outcome.incident.model_dump(mode="json"))
+                await topics["incidents"].send(key=outcome.incident.id, value=outcome.incident.model_dump(mode="json"),
+                                               headers=text_matches_header(message.text_matches))

@@ -21,7 +21,8 @@ def register(subparsers) -> None:
     source.add_argument("--incident", help="incident id, fetched from Elasticsearch")
     source.add_argument("--incident-file", type=Path, help="an incident as JSON (e.g. from replay output)")
     test.add_argument("--file", type=Path, help="watches YAML (default: settings watches_file)")
-    test.add_argument("--article-text", type=Path, help="article text for the watch's text query")
+    test.add_argument("--article-text", type=Path,
+                      help="article text for the watch's text query (default with --incident: its articles in Elasticsearch)")
     parser.set_defaults(handler=run)
 
 
@@ -111,7 +112,10 @@ def test(args, settings) -> int:
         incident = _fetch_incident(settings, args.incident)
         if incident is None:
             return 2
-    article_text = args.article_text.read_text(encoding="utf-8") if args.article_text else None
+    if args.article_text:
+        article_text = args.article_text.read_text(encoding="utf-8")
+    else:
+        article_text = _articles_text(settings, incident.article_ids) if args.incident else None
     print("\n".join(explain(watch, incident, article_text)))
     return 0
 
@@ -128,3 +132,15 @@ def _fetch_incident(settings, incident_id: str):
         print(f"no incident {incident_id!r} in {index}; `newswatch search` lists recent incident ids", file=sys.stderr)
         return None
     return Incident.model_validate(document["_source"]["incident"]["record"])
+
+
+def _articles_text(settings, article_ids: list[str]) -> str | None:
+    """The title and text of the incident's articles indexed so far: what its text queries read in the stream."""
+    from streams.watches import query_text
+
+    if not article_ids:
+        return None
+    found = _client(settings).mget(index=settings.elasticsearch.index("articles"), ids=article_ids,
+                                   source_includes=["article.title", "article.text"])
+    articles = [doc["_source"]["article"] for doc in found["docs"] if doc.get("found")]
+    return "\n\n".join(query_text(a.get("title"), a.get("text")) for a in articles) or None

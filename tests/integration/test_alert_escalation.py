@@ -1,5 +1,8 @@
 """Alerts through the real worker: `new` for the first article, one `escalation` when a second article raises
-the wounded toll past the watch's minimum, and nothing sent twice when a second group replays the stream."""
+the wounded toll past the watch's minimum, and nothing sent twice when a second group replays the stream.
+
+A text query reads the whole article: "ambulances" occurs only in the seed article's body (in no evidence
+sentence), and the follow-up article lacks it, yet the incident it updates still matches that watch."""
 
 from __future__ import annotations
 
@@ -21,6 +24,16 @@ watches:
     region: {countries: [PK]}
     rule: {min_killed: 10, min_injured: 150}
     sinks: [log]
+  - id: pakistan-ambulances
+    name: Pakistan, ambulances in an article, 10 killed or 150 injured
+    region: {countries: [PK]}
+    rule: {min_killed: 10, min_injured: 150, text_query: ambulances}
+    sinks: [log]
+  - id: pakistan-hostages
+    name: Pakistan, hostages in an article
+    region: {countries: [PK]}
+    rule: {text_query: hostages}
+    sinks: [log]
 """
 
 
@@ -30,18 +43,19 @@ def pipeline(pipeline):
     return pipeline
 
 
-def sent(pipeline) -> list[tuple[str, str]]:
-    return sorted((alert["kind"], alert["threshold"]) for alert in pipeline.read_topic("alerts"))
+def sent(pipeline) -> list[tuple[str, str, str]]:
+    return sorted((alert["watch_id"], alert["kind"], alert["threshold"]) for alert in pipeline.read_topic("alerts"))
 
 
 def test_new_then_one_escalation_across_two_articles_and_nothing_twice_on_replay(pipeline, worker, seed_path):
     pipeline.cli("ingest", str(seed_path), "--published", "2016-10-25")
-    wait_for(lambda: sent(pipeline) == [("new", "match")], START_AND_PROCESS, "the new alert")
+    first = [("pakistan-ambulances", "new", "match"), ("pakistan-major", "new", "match")]
+    wait_for(lambda: sent(pipeline) == first, START_AND_PROCESS, "the new alerts")
 
     pipeline.cli("ingest", str(FOLLOW_UP), "--published", "2016-10-26")
-    expected = [("escalation", "injured>=150"), ("new", "match")]
+    expected = sorted(first + [(watch, "escalation", "injured>=150") for watch in ("pakistan-ambulances", "pakistan-major")])
     wait_for(lambda: sent(pipeline) == expected, START_AND_PROCESS, "one escalation as the wounded toll rises")
-    escalation = next(a for a in pipeline.read_topic("alerts") if a["kind"] == "escalation")
+    escalation = next(a for a in pipeline.read_topic("alerts") if a["kind"] == "escalation" and a["watch_id"] == "pakistan-major")
     assert escalation["incident"]["version"] == 2 and sorted(escalation["incident"]["article_ids"]) == sorted(
         a["id"] for a in pipeline.read_topic("raw_articles"))
     wait_for(pipeline.drained, START_AND_PROCESS, "the stream consumed and committed")
@@ -59,4 +73,4 @@ def test_new_then_one_escalation_across_two_articles_and_nothing_twice_on_replay
     assert len(pipeline.read_topic("incidents")) == 2 * updates
     # ...and the alerts index refused every alert it decided, so nothing went out twice.
     assert sent(pipeline) == expected
-    assert pipeline.count("alerts") == 2
+    assert pipeline.count("alerts") == 4

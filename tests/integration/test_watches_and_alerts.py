@@ -13,10 +13,10 @@ import pytest
 from elasticsearch import AsyncElasticsearch, Elasticsearch
 from kafka import KafkaAdminClient, KafkaConsumer
 
-from extractors.schema import Count, Incident, Region, Rule, Watch
+from extractors.schema import Article, Count, Incident, Region, Rule, Watch
 from streams.alerting import AlertState, on_update
 from streams.cli import main
-from streams.documents import alert_document, incident_document
+from streams.documents import alert_document, article_document, incident_document
 from streams.indexer import Indexer, create_action, ensure_templates
 from streams.settings import AlertingSettings
 from streams.sinks import build_dispatcher
@@ -125,6 +125,20 @@ def test_sync_list_and_test_watches(services, prefix, tmp_path, monkeypatch, cap
     assert main(["watches", "test", "quetta-100km", "--incident", incident.id, "--file", str(EXAMPLE)]) == 0
     assert capsys.readouterr().out.startswith("watch 'quetta-100km' MATCHES incident 'quetta-2016'")
     assert main(["watches", "test", "quetta-100km", "--incident", "no-such-incident", "--file", str(EXAMPLE)]) == 2
+
+    # A text query reads the incident's articles in Elasticsearch, as the stream read them at extraction.
+    queried = tmp_path / "queried.yaml"
+    queried.write_text("watches:\n"
+                       "  - {id: ambulances, name: A, region: {countries: [PK]}, rule: {text_query: ambulances}}\n"
+                       "  - {id: hostages, name: H, region: {countries: [PK]}, rule: {text_query: hostages}}\n")
+    [member] = incident.article_ids
+    article = Article(id=member, title="Quetta college attack", text="Ambulances streamed out of the camp's main gate.")
+    client.index(index=f"{prefix}-articles", id=member, document=article_document(article, None, None, WHEN), refresh=True)
+    capsys.readouterr()
+    assert main(["watches", "test", "ambulances", "--incident", incident.id, "--file", str(queried)]) == 0
+    assert capsys.readouterr().out.startswith("watch 'ambulances' MATCHES")
+    assert main(["watches", "test", "hostages", "--incident", incident.id, "--file", str(queried)]) == 0
+    assert "  no   rule: text query: missing 'hostages'" in capsys.readouterr().out
 
 
 async def process(incident: Incident, index: WatchIndex, states: dict[str, AlertState], indexer: Indexer,

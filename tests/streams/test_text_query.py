@@ -1,10 +1,10 @@
 import pytest
 
-from streams.text_query import QueryError, TextQuery, fold
+from streams.text_query import QueryError, SearchableText, TextQuery, fold
 
 
 def matches(query: str, text: str) -> bool:
-    return TextQuery.parse(query).matches(fold(text))
+    return TextQuery.parse(query).matches(SearchableText(text))
 
 
 def test_fold_ignores_case_accents_and_punctuation():
@@ -23,6 +23,8 @@ def test_fold_ignores_case_accents_and_punctuation():
         ("college -exercise", "a drill at the college, an exercise", False),
         ('college -"training exercise"', "the college's training was interrupted", True),
         ("quetta", "Quetta, Balochistan", True),
+        ('"training college"', "the college ran training", False),
+        ('"police training college"', "at the Police Training-College gates", True),
     ],
 )
 def test_matching(query, text, expected):
@@ -37,5 +39,5 @@ def test_unusable_queries_are_rejected_with_the_query_quoted(query):
 
 def test_describe_names_what_is_missing_and_what_is_excluded():
     query = TextQuery.parse("school OR college cadets -drill")
-    assert query.describe(fold("cadets at a drill")) == "missing 'school OR college'; excluded 'drill' present"
-    assert query.describe(fold("cadets at the college")) == "all terms found"
+    assert query.describe(SearchableText("cadets at a drill")) == "missing 'school OR college'; excluded 'drill' present"
+    assert query.describe(SearchableText("cadets at the college")) == "all terms found"

@@ -19,10 +19,11 @@ def ruled(**rule) -> Watch:
     return Watch(id="r", name="r", region=Region(countries=["PK"]), rule=Rule(**rule))
 
 
-def matches(w: Watch, incident=None, text: str | None = None) -> bool:
+def matches(w: Watch, incident=None, text: str | None = None, text_matched: tuple[str, ...] = ()) -> bool:
     incident = incident or quetta_incident()
-    found = WatchIndex.build([w]).matching(incident, text) == [w]
-    assert explain(w, incident, text)[0].split()[2] == ("MATCHES" if found else "does"), "explain disagrees with the index"
+    found = WatchIndex.build([w]).matching(incident, text, text_matched) == [w]
+    verdict = explain(w, incident, text, text_matched)[0].split()[2]
+    assert verdict == ("MATCHES" if found else "does"), "explain disagrees with the index"
     return found
 
 
@@ -124,6 +125,30 @@ def test_text_query_reads_evidence_place_target_and_the_article_when_given():
     assert matches(ruled(text_query='"training college" quetta'))
     assert not matches(ruled(text_query="dormitory"))
     assert matches(ruled(text_query="dormitory"), text="They stormed a dormitory of unarmed cadets.")
+
+
+def test_a_text_query_an_article_satisfied_at_extraction_keeps_matching_the_incident():
+    dormitory = ruled(text_query="dormitory")
+    assert matches(dormitory, text_matched=("r",))
+    assert not matches(dormitory, text_matched=("another-watch",))
+    assert not matches(ruled(text_query="dormitory", min_killed=100), text_matched=("r",)), "the other conditions still hold"
+    assert "  yes  rule: text query: matched an article of the incident when it was extracted" in explain(
+        dormitory, quetta_incident(), text_matched=("r",))
+
+
+def test_text_matches_names_the_watches_whose_query_the_article_satisfies():
+    watches = [
+        Watch(id="cadets", name="n", region=Region(countries=["AF"]), rule=Rule(text_query="cadets -drill")),
+        Watch(id="college", name="n", region=Region(), rule=Rule(text_query='"training college" OR academy')),
+        Watch(id="hostages", name="n", region=Region(), rule=Rule(text_query="hostages")),
+        Watch(id="no-query", name="n", region=Region()),
+    ]
+    index = WatchIndex.build(watches)
+    article = "Gunmen stormed the Police Training-College in Quetta and killed 59 cadets."
+    assert index.text_matches(article) == ["cadets", "college"], "the region plays no part: the incident is not known yet"
+    assert index.text_matches(article + " It was not a drill.") == ["college"]
+    assert index.text_matches("") == []
+    assert WatchIndex.build([watches[3]]).text_matches(article) == []
 
 
 def test_explain_says_why():
