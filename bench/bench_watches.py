@@ -4,6 +4,10 @@ Watches are spread over the world like real team watches: countries, admin1 regi
 polygons, most with a toll minimum. A second scenario puts every watch on Pakistan, so each incident
 there is a candidate for all of them: the cost then grows with the number of watches that match.
 
+A third measures what text queries cost the extraction stage: every watch has one (words and phrases of
+the dev set's articles, some with OR or an exclusion), and each dev-set article is tested against all of
+them (`WatchIndex.text_matches`, once per article with an attack report).
+
 Run from the repository root: python bench/bench_watches.py [--incidents 2000]
 """
 
@@ -23,7 +27,9 @@ import pycountry
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from extractors.schema import Count, Incident, Location, Perpetrator, Region, Rule, Watch  # noqa: E402
-from streams.watches import WatchIndex  # noqa: E402
+from streams.text_query import SearchableText, TextQuery, fold  # noqa: E402
+from streams.watches import WatchIndex, query_text  # noqa: E402
+from tests.integration.corpus import devset_articles  # noqa: E402
 
 COUNTRIES = sorted(country.alpha_2 for country in pycountry.countries)
 ADMIN1 = [f"Province {n}" for n in range(40)]
@@ -102,6 +108,63 @@ def measure(watch_count: int, incident_count: int, pakistan: bool) -> dict:
     }
 
 
+def text_queries(count: int, texts: list[str], seed: int) -> list[Watch]:
+    """Queries of one to three terms drawn from the articles: single words, two-word phrases, OR, exclusions."""
+    rng = random.Random(seed)
+    tokenized = [fold(text).split() for text in texts]
+    vocabulary = sorted({word for words in tokenized for word in words})
+
+    def term() -> str:
+        if rng.random() < 0.3:
+            words = rng.choice(tokenized)
+            start = rng.randrange(len(words) - 1)
+            return f'"{words[start]} {words[start + 1]}"'
+        return rng.choice(vocabulary)
+
+    result = []
+    for number in range(count):
+        terms = [term() for _ in range(rng.randint(1, 3))]
+        if len(terms) > 1 and rng.random() < 0.3:
+            terms[-1] = f"{terms[-2]} OR {terms.pop()}"
+        if rng.random() < 0.2:
+            terms.append(f"-{rng.choice(vocabulary)}")
+        result.append(Watch(id=f"t{number}", name="text", region=Region(), rule=Rule(text_query=" ".join(terms))))
+    return result
+
+
+def measure_text(watch_count: int, repeats: int) -> dict:
+    """`text_matches` per article, against the baseline of testing every query on the article (same run)."""
+    texts = [query_text(a.get("title"), a["text"]) for a in devset_articles()]
+    watched = text_queries(watch_count, texts, seed=watch_count)
+    index = WatchIndex.build(watched)
+    queries = [(w.id, TextQuery.parse(w.rule.text_query)) for w in watched]
+
+    def every_query(text: str) -> list[str]:
+        searchable = SearchableText(text)
+        return [watch_id for watch_id, query in queries if query.matches(searchable)]
+
+    timings: dict[str, list[float]] = {"indexed": [], "every_query": []}
+    matched = []
+    for _ in range(repeats):
+        for text in texts:
+            for name, find in (("indexed", index.text_matches), ("every_query", every_query)):
+                started = time.perf_counter_ns()
+                found = find(text)
+                timings[name].append((time.perf_counter_ns() - started) / 1000)
+            matched.append(len(found))
+    medians = {name: statistics.median(values) for name, values in timings.items()}
+    indexed = sorted(timings["indexed"])
+    return {
+        "watches_with_text_query": watch_count,
+        "median_us_per_article": round(medians["indexed"], 1),
+        "p99_us_per_article": round(indexed[int(len(indexed) * 0.99) - 1], 1),
+        "baseline_every_query_median_us": round(medians["every_query"], 1),
+        "speedup_over_baseline": round(medians["every_query"] / medians["indexed"], 1),
+        "mean_matches": round(statistics.fmean(matched), 2),
+        "mean_article_chars": round(statistics.fmean(len(text) for text in texts)),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--incidents", type=int, default=2000)
@@ -111,6 +174,7 @@ def main() -> None:
         "incidents": args.incidents,
         "worldwide": [measure(size, args.incidents, pakistan=False) for size in sizes],
         "all_in_pakistan": [measure(size, args.incidents, pakistan=True) for size in sizes],
+        "text_queries_at_extraction": [measure_text(size, repeats=5) for size in sizes],
     }, indent=2))
 
 

@@ -19,7 +19,9 @@ _NON_WORD = re.compile(r"[\W_]+")
 def fold(text: str) -> str:
     """Lower case, no accents, words separated by single spaces: the form every comparison of names and text uses."""
     decomposed = unicodedata.normalize("NFKD", text)
-    without_marks = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Looked up per distinct character, not per character: articles are long, their alphabets small.
+    marks = {ord(c): None for c in set(decomposed) if unicodedata.combining(c)}
+    without_marks = decomposed.translate(marks) if marks else decomposed
     return _NON_WORD.sub(" ", without_marks.casefold()).strip()
 
 
@@ -30,11 +32,11 @@ class SearchableText:
     def __init__(self, text: str):
         folded = fold(text)
         self._padded = f" {folded} "
-        self._words = frozenset(folded.split())
+        self.words = frozenset(folded.split())
 
     def __contains__(self, term: str) -> bool:
         first, _, rest = term.partition(" ")
-        return first in self._words and (not rest or f" {term} " in self._padded)
+        return first in self.words and (not rest or f" {term} " in self._padded)
 
 
 class QueryError(ValueError):
@@ -76,6 +78,13 @@ class TextQuery:
         if not clauses:
             raise QueryError(f"text query {query!r} has no term to look for (only exclusions or punctuation)")
         return cls(tuple(tuple(clause) for clause in clauses), tuple(excluded))
+
+    @property
+    def anchor(self) -> frozenset[str]:
+        """Words of which every text the query matches has one: the first words of one clause's terms (the
+        clause whose words are longest, as long words tend to be rare), for indexing many queries."""
+        clause = max(self.clauses, key=lambda terms: min(len(term.partition(" ")[0]) for term in terms))
+        return frozenset(term.partition(" ")[0] for term in clause)
 
     def matches(self, text: SearchableText) -> bool:
         """True when every clause and none of the exclusions occurs in the text."""

@@ -420,7 +420,7 @@ class WatchIndex:
     _by_country: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     _by_admin1: dict[tuple[str | None, str], list[int]] = field(default_factory=lambda: defaultdict(list))
     _anywhere: list[int] = field(default_factory=list)
-    _queried: list[PreparedWatch] = field(default_factory=list)
+    _by_query_anchor: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
     def build(cls, watches: Iterable[Watch]) -> WatchIndex:
@@ -434,8 +434,8 @@ class WatchIndex:
         for number, prepared in enumerate(self.watches):
             if prepared.anywhere:
                 self._anywhere.append(number)
-            if prepared.rule.query is not None:
-                self._queried.append(prepared)
+            for word in prepared.rule.query.anchor if prepared.rule.query else ():
+                self._by_query_anchor[word].append(number)
             for code in prepared.countries:
                 self._by_country[code].append(number)
             for key in prepared.admin1:
@@ -460,10 +460,11 @@ class WatchIndex:
     def text_matches(self, article_text: str) -> list[str]:
         """The ids of the watches whose text query the article satisfies: evaluated where the text is, at
         extraction, and carried with the incident update, since the full text does not travel further."""
-        if not self._queried:
+        if not self._by_query_anchor:
             return []
         text = SearchableText(article_text)
-        return [prepared.watch.id for prepared in self._queried if prepared.rule.query.matches(text)]
+        candidates = {n for word in text.words & self._by_query_anchor.keys() for n in self._by_query_anchor[word]}
+        return [self.watches[n].watch.id for n in sorted(candidates) if self.watches[n].rule.query.matches(text)]
 
     def matching(self, incident: Incident, article_text: str | None = None,
                  text_matched: Collection[str] = ()) -> list[Watch]:

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from extractors.schema import Location, Perpetrator, Region, Rule, Watch
+from streams.text_query import SearchableText, TextQuery
 from streams.watches import Circle, WatchError, WatchIndex, explain, haversine_km, load_watches, parse_watches
 from tests.streams.alert_factories import QUETTA, located, quetta_incident
 
@@ -149,6 +150,31 @@ def test_text_matches_names_the_watches_whose_query_the_article_satisfies():
     assert index.text_matches(article + " It was not a drill.") == ["college"]
     assert index.text_matches("") == []
     assert WatchIndex.build([watches[3]]).text_matches(article) == []
+
+
+def test_text_matches_agrees_with_testing_every_query():
+    rng = random.Random(11)
+    words = "police cadets college training quetta bomber suicide gunmen market school attack killed".split()
+
+    def term() -> str:
+        return f'"{rng.choice(words)} {rng.choice(words)}"' if rng.random() < 0.3 else rng.choice(words)
+
+    watches = []
+    for number in range(300):
+        terms = [term() for _ in range(rng.randint(1, 3))]
+        if len(terms) > 1 and rng.random() < 0.4:
+            terms[-1] = f"{terms[-2]} OR {terms.pop()}"
+        if rng.random() < 0.3:
+            terms.append(f"-{term()}")
+        watches.append(Watch(id=f"t{number}", name="n", region=Region(), rule=Rule(text_query=" ".join(terms))))
+    index = WatchIndex.build(watches)
+    matched = 0
+    for _ in range(60):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(3, 12)))
+        expected = [w.id for w in watches if TextQuery.parse(w.rule.text_query).matches(SearchableText(text))]
+        assert index.text_matches(text) == expected, text
+        matched += len(expected)
+    assert matched > 60, "the random queries should match often enough to test something"
 
 
 def test_explain_says_why():
