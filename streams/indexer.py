@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "deploy" / "elasticsearch"
 COMPONENTS = ("base", "incident")
 INDEX_KINDS = ("articles", "incidents", "alerts", "watches", "feeds")
-RETRY_STATUSES = (429, 502, 503, 504)
+# Overload and server-side errors: worth another try; any other status is the request's fault.
+RETRY_STATUSES = (429, 500, 502, 503, 504)
 CONFLICT = 409
 
 
