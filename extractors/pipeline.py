@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 
 from extractors.cues import counted_cues
 from extractors.dates import find_dates
+from extractors.furniture import story_start
 from extractors.detection import DetectionFacts, decide, is_non_state, looks_english, passes_prefilter
 from extractors.groups import find_groups
 from extractors.places import Gazetteer, count_countries, dateline_span
@@ -39,21 +40,24 @@ def extract_articles(articles: Sequence[Article], nlp: Language, batch_size: int
     """Screen every article cheaply, parse only those that may report an attack, in nlp.pipe batches."""
     results: list[ExtractionResult | None] = [None] * len(articles)
     parse: list[int] = []
+    starts: list[int] = []
     for position, article in enumerate(articles):
         text = article.text[:MAX_TEXT_CHARS]
         if text.strip() and looks_english(text) and passes_prefilter(article.title, text):
             parse.append(position)
+            starts.append(story_start(text))
         else:
             results[position] = ExtractionResult(id=article.id, is_attack_report=False)
-    texts = (articles[position].text[:MAX_TEXT_CHARS] for position in parse)
-    for position, doc in zip(parse, nlp.pipe(texts, batch_size=batch_size)):
-        results[position] = read_article(articles[position], doc)
+    # Parsed from where the story starts: a byline or breadcrumb above it would join its first sentence.
+    texts = (articles[position].text[start:MAX_TEXT_CHARS] for position, start in zip(parse, starts))
+    for position, start, doc in zip(parse, starts, nlp.pipe(texts, batch_size=batch_size)):
+        results[position] = read_article(articles[position], doc, start)
     return results  # type: ignore[return-value]
 
 
-def read_article(article: Article, doc: Doc) -> ExtractionResult:
-    """Everything the extractor says about one parsed article."""
-    context = gather_facts(article, doc)
+def read_article(article: Article, doc: Doc, text_offset: int = 0) -> ExtractionResult:
+    """Everything the extractor says about one parsed article; the doc holds its text from `text_offset` on."""
+    context = gather_facts(article, doc, text_offset)
     context.segmentation = segmentation = segment(context.sentences, context.published, context.casualty_predicates)
     main = segmentation.main_sentences(context.sentences)
     main_report = build_report(context, "main", [s.index for s in main], segmentation.main_date)
@@ -68,7 +72,7 @@ def read_article(article: Article, doc: Doc) -> ExtractionResult:
     return ExtractionResult(id=article.id, is_attack_report=True, incidents=incidents)
 
 
-def gather_facts(article: Article, doc: Doc) -> ArticleContext:
+def gather_facts(article: Article, doc: Doc, text_offset: int = 0) -> ArticleContext:
     """Sentences with their cues and dates, and the article's places, groups and counts."""
     text = doc.text
     published = article.published.date() if article.published else None
@@ -121,7 +125,7 @@ def gather_facts(article: Article, doc: Doc) -> ArticleContext:
         article=article, doc=doc, text=text, published=published, sentences=sentences, casualties=casualties,
         places=outside_dateline, dateline_places=[p for p in places if p not in outside_dateline],
         country_hint=count_countries(places), groups=groups, sentence_of=sentence_of,
-        casualty_predicates=casualty_predicates, victim_tokens=victim_tokens,
+        casualty_predicates=casualty_predicates, victim_tokens=victim_tokens, text_offset=text_offset,
     )
 
 

@@ -38,6 +38,7 @@ class ArticleContext:
     casualty_predicates: frozenset[int]
     segmentation: Segmentation | None = None
     victim_tokens: frozenset[int] = field(default_factory=frozenset)
+    text_offset: int = 0  # where `text` (the parsed story) starts in the article's text
 
 
 def build_report(context: ArticleContext, role: Role, indices: list[int], date: DatedSpan | None,
@@ -147,7 +148,8 @@ def _evidence(context: ArticleContext, field_name: str, span: Span) -> Evidence:
 
 def _evidence_chars(context: ArticleContext, field_name: str, start: int, end: int) -> Evidence:
     sentence = context.sentences[context.sentence_of(start)]
-    return Evidence(field=field_name, sentence=sentence.text, char_start=start, char_end=end)
+    offset = context.text_offset
+    return Evidence(field=field_name, sentence=sentence.text, char_start=start + offset, char_end=end + offset)
 
 
 def confidence(report: IncidentReport, role: Role) -> float:

@@ -29,23 +29,11 @@ from typing import Any
 import numpy as np
 from datasketch import MinHash
 
+from extractors.furniture import is_furniture
+
 _SCHEME = "affine32"
 _SEED = 1
 
-# Lines of site furniture, not story: bylines, share/read-more links, newsletter prompts, copyright notices.
-_FURNITURE_LINE = re.compile(
-    r"^\W*(by\s+[\w.'-]+(\s+[\w.'-]+){0,3}\s*(,|$|\|)|reporting by|editing by|writing by|additional reporting"
-    r"|read more|read also|also read|related:|related stories|related articles|recommended|more from"
-    r"|advertisement|sponsored|share (this|on|via)|share$|tweet$|follow us|follow @|sign up|subscribe"
-    r"|click here|tap here|newsletter|copyright|all rights reserved|©|\(c\)\s+\d{4}|photo:|image:|file photo"
-    r"|watch:|listen:|skip to|home\s*[>|/»›]|you may also like|comments?\b|updated:?\s|published:?\s|posted:?\s"
-    r"|this (article|story) (was|has been)|last (updated|modified)|get (the|our) (latest|app)"
-    r"|topics:|tags:|trending|most (read|viewed|popular|shared)|breaking news$|live( updates)?$|menu\b)",
-    re.IGNORECASE,
-)
-# Navigation crumbs: a short line of items separated by |, >, », › or /.
-_NAVIGATION_LINE = re.compile(r"^[^|>»›/]{0,40}([|>»›/][^|>»›/]{0,40}){2,}$")
-_MAX_FURNITURE_WORDS = 25
 # Below this many shingles a "contained" text is a headline-sized fragment, too short to call a copy.
 _MIN_CONTAINED_SHINGLES = 20
 _NON_WORD = re.compile(r"[^\w]+")
@@ -53,15 +41,9 @@ _NON_WORD = re.compile(r"[^\w]+")
 
 def normalise(text: str) -> list[str]:
     """The story's words: furniture lines dropped, Unicode and case folded, punctuation removed."""
-    kept = [line for line in text.splitlines() if not _is_furniture(line.strip())]
+    kept = [line for line in text.splitlines() if not is_furniture(line.strip())]
     folded = unicodedata.normalize("NFKC", "\n".join(kept)).casefold()
     return _NON_WORD.sub(" ", folded).split()
-
-
-def _is_furniture(line: str) -> bool:
-    if len(line.split()) > _MAX_FURNITURE_WORDS:
-        return False
-    return bool(_FURNITURE_LINE.match(line) or _NAVIGATION_LINE.match(line))
 
 
 def shingles(words: list[str], size: int) -> list[bytes]:

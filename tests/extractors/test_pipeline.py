@@ -82,6 +82,21 @@ def test_evidence_offsets_point_into_the_article_text(nlp, make_article):
             assert item.sentence in article.text
 
 
+def test_furniture_above_the_story_changes_only_the_offsets(nlp, make_article):
+    above = "By Staff Reporter | World desk\nHome > World > Africa\n\n"
+    plain = extract(make_article(RECAP_ARTICLE), nlp)
+    article = make_article(above + RECAP_ARTICLE)
+    furnished = extract(article, nlp)
+    for incident in furnished.incidents:
+        for item in incident.evidence:
+            assert article.text[item.char_start:item.char_end] in item.sentence
+    shifted = [incident.model_copy(update={"evidence": [e.model_copy(update={"char_start": e.char_start + len(above),
+                                                                          "char_end": e.char_end + len(above)})
+                                                         for e in incident.evidence]})
+               for incident in plain.incidents]
+    assert furnished.incidents == shifted and furnished.main.location.city == "Garissa"
+
+
 def test_extraction_results_round_trip_through_json(nlp, make_article):
     result = extract(make_article(RECAP_ARTICLE), nlp)
     assert type(result).model_validate_json(result.model_dump_json()) == result
