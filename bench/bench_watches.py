@@ -30,6 +30,7 @@ from extractors.schema import Count, Incident, Location, Perpetrator, Region, Ru
 from streams.text_query import SearchableText, TextQuery, fold  # noqa: E402
 from streams.watches import WatchIndex, query_text  # noqa: E402
 from tests.integration.corpus import devset_articles  # noqa: E402
+from tests.streams.alert_factories import text_query_watches  # noqa: E402
 
 COUNTRIES = sorted(country.alpha_2 for country in pycountry.countries)
 ADMIN1 = [f"Province {n}" for n in range(40)]
@@ -121,15 +122,7 @@ def text_queries(count: int, texts: list[str], seed: int) -> list[Watch]:
             return f'"{words[start]} {words[start + 1]}"'
         return rng.choice(vocabulary)
 
-    result = []
-    for number in range(count):
-        terms = [term() for _ in range(rng.randint(1, 3))]
-        if len(terms) > 1 and rng.random() < 0.3:
-            terms[-1] = f"{terms[-2]} OR {terms.pop()}"
-        if rng.random() < 0.2:
-            terms.append(f"-{rng.choice(vocabulary)}")
-        result.append(Watch(id=f"t{number}", name="text", region=Region(), rule=Rule(text_query=" ".join(terms))))
-    return result
+    return text_query_watches(count, term, rng)
 
 
 def measure_text(watch_count: int, repeats: int) -> dict:

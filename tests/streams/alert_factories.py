@@ -1,10 +1,13 @@
-"""Invented incidents for the alerting tests: the Quetta 2016 attack as the merge stage would describe it."""
+"""Invented incidents and watches for the alerting tests and benchmarks: the Quetta 2016 attack as the merge stage
+would describe it, and random text-query watches."""
 
 from __future__ import annotations
 
 import datetime as dt
+import random
+from collections.abc import Callable
 
-from extractors.schema import Count, Evidence, Incident, Location, Perpetrator, Target
+from extractors.schema import Count, Evidence, Incident, Location, Perpetrator, Region, Rule, Target, Watch
 
 QUETTA = (30.1798, 66.9750)
 WHEN = dt.datetime(2016, 10, 25, 3, 0, tzinfo=dt.timezone.utc)
@@ -37,3 +40,16 @@ def quetta_incident(**changes) -> Incident:
 def located(lat: float, lon: float, **location) -> dict:
     """`location=` for quetta_incident: a city-level place elsewhere."""
     return {"location": Location(lat=lat, lon=lon, precision="city", **location)}
+
+
+def text_query_watches(count: int, term: Callable[[], str], rng: random.Random) -> list[Watch]:
+    """Watches anywhere whose text queries have one to three terms from `term`, some with OR or an exclusion."""
+    watches = []
+    for number in range(count):
+        terms = [term() for _ in range(rng.randint(1, 3))]
+        if len(terms) > 1 and rng.random() < 0.3:
+            terms[-1] = f"{terms[-2]} OR {terms.pop()}"
+        if rng.random() < 0.2:
+            terms.append(f"-{term()}")
+        watches.append(Watch(id=f"t{number}", name="text", region=Region(), rule=Rule(text_query=" ".join(terms))))
+    return watches

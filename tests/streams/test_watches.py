@@ -6,7 +6,7 @@ import pytest
 from extractors.schema import Location, Perpetrator, Region, Rule, Watch
 from streams.text_query import SearchableText, TextQuery
 from streams.watches import Circle, WatchError, WatchIndex, explain, haversine_km, load_watches, parse_watches
-from tests.streams.alert_factories import QUETTA, located, quetta_incident
+from tests.streams.alert_factories import QUETTA, located, quetta_incident, text_query_watches
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "deploy" / "watches.example.yaml"
 KARACHI = (24.8607, 67.0011)
@@ -159,14 +159,7 @@ def test_text_matches_agrees_with_testing_every_query():
     def term() -> str:
         return f'"{rng.choice(words)} {rng.choice(words)}"' if rng.random() < 0.3 else rng.choice(words)
 
-    watches = []
-    for number in range(300):
-        terms = [term() for _ in range(rng.randint(1, 3))]
-        if len(terms) > 1 and rng.random() < 0.4:
-            terms[-1] = f"{terms[-2]} OR {terms.pop()}"
-        if rng.random() < 0.3:
-            terms.append(f"-{term()}")
-        watches.append(Watch(id=f"t{number}", name="n", region=Region(), rule=Rule(text_query=" ".join(terms))))
+    watches = text_query_watches(300, term, rng)
     index = WatchIndex.build(watches)
     matched = 0
     for _ in range(60):
