@@ -36,7 +36,7 @@ def topic_specs(topics: TopicSettings) -> dict[str, TopicSpec]:
 
 
 # The agents' Faust tables (name -> fans out like the merge and alert topics, else one partition like dedup).
-TABLES = {"dedup-state": False, "incident-store": True, "alert-state": True}
+TABLES = {"dedup-state": False, "incident-store": True, "alert-state": True, "text-query-matches": True}
 
 
 def changelog_specs(app_id: str, topics: TopicSettings) -> dict[str, TopicSpec]:
