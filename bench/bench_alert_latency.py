@@ -16,24 +16,20 @@ clock just before the send (one machine, one clock); every request's signature i
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
 import json
 import random
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 from worker_harness import endpoints, percentile, print_json, running_workers, wait_for, worker_log_warnings
 
-from aiohttp import web
 from kafka import KafkaProducer
 
 from extractors.schema import Count, Incident, Location
-from streams.sinks.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from tests.streams.alert_factories import quetta_incident
-from tests.streams.local_http import serve
+from tests.streams.sinks.receivers import WebhookReceiver
 
 SECRET = "bench-secret"
 WATCHES = """
@@ -43,45 +39,6 @@ watches:
     region: {countries: [PK]}
     sinks: [webhook]
 """
-
-
-class WebhookReceiver(threading.Thread):
-    """An aiohttp server on 127.0.0.1 in its own thread and loop; records (receipt time, alert) per request."""
-
-    def __init__(self):
-        super().__init__(daemon=True)
-        self.url: str | None = None
-        self.received: list[tuple[float, dict]] = []
-        self.bad_signatures = 0
-        self.ready = threading.Event()
-        self.loop = asyncio.new_event_loop()
-        self.stopping: asyncio.Event | None = None
-
-    async def handle(self, request: web.Request) -> web.Response:
-        received = time.time()
-        body = await request.read()
-        if not verify(SECRET, request.headers.get(TIMESTAMP_HEADER, ""), request.headers.get(SIGNATURE_HEADER, ""),
-                      body, now=received):
-            self.bad_signatures += 1
-        self.received.append((received, json.loads(body)))
-        return web.Response(text="ok")
-
-    async def serve_until_stopped(self) -> None:
-        app = web.Application()
-        app.router.add_post("/alerts", self.handle)
-        self.stopping = asyncio.Event()
-        async with serve(app) as base_url:
-            self.url = f"{base_url}/alerts"
-            self.ready.set()
-            await self.stopping.wait()
-
-    def run(self) -> None:
-        self.loop.run_until_complete(self.serve_until_stopped())
-
-    def stop(self) -> None:
-        if self.stopping is not None:
-            self.loop.call_soon_threadsafe(self.stopping.set)
-        self.join(timeout=10)
 
 
 def updates(incidents: int, seed: int = 3) -> list[Incident]:
@@ -110,7 +67,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=120, help="limit for the last alert after the last update")
     args = parser.parse_args()
     services = endpoints()
-    receiver = WebhookReceiver()
+    receiver = WebhookReceiver(SECRET)
     receiver.start()
     receiver.ready.wait(timeout=30)
     watches = Path(tempfile.mkdtemp(prefix="nwbench-watches-")) / "watches.yaml"

@@ -9,9 +9,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout
@@ -20,6 +21,8 @@ from elasticsearch.exceptions import ApiError
 from elasticsearch.helpers import async_streaming_bulk
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "deploy" / "elasticsearch"
 COMPONENTS = ("base", "incident")
@@ -98,18 +101,22 @@ class Indexer:
 
     async def bulk(self, actions: Sequence[dict], attempts: int | None = None) -> BulkOutcome:
         """Index `actions` (helpers format with `_index`, `_id`, `_op_type`). `attempts=None` retries until it works."""
+        return await self.retrying(lambda: self._send(actions), f"{len(actions)} actions", attempts)
+
+    async def retrying(self, request: Callable[[], Awaitable[T]], what: str, attempts: int | None = None) -> T:
+        """`request()`, again with capped exponential backoff while the cluster is unreachable or overloaded."""
         backoff = 0.5
         attempt = 0
         while True:
             attempt += 1
             try:
-                return await self._send(actions)
+                return await request()
             except (TransportConnectionError, ConnectionTimeout, ApiError) as error:
                 if isinstance(error, ApiError) and error.status_code not in RETRY_STATUSES:
                     raise
                 if attempts is not None and attempt >= attempts:
                     raise
-                log.warning("Elasticsearch unavailable (%s); retrying %d actions in %.1f s", error, len(actions), backoff)
+                log.warning("Elasticsearch unavailable (%s); retrying %s in %.1f s", error, what, backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
 

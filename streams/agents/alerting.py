@@ -1,6 +1,10 @@
-"""alert_on_incidents: incidents matched against every watch; alerts created once in Elasticsearch, then delivered.
+"""alert_on_incidents: incidents matched against every watch; alerts created once in Elasticsearch and published
+to the alerts topic. deliver_alerts: the alerts topic to the sinks, each alert marked delivered in Elasticsearch.
 
-The watches live here (LiveWatches); install returns them for the extraction agent, which evaluates text queries."""
+The alerts topic is the outbox: an alert is acknowledged there only once its delivery is done, so a worker
+killed mid-delivery delivers it again after the restart, and the delivered mark keeps a replaying group or
+a redelivered record from sending it twice. The watches live here (LiveWatches); install returns them for
+the extraction agent, which evaluates text queries."""
 
 from __future__ import annotations
 
@@ -21,6 +25,8 @@ from streams.watches import load_watches
 log = logging.getLogger(__name__)
 
 RELEASE_CHECK_SECONDS = 30.0
+# Deliveries under way at once (a sink retrying with backoff holds one for up to a minute or so).
+DELIVERY_CONCURRENCY = 64
 
 
 def install(pipeline) -> LiveWatches:
@@ -43,15 +49,35 @@ def install(pipeline) -> LiveWatches:
             indexer = Indexer(AsyncElasticsearch(**settings_client_options(settings.elasticsearch)))
         return indexer
 
-    async def first_time(alerts: list[Alert], now: dt.datetime) -> list[Alert]:
-        """The alerts that no worker, restart or replay has created before (op_type=create refuses the rest)."""
+    async def to_publish(alerts: list[Alert], now: dt.datetime) -> list[Alert]:
+        """The alerts that no worker, restart or replay has created before (op_type=create refuses the rest),
+        and those created before but never delivered (a crash came between creating and publishing)."""
         if not alerts:
             return []
         outcome = await get_indexer().bulk([create_action(alerts_index, a.id, alert_document(a, now)) for a in alerts])
-        refused = set(outcome.conflicts) | {failure.get("_id") for failure in outcome.failures}
+        failed = {failure.get("_id") for failure in outcome.failures}
         for failure in outcome.failures:
             await pipeline.dead_letter("alert", str(failure.get("error")), {"alert_id": failure.get("_id")})
-        return [alert for alert in alerts if alert.id not in refused]
+        undelivered = await undelivered_ids(outcome.conflicts)
+        return [a for a in alerts if a.id not in failed and (a.id not in outcome.conflicts or a.id in undelivered)]
+
+    async def undelivered_ids(alert_ids: list[str]) -> set[str]:
+        """Those of the alerts in the alerts index that have no delivered mark."""
+        if not alert_ids:
+            return set()
+        client = get_indexer().client
+        found = await get_indexer().retrying(
+            lambda: client.mget(index=alerts_index, ids=alert_ids, source_includes=["alert.delivered_at"]),
+            f"reading {len(alert_ids)} alerts")
+        return {doc["_id"] for doc in found["docs"]
+                if doc.get("found") and not doc["_source"].get("alert", {}).get("delivered_at")}
+
+    async def mark_delivered(alert: Alert) -> None:
+        client = get_indexer().client
+        delivered_at = dt.datetime.now(dt.timezone.utc).isoformat()
+        await get_indexer().retrying(
+            lambda: client.update(index=alerts_index, id=alert.id, doc={"alert": {"delivered_at": delivered_at}}),
+            f"marking alert {alert.id} delivered")
 
     async def remember_text_matches(incident_id: str, event) -> list[str]:
         known = text_matched.get(incident_id) or []
@@ -81,10 +107,20 @@ def install(pipeline) -> LiveWatches:
                                           current, now, settings.alerting.summary_template)
             if changed:
                 states[incident.id] = stored | {watch_id: state.model_dump(mode="json") for watch_id, state in changed.items()}
-            for alert in await first_time([alert for _, alert in released], now):
-                watch = next(w for w, a in released if a.id == alert.id)
+            for alert in await to_publish([alert for _, alert in released], now):
                 await topics["alerts"].send(key=alert.id, value=alert.model_dump(mode="json"))
-                await dispatcher.hand_over(watch, alert)
+
+    @app.agent(topics["alerts"], name="deliver_alerts", concurrency=DELIVERY_CONCURRENCY)
+    async def deliver_alerts(stream):
+        async for alert in pipeline.decoded("deliver", Alert, stream):
+            watch = watches.index.get(alert.watch_id)
+            if watch is None:
+                log.warning("alert %s not delivered: watch %r was removed", alert.id, alert.watch_id)
+            elif alert.id not in await undelivered_ids([alert.id]):
+                log.info("alert %s was delivered before (or is not in %s)", alert.id, alerts_index)
+            else:
+                await dispatcher.deliver(watch, alert)
+                await mark_delivered(alert)
 
     @app.task
     async def start_sinks():

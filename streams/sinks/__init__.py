@@ -24,8 +24,6 @@ from streams.sinks.webhook import WebhookSink
 
 SINK_TYPES: dict[str, type[Sink]] = {cls.name: cls for cls in (LogSink, WebhookSink, SlackSink, EmailSink, KafkaSink)}
 INJECTED = frozenset({"dead_letter", "clock", "publish"})  # supplied by code, never by configuration
-# Deliveries under way at once (a sink retrying with backoff holds one for up to a minute or so).
-MAX_PENDING_DELIVERIES = 256
 CLOSE_WAIT_SECONDS = 30.0
 
 log = logging.getLogger(__name__)
@@ -81,12 +79,13 @@ class Dispatcher:
     """Delivers each alert to the sinks its watch names, concurrently; each sink retries and dead-letters on its own."""
 
     def __init__(self, sinks: Mapping[str, Sink], dead_letter: DeadLetterWriter,
-                 max_pending: int = MAX_PENDING_DELIVERIES, close_wait_seconds: float = CLOSE_WAIT_SECONDS):
+                 close_wait_seconds: float = CLOSE_WAIT_SECONDS):
         self.sinks = dict(sinks)
         self.dead_letter = dead_letter
-        self.max_pending = max_pending
         self.close_wait_seconds = close_wait_seconds
-        self._pending: set[asyncio.Future] = set()
+        self._under_way = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     def check(self, watches: Iterable[Watch]) -> None:
         """Call at start-up: refuses watches that name sinks nobody configured."""
@@ -97,31 +96,27 @@ class Dispatcher:
 
     async def close(self) -> None:
         """Waits up to `close_wait_seconds` for deliveries still under way, then closes the sinks."""
-        if self._pending:
-            await asyncio.wait(self._pending, timeout=self.close_wait_seconds)
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout=self.close_wait_seconds)
+        except asyncio.TimeoutError:
+            log.warning("closing the sinks with %d deliveries still under way", self._under_way)
         await asyncio.gather(*(sink.close() for sink in self.sinks.values()))
 
-    async def hand_over(self, watch: Watch, alert: Alert) -> None:
-        """Deliver in the background, so a sink that is retrying does not hold up the alerts behind it;
-        waits only while `max_pending` deliveries are under way."""
-        while len(self._pending) >= self.max_pending:
-            await asyncio.wait(self._pending, return_when=asyncio.FIRST_COMPLETED)
-        delivery = asyncio.ensure_future(self.deliver(watch, alert))
-        self._pending.add(delivery)
-        delivery.add_done_callback(self._finished)
-
-    def _finished(self, delivery: asyncio.Future) -> None:
-        self._pending.discard(delivery)
-        if not delivery.cancelled() and delivery.exception() is not None:
-            log.error("delivering an alert failed", exc_info=delivery.exception())
-
     async def deliver(self, watch: Watch, alert: Alert) -> None:
-        names = list(dict.fromkeys(watch.sinks))
-        unknown = [name for name in names if name not in self.sinks]
-        if unknown:
-            await self.dead_letter("sink", f"watch {watch.id!r} names unconfigured sink(s) {unknown}",
-                                   alert.model_dump(mode="json"))
-        await asyncio.gather(*(self.sinks[name].send(alert) for name in names if name in self.sinks))
+        """Send to every sink the watch names; returns once each has delivered or dead-lettered the alert."""
+        self._under_way += 1
+        self._idle.clear()
+        try:
+            names = list(dict.fromkeys(watch.sinks))
+            unknown = [name for name in names if name not in self.sinks]
+            if unknown:
+                await self.dead_letter("sink", f"watch {watch.id!r} names unconfigured sink(s) {unknown}",
+                                       alert.model_dump(mode="json"))
+            await asyncio.gather(*(self.sinks[name].send(alert) for name in names if name in self.sinks))
+        finally:
+            self._under_way -= 1
+            if not self._under_way:
+                self._idle.set()
 
 
 def _parameters(cls: type[Sink]) -> dict[str, tuple[Any, Any]]:

@@ -149,7 +149,7 @@ class IsolatedPipeline:
         return True
 
     def drained(self, kinds: tuple[str, ...] = ("raw_articles", "unique_articles", "extractions",
-                                                    "incident_reports", "incidents")) -> bool:
+                                                    "incident_reports", "incidents", "alerts")) -> bool:
         """True when the worker's group has committed every record on the given topics."""
         admin = KafkaAdminClient(bootstrap_servers=self.kafka_bootstrap)
         consumer = KafkaConsumer(bootstrap_servers=self.kafka_bootstrap)

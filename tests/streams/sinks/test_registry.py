@@ -117,43 +117,33 @@ class GatedSink(Sink):
 
 
 def gated_dispatcher(*held: str, **options):
-    """A dispatcher with one GatedSink, and `hand_over(alert_id)` for a watch that names it."""
+    """A dispatcher with one GatedSink, and `deliver(alert_id)` as a task for a watch that names it."""
     sink = GatedSink(held)
     dispatcher = Dispatcher({"gated": sink}, DeadLetters(), **options)
     watch = Watch(id="w", name="w", region=Region(), sinks=["gated"])
 
-    def hand_over(alert_id: str):
-        return dispatcher.hand_over(watch, sample_alert().model_copy(update={"id": alert_id}))
+    def deliver(alert_id: str) -> asyncio.Task:
+        return asyncio.ensure_future(dispatcher.deliver(watch, sample_alert().model_copy(update={"id": alert_id})))
 
-    return sink, dispatcher, hand_over
+    return sink, dispatcher, deliver
 
 
-async def test_a_slow_delivery_does_not_hold_up_the_alerts_behind_it():
-    sink, dispatcher, hand_over = gated_dispatcher("slow")
-    await hand_over("slow")
-    await hand_over("quick")
+async def test_close_waits_for_deliveries_under_way():
+    sink, dispatcher, deliver = gated_dispatcher("slow")
+    slow = deliver("slow")
     await asyncio.sleep(0.05)
-    assert sink.delivered == ["quick"]
-    sink.gates["slow"].set()
-    await dispatcher.close()
-    assert sink.delivered == ["quick", "slow"]
-
-
-async def test_hand_over_waits_while_the_pending_deliveries_are_at_their_bound():
-    sink, dispatcher, hand_over = gated_dispatcher("slow", max_pending=1)
-    await hand_over("slow")
-    waiting = asyncio.ensure_future(hand_over("next"))
+    closing = asyncio.ensure_future(dispatcher.close())
     await asyncio.sleep(0.05)
-    assert not waiting.done() and sink.delivered == []
+    assert not closing.done() and sink.delivered == []
     sink.gates["slow"].set()
-    await asyncio.wait_for(waiting, timeout=5)
-    await dispatcher.close()
-    assert sink.delivered == ["slow", "next"]
+    await asyncio.wait_for(asyncio.gather(closing, slow), timeout=5)
+    assert sink.delivered == ["slow"]
 
 
 async def test_close_waits_for_deliveries_under_way_but_not_forever():
-    sink, dispatcher, hand_over = gated_dispatcher("stuck", close_wait_seconds=0.1)
-    await hand_over("stuck")
-    await hand_over("free")
+    sink, dispatcher, deliver = gated_dispatcher("stuck", close_wait_seconds=0.1)
+    stuck = deliver("stuck")
+    await deliver("free")
     await asyncio.wait_for(dispatcher.close(), timeout=5)
-    assert sink.delivered == ["free"]
+    assert sink.delivered == ["free"] and not stuck.done()
+    stuck.cancel()
