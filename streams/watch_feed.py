@@ -22,13 +22,18 @@ Rejection = Callable[[str, bytes], Awaitable[None]]
 
 
 class LiveWatches:
-    """The watches matched against incidents; `index` is replaced whole once a batch of changes is applied."""
+    """The watches matched against incidents; `index` is replaced whole once a batch of changes is applied.
+
+    `caught_up` is set once the topic has been read to its end at start: agents wait for it, so that an
+    incident or alert is never judged by the watches file alone while the synced watches are still on the way.
+    """
 
     def __init__(self, initial: list[Watch], check: Callable[[list[Watch]], None]):
         self._by_id = {watch.id: watch for watch in initial}
         self._check = check
         self.index = WatchIndex.build(initial)
         self.stale = False
+        self.caught_up = asyncio.Event()
 
     def apply(self, records: Iterable[tuple[bytes | None, bytes | None]]) -> list[tuple[str, bytes]]:
         """Apply (watch id, watch JSON or None) records; returns the (error, payload) of each one refused."""
@@ -68,8 +73,24 @@ async def follow(bootstrap_servers: str, topic: str, live: LiveWatches, refused:
             batches = await consumer.getmany(timeout_ms=POLL_MS)
             for error, payload in live.apply((r.key, r.value) for rs in batches.values() for r in rs):
                 await refused(error, payload)
-            # Rebuild once a sync has arrived whole (a poll came back empty), not once per batch of it.
-            if live.stale and not batches:
+            starting = not live.caught_up.is_set()
+            at_end = await _read_to_end(consumer) if starting else not batches
+            # Rebuild once a sync has arrived whole, not once per batch of it.
+            if live.stale and at_end:
                 await live.rebuild()
+            if starting and at_end:
+                live.caught_up.set()
     finally:
         await consumer.stop()
+
+
+async def _read_to_end(consumer) -> bool:
+    """Whether the consumer has read every partition of its topic up to the end it has now."""
+    partitions = consumer.assignment()
+    if not partitions:
+        return False
+    ends = await consumer.end_offsets(list(partitions))
+    for partition, end in ends.items():
+        if await consumer.position(partition) < end:
+            return False
+    return True

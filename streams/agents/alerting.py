@@ -95,6 +95,7 @@ def install(pipeline) -> LiveWatches:
 
     @app.agent(topics["incidents"], name="alert_on_incidents")
     async def alert_on_incidents(stream):
+        await watches.caught_up.wait()
         async for event in stream.events():
             incident = await pipeline.parse("alert", Incident, event.value, event)
             if incident is None or incident.historical:
@@ -112,6 +113,7 @@ def install(pipeline) -> LiveWatches:
 
     @app.agent(topics["alerts"], name="deliver_alerts", concurrency=DELIVERY_CONCURRENCY)
     async def deliver_alerts(stream):
+        await watches.caught_up.wait()
         async for alert in pipeline.decoded("deliver", Alert, stream):
             watch = watches.index.get(alert.watch_id)
             if watch is None:

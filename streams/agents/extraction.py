@@ -49,6 +49,7 @@ def install(pipeline, watches: LiveWatches) -> None:
 
     @app.agent(topics["unique_articles"], name="extract_incidents")
     async def extract_incidents(stream):
+        await watches.caught_up.wait()  # their text queries are tested here
         async for batch in event_batches(stream, worker.extract_batch_size, worker.extract_batch_seconds):
             await cache_current()
             messages = await pipeline.parse_batch("extract", UniqueArticle, batch)

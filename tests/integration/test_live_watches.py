@@ -1,9 +1,20 @@
-"""`newswatch watches sync` reaches a running worker: a published watch alerts, a removed one is dropped, no restart."""
+"""`newswatch watches sync` reaches a running worker: a published watch alerts, a removed one is dropped, no restart;
+a starting worker judges nothing before it has read every synced watch."""
 
 from __future__ import annotations
 
-import pytest
+import asyncio
+import contextlib
+import uuid
 
+import pytest
+from kafka import KafkaAdminClient
+
+from extractors.schema import Region, Watch
+from streams.settings import TopicSettings
+from streams.topics import ensure_topics
+from streams.watch_feed import LiveWatches, follow
+from streams.watch_store import publish
 from tests.integration.pipeline import wait_for
 
 pytestmark = pytest.mark.integration
@@ -50,3 +61,27 @@ def test_a_synced_watch_alerts_and_a_removed_one_is_dropped_without_a_restart(pi
     pipeline.cli("watches", "sync", str(published))
     wait_for(lambda: worker_says(pipeline, "watches changed: 1 now"), 60, "the worker to drop the removed watch")
     assert pipeline.read_topic("dead_letters") == []
+
+
+async def test_a_starting_worker_is_caught_up_only_once_it_has_every_synced_watch(services):
+    topics = TopicSettings(watches=f"nwtest-{uuid.uuid4().hex[:10]}.watches")
+    ensure_topics(services.kafka_bootstrap, topics, keys=["watches"])
+    synced = [Watch(id=f"synced-{n}", name="synced", region=Region(countries=["PK"])) for n in range(300)]
+    publish(services.kafka_bootstrap, topics.watches, synced, removed=["synced-0"])
+    at_start = Watch(id="from-file", name="file", region=Region(countries=["FR"]))
+    live = LiveWatches([at_start], check=lambda watches: None)
+
+    async def refuse(error: str, payload: bytes) -> None:
+        raise AssertionError(f"refused a synced watch: {error}")
+
+    following = asyncio.ensure_future(follow(services.kafka_bootstrap, topics.watches, live, refuse))
+    try:
+        await asyncio.wait_for(live.caught_up.wait(), timeout=60)
+        assert len(live.index) == 300 and live.index.get("synced-0") is None and live.index.get("from-file")
+    finally:
+        following.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await following
+        admin = KafkaAdminClient(bootstrap_servers=services.kafka_bootstrap)
+        admin.delete_topics([topics.watches])
+        admin.close()
