@@ -447,6 +447,7 @@ class WatchIndex:
                 for prefilter in prepared.circle.boxes():
                     circle_boxes.append(prefilter)
                     self._circle_owners.append(number)
+        self._by_id = {prepared.watch.id: prepared.watch for prepared in self.watches}
         self._shape_tree = shapely.STRtree(shapes)
         self._shape_owners = shape_owners
         self._circle_tree = shapely.STRtree(circle_boxes)
@@ -455,7 +456,7 @@ class WatchIndex:
         return len(self.watches)
 
     def get(self, watch_id: str) -> Watch | None:
-        return next((p.watch for p in self.watches if p.watch.id == watch_id), None)
+        return self._by_id.get(watch_id)
 
     def text_matches(self, article_text: str) -> list[str]:
         """The ids of the watches whose text query the article satisfies: evaluated where the text is, at
