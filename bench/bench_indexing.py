@@ -24,7 +24,7 @@ import statistics
 import time
 import uuid
 
-from worker_harness import drop_indices, endpoints, print_json
+from worker_harness import endpoints, print_json
 
 from elasticsearch import AsyncElasticsearch, Elasticsearch
 from elasticsearch.helpers import async_bulk, bulk
@@ -38,6 +38,7 @@ from streams.incident_store import IncidentStore, record_report
 from streams.incidents import ArticleRef
 from streams.messages import ExtractedArticle
 from streams.indexer import Indexer, ensure_templates, index_action, versioned_action
+from tests.integration.pipeline import drop_indices
 
 BATCH = 200  # streams.agents.indexing.INDEX_BATCH
 

@@ -24,7 +24,6 @@ from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition  # noqa: E402
 from kafka.errors import KafkaError  # noqa: E402
 
 from deploy.local.services import LocalServices  # noqa: E402
-from streams.indexer import COMPONENTS, INDEX_KINDS  # noqa: E402
 from streams.ingest.producer import ArticleProducer  # noqa: E402
 from tests.integration.pipeline import IsolatedPipeline, stop_worker, wait_for  # noqa: E402
 
@@ -165,7 +164,7 @@ def running_workers(services, count: int = 1, extra_env: dict[str, str] | None =
             stop_worker(process)
         if progress is not None:
             progress.close()
-        delete_pipeline_data(pipeline)
+        pipeline.delete_data()
         shutil.rmtree(work_dir, ignore_errors=True)
 
 
@@ -184,30 +183,6 @@ def _alive(processes) -> bool:
     if dead:
         raise RuntimeError(f"worker exited with code {dead[0].returncode}; see its log in the work directory")
     return True
-
-
-def delete_pipeline_data(pipeline: IsolatedPipeline) -> None:
-    """The run's topics (ours and Faust's changelogs), indices and templates: benchmarks leave nothing behind."""
-    drop_indices(pipeline.elasticsearch_url, pipeline.index_prefix)
-    admin = KafkaAdminClient(bootstrap_servers=pipeline.kafka_bootstrap)
-    try:
-        ours = [t for t in admin.list_topics() if t.startswith((pipeline.topic(""), pipeline.app_id))]
-        if ours:
-            admin.delete_topics(ours)
-    finally:
-        admin.close()
-
-
-def drop_indices(url: str, prefix: str) -> None:
-    """The indices, index templates and component templates under one prefix."""
-    from elasticsearch import Elasticsearch
-
-    client = Elasticsearch(url, request_timeout=60).options(ignore_status=404)
-    for kind in INDEX_KINDS:
-        client.indices.delete(index=f"{prefix}-{kind}", ignore_unavailable=True)
-        client.indices.delete_index_template(name=f"{prefix}-{kind}")
-    for component in COMPONENTS:
-        client.cluster.delete_component_template(name=f"{prefix}-{component}")
 
 
 def worker_log_warnings(pipeline: IsolatedPipeline, top: int = 5) -> dict[str, int]:

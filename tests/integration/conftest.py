@@ -8,8 +8,11 @@ from tests.integration.pipeline import IsolatedPipeline, stop_worker
 
 
 @pytest.fixture
-def pipeline(services, tmp_path) -> IsolatedPipeline:
-    return IsolatedPipeline(services.kafka_bootstrap, services.elasticsearch_url, tmp_path)
+def pipeline(services, tmp_path):
+    """The test's own topics and indices, deleted afterwards (their worker logs stay in tmp_path)."""
+    pipeline = IsolatedPipeline(services.kafka_bootstrap, services.elasticsearch_url, tmp_path)
+    yield pipeline
+    pipeline.delete_data()
 
 
 @pytest.fixture

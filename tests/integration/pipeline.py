@@ -21,6 +21,18 @@ REPO = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
 
 
+def drop_indices(url: str, prefix: str) -> None:
+    """The indices, index templates and component templates under one prefix."""
+    from streams.indexer import COMPONENTS, INDEX_KINDS
+
+    client = Elasticsearch(url, request_timeout=60).options(ignore_status=404)
+    for kind in INDEX_KINDS:
+        client.indices.delete(index=f"{prefix}-{kind}", ignore_unavailable=True)
+        client.indices.delete_index_template(name=f"{prefix}-{kind}")
+    for component in COMPONENTS:
+        client.cluster.delete_component_template(name=f"{prefix}-{component}")
+
+
 def wait_for(condition: Callable[[], T], timeout: float, what: str, interval: float = 0.5) -> T:
     """Poll until `condition()` is truthy; fail with `what` after `timeout` seconds."""
     deadline = time.monotonic() + timeout
@@ -90,6 +102,17 @@ class IsolatedPipeline:
         return subprocess.Popen([sys.executable, "-m", "streams.cli", "worker", "--loglevel", "info"],
                                 cwd=REPO, env=self.env(), stdout=log_file, stderr=subprocess.STDOUT,
                                 start_new_session=True)
+
+    def delete_data(self) -> None:
+        """The run's topics (ours and Faust's changelogs, of every group), indices and templates."""
+        drop_indices(self.elasticsearch_url, self.index_prefix)
+        admin = KafkaAdminClient(bootstrap_servers=self.kafka_bootstrap)
+        try:
+            ours = [t for t in admin.list_topics() if t.startswith((self.topic(""), self.app_id))]
+            if ours:
+                admin.delete_topics(ours)
+        finally:
+            admin.close()
 
     def es(self) -> Elasticsearch:
         return Elasticsearch(self.elasticsearch_url, request_timeout=30)
