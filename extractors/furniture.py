@@ -1,11 +1,14 @@
 """Site furniture: the lines a web page wraps around a story (bylines, breadcrumbs, share and newsletter
-prompts, copyright notices). Dedup drops them before comparing texts; the extractor blanks those above
-the story, where they would otherwise run into its first sentence and dateline.
+prompts, copyright notices). Dedup drops them before comparing texts, and the extractor before parsing:
+above the story they run into its first sentence and hide the dateline, inside it they join paragraphs
+("By Staff Reporter" read as the target, an "Advertisement" costing the story its city).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+from dataclasses import dataclass
 
 _FURNITURE_LINE = re.compile(
     r"^\W*(by\s+[\w.'-]+(\s+[\w.'-]+){0,3}\s*(,|$|\|)|reporting by|editing by|writing by|additional reporting"
@@ -31,12 +34,44 @@ def is_furniture(line: str) -> bool:
     return bool(_FURNITURE_LINE.match(line) or _NAVIGATION_LINE.match(line))
 
 
-def story_start(text: str) -> int:
-    """Where the story begins: after the blank and furniture lines above it (0 when there are none)."""
-    start = 0
+@dataclass(frozen=True)
+class Story:
+    """An article's text without its furniture lines, and where each kept run of lines came from."""
+
+    text: str
+    starts: tuple[int, ...]  # where each run starts in `text`...
+    origins: tuple[int, ...]  # ...and in the article's text
+
+    def article_offset(self, offset: int) -> int:
+        """The position in the article's text of a position in the story's."""
+        run = bisect.bisect_right(self.starts, offset) - 1
+        return self.origins[run] + offset - self.starts[run]
+
+
+def story_of(text: str) -> Story:
+    """The text without furniture lines, nor the blank lines above the story and after a dropped line.
+
+    A line that ends like a sentence is story even when it starts like furniture ("By Monday evening, 12 had
+    died."); an article of nothing but furniture is read whole.
+    """
+    kept: list[str] = []
+    starts: list[int] = []
+    origins: list[int] = []
+    length = position = 0
+    dropping = True  # above the story, and right after a dropped line: blank lines go too
     for line in text.splitlines(keepends=True):
         stripped = line.strip()
-        if stripped and not (is_furniture(stripped) and not _SENTENCE_END.search(stripped)):
-            return start
-        start += len(line)
-    return 0
+        furniture = bool(stripped) and is_furniture(stripped) and not _SENTENCE_END.search(stripped)
+        if furniture or (dropping and not stripped):
+            dropping = True
+        else:
+            if dropping:
+                starts.append(length)
+                origins.append(position)
+            kept.append(line)
+            length += len(line)
+            dropping = False
+        position += len(line)
+    if not kept or origins == [0] and length == len(text):
+        return Story(text, (0,), (0,))
+    return Story("".join(kept), tuple(starts), tuple(origins))

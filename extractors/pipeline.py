@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from extractors.cues import counted_cues
 from extractors.dates import find_dates
-from extractors.furniture import story_start
+from extractors.furniture import Story, story_of
 from extractors.detection import DetectionFacts, decide, is_non_state, looks_english, passes_prefilter
 from extractors.groups import find_groups
 from extractors.places import Gazetteer, count_countries, dateline_span
@@ -40,24 +40,23 @@ def extract_articles(articles: Sequence[Article], nlp: Language, batch_size: int
     """Screen every article cheaply, parse only those that may report an attack, in nlp.pipe batches."""
     results: list[ExtractionResult | None] = [None] * len(articles)
     parse: list[int] = []
-    starts: list[int] = []
+    stories: list[Story] = []
     for position, article in enumerate(articles):
         text = article.text[:MAX_TEXT_CHARS]
         if text.strip() and looks_english(text) and passes_prefilter(article.title, text):
             parse.append(position)
-            starts.append(story_start(text))
+            stories.append(story_of(text))
         else:
             results[position] = ExtractionResult(id=article.id, is_attack_report=False)
-    # Parsed from where the story starts: a byline or breadcrumb above it would join its first sentence.
-    texts = (articles[position].text[start:MAX_TEXT_CHARS] for position, start in zip(parse, starts))
-    for position, start, doc in zip(parse, starts, nlp.pipe(texts, batch_size=batch_size)):
-        results[position] = read_article(articles[position], doc, start)
+    docs = nlp.pipe((story.text for story in stories), batch_size=batch_size)
+    for position, story, doc in zip(parse, stories, docs):
+        results[position] = read_article(articles[position], doc, story)
     return results  # type: ignore[return-value]
 
 
-def read_article(article: Article, doc: Doc, text_offset: int = 0) -> ExtractionResult:
-    """Everything the extractor says about one parsed article; the doc holds its text from `text_offset` on."""
-    context = gather_facts(article, doc, text_offset)
+def read_article(article: Article, doc: Doc, story: Story) -> ExtractionResult:
+    """Everything the extractor says about one parsed article; the doc holds its story (furniture dropped)."""
+    context = gather_facts(article, doc, story)
     context.segmentation = segmentation = segment(context.sentences, context.published, context.casualty_predicates)
     main = segmentation.main_sentences(context.sentences)
     main_report = build_report(context, "main", [s.index for s in main], segmentation.main_date)
@@ -72,7 +71,7 @@ def read_article(article: Article, doc: Doc, text_offset: int = 0) -> Extraction
     return ExtractionResult(id=article.id, is_attack_report=True, incidents=incidents)
 
 
-def gather_facts(article: Article, doc: Doc, text_offset: int = 0) -> ArticleContext:
+def gather_facts(article: Article, doc: Doc, story: Story) -> ArticleContext:
     """Sentences with their cues and dates, and the article's places, groups and counts."""
     text = doc.text
     published = article.published.date() if article.published else None
@@ -122,10 +121,10 @@ def gather_facts(article: Article, doc: Doc, text_offset: int = 0) -> ArticleCon
         ))
     victim_tokens = frozenset(t for m in casualties if m.kind in ("killed", "injured") for t in range(m.start, m.end))
     return ArticleContext(
-        article=article, doc=doc, text=text, published=published, sentences=sentences, casualties=casualties,
+        article=article, doc=doc, text=text, story=story, published=published, sentences=sentences, casualties=casualties,
         places=outside_dateline, dateline_places=[p for p in places if p not in outside_dateline],
         country_hint=count_countries(places), groups=groups, sentence_of=sentence_of,
-        casualty_predicates=casualty_predicates, victim_tokens=victim_tokens, text_offset=text_offset,
+        casualty_predicates=casualty_predicates, victim_tokens=victim_tokens,
     )
 
 

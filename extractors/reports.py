@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Span
 
 from extractors.attacks import profile_attack
 from extractors.casualties import CasualtyMention
+from extractors.furniture import Story
 from extractors.groups import GroupMention, classify_role
 from extractors.location import SceneSentence, choose_location
 from extractors.places import Gazetteer, PlaceMention
@@ -26,7 +27,8 @@ class ArticleContext:
 
     article: Article
     doc: Doc
-    text: str
+    text: str  # the parsed story: the article's text without furniture lines
+    story: Story  # maps positions in `text` back to the article's text
     published: dt.date | None
     sentences: list[SentenceFacts]
     casualties: list[CasualtyMention]
@@ -38,7 +40,6 @@ class ArticleContext:
     casualty_predicates: frozenset[int]
     segmentation: Segmentation | None = None
     victim_tokens: frozenset[int] = field(default_factory=frozenset)
-    text_offset: int = 0  # where `text` (the parsed story) starts in the article's text
 
 
 def build_report(context: ArticleContext, role: Role, indices: list[int], date: DatedSpan | None,
@@ -148,8 +149,9 @@ def _evidence(context: ArticleContext, field_name: str, span: Span) -> Evidence:
 
 def _evidence_chars(context: ArticleContext, field_name: str, start: int, end: int) -> Evidence:
     sentence = context.sentences[context.sentence_of(start)]
-    offset = context.text_offset
-    return Evidence(field=field_name, sentence=sentence.text, char_start=start + offset, char_end=end + offset)
+    story = context.story
+    return Evidence(field=field_name, sentence=sentence.text, char_start=story.article_offset(start),
+                    char_end=story.article_offset(end))
 
 
 def confidence(report: IncidentReport, role: Role) -> float:

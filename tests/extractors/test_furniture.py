@@ -1,6 +1,6 @@
 import pytest
 
-from extractors.furniture import is_furniture, story_start
+from extractors.furniture import is_furniture, story_of
 
 STORY = "QUETTA, Pakistan – Gunmen stormed a police college on Monday night, killing 61 cadets."
 
@@ -17,7 +17,7 @@ def test_story_lines(line):
 
 
 @pytest.mark.parametrize(
-    ("above", "expected"),
+    ("above", "dropped"),
     [
         ("", 0),
         ("By Staff Reporter | World desk\n", 31),
@@ -26,9 +26,26 @@ def test_story_lines(line):
         ("By Monday evening, 12 people had died.\n", 0),  # ends like a sentence: story, although it starts like a byline
     ],
 )
-def test_story_start_skips_the_furniture_above_the_story(above, expected):
-    assert story_start(above + STORY) == expected
+def test_the_furniture_above_the_story_is_dropped(above, dropped):
+    story = story_of(above + STORY)
+    assert story.text == (above + STORY)[dropped:]
+    assert story.article_offset(0) == dropped
+
+
+def test_furniture_inside_the_story_is_dropped_with_the_blank_lines_after_it_and_offsets_map_back():
+    lead, rest = "QUETTA – Gunmen attacked a college.\n\n", "Police said 61 cadets died.\n"
+    article = lead + "Advertisement\n\n" + rest + "Read more: latest world news"
+    story = story_of(article)
+    assert story.text == lead + rest
+    died = story.text.index("61 cadets")
+    assert article[story.article_offset(died):].startswith("61 cadets")
+    assert story.article_offset(3) == 3
+
+
+def test_a_text_without_furniture_is_its_own_story():
+    assert story_of(STORY).text is STORY
 
 
 def test_an_article_of_nothing_but_furniture_is_read_whole():
-    assert story_start("Advertisement\nRead more: latest world news\n") == 0
+    text = "Advertisement\nRead more: latest world news\n"
+    assert story_of(text).text == text

@@ -82,19 +82,24 @@ def test_evidence_offsets_point_into_the_article_text(nlp, make_article):
             assert item.sentence in article.text
 
 
-def test_furniture_above_the_story_changes_only_the_offsets(nlp, make_article):
-    above = "By Staff Reporter | World desk\nHome > World > Africa\n\n"
+def test_furniture_above_and_inside_the_story_changes_only_the_offsets(nlp, make_article):
+    above, inside = "By Staff Reporter | World desk\nHome > World > Africa\n\n", "Advertisement\n\n"
+    lead, rest = RECAP_ARTICLE.split("\n\n", 1)
     plain = extract(make_article(RECAP_ARTICLE), nlp)
-    article = make_article(above + RECAP_ARTICLE)
+    article = make_article(above + lead + "\n\n" + inside + rest)
     furnished = extract(article, nlp)
-    for incident in furnished.incidents:
-        for item in incident.evidence:
-            assert article.text[item.char_start:item.char_end] in item.sentence
-    shifted = [incident.model_copy(update={"evidence": [e.model_copy(update={"char_start": e.char_start + len(above),
-                                                                          "char_end": e.char_end + len(above)})
+
+    def moved(offset: int) -> int:
+        return offset + len(above) + (len(inside) if offset > len(lead) else 0)
+
+    shifted = [incident.model_copy(update={"evidence": [e.model_copy(update={"char_start": moved(e.char_start),
+                                                                          "char_end": moved(e.char_end)})
                                                          for e in incident.evidence]})
                for incident in plain.incidents]
     assert furnished.incidents == shifted and furnished.main.location.city == "Garissa"
+    for incident in furnished.incidents:
+        for item in incident.evidence:
+            assert article.text[item.char_start:item.char_end] in item.sentence
 
 
 def test_extraction_results_round_trip_through_json(nlp, make_article):
