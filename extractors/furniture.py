@@ -47,6 +47,11 @@ class Story:
         run = bisect.bisect_right(self.starts, offset) - 1
         return self.origins[run] + offset - self.starts[run]
 
+    def article_span(self, start: int, end: int) -> tuple[int, int]:
+        """A span of the story's text in the article's; its end stays with its last character's run."""
+        end_in_article = self.article_offset(end - 1) + 1 if end > start else self.article_offset(end)
+        return self.article_offset(start), end_in_article
+
 
 def story_of(text: str) -> Story:
     """The text without furniture lines, nor the blank lines above the story and after a dropped line.

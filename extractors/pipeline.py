@@ -20,8 +20,8 @@ from spacy.tokens import Doc, Span
 
 from extractors.cues import counted_cues
 from extractors.dates import find_dates
-from extractors.furniture import Story, story_of
 from extractors.detection import DetectionFacts, decide, is_non_state, looks_english, passes_prefilter
+from extractors.furniture import Story, story_of
 from extractors.groups import find_groups
 from extractors.places import Gazetteer, count_countries, dateline_span
 from extractors.reports import ArticleContext, build_report

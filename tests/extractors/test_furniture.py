@@ -40,6 +40,9 @@ def test_furniture_inside_the_story_is_dropped_with_the_blank_lines_after_it_and
     died = story.text.index("61 cadets")
     assert article[story.article_offset(died):].startswith("61 cadets")
     assert story.article_offset(3) == 3
+    # A span that ends where the lead's run ends stays before the dropped line.
+    assert story.article_span(0, len(lead)) == (0, len(lead))
+    assert story.article_span(len(lead), len(lead) + 6) == (article.index(rest), article.index(rest) + 6)
 
 
 def test_a_text_without_furniture_is_its_own_story():
