@@ -9,7 +9,7 @@ from streams.ingest.store import FeedState
 from streams.ingest.urls import host_of
 
 DAY_SECONDS = 86400
-TABLE_COLUMNS = ("FEED", "STATUS", "LAST SUCCESS", "FAILS", "ITEMS/DAY", "LATENCY", "LAST ERROR")
+TABLE_COLUMNS = ("FEED", "STATUS", "LAST SUCCESS", "FAILS", "ITEMS/DAY", "NOT ENGLISH", "LATENCY", "LAST ERROR")
 ERROR_WIDTH = 70
 
 
@@ -42,6 +42,7 @@ def feed_health(feeds: list[FeedConfig], states: dict[str, FeedState], items_per
                     "consecutive_failures": state.consecutive_failures,
                     "items_per_day": items_per_day.get(feed.id, 0),
                     "items_total": state.items_total,
+                    "non_english_total": state.non_english_total,
                     "latency_ms": round(state.latency_ms, 1) if state.latency_ms is not None else None,
                     "polls": state.polls,
                     "next_poll": _iso(state.next_poll_at),
@@ -75,6 +76,7 @@ def format_table(records: list[dict], now: float) -> str:
                 _age(feed["last_success"], now),
                 str(feed["consecutive_failures"]),
                 str(feed["items_per_day"]),
+                f"{feed['non_english_total']} of {feed['items_total']}",
                 f"{feed['latency_ms']:.0f} ms" if feed["latency_ms"] is not None else "-",
                 error if len(error) <= ERROR_WIDTH else error[: ERROR_WIDTH - 1] + "…",
             )

@@ -19,6 +19,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pydantic import ValidationError
+
+from extractors.language import ENGLISH, language_of
+from extractors.records import problems
+from extractors.schema import Article
 from streams.ingest.articles import PageText, build_article, needs_full_text
 from streams.ingest.delivery import Delivery
 from streams.ingest.feedlist import FeedConfig
@@ -144,7 +149,7 @@ class FeedPoller:
             self._fail(feed, url, f"HTTP {response.status}", now=now, http_status=response.status, elapsed=response.elapsed)
             return
         body_hash = hashlib.blake2b(response.body, digest_size=16).hexdigest() if response.status == 200 else state.body_hash
-        new_items = 0
+        new_articles: list[Article] = []
         if response.status == 200 and body_hash != state.body_hash:
             try:
                 prepared = await self.preparer.prepare(
@@ -153,7 +158,7 @@ class FeedPoller:
             except FeedRejected as error:
                 self._fail(feed, url, str(error), now=now, quarantine=error.quarantine, http_status=200, elapsed=response.elapsed)
                 return
-            new_items = await self._take_new_items(feed, prepared, now)
+            new_articles = await self._take_new_items(feed, prepared, now)
         state = self.states[feed.id]
         if response.permanent_url:
             log.info("feed %s moved permanently to %s; polling the new address from now on", feed.label, response.permanent_url)
@@ -170,39 +175,42 @@ class FeedPoller:
                 interval=feed.interval,
                 elapsed=response.elapsed,
                 http_status=response.status,
-                new_items=new_items,
+                new_items=len(new_articles),
+                new_non_english=sum(language_of(article.text) != ENGLISH for article in new_articles),
                 timing=self.timing,
                 rng=self.rng,
             )
         )
 
-    async def _take_new_items(self, feed: FeedConfig, prepared: PreparedFeed, now: float) -> int:
-        """Articles for the items not produced before (by any feed), oldest first; returns how many were claimed."""
+    async def _take_new_items(self, feed: FeedConfig, prepared: PreparedFeed, now: float) -> list[Article]:
+        """Articles for the items not produced before (by any feed), oldest first; returns those claimed."""
         if not prepared.candidates:
-            return 0
+            return []
         pages = await self._pages(feed, prepared.candidates)
         fetched_at = dt.datetime.fromtimestamp(now, dt.UTC)
         language = feed.language or prepared.language
-        built = [
-            build_article(
-                candidate.item,
-                candidate.key,
-                content=candidate.content,
-                summary=candidate.summary,
-                page=pages.get(candidate.key.id),
-                source=feed.label,
-                tags=feed.tags,
-                language=language,
-                now=fetched_at,
-            )
-            for candidate in prepared.candidates
-        ]
+        built = []
+        for candidate in prepared.candidates:
+            try:
+                built.append(build_article(
+                    candidate.item,
+                    candidate.key,
+                    content=candidate.content,
+                    summary=candidate.summary,
+                    page=pages.get(candidate.key.id),
+                    source=feed.label,
+                    tags=feed.tags,
+                    language=language,
+                    now=fetched_at,
+                ))
+            except ValidationError as error:  # one bad item (a date in year 1, 5 MB of text) costs only itself
+                log.warning("feed %s: item %s skipped: %s", feed.label, candidate.key.url or candidate.key.id, problems(error))
         articles = [article for article in built if article is not None]
         if len(articles) < len(built):
             log.warning("feed %s: %d new items had no title or text and were skipped", feed.label, len(built) - len(articles))
         claimed = self.store.claim(articles, feed.id, now)
         await self.delivery.submit(claimed)
-        return len(claimed)
+        return claimed
 
     async def _pages(self, feed: FeedConfig, candidates: list[Candidate]) -> dict[str, PageText | None]:
         """Full text for the items whose feed text is short, fetched concurrently (within the fetcher's limits)."""

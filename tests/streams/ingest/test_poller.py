@@ -235,6 +235,28 @@ async def test_hostile_feeds_are_quarantined_while_good_ones_flow(server, stacks
     assert stack.state(empty).status == "failing" and "empty response body" in stack.state(empty).last_error
 
 
+async def test_an_item_the_article_contract_refuses_is_skipped_and_the_rest_flow(server, stacks, caplog):
+    body = rss("d", items("dated", 3)).replace(b"Tue, 25 Oct 2016", b"Mon, 25 Oct 1500", 1)
+    server.feed("/dated", body)
+    dated = feed(server, "/dated")
+    stack = await stacks(server, [dated])
+    await stack.poller.poll_all()
+    assert sorted(a.title for a in stack.produced) == ["dated story 1", "dated story 2"]
+    assert stack.state(dated).status == "ok"
+    assert "item https://dated.example/story/0 skipped: published: Value error, 1500-10-25T10:00:00+00:00 is outside 1900-2099" in caplog.text
+
+
+async def test_feed_health_counts_the_articles_that_are_not_english(server, stacks):
+    french = ("https://fr.example/story/1", "Attaque à Niamey",
+              "Des hommes armés ont attaqué un marché de Niamey mardi, faisant deux morts selon la police. " * 3)
+    server.feed("/mixed", rss("m", items("english", 2) + [french]))
+    mixed = feed(server, "/mixed")
+    stack = await stacks(server, [mixed])
+    await stack.poller.poll_all()
+    assert len(stack.produced) == 3
+    assert (stack.state(mixed).items_total, stack.state(mixed).non_english_total) == (3, 1)
+
+
 async def test_ssrf_feed_urls_are_refused(server, stacks):
     server.redirect("/to-metadata", "http://169.254.169.254/latest/meta-data/", 302)
     sneaky = feed(server, "/to-metadata")
