@@ -21,6 +21,7 @@ import feedparser
 import lxml.etree
 from feedparser.datetimes import _parse_date as feedparser_date
 
+from extractors.schema import EARLIEST_DATE, LATEST_DATE
 from streams.ingest.htmltext import html_to_text
 from streams.ingest.problems import FeedProblem
 
@@ -111,7 +112,10 @@ def declares_entities(body: bytes) -> bool:
 
 
 def parse_date(value: str | None) -> dt.datetime | None:
-    """RFC 822 and RFC 3339 quickly, then feedparser's many fallbacks; a date without zone is taken as UTC."""
+    """RFC 822 and RFC 3339 quickly, then feedparser's many fallbacks; a date without zone is taken as UTC.
+
+    A date that cannot be read or cannot be true (year 0, year 1, 9999) counts as absent: the item is
+    still news, dated by its fetch time."""
     if not value or not value.strip():
         return None
     value = value.strip()
@@ -122,11 +126,19 @@ def parse_date(value: str | None) -> dt.datetime | None:
         else:
             parsed = dt.datetime.fromisoformat(value)
     except (TypeError, ValueError, IndexError):
-        struct = feedparser_date(value)
-        parsed = dt.datetime(*struct[:6], tzinfo=dt.UTC) if struct else None
-    if parsed is not None and parsed.tzinfo is None:
+        return _from_struct(feedparser_date(value))
+    if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed
+    return parsed if EARLIEST_DATE <= parsed < LATEST_DATE else None
+
+
+def _from_struct(struct) -> dt.datetime | None:
+    """A date from feedparser's time tuple (UTC); None when absent or implausible."""
+    try:
+        parsed = dt.datetime(*struct[:6], tzinfo=dt.UTC) if struct else None
+    except (ValueError, OverflowError):
+        return None
+    return parsed if parsed is not None and EARLIEST_DATE <= parsed < LATEST_DATE else None
 
 
 def _escaped(text: str | None) -> str | None:
@@ -298,7 +310,7 @@ def _parse_with_feedparser(body: bytes, max_items: int, content_type: str | None
                 title=html_to_text(_feedparser_html(entry.get("title_detail"))) or None,
                 content=content,
                 summary=None if summary == content else summary,
-                published=dt.datetime(*struct[:6], tzinfo=dt.UTC) if struct else None,
+                published=_from_struct(struct),
                 tags=tuple(tag["term"] for tag in entry.get("tags") or () if tag.get("term")),
             )
         )
@@ -312,6 +324,8 @@ def _parse_json_feed(body: bytes, max_items: int) -> ParsedFeed:
         document = json.loads(body.decode("utf-8", errors="replace"))
     except json.JSONDecodeError as error:
         raise FeedRejected(f"not valid JSON: {error}") from error
+    except RecursionError as error:
+        raise FeedRejected("JSON nested too deeply to be a feed", quarantine=True) from error
     if not isinstance(document, dict) or not str(document.get("version", "")).startswith(JSON_FEED_VERSION):
         raise FeedRejected(f"JSON without a \"version\": \"{JSON_FEED_VERSION}1.1\": not a JSON Feed", quarantine=True)
     entries = document.get("items")
@@ -330,11 +344,15 @@ def _parse_json_feed(body: bytes, max_items: int) -> ParsedFeed:
                 content=_string(entry.get("content_html")) or _escaped(_string(entry.get("content_text"))),
                 summary=_escaped(_string(entry.get("summary"))),
                 published=parse_date(_string(entry.get("date_published")) or _string(entry.get("date_modified"))),
-                tags=tuple(tag for tag in entry.get("tags") or () if isinstance(tag, str) and tag),
+                tags=tuple(tag for tag in _list(entry.get("tags")) if isinstance(tag, str) and tag),
                 language=_string(entry.get("language")),
             )
         )
     return ParsedFeed("json", FeedItems.of(items), title=_string(document.get("title")), language=_string(document.get("language")))
+
+
+def _list(value: object) -> list:
+    return value if isinstance(value, list) else []
 
 
 def _string(value: object) -> str | None:

@@ -184,6 +184,8 @@ class FeedPoller:
 
     async def _take_new_items(self, feed: FeedConfig, prepared: PreparedFeed, now: float) -> list[Article]:
         """Articles for the items not produced before (by any feed), oldest first; returns those claimed."""
+        for reason in prepared.skipped:
+            log.warning("feed %s: %s; skipped", feed.label, reason)
         if not prepared.candidates:
             return []
         pages = await self._pages(feed, prepared.candidates)

@@ -13,7 +13,7 @@ import functools
 from collections.abc import Callable
 from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from streams.child_process import single_process_pool
@@ -40,6 +40,7 @@ class PreparedFeed:
     language: str | None
     items: int
     candidates: list[Candidate]
+    skipped: list[str] = field(default_factory=list)  # items that could not be read, with the reason
 
 
 def open_seen_store(path: Path) -> None:
@@ -49,20 +50,31 @@ def open_seen_store(path: Path) -> None:
 
 
 def prepare_feed(body: bytes, *, content_type: str | None, feed_url: str, max_items: int) -> PreparedFeed:
-    """Unseen items of one feed document, oldest first (feeds list newest first), one per id."""
+    """Unseen items of one feed document, oldest first (feeds list newest first), one per id.
+
+    An item that cannot be read costs only itself: it is left out and named in `skipped`."""
     parsed = parse_feed(body, max_items=max_items, content_type=content_type)
     items = parsed.items
     keyed: dict[str, tuple[ItemKey, int]] = {}
+    skipped: list[str] = []
     for index in reversed(range(len(items))):
-        key = identify_by_reference(*items.head(index), feed_url) or identify(items[index], feed_url)
+        try:
+            key = identify_by_reference(*items.head(index), feed_url) or identify(items[index], feed_url)
+        except Exception as error:  # untrusted input: whatever an item does, the feed's other items go on
+            skipped.append(f"item {index + 1}: {type(error).__name__}: {error}")
+            continue
         keyed.setdefault(key.id, (key, index))
     unseen = _seen.unseen(keyed) if _seen is not None else set(keyed)
     candidates = []
     for item_id, (key, index) in keyed.items():
         if item_id in unseen:
-            content, summary = feed_texts(items[index])
+            try:
+                content, summary = feed_texts(items[index])
+            except Exception as error:
+                skipped.append(f"item {key.url or index + 1}: {type(error).__name__}: {error}")
+                continue
             candidates.append(Candidate(key, replace(items[index], content=None, summary=None), content, summary))
-    return PreparedFeed(parsed.format, parsed.language, len(items), candidates)
+    return PreparedFeed(parsed.format, parsed.language, len(items), candidates, skipped)
 
 
 def process_pool(seen_db: Path) -> Executor:

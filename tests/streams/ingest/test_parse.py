@@ -187,7 +187,32 @@ def test_a_string_that_looks_like_a_path_is_never_opened():
         ("garbage", None),
         ("", None),
         (None, None),
+        ("0000-01-01T00:00:00Z", None),
+        ("0001-01-01T00:00:00Z", None),
+        ("Mon, 25 Oct 1500 10:00:00 GMT", None),
+        ("9999-12-31T23:59:59Z", None),
     ],
 )
 def test_parse_date(value, expected):
     assert parse_date(value) == expected
+
+
+def json_feed_of(*entries) -> bytes:
+    return json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": list(entries)}).encode()
+
+
+def test_bad_values_in_a_json_item_are_ignored_not_fatal():
+    feed = parse_feed(json_feed_of(
+        {"id": "1", "url": "https://e.example/1", "content_text": "Gunmen attacked a market.", "tags": 5,
+         "date_published": "0000-01-01T00:00:00Z"},
+        {"id": "2", "url": "https://e.example/2", "content_text": "Police said two bombs exploded.", "tags": ["security"]},
+    ), max_items=10)
+    assert [(item.tags, item.published) for item in feed.items] == [((), None), (("security",), None)]
+
+
+def test_json_nested_too_deeply_is_quarantined():
+    depth = 200_000
+    body = b'{"version": "https://jsonfeed.org/version/1.1", "items": [' + b"[" * depth + b"]" * depth + b"]}"
+    with pytest.raises(FeedRejected, match="nested too deeply") as rejected:
+        parse_feed(body, max_items=10)
+    assert rejected.value.quarantine

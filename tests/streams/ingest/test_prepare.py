@@ -62,6 +62,20 @@ def test_identity_from_the_head_matches_the_full_item():
         assert candidate.key == identify(FeedItem(link=candidate.item.link, guid=candidate.item.guid), FEED_URL)
 
 
+def test_an_item_that_cannot_be_read_is_skipped_with_its_reason(monkeypatch):
+    real = prepare.feed_texts
+
+    def texts(item):
+        if item.title == "Story 1":
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(item)
+
+    monkeypatch.setattr(prepare, "feed_texts", texts)
+    prepared = prepare_feed(body(3), content_type=None, feed_url=FEED_URL, max_items=100)
+    assert [c.item.title for c in prepared.candidates] == ["Story 2", "Story 0"]
+    assert prepared.skipped == ["item https://harbour-wire.example/story/1: RecursionError: maximum recursion depth exceeded"]
+
+
 class DyingExecutor(concurrent.futures.Executor):
     def submit(self, fn, /, *args, **kwargs):
         future = concurrent.futures.Future()
