@@ -44,6 +44,7 @@ SCHEDULER_TICK_SECONDS = 1.0
 @dataclass(frozen=True)
 class PollLimits:
     max_items: int = 1000
+    max_parse_seconds: float | None = None
     full_text_min_chars: int = 1000
     global_concurrency: int = 64
     per_host_concurrency: int = 4
@@ -153,7 +154,8 @@ class FeedPoller:
         if response.status == 200 and body_hash != state.body_hash:
             try:
                 prepared = await self.preparer.prepare(
-                    response.body, content_type=response.content_type, feed_url=response.url, max_items=self.limits.max_items
+                    response.body, content_type=response.content_type, feed_url=response.url, max_items=self.limits.max_items,
+                    max_seconds=self.limits.max_parse_seconds,
                 )
             except FeedRejected as error:
                 self._fail(feed, url, str(error), now=now, quarantine=error.quarantine, http_status=200, elapsed=response.elapsed)

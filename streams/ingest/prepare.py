@@ -9,8 +9,11 @@ produced before; the poller's claim stays the authority on what is new.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -49,10 +52,47 @@ def open_seen_store(path: Path) -> None:
     _seen = IngestStore(path, read_only=True)
 
 
-def prepare_feed(body: bytes, *, content_type: str | None, feed_url: str, max_items: int) -> PreparedFeed:
-    """Unseen items of one feed document, oldest first (feeds list newest first), one per id.
+class ParseTimeUp(BaseException):
+    """A document's time is up. Not an Exception, so that a parser's own `except Exception` fallbacks
+    (feedparser retries a failed strict parse with its loose one) cannot swallow it and go on."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """ParseTimeUp after `seconds`, by SIGALRM: in the preparing process the work runs in the main thread,
+    where Python can interrupt it between bytecodes. Elsewhere (threads in tests) there is no limit."""
+    if seconds is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def time_up(signum, frame):
+        raise ParseTimeUp
+
+    previous = signal.signal(signal.SIGALRM, time_up)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def prepare_feed(body: bytes, *, content_type: str | None, feed_url: str, max_items: int,
+                 max_seconds: float | None = None) -> PreparedFeed:
+    """Unseen items of one feed document, oldest first (feeds list newest first), one per id, within
+    `max_seconds` (one heavy document must not hold up every other feed's).
 
     An item that cannot be read costs only itself: it is left out and named in `skipped`."""
+    try:
+        with time_limit(max_seconds):
+            return _prepare_feed(body, content_type=content_type, feed_url=feed_url, max_items=max_items)
+    except ParseTimeUp:
+        raise FeedRejected(
+            f"took more than {max_seconds:g} s to read (feeds.max_parse_seconds), holding up the other feeds: "
+            "refused; raise the limit if the feed is genuine", quarantine=True) from None
+
+
+def _prepare_feed(body: bytes, *, content_type: str | None, feed_url: str, max_items: int) -> PreparedFeed:
     parsed = parse_feed(body, max_items=max_items, content_type=content_type)
     items = parsed.items
     keyed: dict[str, tuple[ItemKey, int]] = {}
@@ -88,8 +128,10 @@ class Preparer:
         self.make_executor = make_executor
         self._executor = make_executor()
 
-    async def prepare(self, body: bytes, *, content_type: str | None, feed_url: str, max_items: int) -> PreparedFeed:
-        work = functools.partial(prepare_feed, body, content_type=content_type, feed_url=feed_url, max_items=max_items)
+    async def prepare(self, body: bytes, *, content_type: str | None, feed_url: str, max_items: int,
+                      max_seconds: float | None = None) -> PreparedFeed:
+        work = functools.partial(prepare_feed, body, content_type=content_type, feed_url=feed_url, max_items=max_items,
+                                 max_seconds=max_seconds)
         executor = self._executor
         try:
             return await asyncio.get_running_loop().run_in_executor(executor, work)

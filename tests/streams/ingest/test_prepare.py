@@ -76,6 +76,37 @@ def test_an_item_that_cannot_be_read_is_skipped_with_its_reason(monkeypatch):
     assert prepared.skipped == ["item https://harbour-wire.example/story/1: RecursionError: maximum recursion depth exceeded"]
 
 
+def ill_formed_feed(items: int) -> bytes:
+    """RSS that lxml refuses (a bare "&"), so it goes to feedparser's slow tolerant reader: about 0.5 s per MB."""
+    entries = "".join(
+        f"<item><title>Markets & weather</title><link>https://heavy.example/story/{n}</link><description>"
+        + "Prices rose on the exchange as traders waited for the figures. " * 25 + "</description></item>"
+        for n in range(items)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Heavy</title>{entries}</channel></rss>'.encode()
+
+
+def test_a_document_that_takes_too_long_to_read_is_refused():
+    heavy = ill_formed_feed(600)
+    assert len(prepare_feed(heavy, content_type=None, feed_url=FEED_URL, max_items=1000).candidates) == 600
+    with pytest.raises(FeedRejected, match=r"took more than 0.05 s to read \(feeds.max_parse_seconds\)") as refused:
+        prepare_feed(heavy, content_type=None, feed_url=FEED_URL, max_items=1000, max_seconds=0.05)
+    assert refused.value.quarantine
+    assert len(prepare_feed(body(3), content_type=None, feed_url=FEED_URL, max_items=100, max_seconds=5).candidates) == 3
+
+
+async def test_the_time_limit_holds_in_the_preparing_process_and_the_next_feed_goes_on(tmp_path):
+    IngestStore(tmp_path / "feeds.sqlite").close()
+    preparer = Preparer(lambda: prepare.process_pool(tmp_path / "feeds.sqlite"))
+    try:
+        with pytest.raises(FeedRejected, match="feeds.max_parse_seconds"):
+            await preparer.prepare(ill_formed_feed(600), content_type=None, feed_url=FEED_URL, max_items=1000, max_seconds=0.05)
+        small = await preparer.prepare(body(2), content_type=None, feed_url=FEED_URL, max_items=100, max_seconds=5)
+        assert [c.item.title for c in small.candidates] == ["Story 1", "Story 0"]
+    finally:
+        preparer.close()
+
+
 class DyingExecutor(concurrent.futures.Executor):
     def submit(self, fn, /, *args, **kwargs):
         future = concurrent.futures.Future()
