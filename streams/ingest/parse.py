@@ -41,6 +41,17 @@ HTML_START = re.compile(rb"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", 
 FEED_START = re.compile(rb"<(?:[\w-]+:)?(?:rss|feed|rdf)[\s>]", re.IGNORECASE)
 RFC822_DATE = re.compile(r"^(?:[A-Za-z]{3},?\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s")
 XML_ENCODING = re.compile(rb"^(<\?xml[^>]*?)\sencoding=[\"'][^\"']*[\"']")
+DECLARED_ENCODING = re.compile(rb"^<\?xml[^>]*?\sencoding=[\"']([^\"']*)[\"']")
+# UTF-16/32 without a byte-order mark, told by how "<" is encoded (XML 1.0, appendix F).
+UNMARKED = ((b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be"))
+# What may precede the root element, and the DOCTYPE with its internal subset read token by token: quoted
+# literals and comments may hold "]", ">" or "<!ENTITY" without ending or starting anything.
+PROLOG_MISC = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.DOTALL)
+DOCTYPE = re.compile(
+    rb"<!DOCTYPE(?:[^\[>\"']|\"[^\"]*\"|'[^']*')*"
+    rb"(?:\[(?:<!--.*?-->|<\?.*?\?>|\"[^\"]*\"|'[^']*'|[^\]\"'])*\])?\s*>",
+    re.DOTALL,
+)
 
 
 class FeedRejected(FeedProblem):
@@ -107,8 +118,15 @@ def safe_xml_parser() -> lxml.etree.XMLParser:
 
 
 def declares_entities(body: bytes) -> bool:
-    """Entity declarations are how XML bombs and external-entity reads work; feeds have no use for them."""
-    return b"<!ENTITY" in body and b"<!DOCTYPE" in body
+    """Entity declarations are how XML bombs and external-entity reads work; feeds have no use for them.
+
+    They can only stand in a DOCTYPE before the root element: the same words inside the document (an
+    article about XML, in CDATA) are text. A DOCTYPE this reading cannot delimit counts as declaring."""
+    start = PROLOG_MISC.match(body).end()
+    if not body.startswith(b"<!DOCTYPE", start):
+        return False
+    doctype = DOCTYPE.match(body, start)
+    return b"<!ENTITY" in (doctype.group() if doctype else body)
 
 
 def parse_date(value: str | None) -> dt.datetime | None:
@@ -146,12 +164,22 @@ def _escaped(text: str | None) -> str | None:
 
 
 def _utf8(body: bytes) -> bytes:
-    """UTF-16/32 documents re-encoded as UTF-8 (declaration dropped), so byte-level checks see the markup."""
-    for bom, encoding in BOMS:
-        if body.startswith(bom):
+    """UTF-16/32 documents (with or without a byte-order mark) re-encoded as UTF-8, so byte-level checks see
+    the markup; a document that declares another encoding but is valid UTF-8 with non-ASCII characters is
+    UTF-8 (a server's template lying), not a Latin-1 text to read as mojibake. Declarations dropped."""
+    for mark, encoding in BOMS + UNMARKED:
+        if body.startswith(mark):
             text = body.decode(encoding, errors="replace").lstrip("\ufeff").encode("utf-8")
             return XML_ENCODING.sub(rb"\1", text)
-    return body.removeprefix(b"\xef\xbb\xbf")
+    body = body.removeprefix(b"\xef\xbb\xbf")
+    declared = DECLARED_ENCODING.match(body)
+    if declared and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8") and not body.isascii():
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return body
+        return XML_ENCODING.sub(rb"\1", body)
+    return body
 
 
 def parse_feed(body: bytes, *, max_items: int, content_type: str | None = None) -> ParsedFeed:

@@ -87,11 +87,23 @@ XXE = b"""<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/p
 <rss version="2.0"><channel><title>t</title><item><title>&xxe;</title></item></channel></rss>"""
 
 
-@pytest.mark.parametrize("body", [BOMB, XXE, BOMB.decode().encode("utf-16")])
+@pytest.mark.parametrize("body", [
+    BOMB, XXE, BOMB.decode().encode("utf-16"), BOMB.decode().encode("utf-16-le"), BOMB.decode().encode("utf-16-be"),
+    b'<!-- it\'s ]> --><!DOCTYPE r [<!ATTLIST a b CDATA "]>"><!-- it\'s ]> --><!ENTITY x "y">]><rss/>',
+    b'<!DOCTYPE r [<!ENTITY x "never closed"',
+])
 def test_entity_declarations_are_refused(body):
     with pytest.raises(FeedRejected, match="entit") as refused:
         parse_feed(body, max_items=100)
     assert refused.value.quarantine
+
+
+def test_an_item_that_mentions_entity_declarations_is_text():
+    quoted = b"<description><![CDATA[Write <!DOCTYPE x [<!ENTITY a 'b'>]> to test a parser.]]></description>"
+    netscape = b'<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "http://my.netscape.com/rss-0.91.dtd">'
+    body = read("rss2.xml").replace(b"<description>", quoted, 1).replace(b"?>", b"?>" + netscape, 1)
+    feed = parse_feed(body, max_items=100)
+    assert len(feed.items) == 3 and "ENTITY a 'b'" in feed.items[0].summary
 
 
 def test_html_page_is_not_a_feed():
@@ -157,6 +169,20 @@ def test_a_feed_that_lies_about_its_encoding():
     body = read("rss2.xml").decode().replace("Port strike", "Café strike").encode("cp1252")
     feed = parse_feed(body, max_items=100)
     assert feed.items[1].title == "Café strike enters third day"
+
+
+def test_a_utf8_feed_that_declares_latin1_is_read_as_utf8():
+    body = read("rss2.xml").decode().replace("Port strike", "Café strike").replace('encoding="utf-8"', 'encoding="iso-8859-1"')
+    assert parse_feed(body.encode("utf-8"), max_items=100).items[1].title == "Café strike enters third day"
+    genuine = body.replace("\u2014", "-").encode("latin-1")  # what it declares, it is: read as declared
+    assert parse_feed(genuine, max_items=100).items[1].title == "Café strike enters third day"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_feed_without_bom(encoding):
+    body = read("atom.xml").decode().replace('encoding="utf-8"', 'encoding="utf-16"').encode(encoding)
+    feed = parse_feed(body, max_items=100)
+    assert feed.format == "atom" and feed.items[1].title == "Élections locales reportées"
 
 
 def test_utf16_feed_with_bom():
