@@ -121,25 +121,34 @@ def process_pool(seen_db: Path) -> Executor:
     return single_process_pool(open_seen_store, (seen_db,))
 
 
-class Preparer:
-    """Runs prepare_feed in its executor; if a document kills the worker process, starts a new one."""
+# Documents larger than this are read in a second process, so that the many small feeds never queue behind
+# a heavy one (an ill-formed 10 MiB feed takes seconds in feedparser's tolerant reader).
+HEAVY_DOCUMENT_BYTES = 1024 * 1024
 
-    def __init__(self, make_executor: Callable[[], Executor]):
+
+class Preparer:
+    """Runs prepare_feed in its executors, one for small documents and one (started when first needed) for
+    heavy ones; if a document kills a worker process, starts a new one."""
+
+    def __init__(self, make_executor: Callable[[], Executor], heavy_bytes: int = HEAVY_DOCUMENT_BYTES):
         self.make_executor = make_executor
-        self._executor = make_executor()
+        self.heavy_bytes = heavy_bytes
+        self._executors: dict[bool, Executor] = {False: make_executor()}
 
     async def prepare(self, body: bytes, *, content_type: str | None, feed_url: str, max_items: int,
                       max_seconds: float | None = None) -> PreparedFeed:
         work = functools.partial(prepare_feed, body, content_type=content_type, feed_url=feed_url, max_items=max_items,
                                  max_seconds=max_seconds)
-        executor = self._executor
+        heavy = len(body) > self.heavy_bytes
+        executor = self._executors.get(heavy) or self._executors.setdefault(heavy, self.make_executor())
         try:
             return await asyncio.get_running_loop().run_in_executor(executor, work)
         except BrokenProcessPool as error:
-            if executor is self._executor:
+            if executor is self._executors.get(heavy):
                 executor.shutdown(wait=False, cancel_futures=True)
-                self._executor = self.make_executor()
+                self._executors[heavy] = self.make_executor()
             raise FeedRejected(f"the parser process died on this or another feed's document ({error}); retrying later") from error
 
     def close(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        for executor in self._executors.values():
+            executor.shutdown(wait=True, cancel_futures=True)

@@ -1,4 +1,6 @@
+import asyncio
 import concurrent.futures
+import threading
 import datetime as dt
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -104,6 +106,37 @@ async def test_the_time_limit_holds_in_the_preparing_process_and_the_next_feed_g
         small = await preparer.prepare(body(2), content_type=None, feed_url=FEED_URL, max_items=100, max_seconds=5)
         assert [c.item.title for c in small.candidates] == ["Story 1", "Story 0"]
     finally:
+        preparer.close()
+
+
+async def test_small_documents_do_not_queue_behind_heavy_ones(monkeypatch):
+    lanes = []
+
+    def make_executor():
+        lanes.append(concurrent.futures.ThreadPoolExecutor(1))
+        return lanes[-1]
+
+    real = prepare.prepare_feed
+    heavy_started, release = threading.Event(), threading.Event()
+
+    def slow_when_heavy(document, **options):
+        if len(document) > 10_000:
+            heavy_started.set()
+            release.wait(10)
+        return real(document, **options)
+
+    monkeypatch.setattr(prepare, "prepare_feed", slow_when_heavy)
+    preparer = Preparer(make_executor, heavy_bytes=10_000)
+    try:
+        assert len(lanes) == 1, "the heavy lane starts only when a heavy document arrives"
+        heavy = asyncio.ensure_future(preparer.prepare(body(200), content_type=None, feed_url=FEED_URL, max_items=1000))
+        await asyncio.to_thread(heavy_started.wait, 10)
+        small = await asyncio.wait_for(preparer.prepare(body(2), content_type=None, feed_url=FEED_URL, max_items=10), 5)
+        assert len(small.candidates) == 2 and not heavy.done()
+        release.set()
+        assert len((await heavy).candidates) == 200 and len(lanes) == 2
+    finally:
+        release.set()
         preparer.close()
 
 
