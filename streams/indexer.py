@@ -71,7 +71,10 @@ def template_bodies(prefix: str) -> tuple[dict[str, dict], dict[str, dict]]:
 
 
 def ensure_templates(client: Elasticsearch, prefix: str) -> None:
-    """Create or update the templates (PUT is idempotent); indices are created from them on first write."""
+    """Create or update the templates (PUT is idempotent); indices are created from them on first write.
+
+    Indices that already exist get the templates' fields too: the mappings are strict, so a field added in
+    a newer version would otherwise make Elasticsearch refuse every document that carries it."""
     components, indices = template_bodies(prefix)
     for name, body in components.items():
         client.cluster.put_component_template(name=name, template=body["template"], meta=body.get("_meta"))
@@ -84,6 +87,11 @@ def ensure_templates(client: Elasticsearch, prefix: str) -> None:
             template=body.get("template"),
             meta=body.get("_meta"),
         )
+        properties: dict = {}
+        for part in [components[component] for component in body.get("composed_of", [])] + [body]:
+            properties |= part.get("template", {}).get("mappings", {}).get("properties", {})
+        client.indices.put_mapping(index=body["index_patterns"], properties=properties, allow_no_indices=True,
+                                   ignore_unavailable=True)
 
 
 @dataclass

@@ -116,3 +116,15 @@ def test_good_articles_flow_and_every_bad_record_is_a_dead_letter(pipeline, tmp_
         assert letter["stage"] == "dedup" and reason in letter["error"], f"{name}: {letter['error'][:300]}"
         assert letter["payload_bytes"] == len(value) and letter["truncated"] == (len(value) > 64 * 1024)
         assert letter["topic"] == pipeline.topic("raw_articles") and letter["offset"] is not None
+
+
+def test_an_index_made_by_an_older_version_gains_the_new_fields(pipeline):
+    """Mappings are strict: without the new fields every new article document would be refused."""
+    client = pipeline.es()
+    index = f"{pipeline.index_prefix}-articles"
+    client.indices.create(index=index, mappings={"dynamic": "strict", "properties": {"article": {"properties": {
+        "id": {"type": "keyword"}, "language": {"type": "keyword"}}}}})
+    ensure_templates(client, pipeline.index_prefix)
+    client.index(index=index, id="a1", document={"article": {"id": "a1", "language": "und", "declared_language": "fr"}},
+                 refresh=True)
+    assert pipeline.count("articles") == 1
