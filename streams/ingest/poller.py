@@ -187,7 +187,7 @@ class FeedPoller:
     async def _take_new_items(self, feed: FeedConfig, prepared: PreparedFeed, now: float) -> list[Article]:
         """Articles for the items not produced before (by any feed), oldest first; returns those claimed."""
         for reason in prepared.skipped:
-            log.warning("feed %s: %s; skipped", feed.label, reason)
+            log.warning("feed %s: %s", feed.label, reason)
         if not prepared.candidates:
             return []
         pages = await self._pages(feed, prepared.candidates)
@@ -207,7 +207,7 @@ class FeedPoller:
                     language=language,
                     now=fetched_at,
                 ))
-            except ValidationError as error:  # one bad item (a date in year 1, 5 MB of text) costs only itself
+            except ValidationError as error:  # one bad item (5 MB of text) costs only itself
                 log.warning("feed %s: item %s skipped: %s", feed.label, candidate.key.url or candidate.key.id, problems(error))
         articles = [article for article in built if article is not None]
         if len(articles) < len(built):

@@ -101,7 +101,7 @@ def _prepare_feed(body: bytes, *, content_type: str | None, feed_url: str, max_i
         try:
             key = identify_by_reference(*items.head(index), feed_url) or identify(items[index], feed_url)
         except Exception as error:  # untrusted input: whatever an item does, the feed's other items go on
-            skipped.append(f"item {index + 1}: {type(error).__name__}: {error}")
+            skipped.append(f"item {index + 1} skipped: {type(error).__name__}: {error}")
             continue
         keyed.setdefault(key.id, (key, index))
     unseen = _seen.unseen(keyed) if _seen is not None else set(keyed)
@@ -111,7 +111,7 @@ def _prepare_feed(body: bytes, *, content_type: str | None, feed_url: str, max_i
             try:
                 content, summary = feed_texts(items[index])
             except Exception as error:
-                skipped.append(f"item {key.url or index + 1}: {type(error).__name__}: {error}")
+                skipped.append(f"item {key.url or index + 1} skipped: {type(error).__name__}: {error}")
                 continue
             candidates.append(Candidate(key, replace(items[index], content=None, summary=None), content, summary))
     return PreparedFeed(parsed.format, parsed.language, len(items), candidates, skipped)

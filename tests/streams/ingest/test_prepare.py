@@ -75,7 +75,7 @@ def test_an_item_that_cannot_be_read_is_skipped_with_its_reason(monkeypatch):
     monkeypatch.setattr(prepare, "feed_texts", texts)
     prepared = prepare_feed(body(3), content_type=None, feed_url=FEED_URL, max_items=100)
     assert [c.item.title for c in prepared.candidates] == ["Story 2", "Story 0"]
-    assert prepared.skipped == ["item https://harbour-wire.example/story/1: RecursionError: maximum recursion depth exceeded"]
+    assert prepared.skipped == ["item https://harbour-wire.example/story/1 skipped: RecursionError: maximum recursion depth exceeded"]
 
 
 def ill_formed_feed(items: int) -> bytes:
