@@ -44,7 +44,6 @@ SCHEDULER_TICK_SECONDS = 1.0
 @dataclass(frozen=True)
 class PollLimits:
     max_items: int = 1000
-    max_parse_seconds: float | None = None
     full_text_min_chars: int = 1000
     global_concurrency: int = 64
     per_host_concurrency: int = 4
@@ -154,12 +153,14 @@ class FeedPoller:
         if response.status == 200 and body_hash != state.body_hash:
             try:
                 prepared = await self.preparer.prepare(
-                    response.body, content_type=response.content_type, feed_url=response.url, max_items=self.limits.max_items,
-                    max_seconds=self.limits.max_parse_seconds,
+                    response.body, content_type=response.content_type, feed_url=response.url, max_items=self.limits.max_items
                 )
             except FeedRejected as error:
                 self._fail(feed, url, str(error), now=now, quarantine=error.quarantine, http_status=200, elapsed=response.elapsed)
                 return
+            if prepared.skipped:
+                log.warning("feed %s: %d unreadable item(s) skipped, the others taken: %s", feed.label,
+                            len(prepared.skipped), "; ".join(prepared.skipped[:3]))
             new_articles = await self._take_new_items(feed, prepared, now)
         state = self.states[feed.id]
         if response.permanent_url:
@@ -186,8 +187,6 @@ class FeedPoller:
 
     async def _take_new_items(self, feed: FeedConfig, prepared: PreparedFeed, now: float) -> list[Article]:
         """Articles for the items not produced before (by any feed), oldest first; returns those claimed."""
-        for reason in prepared.skipped:
-            log.warning("feed %s: %s", feed.label, reason)
         if not prepared.candidates:
             return []
         pages = await self._pages(feed, prepared.candidates)

@@ -9,11 +9,10 @@ produced before; the poller's claim stays the authority on what is new.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import signal
-import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -25,6 +24,12 @@ from streams.ingest.parse import FeedItem, FeedRejected, parse_feed
 from streams.ingest.store import IngestStore
 
 _seen: IngestStore | None = None
+# Documents this large go to a process of their own, so a heavy feed never holds up the many small ones.
+LARGE_BODY_BYTES = 1024 * 1024
+
+
+class ParseTimeUp(BaseException):
+    """Raised by the timer inside the parse; a BaseException so that no library's `except Exception` swallows it."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,7 @@ class PreparedFeed:
     language: str | None
     items: int
     candidates: list[Candidate]
-    skipped: list[str] = field(default_factory=list)  # items that could not be read, with the reason
+    skipped: list[str] = field(default_factory=list)  # why each unreadable item was left out
 
 
 def open_seen_store(path: Path) -> None:
@@ -52,19 +57,27 @@ def open_seen_store(path: Path) -> None:
     _seen = IngestStore(path, read_only=True)
 
 
-class ParseTimeUp(BaseException):
-    """A document's time is up. Not an Exception, so that a parser's own `except Exception` fallbacks
-    (feedparser retries a failed strict parse with its loose one) cannot swallow it and go on."""
+def prepare_feed(body: bytes, *, content_type: str | None, feed_url: str, max_items: int,
+                 time_limit: float | None = None) -> PreparedFeed:
+    """Unseen items of one feed document, oldest first (feeds list newest first), one per id.
+
+    An item with a value nothing can read (a "tags" that is a number) is left out with the reason; the feed's
+    other items still go through. With a time limit (only in a process's main thread, where timers can signal), a
+    document that takes longer to parse is rejected and quarantined.
+    """
+    if time_limit is None:
+        return _prepare(body, content_type, feed_url, max_items)
+    try:
+        with _timer(time_limit):
+            return _prepare(body, content_type, feed_url, max_items)
+    except ParseTimeUp:
+        raise FeedRejected(
+            f"took more than {time_limit:g} s to parse ({len(body):,} bytes; feeds.parse_time_limit_seconds): "
+            "quarantined; raise the limit if the feed is genuine", quarantine=True) from None
 
 
-@contextlib.contextmanager
-def time_limit(seconds: float | None) -> Iterator[None]:
-    """ParseTimeUp after `seconds`, by SIGALRM: in the preparing process the work runs in the main thread,
-    where Python can interrupt it between bytecodes. Elsewhere (threads in tests) there is no limit."""
-    if seconds is None or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
+@contextmanager
+def _timer(seconds: float) -> Iterator[None]:
     def time_up(signum, frame):
         raise ParseTimeUp
 
@@ -77,31 +90,16 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def prepare_feed(body: bytes, *, content_type: str | None, feed_url: str, max_items: int,
-                 max_seconds: float | None = None) -> PreparedFeed:
-    """Unseen items of one feed document, oldest first (feeds list newest first), one per id, within
-    `max_seconds` (one heavy document must not hold up every other feed's).
-
-    An item that cannot be read costs only itself: it is left out and named in `skipped`."""
-    try:
-        with time_limit(max_seconds):
-            return _prepare_feed(body, content_type=content_type, feed_url=feed_url, max_items=max_items)
-    except ParseTimeUp:
-        raise FeedRejected(
-            f"took more than {max_seconds:g} s to read (feeds.max_parse_seconds), holding up the other feeds: "
-            "refused; raise the limit if the feed is genuine", quarantine=True) from None
-
-
-def _prepare_feed(body: bytes, *, content_type: str | None, feed_url: str, max_items: int) -> PreparedFeed:
+def _prepare(body: bytes, content_type: str | None, feed_url: str, max_items: int) -> PreparedFeed:
     parsed = parse_feed(body, max_items=max_items, content_type=content_type)
     items = parsed.items
     keyed: dict[str, tuple[ItemKey, int]] = {}
-    skipped: list[str] = []
+    skipped = []
     for index in reversed(range(len(items))):
         try:
             key = identify_by_reference(*items.head(index), feed_url) or identify(items[index], feed_url)
-        except Exception as error:  # untrusted input: whatever an item does, the feed's other items go on
-            skipped.append(f"item {index + 1} skipped: {type(error).__name__}: {error}")
+        except Exception as error:  # one item's bad value must not cost the feed its other items
+            skipped.append(f"item {index + 1}: {type(error).__name__}: {error}")
             continue
         keyed.setdefault(key.id, (key, index))
     unseen = _seen.unseen(keyed) if _seen is not None else set(keyed)
@@ -110,8 +108,8 @@ def _prepare_feed(body: bytes, *, content_type: str | None, feed_url: str, max_i
         if item_id in unseen:
             try:
                 content, summary = feed_texts(items[index])
-            except Exception as error:
-                skipped.append(f"item {key.url or index + 1} skipped: {type(error).__name__}: {error}")
+            except Exception as error:  # as above
+                skipped.append(f"item {index + 1}: {type(error).__name__}: {error}")
                 continue
             candidates.append(Candidate(key, replace(items[index], content=None, summary=None), content, summary))
     return PreparedFeed(parsed.format, parsed.language, len(items), candidates, skipped)
@@ -121,32 +119,28 @@ def process_pool(seen_db: Path) -> Executor:
     return single_process_pool(open_seen_store, (seen_db,))
 
 
-# Documents larger than this are read in a second process, so that the many small feeds never queue behind
-# a heavy one (an ill-formed 10 MiB feed takes seconds in feedparser's tolerant reader).
-HEAVY_DOCUMENT_BYTES = 1024 * 1024
-
-
 class Preparer:
-    """Runs prepare_feed in its executors, one for small documents and one (started when first needed) for
-    heavy ones; if a document kills a worker process, starts a new one."""
+    """Runs prepare_feed in its executors, one for ordinary documents and one for those over LARGE_BODY_BYTES (made
+    when first needed), each parse bounded by `time_limit`; if a document kills an executor's process, starts a new one."""
 
-    def __init__(self, make_executor: Callable[[], Executor], heavy_bytes: int = HEAVY_DOCUMENT_BYTES):
+    def __init__(self, make_executor: Callable[[], Executor], time_limit: float | None = None):
         self.make_executor = make_executor
-        self.heavy_bytes = heavy_bytes
+        self.time_limit = time_limit
         self._executors: dict[bool, Executor] = {False: make_executor()}
 
-    async def prepare(self, body: bytes, *, content_type: str | None, feed_url: str, max_items: int,
-                      max_seconds: float | None = None) -> PreparedFeed:
+    async def prepare(self, body: bytes, *, content_type: str | None, feed_url: str, max_items: int) -> PreparedFeed:
         work = functools.partial(prepare_feed, body, content_type=content_type, feed_url=feed_url, max_items=max_items,
-                                 max_seconds=max_seconds)
-        heavy = len(body) > self.heavy_bytes
-        executor = self._executors.get(heavy) or self._executors.setdefault(heavy, self.make_executor())
+                                 time_limit=self.time_limit)
+        large = len(body) > LARGE_BODY_BYTES
+        if large not in self._executors:
+            self._executors[large] = self.make_executor()
+        executor = self._executors[large]
         try:
             return await asyncio.get_running_loop().run_in_executor(executor, work)
         except BrokenProcessPool as error:
-            if executor is self._executors.get(heavy):
+            if executor is self._executors.get(large):
                 executor.shutdown(wait=False, cancel_futures=True)
-                self._executors[heavy] = self.make_executor()
+                self._executors[large] = self.make_executor()
             raise FeedRejected(f"the parser process died on this or another feed's document ({error}); retrying later") from error
 
     def close(self) -> None:

@@ -1,6 +1,6 @@
 import asyncio
 import concurrent.futures
-import threading
+import json
 import datetime as dt
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -64,82 +64,6 @@ def test_identity_from_the_head_matches_the_full_item():
         assert candidate.key == identify(FeedItem(link=candidate.item.link, guid=candidate.item.guid), FEED_URL)
 
 
-def test_an_item_that_cannot_be_read_is_skipped_with_its_reason(monkeypatch):
-    real = prepare.feed_texts
-
-    def texts(item):
-        if item.title == "Story 1":
-            raise RecursionError("maximum recursion depth exceeded")
-        return real(item)
-
-    monkeypatch.setattr(prepare, "feed_texts", texts)
-    prepared = prepare_feed(body(3), content_type=None, feed_url=FEED_URL, max_items=100)
-    assert [c.item.title for c in prepared.candidates] == ["Story 2", "Story 0"]
-    assert prepared.skipped == ["item https://harbour-wire.example/story/1 skipped: RecursionError: maximum recursion depth exceeded"]
-
-
-def ill_formed_feed(items: int) -> bytes:
-    """RSS that lxml refuses (a bare "&"), so it goes to feedparser's slow tolerant reader: about 0.5 s per MB."""
-    entries = "".join(
-        f"<item><title>Markets & weather</title><link>https://heavy.example/story/{n}</link><description>"
-        + "Prices rose on the exchange as traders waited for the figures. " * 25 + "</description></item>"
-        for n in range(items)
-    )
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Heavy</title>{entries}</channel></rss>'.encode()
-
-
-def test_a_document_that_takes_too_long_to_read_is_refused():
-    heavy = ill_formed_feed(600)
-    assert len(prepare_feed(heavy, content_type=None, feed_url=FEED_URL, max_items=1000).candidates) == 600
-    with pytest.raises(FeedRejected, match=r"took more than 0.05 s to read \(feeds.max_parse_seconds\)") as refused:
-        prepare_feed(heavy, content_type=None, feed_url=FEED_URL, max_items=1000, max_seconds=0.05)
-    assert refused.value.quarantine
-    assert len(prepare_feed(body(3), content_type=None, feed_url=FEED_URL, max_items=100, max_seconds=5).candidates) == 3
-
-
-async def test_the_time_limit_holds_in_the_preparing_process_and_the_next_feed_goes_on(tmp_path):
-    IngestStore(tmp_path / "feeds.sqlite").close()
-    preparer = Preparer(lambda: prepare.process_pool(tmp_path / "feeds.sqlite"))
-    try:
-        with pytest.raises(FeedRejected, match="feeds.max_parse_seconds"):
-            await preparer.prepare(ill_formed_feed(600), content_type=None, feed_url=FEED_URL, max_items=1000, max_seconds=0.05)
-        small = await preparer.prepare(body(2), content_type=None, feed_url=FEED_URL, max_items=100, max_seconds=5)
-        assert [c.item.title for c in small.candidates] == ["Story 1", "Story 0"]
-    finally:
-        preparer.close()
-
-
-async def test_small_documents_do_not_queue_behind_heavy_ones(monkeypatch):
-    lanes = []
-
-    def make_executor():
-        lanes.append(concurrent.futures.ThreadPoolExecutor(1))
-        return lanes[-1]
-
-    real = prepare.prepare_feed
-    heavy_started, release = threading.Event(), threading.Event()
-
-    def slow_when_heavy(document, **options):
-        if len(document) > 10_000:
-            heavy_started.set()
-            release.wait(10)
-        return real(document, **options)
-
-    monkeypatch.setattr(prepare, "prepare_feed", slow_when_heavy)
-    preparer = Preparer(make_executor, heavy_bytes=10_000)
-    try:
-        assert len(lanes) == 1, "the heavy lane starts only when a heavy document arrives"
-        heavy = asyncio.ensure_future(preparer.prepare(body(200), content_type=None, feed_url=FEED_URL, max_items=1000))
-        await asyncio.to_thread(heavy_started.wait, 10)
-        small = await asyncio.wait_for(preparer.prepare(body(2), content_type=None, feed_url=FEED_URL, max_items=10), 5)
-        assert len(small.candidates) == 2 and not heavy.done()
-        release.set()
-        assert len((await heavy).candidates) == 200 and len(lanes) == 2
-    finally:
-        release.set()
-        preparer.close()
-
-
 class DyingExecutor(concurrent.futures.Executor):
     def submit(self, fn, /, *args, **kwargs):
         future = concurrent.futures.Future()
@@ -171,3 +95,48 @@ async def test_the_process_pool_prepares(tmp_path: Path):
     finally:
         preparer.close()
     assert [c.item.title for c in prepared.candidates] == ["Story 1", "Story 0"]
+
+
+def test_an_item_with_an_unreadable_value_is_skipped_and_the_others_taken():
+    document = json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": [
+        {"id": "a", "url": "https://wire.example/a", "title": "Tagged badly", "content_text": "A.", "tags": 5},
+        "not an item",
+        {"id": "c", "url": "https://wire.example/c", "title": "Fine", "content_text": "C.", "tags": ["x"]},
+    ]}).encode()
+    prepared = prepare_feed(document, content_type=None, feed_url=FEED_URL, max_items=10)
+    assert [candidate.item.title for candidate in prepared.candidates] == ["Fine"]
+    assert len(prepared.skipped) == 2
+    assert any('"tags" is a JSON int' in reason for reason in prepared.skipped)
+
+
+def ill_formed(items: int) -> bytes:
+    """Unclosed tags send the document to feedparser's tolerant and slow reader."""
+    story = "<item><title>Story {n}<description><p>Text of story {n} <b>unclosed"
+    return ("<?xml version='1.0'?><rss version='2.0'><channel><title>heavy</title>"
+            + "".join(story.format(n=n) for n in range(items))).encode()
+
+
+def test_a_parse_that_outlasts_its_time_limit_is_quarantined():
+    with pytest.raises(FeedRejected, match="took more than 0.05 s to parse") as refused:
+        prepare_feed(ill_formed(20_000), content_type=None, feed_url=FEED_URL, max_items=100_000, time_limit=0.05)
+    assert refused.value.quarantine
+    assert prepare_feed(body(2), content_type=None, feed_url=FEED_URL, max_items=10, time_limit=5).candidates
+
+
+async def test_a_heavy_document_does_not_hold_up_the_small_feeds(tmp_path: Path):
+    from streams.ingest.prepare import LARGE_BODY_BYTES, process_pool
+
+    IngestStore(tmp_path / "feeds.sqlite").close()
+    preparer = Preparer(lambda: process_pool(tmp_path / "feeds.sqlite"), time_limit=2)
+    heavy = ill_formed(30_000)
+    assert len(heavy) > LARGE_BODY_BYTES
+    try:
+        heavy_task = asyncio.create_task(
+            preparer.prepare(heavy, content_type=None, feed_url=FEED_URL, max_items=100_000))
+        small = await asyncio.wait_for(preparer.prepare(body(2), content_type=None, feed_url=FEED_URL, max_items=10), 30)
+        assert not heavy_task.done(), "the small feed was prepared while the heavy one was still being parsed"
+        with pytest.raises(FeedRejected, match="took more than 2 s to parse"):
+            await asyncio.wait_for(heavy_task, 60)
+    finally:
+        preparer.close()
+    assert len(small.candidates) == 2
