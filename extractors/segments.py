@@ -29,10 +29,21 @@ GENERIC_NOUNS = frozenset({
     "responsibility", "militants", "gunmen", "attackers", "bomb", "blast", "explosion", "news", "agency",
     "reporters", "spokesman", "minister", "region", "state", "authorities", "incident", "members", "side",
 })
+# Tokens a date hangs from when it dates what followed the attack ("died on Sunday": the wounded may die
+# later; "will be buried on Monday"; "condemned the attack on Friday").
+AFTERMATH_WORDS = frozenset({
+    "died", "dies", "succumbed", "funeral", "funerals", "buried", "burial", "rest", "mourned", "mourners", "vigil",
+    "condemned", "condemning", "condemnation", "visited", "arrested", "detained", "protest", "protested",
+})
 NEAR_PAST_DAYS = 7
 ATTACK_DATING_VERBS = frozenset({"killed", "killing", "wounded", "wounding", "injured", "injuring"})
+# Clauses whose verb belongs to the attack noun they describe: "the blast that targeted the rally on Friday",
+# "the attack, which took place during a Sunday service".
+DESCRIBING_CLAUSES = frozenset({"relcl", "acl"})
+SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 
 Role = Literal["main", "background"]
+Attachment = Literal["attack", "reporting", "aftermath", "other"]
 
 
 @dataclass
@@ -101,10 +112,11 @@ def clause_head(token: Token) -> Token:
     return current
 
 
-def date_attachment(date: DatedSpan, cue_tokens: frozenset[int], sentence_start: int) -> Literal["attack", "reporting", "other"]:
-    """Whether a date dates the attack ("Monday's attack", "stormed ... on Monday") or a statement about it
-    ("officials said Tuesday"), judged by the words just before it and the first attack, killing, reporting
-    word or verb above it. "Died on Sunday" is not the attack's day: the wounded may die later."""
+def date_attachment(date: DatedSpan, cue_tokens: frozenset[int], sentence_start: int) -> Attachment:
+    """Whether a date dates the attack ("Monday's attack", "stormed ... on Monday", "the attack took place on
+    Sunday"), a statement about it ("officials said Tuesday"), its aftermath ("died on Sunday") or something
+    else, judged by the words just before it and the first attack, killing, reporting or aftermath word or
+    verb above it."""
     before = date.span.doc[max(sentence_start, date.span.start - 3):date.span.start]
     if any(t.lower_ in REPORTING_WORDS for t in before):
         return "reporting"
@@ -113,11 +125,31 @@ def date_attachment(date: DatedSpan, cue_tokens: frozenset[int], sentence_start:
         head = token.head
         if head.lower_ in REPORTING_WORDS:
             return "reporting"
+        if head.lower_ in AFTERMATH_WORDS:
+            return "aftermath"
         if head.i in cue_tokens or head.lower_ in ATTACK_DATING_VERBS:
             return "attack"
         if head.tag_.startswith("VB"):
-            return "other"
+            return _verb_attachment(head, cue_tokens)
         token = head
+    return "other"
+
+
+def _verb_attachment(verb: Token, cue_tokens: frozenset[int]) -> Attachment:
+    """What a verb with no telling word of its own dates, by its subject ("the blast went off on Monday", "the
+    funeral was held on Friday", "a statement was issued on Tuesday") or by the attack noun it describes in a
+    relative clause ("the bombing, which happened on Monday")."""
+    if verb.dep_ in DESCRIBING_CLAUSES and verb.head.i in cue_tokens:
+        return "attack"
+    for child in verb.children:
+        if child.dep_ not in SUBJECTS:
+            continue
+        if child.lower_ in REPORTING_WORDS:
+            return "reporting"
+        if child.lower_ in AFTERMATH_WORDS:
+            return "aftermath"
+        if child.dep_ == "nsubj" and child.i in cue_tokens:
+            return "attack"
     return "other"
 
 
@@ -152,21 +184,31 @@ def governs_sentence(token: Token, sentence: SentenceFacts, casualty_predicates:
 
 
 def choose_main_date(sentences: list[SentenceFacts], reference: dt.date | None) -> DatedSpan | None:
-    """The day of the attack: a day-precision date attached to an attack word ("Saturday's attack"), else one
-    in the lead that dates neither a statement nor anything else; None when the lead says only "last week"."""
+    """The day of the attack, the first found in this order: a day-precision date attached to an attack word
+    ("Saturday's attack"); one in the lead (the first sentence that tells of an attack or a toll); one in any
+    other sentence telling of the attack or a toll ("a witness said the gunmen rode in on Sunday"); one in a
+    scene-setting sentence before the lead. Never the copy's own date stamp, nor a date of a statement or of
+    the aftermath; None when the lead says only "last week"."""
     lead = next((s.index for s in sentences if s.is_event), None)
     candidates: list[tuple[int, int, DatedSpan]] = []
     for sentence in sentences:
-        if not sentence.is_event:
+        if not sentence.is_event and (lead is None or sentence.index > lead):
             continue
         for date in sentence.dates:
-            if date.precision != "day" or date.date is None:
+            if date.precision != "day" or date.date is None or getattr(date.mention, "stamp", False):
                 continue
             if reference is not None and not reference - dt.timedelta(days=NEAR_PAST_DAYS) <= date.date <= reference:
                 continue
             attachment = date_attachment(date, sentence.cue_tokens, sentence.span.start)
-            if attachment == "attack" or attachment == "other" and sentence.index == lead:
-                candidates.append((0 if attachment == "attack" else 1, date.span.start, date))
+            if attachment in ("reporting", "aftermath"):
+                continue
+            if attachment == "attack":
+                rank = 0
+            elif sentence.index == lead:
+                rank = 1
+            else:
+                rank = 2 if sentence.is_event else 3
+            candidates.append((rank, date.span.start, date))
     return min(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
 
 
