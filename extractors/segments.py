@@ -41,6 +41,8 @@ ATTACK_DATING_VERBS = frozenset({"killed", "killing", "wounded", "wounding", "in
 # "the attack, which took place during a Sunday service".
 DESCRIBING_CLAUSES = frozenset({"relcl", "acl"})
 SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+# Cue labels of a sentence about another incident ("in a separate attack", "last week", "that bombing").
+OTHER_INCIDENT_LABELS = frozenset({"past", "past_near", "past_anaphor"})
 
 Role = Literal["main", "background"]
 Attachment = Literal["attack", "reporting", "aftermath", "other"]
@@ -114,25 +116,44 @@ def clause_head(token: Token) -> Token:
 
 def date_attachment(date: DatedSpan, cue_tokens: frozenset[int], sentence_start: int) -> Attachment:
     """Whether a date dates the attack ("Monday's attack", "stormed ... on Monday", "the attack took place on
-    Sunday"), a statement about it ("officials said Tuesday"), its aftermath ("died on Sunday") or something
-    else, judged by the words just before it and the first attack, killing, reporting or aftermath word or
-    verb above it."""
+    Sunday"), a statement about it ("officials said Tuesday", "claimed the attack on Wednesday"), its
+    aftermath ("died on Sunday") or something else, judged by the words just before it and the first attack,
+    killing, reporting or aftermath word or verb above it."""
     before = date.span.doc[max(sentence_start, date.span.start - 3):date.span.start]
     if any(t.lower_ in REPORTING_WORDS for t in before):
         return "reporting"
     token = date.span.root
     while token.head.i != token.i:
         head = token.head
-        if head.lower_ in REPORTING_WORDS:
-            return "reporting"
-        if head.lower_ in AFTERMATH_WORDS:
-            return "aftermath"
+        told = _telling_word(head)
+        if told is not None:
+            return told
         if head.i in cue_tokens or head.lower_ in ATTACK_DATING_VERBS:
+            if token.dep_ == "prep" and head.dep_ in ("dobj", "pobj"):
+                # "claimed the attack on Wednesday", "claimed responsibility for the attack on Wednesday": a
+                # phrase after the object dates the verb ("Wednesday's attack" would date the attack)
+                return _telling_word(_governing_verb(head)) or "attack"
             return "attack"
         if head.tag_.startswith("VB"):
             return _verb_attachment(head, cue_tokens)
         token = head
     return "other"
+
+
+def _governing_verb(token: Token) -> Token:
+    """The first verb above a token (or the root): the verb whose object or complement the token is."""
+    current = token.head
+    while not current.tag_.startswith("VB") and current.head.i != current.i:
+        current = current.head
+    return current
+
+
+def _telling_word(token: Token) -> Attachment | None:
+    if token.lower_ in REPORTING_WORDS:
+        return "reporting"
+    if token.lower_ in AFTERMATH_WORDS:
+        return "aftermath"
+    return None
 
 
 def _verb_attachment(verb: Token, cue_tokens: frozenset[int]) -> Attachment:
@@ -144,10 +165,9 @@ def _verb_attachment(verb: Token, cue_tokens: frozenset[int]) -> Attachment:
     for child in verb.children:
         if child.dep_ not in SUBJECTS:
             continue
-        if child.lower_ in REPORTING_WORDS:
-            return "reporting"
-        if child.lower_ in AFTERMATH_WORDS:
-            return "aftermath"
+        told = _telling_word(child)
+        if told is not None:
+            return told
         if child.dep_ == "nsubj" and child.i in cue_tokens:
             return "attack"
     return "other"
@@ -188,11 +208,14 @@ def choose_main_date(sentences: list[SentenceFacts], reference: dt.date | None) 
     ("Saturday's attack"); one in the lead (the first sentence that tells of an attack or a toll); one in any
     other sentence telling of the attack or a toll ("a witness said the gunmen rode in on Sunday"); one in a
     scene-setting sentence before the lead. Never the copy's own date stamp, nor a date of a statement or of
-    the aftermath; None when the lead says only "last week"."""
+    the aftermath, nor one after the lead in a sentence about another incident ("in a separate attack on
+    Monday"); None when the lead says only "last week"."""
     lead = next((s.index for s in sentences if s.is_event), None)
     candidates: list[tuple[int, int, DatedSpan]] = []
     for sentence in sentences:
         if not sentence.is_event and (lead is None or sentence.index > lead):
+            continue
+        if lead is not None and sentence.index > lead and sentence.labels & OTHER_INCIDENT_LABELS:
             continue
         for date in sentence.dates:
             if date.precision != "day" or date.date is None or getattr(date.mention, "stamp", False):
