@@ -86,6 +86,7 @@ STAMP_FILLER = re.compile(
     r"|\b(?:GMT|UTC|ET|EST|EDT|BST|CET|CAT|EAT|WAT|IST|PKT)\b|[|/•·,:()\[\]–—-]"
 )
 STAMP_MAX_WORDS = 4
+STAMP_MAX_CHARS = 80  # longer lines are sentences; checked first, as the filler scan costs more
 STAMP_START = re.compile(rf"{WEEKDAY}|{MONTH}|\d")
 STAMP_WORD = re.compile(r"\S+")
 DATELINE_BEFORE = re.compile(r"[^\S\n]*[A-Z][\w.'’-]*(?:[ ,]+[A-Z][\w.'’-]*){0,5},[^\S\n]*")
@@ -139,6 +140,8 @@ def is_stamp(text: str, start: int, end: int) -> bool:
     line_end = len(text) if line_end < 0 else line_end
     if DATELINE_BEFORE.fullmatch(text, line_start, start) and DATELINE_AFTER.match(text, end, line_end):
         return True
+    if line_end - line_start > STAMP_MAX_CHARS:
+        return False
     rest = STAMP_FILLER.sub(" ", text[line_start:start] + " " + text[end:line_end])
     words = STAMP_WORD.findall(rest)
     return len(words) <= STAMP_MAX_WORDS and all(word[0].isupper() or word.isdigit() for word in words)

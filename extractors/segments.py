@@ -21,6 +21,7 @@ from spacy.tokens import Span, Token
 REPORTING_WORDS = frozenset({
     "said", "says", "say", "told", "added", "announced", "stated", "statement", "posted", "speaking", "spoke",
     "briefing", "conference", "interview", "reported", "confirmed", "claimed", "published", "issued", "tweeted",
+    "wrote", "according", "denied", "blamed", "accused", "vowed", "warned",
 })
 # Nouns too common to tie a sentence to one incident rather than another.
 GENERIC_NOUNS = frozenset({
@@ -41,6 +42,7 @@ ATTACK_DATING_VERBS = frozenset({"killed", "killing", "wounded", "wounding", "in
 # "the attack, which took place during a Sunday service".
 DESCRIBING_CLAUSES = frozenset({"relcl", "acl"})
 SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+NOUN_MODIFIERS = frozenset({"poss", "compound", "nmod", "amod"})
 # Cue labels of a sentence about another incident ("in a separate attack", "last week", "that bombing").
 OTHER_INCIDENT_LABELS = frozenset({"past", "past_near", "past_anaphor"})
 
@@ -119,10 +121,12 @@ def date_attachment(date: DatedSpan, cue_tokens: frozenset[int], sentence_start:
     Sunday"), a statement about it ("officials said Tuesday", "claimed the attack on Wednesday"), its
     aftermath ("died on Sunday") or something else, judged by the words just before it and the first attack,
     killing, reporting or aftermath word or verb above it."""
+    token = date.span.root
+    if token.dep_ in NOUN_MODIFIERS and token.head.i in cue_tokens:
+        return "attack"  # "said Monday's attack killed five": the attack's own day, whatever comes before
     before = date.span.doc[max(sentence_start, date.span.start - 3):date.span.start]
     if any(t.lower_ in REPORTING_WORDS for t in before):
         return "reporting"
-    token = date.span.root
     while token.head.i != token.i:
         head = token.head
         told = _telling_word(head)

@@ -26,6 +26,11 @@ def main_date(nlp, make_article, text: str) -> dt.date | None:
          "Wednesday.", None),
         ("A suicide bomber killed 12 people at a mosque in Bannu. The group claimed responsibility for the attack "
          "on Wednesday.", None),
+        ("A bomb killed five people at a market in Bannu, according to police on Tuesday.", None),
+        ("The Taliban denied on Tuesday that they carried out the bombing that killed five people at a market in "
+         "Bannu.", None),
+        # ... but a reporting verb before "Monday's attack" does not take the attack's own day
+        ("Police said Monday's attack killed five people at a market in Bannu.", MONDAY),
         ("The governor condemned the bombing on Tuesday. A suicide bomber killed 12 people at a mosque in Bannu "
          "on Monday.", MONDAY),
         # the aftermath is not the attack
