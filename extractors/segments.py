@@ -37,6 +37,7 @@ AFTERMATH_WORDS = frozenset({
     "condemned", "condemning", "condemnation", "visited", "arrested", "detained", "protest", "protested",
 })
 NEAR_PAST_DAYS = 7
+FOLLOW_UP_DAYS = 92  # how far back a follow-up story's lead may date its attack
 ATTACK_DATING_VERBS = frozenset({"killed", "killing", "wounded", "wounding", "injured", "injuring"})
 # Clauses whose verb belongs to the attack noun they describe: "the blast that targeted the rally on Friday",
 # "the attack, which took place during a Sunday service".
@@ -208,11 +209,13 @@ def governs_sentence(token: Token, sentence: SentenceFacts, casualty_predicates:
 
 
 def choose_main_date(sentences: list[SentenceFacts], reference: dt.date | None) -> DatedSpan | None:
-    """The day of the attack, the first found in this order: a day-precision date attached to an attack word
-    ("Saturday's attack"); one in the lead (the first sentence that tells of an attack or a toll); one in any
-    other sentence telling of the attack or a toll ("a witness said the gunmen rode in on Sunday"); one in a
-    scene-setting sentence before the lead. Never the copy's own date stamp, nor a date of a statement or of
-    the aftermath, nor one after the lead in a sentence about another incident ("in a separate attack on
+    """The day of the attack (a day-precision date, never after publication), the first found in this order:
+    within the week up to publication, one attached to an attack word ("Saturday's attack"); in a follow-up
+    story, one attached to an attack word in the lead up to FOLLOW_UP_DAYS earlier ("survivors of the February
+    12 bombing"); within the week, one in the lead (the first sentence that tells of an attack or a toll), one
+    in any other sentence telling of the attack or a toll ("a witness said the gunmen rode in on Sunday"), one
+    in a scene-setting sentence before the lead. Never the copy's own date stamp, nor a date of a statement or
+    of the aftermath, nor one after the lead in a sentence about another incident ("in a separate attack on
     Monday"); None when the lead says only "last week"."""
     lead = next((s.index for s in sentences if s.is_event), None)
     candidates: list[tuple[int, int, DatedSpan]] = []
@@ -224,17 +227,22 @@ def choose_main_date(sentences: list[SentenceFacts], reference: dt.date | None) 
         for date in sentence.dates:
             if date.precision != "day" or date.date is None or getattr(date.mention, "stamp", False):
                 continue
-            if reference is not None and not reference - dt.timedelta(days=NEAR_PAST_DAYS) <= date.date <= reference:
+            age = (reference - date.date).days if reference is not None else 0
+            if age < 0 or age > FOLLOW_UP_DAYS:
                 continue
             attachment = date_attachment(date, sentence.cue_tokens, sentence.span.start)
             if attachment in ("reporting", "aftermath"):
                 continue
-            if attachment == "attack":
+            if age > NEAR_PAST_DAYS:
+                if attachment != "attack" or sentence.index != lead:
+                    continue
+                rank = 1
+            elif attachment == "attack":
                 rank = 0
             elif sentence.index == lead:
-                rank = 1
+                rank = 2
             else:
-                rank = 2 if sentence.is_event else 3
+                rank = 3 if sentence.is_event else 4
             candidates.append((rank, date.span.start, date))
     return min(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
 
@@ -322,8 +330,9 @@ def _continues(sentence: SentenceFacts, frame: BackgroundFrame, sentences: list[
 
 def governed_by_time_phrase(predicate: Token, sentence: SentenceFacts, dates_earlier: list[DatedSpan],
                             in_lead: bool) -> bool:
-    """Whether a casualty verb's own clause is dated earlier or is cumulative ("since 2001", "this year");
-    in the lead "last week" dates the main attack itself."""
+    """Whether a casualty verb's own clause is dated earlier or is cumulative ("since 2001", "this year"),
+    or describes an attack dated earlier ("after the February 12 bombing that killed 30"); in the lead "last
+    week" dates the main attack itself."""
     head = clause_head(predicate)
     labels = ("past", "past_generic") if in_lead else ("past", "past_near", "past_generic")
     for start, label in sentence_cue_starts(sentence):
@@ -334,5 +343,7 @@ def governed_by_time_phrase(predicate: Token, sentence: SentenceFacts, dates_ear
         root = date.span.root
         verb = modified_verb(root)
         if verb is not None and verb.i == head.i or root.is_ancestor(predicate):
+            return True
+        if root.dep_ in NOUN_MODIFIERS and head.dep_ in DESCRIBING_CLAUSES and head.head.i == root.head.i:
             return True
     return False

@@ -53,6 +53,11 @@ def main_date(nlp, make_article, text: str) -> dt.date | None:
         ("Tuesday, 5 March 2024\n\nGunmen killed seven people at a hotel in Kismayo on Monday evening.", MONDAY),
         ("Tuesday, 5 March 2024\n\nGunmen killed seven people at a hotel in Kismayo.", None),
         ("KISMAYO, March 5 (Reuters) - A bomb killed seven people at a market in Kismayo, police said.", None),
+        # a follow-up story's lead may date its attack weeks back; a new development's day does not
+        ("Survivors of the February 12 bombing that killed 30 people at a market in Bannu returned to the bazaar "
+         "on Tuesday.", dt.date(2024, 2, 12)),
+        ("Gunmen killed five police officers in Tank on Tuesday, three weeks after the February 12 bombing of a "
+         "market in Bannu.", TUESDAY),
         # another incident told later does not date the main one
         ("A bomb killed four people at a market in Bannu, officials said. In a separate attack on Monday, gunmen "
          "killed two policemen in Tank.", None),
@@ -60,3 +65,10 @@ def main_date(nlp, make_article, text: str) -> dt.date | None:
 )
 def test_the_attack_s_day(nlp, make_article, text, expected):
     assert main_date(nlp, make_article, text) == expected
+
+
+def test_a_toll_of_an_earlier_dated_attack_stays_out_of_the_main_one(nlp, make_article):
+    result = extract(make_article(
+        "Three weeks after the February 12 bombing that killed 30 people at a market in Bannu, a roadside bomb "
+        "killed four soldiers near Tank on Tuesday."), nlp)
+    assert (result.main.date, result.main.killed.value) == (TUESDAY, 4)
