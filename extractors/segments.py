@@ -30,12 +30,15 @@ GENERIC_NOUNS = frozenset({
     "responsibility", "militants", "gunmen", "attackers", "bomb", "blast", "explosion", "news", "agency",
     "reporters", "spokesman", "minister", "region", "state", "authorities", "incident", "members", "side",
 })
-# Tokens a date hangs from when it dates what followed the attack ("died on Sunday": the wounded may die
-# later; "will be buried on Monday"; "condemned the attack on Friday").
+# Tokens a date hangs from when it dates what followed the attack ("will be buried on Monday", "condemned the
+# attack on Friday").
 AFTERMATH_WORDS = frozenset({
-    "died", "dies", "succumbed", "funeral", "funerals", "buried", "burial", "rest", "mourned", "mourners", "vigil",
+    "funeral", "funerals", "buried", "burial", "rest", "mourned", "mourners", "vigil",
     "condemned", "condemning", "condemnation", "visited", "arrested", "detained", "protest", "protested",
 })
+# A death dates the attack only in the lead ("five people died on Sunday when a bomb exploded"); later in the
+# story it may be a wounded victim's ("two of the wounded died on Tuesday").
+DEATH_WORDS = frozenset({"died", "dies", "succumbed"})
 NEAR_PAST_DAYS = 7
 FOLLOW_UP_DAYS = 92  # how far back a follow-up story's lead may date its attack
 ATTACK_DATING_VERBS = frozenset({"killed", "killing", "wounded", "wounding", "injured", "injuring"})
@@ -48,7 +51,7 @@ NOUN_MODIFIERS = frozenset({"poss", "compound", "nmod", "amod"})
 OTHER_INCIDENT_LABELS = frozenset({"past", "past_near", "past_anaphor"})
 
 Role = Literal["main", "background"]
-Attachment = Literal["attack", "reporting", "aftermath", "other"]
+Attachment = Literal["attack", "reporting", "aftermath", "death", "other"]
 
 
 @dataclass
@@ -65,6 +68,10 @@ class DatedSpan:
     @property
     def precision(self) -> str:
         return getattr(self.mention, "precision", "day")
+
+    @property
+    def is_stamp(self) -> bool:
+        return getattr(self.mention, "stamp", False)
 
 
 @dataclass
@@ -120,7 +127,7 @@ def clause_head(token: Token) -> Token:
 def date_attachment(date: DatedSpan, cue_tokens: frozenset[int], sentence_start: int) -> Attachment:
     """Whether a date dates the attack ("Monday's attack", "stormed ... on Monday", "the attack took place on
     Sunday"), a statement about it ("officials said Tuesday", "claimed the attack on Wednesday"), its
-    aftermath ("died on Sunday") or something else, judged by the words just before it and the first attack,
+    aftermath ("buried on Monday"), a death ("died on Sunday") or something else, judged by the words just before it and the first attack,
     killing, reporting or aftermath word or verb above it."""
     token = date.span.root
     if token.dep_ in NOUN_MODIFIERS and token.head.i in cue_tokens:
@@ -158,6 +165,8 @@ def _telling_word(token: Token) -> Attachment | None:
         return "reporting"
     if token.lower_ in AFTERMATH_WORDS:
         return "aftermath"
+    if token.lower_ in DEATH_WORDS:
+        return "death"
     return None
 
 
@@ -215,8 +224,8 @@ def choose_main_date(sentences: list[SentenceFacts], reference: dt.date | None) 
     12 bombing"); within the week, one in the lead (the first sentence that tells of an attack or a toll), one
     in any other sentence telling of the attack or a toll ("a witness said the gunmen rode in on Sunday"), one
     in a scene-setting sentence before the lead. Never the copy's own date stamp, nor a date of a statement or
-    of the aftermath, nor one after the lead in a sentence about another incident ("in a separate attack on
-    Monday"); None when the lead says only "last week"."""
+    of the aftermath, nor a death after the lead, nor one after the lead in a sentence about another incident
+    ("in a separate attack on Monday"); None when the lead says only "last week"."""
     lead = next((s.index for s in sentences if s.is_event), None)
     candidates: list[tuple[int, int, DatedSpan]] = []
     for sentence in sentences:
@@ -225,13 +234,13 @@ def choose_main_date(sentences: list[SentenceFacts], reference: dt.date | None) 
         if lead is not None and sentence.index > lead and sentence.labels & OTHER_INCIDENT_LABELS:
             continue
         for date in sentence.dates:
-            if date.precision != "day" or date.date is None or getattr(date.mention, "stamp", False):
+            if date.precision != "day" or date.date is None or date.is_stamp:
                 continue
             age = (reference - date.date).days if reference is not None else 0
             if age < 0 or age > FOLLOW_UP_DAYS:
                 continue
             attachment = date_attachment(date, sentence.cue_tokens, sentence.span.start)
-            if attachment in ("reporting", "aftermath"):
+            if attachment in ("reporting", "aftermath") or attachment == "death" and sentence.index != lead:
                 continue
             if age > NEAR_PAST_DAYS:
                 if attachment != "attack" or sentence.index != lead:

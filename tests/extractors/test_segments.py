@@ -36,6 +36,8 @@ def main_date(nlp, make_article, text: str) -> dt.date | None:
         # the aftermath is not the attack
         ("Gunmen killed six farmers in Katsina state. The funeral was held on Tuesday.", None),
         ("A bomb killed four people at a bus station in Bannu. Two of the wounded died on Tuesday.", None),
+        # ... but a death in the lead is the attack's
+        ("Five people died on Monday when a bomb exploded at a bus station in Bannu.", MONDAY),
         # the date hangs from the attack noun through its verb
         ("The bombing happened on Monday at a market in Bannu, killing seven people.", MONDAY),
         ("The attack, which took place during Sunday prayers, killed nine worshippers at a church in Jos.", SUNDAY),
