@@ -127,8 +127,8 @@ def clause_head(token: Token) -> Token:
 def date_attachment(date: DatedSpan, cue_tokens: frozenset[int], sentence_start: int) -> Attachment:
     """Whether a date dates the attack ("Monday's attack", "stormed ... on Monday", "the attack took place on
     Sunday"), a statement about it ("officials said Tuesday", "claimed the attack on Wednesday"), its
-    aftermath ("buried on Monday"), a death ("died on Sunday") or something else, judged by the words just before it and the first attack,
-    killing, reporting or aftermath word or verb above it."""
+    aftermath ("buried on Monday"), a death ("died on Sunday") or something else, judged by the words just
+    before it and the first attack, killing, reporting, aftermath or death word or verb above it."""
     token = date.span.root
     if token.dep_ in NOUN_MODIFIERS and token.head.i in cue_tokens:
         return "attack"  # "said Monday's attack killed five": the attack's own day, whatever comes before
