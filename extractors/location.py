@@ -13,12 +13,15 @@ import re
 from collections import Counter
 from typing import NamedTuple
 
-from extractors.places import Gazetteer, PlaceMention
+from extractors.places import Gazetteer, PlaceMention, to_location
 from extractors.schema import Location
 
+DIRECTION = r"(?:(?:north|south|east|west|central)(?:ern|east|west|eastern|western)?\s+)?"
 SCENE_BEFORE = re.compile(
-    r"\b(?:in|at|near|outside|inside|on the outskirts of|(?:city|town|village|district|province|state|region) of)"
-    r"\s+(?:the\s+)?$", re.IGNORECASE)
+    r"(?:\b(?:in|at|near|outside|inside|on the outskirts of|close to|next to|not far from|raided|attacked|stormed)"
+    r"\s+(?:the\s+)?" + DIRECTION
+    + r"|\b(?:the|a|an)\s+(?:[\w-]+\s+){0,2}(?:city|town|village|district|province|state|region) of\s+)$",
+    re.IGNORECASE)
 REFERENCE_BEFORE = re.compile(
     r"\b(?:from|to|toward|towards|between|and|(?:north|south|east|west|northeast|northwest|southeast|southwest)"
     r"(?:ern)? of|(?:km|kilometers|kilometres|miles) (?:from|of))\s+(?:the\s+)?$", re.IGNORECASE)
@@ -35,11 +38,12 @@ class SceneSentence(NamedTuple):
 
 
 def scene_rank(text: str, place: PlaceMention) -> int:
-    """0 for the scene ("in Quetta", "city of Quetta"), 1 for a bare name, 2 for an origin or landmark."""
+    """0 for the scene ("in Quetta", "the city of Quetta", "close to Quetta"), 1 for a bare name, 2 for an
+    origin or landmark ("from Quetta", "south of Quetta")."""
     window = text[max(0, place.start - 40):place.start]
-    if REFERENCE_BEFORE.search(window):
-        return 2
-    return 0 if SCENE_BEFORE.search(window) else 1
+    if SCENE_BEFORE.search(window):
+        return 0
+    return 2 if REFERENCE_BEFORE.search(window) else 1
 
 
 def choose_location(text: str, sentences: list[SceneSentence], places: list[PlaceMention],
@@ -51,15 +55,20 @@ def choose_location(text: str, sentences: list[SceneSentence], places: list[Plac
         fallback = [p for s in sentences for p in _places_in(text, places, s) if scene_rank(text, p) == 0]
         return (gazetteer.resolve(fallback[:1], country_hint), fallback[0]) if fallback else (Location(), None)
     lead = event[0]
-    frame = next((mentions[0] for mentions in (_places_in(text, places, s) for s in event) if mentions), None)
+    frame = _frame(text, places, event)
     context = [frame] if frame is not None and frame.kind != "city" else []
     frame_country = gazetteer.resolve([frame], country_hint).country if frame is not None else None
     scope = [s for s in sentences if s.start >= lead.start and s.paragraph <= lead.paragraph + 1][:SCENE_SENTENCES]
     for sentence in scope:
-        for mention in _places_in(text, places, sentence):
+        mentions = _places_in(text, places, sentence)
+        for mention in mentions:
             if mention.kind != "city" or scene_rank(text, mention) == 2:
                 continue
-            location = gazetteer.resolve([mention] + context, country_hint)
+            if mention.candidates:
+                location = gazetteer.resolve([mention] + context, country_hint)
+            else:
+                regions = [m for m in mentions if m.kind != "city" and m.candidates]
+                location = _unlisted_town(mention, regions + context, country_hint, gazetteer)
             if location.city and frame_country in (None, location.country):
                 return location, mention
     if dateline_places and POINTS_TO_DATELINE.search(text, lead.start, lead.end):
@@ -71,7 +80,28 @@ def choose_location(text: str, sentences: list[SceneSentence], places: list[Plac
     return gazetteer.resolve([frame], country_hint), frame
 
 
+def _frame(text: str, places: list[PlaceMention], event: list[SceneSentence]) -> PlaceMention | None:
+    """The first event sentence's best place that the gazetteer knows; a sentence that names places only as
+    origins or landmarks ("back to Bamiyan province") frames the story only when no sentence names a scene."""
+    found = [[p for p in _places_in(text, places, s) if p.candidates] for s in event]
+    scene = next((mentions[0] for mentions in found if mentions and scene_rank(text, mentions[0]) < 2), None)
+    return scene or next((mentions[0] for mentions in found if mentions), None)
+
+
+def _unlisted_town(town: PlaceMention, regions: list[PlaceMention], country_hint: Counter,
+                   gazetteer: Gazetteer) -> Location:
+    """A town no gazetteer lists, placed at the region or country the text puts it in (its precision)."""
+    region = gazetteer.resolve(regions, country_hint) if regions else Location()
+    if region.country is None and country_hint:
+        country = gazetteer.index.country(country_hint.most_common(1)[0][0])
+        region = to_location(country) if country else Location()
+    if region.country is None:
+        return Location()
+    return region.model_copy(update={"name": town.text, "city": town.text, "gazetteer_id": None})
+
+
 def _places_in(text: str, places: list[PlaceMention], sentence: SceneSentence) -> list[PlaceMention]:
-    """A sentence's places, scene first, then the more specific, then the earlier."""
+    """A sentence's places, scene first, then the more specific, then those the gazetteer knows, then the
+    earlier."""
     inside = [p for p in places if sentence.start <= p.start < sentence.end]
-    return sorted(inside, key=lambda p: (scene_rank(text, p), SPECIFICITY[p.kind], p.start))
+    return sorted(inside, key=lambda p: (scene_rank(text, p), SPECIFICITY[p.kind], not p.candidates, p.start))

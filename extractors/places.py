@@ -45,6 +45,8 @@ ADMIN1_BEFORE = re.compile(r"\b(?:province|state|governorate|region) of\s+$", re
 # person's or organisation's name, not a town.
 HYPHEN_PARTICLE_AFTER = re.compile(r"-(?:e|i|ul|ud|ur|us)-")
 HYPHEN_PARTICLE_BEFORE = re.compile(r"\b(?:e|i|ul|ud|ur|us)-$")
+# "Somalia-based group", "US-based monitor": an organisation's home, not a place the story is about.
+HOME_AFTER = re.compile(r"-(?:based|born|headquartered|registered)\b", re.IGNORECASE)
 ARABIC_ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "an", "ash", "at", "az"})
 CITY_POPULATION_OVER_REGION = 100_000
 FIRST_NAME_TOWN_MAX_POPULATION = 100_000
@@ -175,6 +177,8 @@ class Gazetteer:
         for match in self._exact_pattern.finditer(text):
             if match.start() and (text[match.start() - 1].isalnum() or text[match.start() - 1] == "."):
                 continue  # inside a word or an abbreviation; checked here, as a lookbehind slows the scan
+            if HOME_AFTER.match(text, match.end()):
+                continue
             candidates = self.index.ranked(self.index.exact[match.group()])
             mentions.append(PlaceMention(match.group(), match.start(), match.end(), candidates[0].kind, candidates))
         return sorted(mentions, key=lambda m: m.start)
@@ -208,6 +212,8 @@ class Gazetteer:
         if PROVINCE_AFTER.match(text, end) and not self._has_region_sense(key):
             return []  # "Khorasan Province" (a militant branch) is no town called Khorasan
         if HYPHEN_PARTICLE_AFTER.match(text, end) or HYPHEN_PARTICLE_BEFORE.search(text, max(0, start - 5), start):
+            return []
+        if HOME_AFTER.match(text, end):
             return []
         if (i > 0 and tokens.capitalised(i - 1) and tokens.gap(i) == " " and tokens.key(i - 1) not in OPENERS
                 and not tokens.in_headline(i)):
