@@ -27,6 +27,7 @@ REFERENCE_BEFORE = re.compile(
     r"(?:ern)? of|(?:km|kilometers|kilometres|miles) (?:from|of))\s+(?:the\s+)?$", re.IGNORECASE)
 POINTS_TO_DATELINE = re.compile(r"\bthe (?:city|capital|town)(?:'s|’s)?\b(?! of\b)", re.IGNORECASE)
 SCENE_SENTENCES = 4
+LATER_SENTENCES = 6
 SPECIFICITY = {"city": 0, "admin1": 1, "country": 2}
 
 
@@ -59,18 +60,18 @@ def choose_location(text: str, sentences: list[SceneSentence], places: list[Plac
     context = [frame] if frame is not None and frame.kind != "city" else []
     frame_country = gazetteer.resolve([frame], country_hint).country if frame is not None else None
     scope = [s for s in sentences if s.start >= lead.start and s.paragraph <= lead.paragraph + 1][:SCENE_SENTENCES]
-    for sentence in scope:
-        mentions = _places_in(text, places, sentence)
-        for mention in mentions:
-            if mention.kind != "city" or scene_rank(text, mention) == 2:
-                continue
-            if mention.candidates:
-                location = gazetteer.resolve([mention] + context, country_hint)
-            else:
-                regions = [m for m in mentions if m.kind != "city" and m.candidates]
-                location = _unlisted_town(mention, regions + context, country_hint, gazetteer)
-            if location.city and frame_country in (None, location.country):
-                return location, mention
+    opening = [s for s in sentences if s.start < lead.start and s.paragraph >= lead.paragraph - 1]
+    later = [s for s in sentences if s.start >= lead.start and s not in scope][:LATER_SENTENCES]
+    framed_by_region = frame is not None and frame.kind == "admin1"
+    frame_region = gazetteer.resolve([frame], country_hint).admin1 if framed_by_region else None
+    # The lead and the paragraph after it; then the lines before a lead that tells no place ("tourists were
+    # killed ... near the town of X" above the first toll); then, only for scene phrases and inside the lead's
+    # province, the story below (where recaps of other attacks also name towns).
+    for candidates, worst_rank, region in ((scope, 1, None), (opening, 1, None), (later, 0, frame_region)):
+        for sentence in candidates:
+            found = _town_in(text, places, sentence, worst_rank, context, frame_country, country_hint, gazetteer)
+            if found is not None and region in (None, found[0].admin1):
+                return found
     if dateline_places and POINTS_TO_DATELINE.search(text, lead.start, lead.end):
         location = gazetteer.resolve(dateline_places[:1] + context, country_hint)
         if location.city and frame_country in (None, location.country):
@@ -78,6 +79,25 @@ def choose_location(text: str, sentences: list[SceneSentence], places: list[Plac
     if frame is None:
         return Location(), None
     return gazetteer.resolve([frame], country_hint), frame
+
+
+def _town_in(text: str, places: list[PlaceMention], sentence: SceneSentence, worst_rank: int,
+             context: list[PlaceMention], frame_country: str | None, country_hint: Counter,
+             gazetteer: Gazetteer) -> tuple[Location, PlaceMention] | None:
+    """The sentence's best town that lies in the frame's country, if any."""
+    mentions = _places_in(text, places, sentence)
+    regions = [m for m in mentions if m.kind != "city" and m.candidates
+               and frame_country in (None, *(e.country for e in m.candidates))]
+    for mention in mentions:
+        if mention.kind != "city" or scene_rank(text, mention) > worst_rank:
+            continue
+        if mention.candidates:
+            location = gazetteer.resolve([mention] + context, country_hint)
+        else:
+            location = _unlisted_town(mention, regions + context, country_hint, gazetteer)
+        if location.city and frame_country in (None, location.country):
+            return location, mention
+    return None
 
 
 def _frame(text: str, places: list[PlaceMention], event: list[SceneSentence]) -> PlaceMention | None:

@@ -23,26 +23,29 @@ WORD = rf"[{UPPER}][^\W\d_]*(?:['’][^\W\d_]+)?"
 NAME = rf"(?:(?:al|el|an|ad|ar|as|ash|at|az)-)?{WORD}(?:[ -]{WORD}){{0,2}}"
 SETTLEMENT = r"(?:village|town|city|community|hamlet|settlement|locality)"
 DIRECTION = r"(?:(?:north|south|east|west|central)(?:ern|east|west|eastern|western)?|far[ -]north)"
+# The settlement noun ends its phrase ("a town in ...", "a village, ..."), unlike "the village head".
+PHRASE_END = (r"(?=\s*(?:[,.;:)]|$)|\s+(?:in|of|on|near|close|located|lying|within|about|some|outside|along|by|that"
+              r"|where|which|with|and|(?:north|south|east|west)\w*)\b)")
 SCENE_PHRASES = [
     # "the village of Solhan", "the resort town of X", "the villages of Tchoma Bangou and Zaroumadareye"
     re.compile(rf"\b{SETTLEMENT}s?\s+of\s+(?P<name>{NAME})(?:\s+and\s+(?P<other>{NAME}))?"),
     # "Mpeketoni, a coastal town in ...", "Kasindi, an eastern Congolese city"
-    re.compile(rf"(?P<name>{NAME}),\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?{SETTLEMENT}\b"),
+    re.compile(rf"(?P<name>{NAME}),\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?{SETTLEMENT}{PHRASE_END}"),
     # "raided Kaboro village", "in al-Qadeeh village", "on Kaboro community"
     re.compile(rf"\b(?:in|at|near|on|into|raided|attacked|stormed|struck|hit|targeted)\s+(?P<name>{NAME})\s+"
                rf"(?:village|community|hamlet|settlement)\b"),
 ]
 # "in Kolofata, northern Cameroon", "in X in Y province", "at X, near Y": the text places the name inside a
-# known region or near a known town right after it.
-SCENE_BEFORE_NAME = re.compile(rf"\b(?:in|at|near)\s+(?P<name>{NAME})(?P<link>,\s*(?:near\s+)?|\s+(?:in|near)\s+)"
-                               rf"(?:the\s+)?(?:{DIRECTION}\s+)?")
+# known region or near a known town right after it ("in X, the Iraqi army said" does not).
+SCENE_BEFORE_NAME = re.compile(rf"\b(?:in|at|near)\s+(?P<name>{NAME})"
+                               rf"(?P<link>,\s*(?:near\s+)?|\s+(?:in|near)\s+(?:the\s+)?)(?:{DIRECTION}\s+)?")
 ARTICLES = frozenset({"the", "a", "an"})
 # The capital by its role: "the Turkish capital", "Somalia's capital", "the capital of Chad", "the country's
 # capital", "in the capital". Provincial, state, commercial and other capitals are not the country's.
 CAPITAL = re.compile(
     r"\b(?:(?:the|its)\s+(?P<qualifier>[\w'’-]+\s+)?|(?P<possessor>[A-Z][\w-]+(?:\s[A-Z][\w-]+)?)['’]s\s+)"
     r"capital(?:\s+city)?\b(?!\s+(?:punishment|markets?|gains|flight|investment))"
-    r"(?:\s+of\s+(?:the\s+)?(?P<of>[A-Z]))?")
+    r"(?:\s+of\b(?:\s+(?:the\s+)?(?P<of>[A-Z]))?)?")
 COUNTRY_POSSESSIVES = re.compile(r"(?:country|nation|kingdom|republic)['’]s\s+$", re.IGNORECASE)
 
 
@@ -53,10 +56,12 @@ def capital_mentions(text: str, mentions: list[PlaceMention], focus: Counter[str
     found = []
     for match in CAPITAL.finditer(text):
         country = None
+        if match.group(0).endswith("of"):
+            continue  # "the capital of the region"
         if match.group("of"):
             named = by_start.get(match.start("of"))
-            if named is None or named.kind != "country":
-                continue  # "the capital of Borno state" is a region's capital
+            if named is None or named.kind != "country" or text.startswith(("'s", "’s"), named.end):
+                continue  # "the capital of Borno state", "the capital of Chad's Lac province": a region's
             country = named.candidates[0].country
         elif match.group("possessor"):
             named = by_start.get(match.start("possessor"))
