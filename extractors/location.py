@@ -16,10 +16,11 @@ from typing import NamedTuple
 from extractors.places import Gazetteer, PlaceMention, to_location
 from extractors.schema import Location
 
+POSSESSOR = r"(?:[A-Z][\w-]+(?:\s[A-Z][\w-]+)?['’]s\s+)?"  # "in Nigeria's Borno state", "in the Sahel's Yagha"
 DIRECTION = r"(?:(?:north|south|east|west|central)(?:ern|east|west|eastern|western)?\s+)?"
 SCENE_BEFORE = re.compile(
     r"(?:\b(?:in|at|near|outside|inside|on the outskirts of|close to|next to|not far from|raided|attacked|stormed)"
-    r"\s+(?:the\s+)?" + DIRECTION
+    r"\s+(?:the\s+)?" + POSSESSOR + DIRECTION
     + r"|\b(?:the|a|an)\s+(?:[\w-]+\s+){0,2}(?:city|town|village|district|province|state|region) of\s+)$",
     re.IGNORECASE)
 REFERENCE_BEFORE = re.compile(

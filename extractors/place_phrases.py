@@ -40,6 +40,7 @@ SCENE_PHRASES = [
 SCENE_BEFORE_NAME = re.compile(rf"\b(?:in|at|near)\s+(?P<name>{NAME})"
                                rf"(?P<link>,\s*(?:near\s+)?|\s+(?:in|near)\s+(?:the\s+)?)(?:{DIRECTION}\s+)?")
 ARTICLES = frozenset({"the", "a", "an"})
+ARABIC_ARTICLES = frozenset({"al", "el", "an", "ad", "ar", "as", "ash", "at", "az"})
 # The capital by its role: "the Turkish capital", "Somalia's capital", "the capital of Chad", "the country's
 # capital", "in the capital". Provincial, state, commercial and other capitals are not the country's.
 CAPITAL = re.compile(
@@ -108,13 +109,13 @@ def unlisted_towns(text: str, mentions: list[PlaceMention], gazetteer: Gazetteer
 
 
 def _may_be_town(name: str, gazetteer: Gazetteer) -> bool:
-    """Not an article, a stop name (months, titles, first names, groups), a common word or an acronym."""
-    words = name.replace("-", " ").split()
-    index = gazetteer.index
-    if words[0].lower() in ARTICLES or name.isupper():
+    """Not an acronym, nor opened by an article, a stop name (months, titles, first names, groups) or a
+    common word ("Police Station"); an Arabic article is skipped ("al-Qadeeh")."""
+    words = [w for w in name.replace("-", " ").split() if w.lower() not in ARABIC_ARTICLES]
+    if not words or words[0].lower() in ARTICLES or name.isupper():
         return False
-    return not any(name_key(w) in index.stop_keys or name_key(w) in index.common_keys for w in words
-                   if w.lower() not in ("al", "el", "an", "ad", "ar", "as", "ash", "at", "az"))
+    first = name_key(words[0])
+    return first not in gazetteer.index.stop_keys and first not in gazetteer.index.common_keys
 
 
 def _focus_country(focus: Counter[str]) -> str | None:
