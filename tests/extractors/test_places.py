@@ -141,6 +141,8 @@ def test_resolve_reads_georgia_by_context(gazetteer):
         ("Title line\n\nNAIROBI, Kenya (AP) — Gunmen stormed a mall.", "NAIROBI, Kenya (AP) —"),
         ("PARIS (Reuters) - Police said.", "PARIS (Reuters) -"),
         ("Kabul, Afghanistan (AP) — A bomb exploded.", "Kabul, Afghanistan (AP) —"),
+        ("QUETTA: A blast killed four.", "QUETTA:"),
+        ("Headline\n\nMULTAN, Pakistan, Mar 4, 2024: Police said.", "MULTAN, Pakistan, Mar 4, 2024:"),
     ],
 )
 def test_dateline_span(text, dateline):
@@ -151,6 +153,7 @@ def test_dateline_span(text, dateline):
 def test_dateline_absent_or_late():
     assert dateline_span("Gunmen in Quetta killed 59 people - officials said.") is None
     assert dateline_span("x" * 700 + "\nLAHORE – late dateline") is None
+    assert dateline_span("Multan: a headline, not a dateline, in title case") is None
 
 
 def test_seed_dateline_excludes_islamabad(gazetteer, seed_path):
