@@ -19,8 +19,9 @@ from extractors.places import Gazetteer, PlaceMention, count_countries
 # The dateline, headline and lead say where the story is; victims' nationalities come later.
 OPENING_CHARS = 800
 OPENING_WEIGHT = 3
-# A city this big is known by its name alone ("Paris", "Kabul") even when its country goes unnamed.
-WELL_KNOWN_CITY_POPULATION = 1_000_000
+# A city this big is known by its name alone ("Paris", "Orlando") even when its country goes unnamed; the
+# namesakes that misled us were towns of 3,000 to 125,000 people.
+WELL_KNOWN_CITY_POPULATION = 250_000
 
 
 def read_places(text: str, gazetteer: Gazetteer) -> tuple[list[PlaceMention], Counter[str]]:
@@ -40,15 +41,24 @@ def focus_countries(mentions: list[PlaceMention]) -> Counter[str]:
 
 
 def drop_namesakes_abroad(mentions: list[PlaceMention]) -> list[PlaceMention]:
-    """Each mention without the candidates that lie in countries the article never names (unless they are
-    well-known cities); a mention left with none is no place of this story and is dropped."""
+    """Each mention without the candidates that lie in countries the article never names, unless they are
+    well-known cities or the next words name their region ("Orlando, Florida"); a mention left with none is
+    no place of this story and is dropped."""
     named = {e.country for m in mentions if m.kind == "country" for e in m.candidates if e.kind == "country"}
     if not named:
         return mentions
+    vouched: dict[int, set[str]] = {}  # "Orlando, Florida": a town and its region vouch for each other
+    for i, (town, region) in enumerate(zip(mentions, mentions[1:])):
+        if region.kind == "admin1" and region.start - town.end <= 2:
+            common = ({e.country for e in town.candidates if e.kind == "city"}
+                      & {e.country for e in region.candidates if e.kind == "admin1"})
+            vouched.setdefault(i, set()).update(common)
+            vouched.setdefault(i + 1, set()).update(common)
     kept = []
-    for mention in mentions:
-        candidates = tuple(e for e in mention.candidates if e.country in named or (
-            e.kind == "city" and e.population >= WELL_KNOWN_CITY_POPULATION) or e.kind == "country")
+    for i, mention in enumerate(mentions):
+        candidates = tuple(e for e in mention.candidates if e.country in named or e.kind == "country"
+                           or e.country in vouched.get(i, ())
+                           or (e.kind == "city" and e.population >= WELL_KNOWN_CITY_POPULATION))
         if candidates == mention.candidates:
             kept.append(mention)
         elif candidates:

@@ -61,3 +61,13 @@ def test_read_places_adds_described_places_in_order(gazetteer):
     assert focus.most_common(1)[0][0] == "KE"
     described = [(m.text, m.candidates[0].name if m.candidates else None) for m in places if m.kind == "city"]
     assert described == [("Kiboko Hill", None), ("the Kenyan capital", "Nairobi")]
+
+
+def test_a_town_and_its_region_vouch_for_each_other(gazetteer):
+    # The story names only Afghanistan, yet "Kenosha, Wisconsin" places both in the United States.
+    text = "An Afghan man opened fire in Kenosha, Wisconsin, killing three people."
+    kept = drop_namesakes_abroad(gazetteer.find_places(text))
+    assert [(m.text, m.kind, m.candidates[0].country) for m in kept] == [
+        ("Afghan", "country", "AF"), ("Kenosha", "city", "US"), ("Wisconsin", "admin1", "US")]
+    alone = drop_namesakes_abroad(gazetteer.find_places("Afghan officials said a man opened fire in Kenosha."))
+    assert [m.text for m in alone] == ["Afghan"]
