@@ -2,7 +2,8 @@
 
 The lead usually names the region or country ("in central Mali") and the next sentence the town ("on
 the edge of Bandiagara town"), so the town is taken from the first few event sentences when it lies
-in the lead's country. Places after "from", "to" or "south of" are origins and landmarks, not the
+in the lead's country; failing that, from the lines above a lead that names no place, then from a
+scene phrase further down inside the lead's province. Places after "from", "to" or "south of" are origins and landmarks, not the
 scene. The dateline city is where the reporter files from: it counts only when the lead points back
 to it ("in the city's Gulshan area") and names no other town.
 """
@@ -70,8 +71,9 @@ def choose_location(text: str, sentences: list[SceneSentence], places: list[Plac
     # province, the story below (where recaps of other attacks also name towns).
     for candidates, worst_rank, region in ((scope, 1, None), (opening, 1, None), (later, 0, frame_region)):
         for sentence in candidates:
-            found = _town_in(text, places, sentence, worst_rank, context, frame_country, country_hint, gazetteer)
-            if found is not None and region in (None, found[0].admin1):
+            found = _town_in(text, places, sentence, worst_rank, context, (frame_country, region), country_hint,
+                             gazetteer)
+            if found is not None:
                 return found
     if dateline_places and POINTS_TO_DATELINE.search(text, lead.start, lead.end):
         location = gazetteer.resolve(dateline_places[:1] + context, country_hint)
@@ -83,9 +85,10 @@ def choose_location(text: str, sentences: list[SceneSentence], places: list[Plac
 
 
 def _town_in(text: str, places: list[PlaceMention], sentence: SceneSentence, worst_rank: int,
-             context: list[PlaceMention], frame_country: str | None, country_hint: Counter,
+             context: list[PlaceMention], within: tuple[str | None, str | None], country_hint: Counter,
              gazetteer: Gazetteer) -> tuple[Location, PlaceMention] | None:
-    """The sentence's best town that lies in the frame's country, if any."""
+    """The sentence's best town that lies within the frame's country (and province, when one is given)."""
+    frame_country, frame_region = within
     mentions = _places_in(text, places, sentence)
     regions = [m for m in mentions if m.kind != "city" and m.candidates
                and frame_country in (None, *(e.country for e in m.candidates))]
@@ -96,7 +99,7 @@ def _town_in(text: str, places: list[PlaceMention], sentence: SceneSentence, wor
             location = gazetteer.resolve([mention] + context, country_hint)
         else:
             location = _unlisted_town(mention, regions + context, country_hint, gazetteer)
-        if location.city and frame_country in (None, location.country):
+        if location.city and frame_country in (None, location.country) and frame_region in (None, location.admin1):
             return location, mention
     return None
 
