@@ -3,9 +3,9 @@
 The lead usually names the region or country ("in central Mali") and the next sentence the town ("on
 the edge of Bandiagara town"), so the town is taken from the first few event sentences when it lies
 in the lead's country; failing that, from the lines above a lead that names no place, then from a
-scene phrase further down inside the lead's province. Places after "from", "to" or "south of" are origins and landmarks, not the
-scene. The dateline city is where the reporter files from: it counts only when the lead points back
-to it ("in the city's Gulshan area") and names no other town.
+scene phrase further down inside the lead's province. Places after "from", "to" or "south of" are
+origins and landmarks, not the scene. The dateline city is where the reporter files from: it counts
+only when the lead points back to it ("in the city's Gulshan area") and names no other town.
 """
 
 from __future__ import annotations
