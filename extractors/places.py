@@ -68,6 +68,9 @@ DATELINE = re.compile(
     re.MULTILINE | re.VERBOSE,
 )
 DATELINE_SEARCH_CHARS = 600
+# A line that is only a reporter's name and where they file from: "Musa Ilo, Maiduguri", "By Ada Eze, Abuja".
+BYLINE_PLACE = re.compile(r"^[ ]*(?:By[ ]+)?[A-Z][a-z]+(?:[ ][A-Z][a-z'’-]+){1,2},[ ]+"
+                          r"(?P<place>[A-Z][a-z'’-]+(?:[ ][A-Z][a-z'’-]+)?)[ ]*$", re.MULTILINE)
 EARTH_RADIUS_KM = 6371.0088
 
 
@@ -346,10 +349,12 @@ def _joinable(tokens: _Tokens, j: int) -> bool:
 
 def dateline_span(text: str) -> tuple[int, int] | None:
     """The dateline opening the article body ('ISLAMABAD –', 'NAIROBI, Kenya (AP) —'), from its place name to the
-    dash, so the caller can keep the filing city out of the attack location. Looks only at the first lines."""
+    dash, so the caller can keep the filing city out of the attack location; failing one, the place of a
+    byline line ('Musa Ilo, Maiduguri'), which is the reporter's too. Looks only at the first lines."""
     for match in DATELINE.finditer(text, 0, DATELINE_SEARCH_CHARS):
         name = match.group("caps") or match.group("title")
         if match.group("caps") and sum(ch.isalpha() for ch in name) < 3:
             continue
         return match.start("caps") if match.group("caps") else match.start("title"), match.end()
-    return None
+    byline = BYLINE_PLACE.search(text, 0, DATELINE_SEARCH_CHARS)
+    return byline.span("place") if byline else None

@@ -143,6 +143,7 @@ def test_resolve_reads_georgia_by_context(gazetteer):
         ("Kabul, Afghanistan (AP) — A bomb exploded.", "Kabul, Afghanistan (AP) —"),
         ("QUETTA: A blast killed four.", "QUETTA:"),
         ("Headline\n\nMULTAN, Pakistan, Mar 4, 2024: Police said.", "MULTAN, Pakistan, Mar 4, 2024:"),
+        ("Bomb hits market\nAda Obi Eze, Maiduguri\n\nA bomb hit a market in Konduga.", "Maiduguri"),
     ],
 )
 def test_dateline_span(text, dateline):
@@ -154,6 +155,7 @@ def test_dateline_absent_or_late():
     assert dateline_span("Gunmen in Quetta killed 59 people - officials said.") is None
     assert dateline_span("x" * 700 + "\nLAHORE – late dateline") is None
     assert dateline_span("Multan: a headline, not a dateline, in title case") is None
+    assert dateline_span("Gunmen Storm Hotel In Capital, Twenty Dead\nText.") is None  # a headline, not a byline
 
 
 def test_seed_dateline_excludes_islamabad(gazetteer, seed_path):
