@@ -5,7 +5,7 @@ quarter of Dhaka and another name of an Iranian town. The countries an article n
 country names, demonyms) say which is meant: a candidate in a country the article never names is kept only
 when it is a city big enough to be known by its name alone. Only country names vouch for a country here,
 since a person's name matching a town or region abroad ("Salahuddin", "Alam") would otherwise vouch for
-itself. Among the candidates left, `focus_countries` (weighted towards the opening) ranks the countries.
+itself; a story that names no country at all is judged by the provinces it names. Among the candidates left, `focus_countries` (weighted towards the opening) ranks the countries.
 """
 
 from __future__ import annotations
@@ -45,6 +45,9 @@ def drop_namesakes_abroad(mentions: list[PlaceMention]) -> list[PlaceMention]:
     well-known cities or the next words name their region ("Orlando, Florida"); a mention left with none is
     no place of this story and is dropped."""
     named = {e.country for m in mentions if m.kind == "country" for e in m.candidates if e.kind == "country"}
+    if not named:  # a story that names no country may still name its provinces ("Zamfara State")
+        regions = [{e.country for e in m.candidates if e.kind == "admin1"} for m in mentions if m.kind == "admin1"]
+        named = {country for countries in regions if len(countries) == 1 for country in countries}
     if not named:
         return mentions
     vouched: dict[int, set[str]] = {}  # "Orlando, Florida": a town and its region vouch for each other

@@ -27,6 +27,10 @@ SCENE_BEFORE = re.compile(
 REFERENCE_BEFORE = re.compile(
     r"\b(?:from|to|toward|towards|between|and|(?:north|south|east|west|northeast|northwest|southeast|southwest)"
     r"(?:ern)? of|(?:km|kilometers|kilometres|miles) (?:from|of))\s+(?:the\s+)?$", re.IGNORECASE)
+# "Barely 48 hours after a church in Kaduna was hit, gunmen raided ...": a place in a clause dated hours or
+# days away from the news belongs to another event.
+EARLIER_EVENT_BEFORE = re.compile(r"\b(?:hours|days|weeks|months|years)\s+(?:after|before)\b[^,.;:\n]*$",
+                                  re.IGNORECASE)
 POINTS_TO_DATELINE = re.compile(r"\bthe (?:city|capital|town)(?:'s|’s)?\b(?! of\b)", re.IGNORECASE)
 SCENE_SENTENCES = 4
 LATER_SENTENCES = 6
@@ -42,7 +46,10 @@ class SceneSentence(NamedTuple):
 
 def scene_rank(text: str, place: PlaceMention) -> int:
     """0 for the scene ("in Quetta", "the city of Quetta", "close to Quetta"), 1 for a bare name, 2 for an
-    origin or landmark ("from Quetta", "south of Quetta")."""
+    origin or landmark ("from Quetta", "south of Quetta") or another event's place ("two days after a
+    bombing in Quetta")."""
+    if EARLIER_EVENT_BEFORE.search(text, max(0, place.start - 150), place.start):
+        return 2
     window = text[max(0, place.start - 40):place.start]
     if SCENE_BEFORE.search(window):
         return 0

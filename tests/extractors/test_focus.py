@@ -71,3 +71,11 @@ def test_a_town_and_its_region_vouch_for_each_other(gazetteer):
         ("Afghan", "country", "AF"), ("Kenosha", "city", "US"), ("Wisconsin", "admin1", "US")]
     alone = drop_namesakes_abroad(gazetteer.find_places("Afghan officials said a man opened fire in Kenosha."))
     assert [m.text for m in alone] == ["Afghan"]
+
+
+def test_a_story_naming_no_country_is_judged_by_its_provinces(gazetteer):
+    # Kaboro is also a village in the Central African Republic; the story names only Nigerian states.
+    text = "Gunmen raided Kaboro in Zamfara State on Tuesday, a week after a bombing in Kaduna."
+    kept = drop_namesakes_abroad(gazetteer.find_places(text))
+    assert "Kaboro" not in [m.text for m in kept]
+    assert {e.country for m in kept for e in m.candidates} == {"NG"}

@@ -269,3 +269,10 @@ def test_a_scene_phrase_further_down_must_lie_in_the_leads_province(nlp, make_ar
     assert (inside.city, inside.admin1, inside.precision) == ("Kawadi", "Borno", "admin1")
     elsewhere = main_location(nlp, make_article, lead + middle + "Police patrols were stepped up in the city of Kano.")
     assert (elsewhere.city, elsewhere.admin1) == (None, "Borno")
+
+
+def test_a_place_in_a_clause_dated_days_away_is_another_events(nlp, make_article):
+    text = ("Barely two days after a church in Kaduna was bombed, gunmen raided the village of Gidan Bako in "
+            "Zamfara State on Tuesday, killing 17 people, police said.")
+    location = main_location(nlp, make_article, text)
+    assert (location.city, location.admin1, location.country) == ("Gidan Bako", "Zamfara", "NG")
