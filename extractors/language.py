@@ -6,11 +6,12 @@ identifier can replace `language_of` without changing its callers.
 
 from __future__ import annotations
 
-from extractors.detection import looks_english
-
 ENGLISH = "en"
 UNDETERMINED = "und"
 
 
 def language_of(text: str) -> str:
+    # Imported here: the test uses spaCy's stop words, and readers of the codes alone (feed health) need no spaCy.
+    from extractors.detection import looks_english
+
     return ENGLISH if looks_english(text) else UNDETERMINED

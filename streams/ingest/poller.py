@@ -21,9 +21,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from extractors.language import ENGLISH, language_of
 from extractors.records import problems
-from extractors.schema import Article
 from streams.ingest.articles import PageText, build_article, needs_full_text
 from streams.ingest.delivery import Delivery
 from streams.ingest.feedlist import FeedConfig
@@ -149,7 +147,7 @@ class FeedPoller:
             self._fail(feed, url, f"HTTP {response.status}", now=now, http_status=response.status, elapsed=response.elapsed)
             return
         body_hash = hashlib.blake2b(response.body, digest_size=16).hexdigest() if response.status == 200 else state.body_hash
-        new_articles: list[Article] = []
+        new_items = 0
         if response.status == 200 and body_hash != state.body_hash:
             try:
                 prepared = await self.preparer.prepare(
@@ -161,7 +159,7 @@ class FeedPoller:
             if prepared.skipped:
                 log.warning("feed %s: %d unreadable item(s) skipped, the others taken: %s", feed.label,
                             len(prepared.skipped), "; ".join(prepared.skipped[:3]))
-            new_articles = await self._take_new_items(feed, prepared, now)
+            new_items = await self._take_new_items(feed, prepared, now)
         state = self.states[feed.id]
         if response.permanent_url:
             log.info("feed %s moved permanently to %s; polling the new address from now on", feed.label, response.permanent_url)
@@ -178,17 +176,16 @@ class FeedPoller:
                 interval=feed.interval,
                 elapsed=response.elapsed,
                 http_status=response.status,
-                new_items=len(new_articles),
-                new_non_english=sum(language_of(article.text) != ENGLISH for article in new_articles),
+                new_items=new_items,
                 timing=self.timing,
                 rng=self.rng,
             )
         )
 
-    async def _take_new_items(self, feed: FeedConfig, prepared: PreparedFeed, now: float) -> list[Article]:
-        """Articles for the items not produced before (by any feed), oldest first; returns those claimed."""
+    async def _take_new_items(self, feed: FeedConfig, prepared: PreparedFeed, now: float) -> int:
+        """Articles for the items not produced before (by any feed), oldest first; returns how many were claimed."""
         if not prepared.candidates:
-            return []
+            return 0
         pages = await self._pages(feed, prepared.candidates)
         fetched_at = dt.datetime.fromtimestamp(now, dt.UTC)
         language = feed.language or prepared.language
@@ -213,7 +210,7 @@ class FeedPoller:
             log.warning("feed %s: %d new items had no title or text and were skipped", feed.label, len(built) - len(articles))
         claimed = self.store.claim(articles, feed.id, now)
         await self.delivery.submit(claimed)
-        return claimed
+        return len(claimed)
 
     async def _pages(self, feed: FeedConfig, candidates: list[Candidate]) -> dict[str, PageText | None]:
         """Full text for the items whose feed text is short, fetched concurrently (within the fetcher's limits)."""

@@ -67,7 +67,6 @@ def after_success(
     new_items: int,
     timing: PollTiming,
     rng: random.Random,
-    new_non_english: int = 0,
 ) -> FeedState:
     return dataclasses.replace(
         state,
@@ -79,7 +78,6 @@ def after_success(
         polls=state.polls + 1,
         items_total=state.items_total + new_items,
         latency_ms=_latency(state.latency_ms, elapsed),
-        non_english_total=state.non_english_total + new_non_english,
     )
 
 

@@ -43,7 +43,6 @@ class FeedState:
     polls: int = 0
     items_total: int = 0
     latency_ms: float | None = None
-    non_english_total: int = 0  # new articles whose text is not English: the extractor cannot read them
 
 
 FEED_COLUMNS = tuple(item.name for item in dataclasses.fields(FeedState))
@@ -81,18 +80,9 @@ class IngestStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
-        self._add_missing_feed_columns()
 
     def close(self) -> None:
         self._db.close()
-
-    def _add_missing_feed_columns(self) -> None:
-        """A store written by an older version lacks the newer FeedState fields: add them with their defaults."""
-        present = {row[1] for row in self._db.execute("PRAGMA table_info(feeds)")}
-        for field in dataclasses.fields(FeedState):
-            if field.name not in present:
-                default = "NULL" if field.default is None else repr(field.default)
-                self._db.execute(f"ALTER TABLE feeds ADD COLUMN {field.name} DEFAULT {default}")
 
     # -- seen articles ----------------------------------------------------------------------
 

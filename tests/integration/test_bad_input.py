@@ -7,11 +7,13 @@ import asyncio
 import hashlib
 import json
 import random
+import time
 
 import pytest
 from elasticsearch import AsyncElasticsearch
 
 from streams.indexer import Indexer, ensure_templates, index_action
+from streams.ingest.health import non_english_per_day
 from tests.integration.corpus import devset_articles, write_jsonl
 from tests.integration.pipeline import stop_worker, wait_for
 
@@ -44,6 +46,14 @@ def test_a_document_elasticsearch_refuses_costs_only_itself(pipeline):
     assert "is too long, must be no longer than 512 bytes" in json.dumps(failure["error"])
 
 
+async def count_non_english(pipeline) -> dict[str, int]:
+    client = AsyncElasticsearch(pipeline.elasticsearch_url)
+    try:
+        return await non_english_per_day(client, f"{pipeline.index_prefix}-articles", time.time())
+    finally:
+        await client.close()
+
+
 def bad_raw_records() -> dict[str, tuple[bytes, str]]:
     """name -> (the record as produced to the raw topic, what its dead letter's error must say)."""
     def article(**fields) -> bytes:
@@ -66,7 +76,7 @@ def bad_raw_records() -> dict[str, tuple[bytes, str]]:
 def test_good_articles_flow_and_every_bad_record_is_a_dead_letter(pipeline, tmp_path):
     from kafka import KafkaProducer
 
-    french = {"id": "good-french", "title": "Attaque à Niamey", "published": "2021-03-02", "url": None,
+    french = {"id": "good-french", "title": "Attaque à Niamey", "published": "2021-03-02", "url": None, "source": "Le Sahel",
               "text": "NIAMEY — Des hommes armés ont attaqué un marché de Niamey mardi, faisant deux morts selon la police."}
     good = [{**article, "id": f"good-{n}"} for n, article in enumerate(devset_articles()[:39])] + [french]
     via_cli, via_topic = good[:20], good[20:]
@@ -108,6 +118,7 @@ def test_good_articles_flow_and_every_bad_record_is_a_dead_letter(pipeline, tmp_
     assert sorted(indexed) == sorted(article["id"] for article in good), "every good article indexed exactly once"
     languages = {doc["article"]["id"]: doc["article"]["language"] for doc in documents}
     assert languages.pop("good-french") == "und" and set(languages.values()) == {"en"}
+    assert asyncio.run(count_non_english(pipeline)) == {"Le Sahel": 1}, "feed health's count, from these documents"
     letters = {letter["payload_sha256"]: letter for letter in pipeline.read_topic("dead_letters")}
     assert len(letters) == len(bad), "one dead letter per bad record, nothing else"
     for name, (value, reason) in bad.items():

@@ -252,17 +252,6 @@ async def test_one_bad_item_costs_only_itself_and_the_rest_flow(server, stacks, 
     assert "item https://odd.example/story/0 skipped: record: Value error, title, summary and text hold 120,010" in caplog.text
 
 
-async def test_feed_health_counts_the_articles_that_are_not_english(server, stacks):
-    french = ("https://fr.example/story/1", "Attaque à Niamey",
-              "Des hommes armés ont attaqué un marché de Niamey mardi, faisant deux morts selon la police. " * 3)
-    server.feed("/mixed", rss("m", items("english", 2) + [french]))
-    mixed = feed(server, "/mixed")
-    stack = await stacks(server, [mixed])
-    await stack.poller.poll_all()
-    assert len(stack.produced) == 3
-    assert (stack.state(mixed).items_total, stack.state(mixed).non_english_total) == (3, 1)
-
-
 async def test_ssrf_feed_urls_are_refused(server, stacks):
     server.redirect("/to-metadata", "http://169.254.169.254/latest/meta-data/", 302)
     sneaky = feed(server, "/to-metadata")
