@@ -5,6 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+DEMO_ARGS ?=
 
 .PHONY: install demo test unit bench services-up services-down
 
@@ -18,7 +19,7 @@ $(STAMP): pyproject.toml requirements-model.txt
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/newswatch run --demo
+	$(BIN)/newswatch run --demo $(DEMO_ARGS)
 
 test: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
