@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+import os
+import hashlib
+import http.server
+import tarfile
+import threading
 from pathlib import Path
 
 import pytest
 
+from deploy.local import maven
 from deploy.local.java import find_java
 from deploy.local.maven import MAVEN_VERSION, MavenError, maven_executable, run_maven
 
@@ -46,3 +53,41 @@ def test_uses_the_mvn_on_path_or_a_cached_apache_maven_without_downloading(tmp_p
     cached.mkdir(parents=True)
     script(cached / "mvn", "exit 0\n")
     assert maven_executable(tmp_path / "cache") == (cached / "mvn", 0)
+
+
+@pytest.fixture
+def maven_repository(tmp_path, monkeypatch):
+    """A Maven repository on 127.0.0.1 serving an Apache Maven tarball of our making; no mvn on PATH."""
+    served = tmp_path / "repository"
+    tarball = served / f"org/apache/maven/apache-maven/{MAVEN_VERSION}/apache-maven-{MAVEN_VERSION}-bin.tar.gz"
+    tarball.parent.mkdir(parents=True)
+    mvn = script(tmp_path / "mvn", "echo 'Apache Maven'\n")
+    with tarfile.open(tarball, "w:gz") as tar:
+        tar.add(mvn, arcname=f"apache-maven-{MAVEN_VERSION}/bin/mvn")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setattr(maven, "MAVEN_CENTRAL", f"http://127.0.0.1:{server.server_address[1]}")
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
+    yield tarball
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+def test_a_download_whose_checksum_differs_from_the_pin_is_refused(maven_repository, tmp_path):
+    cache = tmp_path / "cache"
+    with pytest.raises(MavenError, match="SHA-512 .* expected .*download refused"):
+        maven_executable(cache)
+    assert list(cache.iterdir()) == []
+
+
+def test_a_download_matching_the_pin_is_unpacked_into_the_cache_and_reused(maven_repository, tmp_path, monkeypatch):
+    monkeypatch.setattr(maven, "MAVEN_SHA512", hashlib.sha512(maven_repository.read_bytes()).hexdigest())
+    cache = tmp_path / "cache"
+    executable, downloaded = maven_executable(cache)
+    assert executable == cache / f"apache-maven-{MAVEN_VERSION}" / "bin" / "mvn"
+    assert downloaded == maven_repository.stat().st_size and os.access(executable, os.X_OK)
+    assert [path.name for path in cache.iterdir()] == [f"apache-maven-{MAVEN_VERSION}"]
+    assert maven_executable(cache) == (executable, 0)
