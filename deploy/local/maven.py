@@ -83,7 +83,7 @@ def run_maven(mvn: Path, java: Java, args: list[str], label: str, truststore: Pa
             tail.append(line.rstrip())
             match = TRANSFER.search(line.rstrip())
             if match and match.group(1) == "ing":
-                bar.set_postfix_str(match.group(2))
+                bar.set_postfix_str(match.group(2), refresh=False)
             elif match and match.group(3):
                 size = int(float(match.group(3)) * UNITS[match.group(4)])
                 downloaded += size

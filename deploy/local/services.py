@@ -86,7 +86,8 @@ class LocalServices:
         """Start whatever is not running and healthy; on failure stop again what this call started."""
         started = []
         for name in SERVICES:
-            was_running = self.status()[name]["running"]
+            state = self._load_states().get(name)
+            was_running = state is not None and processes.alive(state.pid)
             try:
                 self.start(name)
             except ServiceError as error:
@@ -141,7 +142,7 @@ class LocalServices:
             install = provision()
             state = self._reuse_or_pick_ports(name, state)
             launch = {"kafka": self._launch_kafka, "elasticsearch": self._launch_elasticsearch}[name]
-            state.pid = launch(install, state, java)
+            state.pid, java = launch(install, state, java)
         except (JavaNotFound, MavenError, processes.ProcessError) as error:
             raise ServiceError(f"{name} could not start: {error}") from error
         state.java = java.describe()
@@ -222,7 +223,7 @@ class LocalServices:
 
     # -- launching --------------------------------------------------------------------------
 
-    def _launch_kafka(self, libs: Path, state: ServiceState, java: Java) -> int:
+    def _launch_kafka(self, libs: Path, state: ServiceState, java: Java) -> tuple[int, Java]:
         work = self.run_dir / "kafka"
         data = work / "data"
         config = work / "server.properties"
@@ -241,9 +242,10 @@ class LocalServices:
             f"-Dlog4j2.configurationFile={HERE / 'kafka-log4j2.properties'}",
             "-cp", classpath, "kafka.Kafka", str(config),
         ]
-        return processes.spawn(command, self._log_path("kafka"), env=dict(os.environ))
+        return processes.spawn(command, self._log_path("kafka"), env=dict(os.environ)), java
 
-    def _launch_elasticsearch(self, install: Path, state: ServiceState, java: Java) -> int:
+    def _launch_elasticsearch(self, install: Path, state: ServiceState, java: Java) -> tuple[int, Java]:
+        """Returns the pid and the Java it runs on (a copy, when the service user cannot reach the one found)."""
         root = install.parent
         data, logs = root / "data", root / "logs"
         for path in (data, logs):
@@ -275,7 +277,7 @@ class LocalServices:
             processes.run(["chown", "-R", f"{SERVICE_USER}:", str(root)])
             command = ["runuser", "-u", SERVICE_USER, "--", *command]
         env["ES_JAVA_HOME"] = str(java.home)  # the integ-test zip bundles no JDK
-        return processes.spawn(command, self._log_path("elasticsearch"), env=env)
+        return processes.spawn(command, self._log_path("elasticsearch"), env=env), java
 
     # -- health -----------------------------------------------------------------------------
 

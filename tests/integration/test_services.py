@@ -72,7 +72,7 @@ def test_an_up_that_fails_stops_the_kafka_it_started(services, tmp_path, monkeyp
 
     def elasticsearch_that_dies(local, install, state, java):
         return processes.spawn(["/bin/sh", "-c", "echo 'fatal: node cannot start'; exit 3"],
-                               local._log_path("elasticsearch"), env={})
+                               local._log_path("elasticsearch"), env={}), java
 
     monkeypatch.setattr(LocalServices, "_provision_elasticsearch", lambda local: tmp_path)
     monkeypatch.setattr(LocalServices, "_launch_elasticsearch", elasticsearch_that_dies)
