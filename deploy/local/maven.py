@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import threading
 import urllib.request
 from collections import deque
 from pathlib import Path
@@ -54,7 +55,10 @@ def maven_executable(cache: Path) -> tuple[Path, int]:
     digest = _sha512(archive)
     if digest != MAVEN_SHA512:
         archive.unlink()
-        raise MavenError(f"{url} has SHA-512 {digest}, expected {MAVEN_SHA512}: download refused, try again later")
+        raise MavenError(
+            f"{url} has SHA-512 {digest}, not the {MAVEN_SHA512} pinned in {__file__}: refused. "
+            "A broken download: run again; if it repeats, a proxy or mirror is altering it"
+        )
     staging = cache / "apache-maven.partial"
     shutil.rmtree(staging, ignore_errors=True)
     with tarfile.open(archive) as tar:
@@ -76,23 +80,27 @@ def run_maven(mvn: Path, java: Java, args: list[str], label: str, truststore: Pa
     command = [str(mvn), "-B", *args]
     tail: deque[str] = deque(maxlen=25)
     downloaded = 0
+    timed_out = threading.Event()
     with _progress(label, total=None) as bar, subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True, env=env,
     ) as process:
-        for line in process.stdout:
-            tail.append(line.rstrip())
-            match = TRANSFER.search(line.rstrip())
-            if match and match.group(1) == "ing":
-                bar.set_postfix_str(match.group(2), refresh=False)
-            elif match and match.group(3):
-                size = int(float(match.group(3)) * UNITS[match.group(4)])
-                downloaded += size
-                bar.update(size)
+        watchdog = threading.Timer(MAVEN_TIMEOUT, lambda: (timed_out.set(), process.kill()))
+        watchdog.start()
         try:
-            returncode = process.wait(timeout=MAVEN_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise MavenError(f"Maven did not finish within {MAVEN_TIMEOUT} s: {' '.join(command)}") from None
+            for line in process.stdout:
+                tail.append(line.rstrip())
+                match = TRANSFER.search(line.rstrip())
+                if match and match.group(1) == "ing":
+                    bar.set_postfix_str(match.group(2), refresh=False)
+                elif match and match.group(3):
+                    size = int(float(match.group(3)) * UNITS[match.group(4)])
+                    downloaded += size
+                    bar.update(size)
+            returncode = process.wait()
+        finally:
+            watchdog.cancel()
+    if timed_out.is_set():
+        raise MavenError(f"Maven did not finish within {MAVEN_TIMEOUT} s: {' '.join(command)}")
     if returncode != 0:
         errors = [line for line in tail if "[ERROR]" in line] or list(tail)
         raise MavenError(f"Maven failed ({returncode}): {' '.join(command)}\n" + "\n".join(errors))

@@ -42,6 +42,13 @@ def test_a_failed_maven_run_raises_with_its_error_lines(tmp_path):
         run_maven(mvn, find_java(17), ["validate"], "a test artifact")
 
 
+def test_a_maven_that_hangs_is_killed_at_the_timeout(tmp_path, monkeypatch):
+    monkeypatch.setattr(maven, "MAVEN_TIMEOUT", 1)
+    mvn = script(tmp_path / "mvn", "echo '[INFO] Scanning'\nexec sleep 60\n")
+    with pytest.raises(MavenError, match="did not finish within 1 s"):
+        run_maven(mvn, find_java(17), ["validate"], "a test artifact")
+
+
 def test_uses_the_mvn_on_path_or_a_cached_apache_maven_without_downloading(tmp_path, monkeypatch):
     on_path = tmp_path / "bin"
     on_path.mkdir()
@@ -78,7 +85,7 @@ def maven_repository(tmp_path, monkeypatch):
 
 def test_a_download_whose_checksum_differs_from_the_pin_is_refused(maven_repository, tmp_path):
     cache = tmp_path / "cache"
-    with pytest.raises(MavenError, match="SHA-512 .* expected .*download refused"):
+    with pytest.raises(MavenError, match="SHA-512 .*, not the .* pinned in .*: refused"):
         maven_executable(cache)
     assert list(cache.iterdir()) == []
 
