@@ -130,7 +130,7 @@ def install(pipeline) -> LiveWatches:
             elif await dispatcher.deliver(watch, alert):
                 await mark_delivered(alert)
             else:
-                log.warning("alert %s: every sink of watch %r dead-lettered it; it stays without a delivered mark",
+                log.info("alert %s: every sink of watch %r dead-lettered it; it stays without a delivered mark",
                             alert.id, watch.id)
         except Exception as error:  # noqa: BLE001 - e.g. Elasticsearch refusing the mark: park it, keep delivering
             await pipeline.dead_letter("deliver", error, alert.model_dump(mode="json"), event)
