@@ -198,6 +198,12 @@ def worker_log_warnings(pipeline: IsolatedPipeline, top: int = 5) -> dict[str, i
     return dict(sorted(counts.items(), key=lambda item: -item[1])[:top])
 
 
+def partition_assignments(pipeline: IsolatedPipeline) -> int:
+    """Partition assignments so far, summed over the workers' logs (one per worker and rebalance)."""
+    return sum(log.read_text(errors="replace").count("Executing _on_partitions_assigned")
+               for log in pipeline.work_dir.glob("worker-*.log"))
+
+
 def print_json(result: dict) -> None:
     print(json.dumps(result, indent=2))
     sys.stdout.flush()
