@@ -13,7 +13,6 @@ from extractors.schema import Alert
 from streams.sinks.base import DeadLetterWriter, Sink, SinkConfigError
 
 
-
 class SinkLane:
     def __init__(self, sink: Sink, dead_letter: DeadLetterWriter):
         if sink.concurrency < 1 or sink.max_pending < sink.concurrency:

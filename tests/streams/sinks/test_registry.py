@@ -43,6 +43,12 @@ def test_bad_configuration_fails_at_start_up_naming_the_sink(configured, message
     assert message in str(error.value)
 
 
+def test_lane_bounds_are_checked_at_start_up():
+    settings = Settings(alerting={"sinks": {"log": {"concurrency": 4, "max_pending": 2}}})
+    with pytest.raises(SinkConfigError, match="sink 'log': concurrency must be >= 1 and max_pending >= concurrency"):
+        build_dispatcher(settings.alerting, DeadLetters())
+
+
 def test_settings_from_the_environment_reach_the_sinks(monkeypatch):
     monkeypatch.setenv("NEWSWATCH_ALERTING__SINKS__OPS__TYPE", "webhook")
     monkeypatch.setenv("NEWSWATCH_ALERTING__SINKS__OPS__URL", "http://127.0.0.1:9/hook")
