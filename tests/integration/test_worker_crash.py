@@ -60,6 +60,7 @@ def group_members(pipeline) -> int:
 def test_a_killed_worker_leaves_no_child_and_frees_its_partitions_within_the_session_timeout(pipeline, seed_path):
     pipeline.cli("ingest", str(seed_path), "--published", "2016-10-25")
     crashing = pipeline.start_worker("worker-crashing")
+    helpers: set[int] = set()
     try:
         wait_for(lambda: pipeline.count("articles") == 1, PROCESS, "the seed article indexed")
         helpers = children(crashing.pid)
@@ -73,6 +74,8 @@ def test_a_killed_worker_leaves_no_child_and_frees_its_partitions_within_the_ses
                  "the broker to drop the killed worker from the group")
     finally:
         stop_worker(crashing, kill=True)
+        for orphan in filter(running, helpers):  # what a failing run would leave behind
+            os.kill(orphan, signal.SIGKILL)
 
     restarted = pipeline.start_worker("worker-restarted")
     try:
