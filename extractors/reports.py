@@ -22,6 +22,8 @@ COUNT_FIELDS = ("killed", "injured", "attackers", "attackers_killed")
 # Cue labels that tie a sentence to an earlier incident; "since" and "this year" (past_generic) are left out:
 # leads often rank the attack among earlier ones ("the deadliest since 2015").
 RECAP_LABELS = frozenset({"past", "past_near", "past_anaphor"})
+OTHER_INCIDENT_WORDS = frozenset({"separate", "separately", "elsewhere"})
+PAST_UNITS = frozenset({"day", "week", "fortnight", "month", "year", "decade"})
 # Verbs through which a source states a figure; when the source is the perpetrator, the figure is its claim.
 STATEMENT_VERBS = frozenset({"said", "says", "say", "saying", "claimed", "claims", "claiming", "claim", "cites",
                              "cited", "citing", "stated", "states", "announced", "boasted", "posted", "tweeted"})
@@ -136,9 +138,14 @@ def _without_attackers(context: ArticleContext, killed: CasualtyMention, indices
 
 
 def _recap_marked(sentence: SentenceFacts, earlier: list[DatedSpan]) -> bool:
-    """A sentence that mentions an earlier time anywhere ("near the site of the May 2017 attack, in which 28
-    were killed") may be about another incident, so its figures never raise the main toll."""
-    return bool(earlier) or any(label in RECAP_LABELS for label in sentence.labels)
+    """A sentence that mentions an earlier time or another incident anywhere ("near the site of the May 2017
+    attack, in which 28 were killed", "a fortnight ago", "on the same day, a bombing elsewhere") may be about
+    another incident, so its figures never raise the main toll."""
+    if earlier or any(label in RECAP_LABELS for label in sentence.labels):
+        return True
+    words = [t.lower_ for t in sentence.span]
+    return any(word in OTHER_INCIDENT_WORDS or word == "same" and following == "day"
+               or following == "ago" and word.rstrip("s") in PAST_UNITS for word, following in zip(words, words[1:] + [""]))
 
 
 def _early_or_claimed(context: ArticleContext, mention: CasualtyMention, perpetrators: frozenset[str]) -> bool:
