@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extractors.numbers import VAGUE_QUANTITIES, YEAR_LIKE, Quantity, is_not_a_headcount, quantity_at
 from extractors.schema import Count
+from extractors.segments import clause_head
 
 CasualtyKind = Literal["killed", "injured", "attackers", "attackers_killed"]
 Harm = Literal["killed", "injured"]
@@ -219,15 +220,16 @@ def _single_person(token: Token, sentence: Span, max_hops: int) -> list[Casualty
 
 
 def _counted_in_toll(anchor: Token) -> bool:
-    """"Six attackers were also counted in the toll", "eight dead, the bomber included", "the dead included
-    two gunmen": an inclusion word above the attackers, in a clause that speaks of the dead or the toll."""
+    """"Six attackers were also counted in the toll", "eight dead, the bomber included", "five people, including
+    the gunman, died": an inclusion word above the attackers, in a clause that speaks of the dead or the toll."""
     current = _conj_root(anchor)
     for _ in range(3):
         head = current.head
         if head.i == current.i or head.tag_.startswith("VB") and head.lower_ not in INCLUSION_WORDS:
             return False
         if head.lower_ in INCLUSION_WORDS:
-            return any(t.lower_ == "toll" or casualty_word_kind(t) == "killed" for t in head.subtree)
+            clause = clause_head(head.head if head.dep_ == "prep" else head)
+            return any(t.lower_ == "toll" or casualty_word_kind(t) == "killed" for t in clause.subtree)
         current = head
     return False
 
@@ -331,10 +333,13 @@ def _modifier_kind(noun: Token) -> tuple[Harm | None, int]:
 
 
 def _counts_a_conflict(predicate: Token) -> bool:
-    """"More than 4,500 people have died in the conflict": a war's toll, not the attack's."""
-    clause = (predicate, predicate.head) if predicate.dep_ in ("acl", "relcl", "amod", "acomp", "oprd") else (predicate,)
-    return any(child.dep_ == "prep" and child.lower_ in ("in", "during", "since", "throughout", "over")
-               and any(c.lower_ in CONFLICT_NOUNS for c in child.children) for token in clause for child in token.children)
+    """"More than 4,500 people have died in the conflict", "the insurgency has killed more than 27,000 people":
+    a war's toll, not the attack's."""
+    clause = [predicate, predicate.head] if predicate.dep_ in ("acl", "relcl", "amod", "acomp", "oprd") else [predicate]
+    return any(child.dep_ == "nsubj" and child.lower_ in CONFLICT_NOUNS
+               or child.dep_ == "prep" and child.lower_ in ("in", "during", "since", "throughout", "over")
+               and any(c.lower_ in CONFLICT_NOUNS for c in child.children)
+               for token in clause for child in token.children)
 
 
 def _is_combined_total(predicate: Token) -> bool:
