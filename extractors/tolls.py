@@ -61,7 +61,7 @@ def choose_counts(context: ArticleContext, role: Role, sentences: list[SentenceF
         if current is None or current.vague and not mention.vague:
             best[mention.kind] = mention
         elif (mention.count.value > current.count.value and not mention.vague
-              and _raises_toll(context, mention, sentence, lead, earlier, perpetrators)):
+              and _raises_toll(context, mention, sentence, lead, earlier, pivot, perpetrators)):
             best[mention.kind] = mention
     if "killed" in best:
         best["killed"] = _without_attackers(context, best["killed"], list(by_index))
@@ -82,19 +82,22 @@ def _without_attackers(context: ArticleContext, killed: CasualtyMention, indices
 
 
 def _raises_toll(context: ArticleContext, mention: CasualtyMention, sentence: SentenceFacts, lead: int | None,
-                 earlier: list[DatedSpan], perpetrators: frozenset[str]) -> bool:
+                 earlier: list[DatedSpan], pivot: dt.date | None, perpetrators: frozenset[str]) -> bool:
     """Whether a higher figure is a plain statement about this incident."""
     predicate = context.doc[mention.predicate]
-    return not (_recap_marked(sentence, earlier) or _early_or_claimed(context, mention, perpetrators)
+    return not (_recap_marked(sentence, earlier, pivot) or _early_or_claimed(context, mention, perpetrators)
                 or _in_comparison(predicate) or _by_a_series(predicate)
                 or _names_another_town(context, sentence, lead))
 
 
-def _recap_marked(sentence: SentenceFacts, earlier: list[DatedSpan]) -> bool:
+def _recap_marked(sentence: SentenceFacts, earlier: list[DatedSpan], pivot: dt.date | None) -> bool:
     """A sentence that mentions an earlier time or another incident anywhere ("near the site of the May 2017
     attack, in which 28 were killed", "a fortnight ago", "on the same day, a bombing elsewhere") may be about
-    another incident, so its figures never raise the main toll."""
+    another incident, so its figures never raise the main toll. Without a day to compare with, any year or
+    month ("In 2015, ...") counts as earlier: a report dates its own attack by the day."""
     if earlier or any(label in RECAP_LABELS for label in sentence.labels):
+        return True
+    if pivot is None and any(d.precision in ("year", "month") for d in sentence.dates):
         return True
     words = [t.lower_ for t in sentence.span]
     return any(word in OTHER_INCIDENT_WORDS or word == "same" and following == "day"

@@ -237,6 +237,12 @@ def test_figures_that_do_not_raise_the_toll(nlp, make_article, text):
     assert main_counts(nlp, make_article, text)[0] == Count(value=6)
 
 
+def test_without_a_publication_date_a_year_marks_a_recap(nlp, make_article):
+    text = ("Gunmen attacked a police post in the town of Mubi early on Tuesday, killing six officers.\n\n"
+            "In 2015, militants killed at least 20 people in an attack on a hotel in the same town.")
+    assert extract(make_article(text, published=None), nlp).main.killed == Count(value=6)
+
+
 def test_a_claimed_attack_keeps_the_toll_stated_in_its_relative_clause(nlp, make_article):
     text = ("The Islamic State group claimed the bombing of a market in the town of Mubi on Monday, which killed "
             "12 people, police said.")
