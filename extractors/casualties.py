@@ -39,9 +39,9 @@ TOLL_VERBS = frozenset({"rose", "risen", "rises", "climbed", "climbs", "reached"
 # Verbs that send the wounded to hospital: "33 people were admitted at Mulago Hospital" counts the injured.
 HOSPITAL_VERBS = frozenset({"admitted", "taken", "rushed", "brought", "treated", "evacuated", "airlifted",
                             "transported", "moved", "hospitalized", "hospitalised"})
-# What a clause counts when it counts the dead of a war or an insurgency, not of one attack.
-CONFLICT_NOUNS = frozenset({"conflict", "conflicts", "war", "wars", "insurgency", "uprising", "rebellion",
-                            "violence", "unrest", "crisis"})
+# What a clause counts when it counts the dead of a war or an insurgency, not of one attack ("killed in the
+# violence" or "the unrest" often means the attack itself, so those words are not here).
+CONFLICT_NOUNS = frozenset({"conflict", "conflicts", "war", "wars", "insurgency", "uprising", "rebellion", "crisis"})
 SPEECH_VERBS = frozenset({"said", "says", "say", "told", "tells", "added", "announced", "stated", "claimed",
                           "according"})
 SUBSET_WORDS = frozenset({"including", "among", "included", "includes"})
