@@ -61,7 +61,7 @@ def choose_counts(context: ArticleContext, role: Role, sentences: list[SentenceF
         if current is None or current.vague and not mention.vague:
             best[mention.kind] = mention
         elif (mention.count.value > current.count.value and not mention.vague
-              and _raises_toll(context, mention, sentence, lead, earlier, pivot, perpetrators)):
+              and _raises_toll(context, mention, current, sentence, lead, earlier, pivot, perpetrators)):
             best[mention.kind] = mention
     if "killed" in best:
         best["killed"] = _without_attackers(context, best["killed"], list(by_index))
@@ -81,13 +81,14 @@ def _without_attackers(context: ArticleContext, killed: CasualtyMention, indices
     return replace(killed, count=killed.count.model_copy(update={"value": killed.count.value - attackers}))
 
 
-def _raises_toll(context: ArticleContext, mention: CasualtyMention, sentence: SentenceFacts, lead: int | None,
-                 earlier: list[DatedSpan], pivot: dt.date | None, perpetrators: frozenset[str]) -> bool:
+def _raises_toll(context: ArticleContext, mention: CasualtyMention, current: CasualtyMention,
+                 sentence: SentenceFacts, lead: int | None, earlier: list[DatedSpan], pivot: dt.date | None,
+                 perpetrators: frozenset[str]) -> bool:
     """Whether a higher figure is a plain statement about this incident."""
     predicate = context.doc[mention.predicate]
     return not (_recap_marked(sentence, earlier, pivot) or _early_or_claimed(context, mention, perpetrators)
                 or _in_comparison(predicate) or _by_a_series(predicate)
-                or _names_another_town(context, sentence, lead))
+                or _names_another_town(context, sentence, lead, current))
 
 
 def _recap_marked(sentence: SentenceFacts, earlier: list[DatedSpan], pivot: dt.date | None) -> bool:
@@ -169,10 +170,12 @@ def _by_a_series(predicate: Token) -> bool:
     return False
 
 
-def _names_another_town(context: ArticleContext, sentence: SentenceFacts, lead: int | None) -> bool:
+def _names_another_town(context: ArticleContext, sentence: SentenceFacts, lead: int | None,
+                        current: CasualtyMention) -> bool:
     """A sentence after the lead that brings up a town whose name the text has not used before ("surpassing the
-    Orlando shooting, in which 49 died") is likely about another place's attack."""
-    if lead is None or sentence.index <= lead:
+    Orlando shooting, in which 49 died") is likely about another place's attack; not the sentence of the figure
+    it would raise ("More than 100 hurt. At least 86 killed and 126 injured in the Turkish capital")."""
+    if lead is None or sentence.index <= lead or context.sentence_of(context.doc[current.start].idx) == sentence.index:
         return False
     start, end = sentence.span.start_char, sentence.span.end_char
     before = context.text[:start].lower()  # any earlier use, a person's name included ("Mayor Arturo Salgado")
