@@ -5,7 +5,7 @@ the edge of Bandiagara town"), so the town is taken from the first few event sen
 in the lead's country; failing that, from the lines above a lead that names no place, then from a
 scene phrase further down inside the lead's province. Places after "from", "to" or "south of" are
 origins and landmarks, not the scene. The dateline city is where the reporter files from: it counts
-only when the lead points back to it ("in the city's Gulshan area") and names no other town.
+only when the lead points back to it ("in the city's Gulshan area", "here") and names no other town.
 """
 
 from __future__ import annotations
@@ -46,7 +46,8 @@ PROXIMITY_BEFORE = re.compile(r"\b(?:near|outside|close to|next to|not far from|
                               re.IGNORECASE)
 NEARBY_KM = 100
 PARAGRAPH_BREAK = re.compile(r"\n\s*(?=\S)")  # as extractors.pipeline numbers paragraphs
-POINTS_TO_DATELINE = re.compile(r"\bthe (?:city|capital|town)(?:'s|’s)?\b(?! of\b)", re.IGNORECASE)
+# "in the city's Gulshan area", "an attack here today": the lead means the place the reporter files from.
+POINTS_TO_DATELINE = re.compile(r"\bthe (?:city|capital|town)(?:'s|’s)?\b(?! of\b)|\bhere\b", re.IGNORECASE)
 SCENE_SENTENCES = 4
 LATER_SENTENCES = 6
 SPECIFICITY = {"city": 0, "admin1": 1, "country": 2}

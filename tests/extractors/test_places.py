@@ -318,3 +318,9 @@ def test_a_lead_glued_to_the_line_above_still_has_its_next_paragraph(nlp, make_a
             "Soldiers have surrounded Cotabato, a trading hub in the south.")
     location = main_location(nlp, make_article, text)
     assert (location.city, location.country) == ("Cotabato", "PH")
+
+
+def test_here_in_the_lead_means_the_dateline_town(nlp, make_article):
+    text = "KUANTAN (June 2): A gunman killed two guards in an attack on a bank here today, police said."
+    location = main_location(nlp, make_article, text)
+    assert (location.city, location.country) == ("Kuantan", "MY")
