@@ -145,9 +145,16 @@ def date_attachment(date: DatedSpan, cue_tokens: frozenset[int], sentence_start:
         return "reporting"
     if len(before) and before[-1].lower_ in SPAN_END_WORDS:
         return "span_end"
-    if date.span.end < len(doc) and doc[date.span.end].lower_ == "after" and any(
-            child.dep_ == "pobj" and child.i in cue_tokens for child in doc[date.span.end].children):
-        return "aftermath"  # "on Friday after the attack"
+    attachment = _attachment_above(token, cue_tokens)
+    following = doc[date.span.end] if date.span.end < len(doc) else None
+    if attachment == "other" and following is not None and following.lower_ == "after" and any(
+            child.dep_ == "pobj" and child.i in cue_tokens for child in following.children):
+        return "aftermath"  # "the president, on Friday after the attack, ..." (not "killed on Friday after an ambush")
+    return attachment
+
+
+def _attachment_above(token: Token, cue_tokens: frozenset[int]) -> Attachment:
+    """What the first attack, killing, reporting, aftermath or death word or verb above a date's root tells."""
     while token.head.i != token.i:
         head = token.head
         told = _telling_word(head)

@@ -47,6 +47,8 @@ def main_date(nlp, make_article, text: str) -> dt.date | None:
         # a day "after the attack" is the aftermath's
         ("A suicide bomber killed 12 people at a concert in Lyon. The president, on Monday after the attack, declared "
          "a state of emergency.", None),
+        # ... but a killing's day stays the attack's
+        ("Gunmen killed five soldiers on Monday after an ambush on their convoy near Tank.", MONDAY),
         # "it happened" stands for the attack just told
         ("A suicide bomber killed 12 people at a concert hall in Lyon. It happened on Monday night during a show.",
          MONDAY),
