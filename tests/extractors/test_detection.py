@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 
 from extractors import extract, extract_batch
+from extractors.cues import counted_cues
 from extractors.detection import DetectionFacts, decide, looks_english, passes_prefilter
 
 ATTACKS = {
@@ -18,6 +19,11 @@ ATTACKS = {
                          "Tuesday night and abducted at least 20 students, police said.",
     "station stabbing": "A man armed with a knife stabbed four people at the main railway station in Hamburg on "
                         "Monday, killing one of them, before police overpowered him, officials said.",
+    "headline verb": "Armed men storm market town, killing 12\n\nArmed men on motorbikes raided the market town of "
+                     "Dorowa in the north of the country on Sunday night, shooting traders and setting their shops "
+                     "ablaze, police said. Twelve people were killed, and the attackers fled into the bush.",
+    "militants and soldiers killed": "Militants attacked an army checkpoint in the district on Friday, and three "
+                                     "soldiers and two militants were killed in the gunfight, police said.",
     "vehicle ramming": "A driver ploughed his van into a crowd of shoppers in the centre of Graz on Saturday, "
                        "killing three people and injuring 20, police said.",
 }
@@ -38,6 +44,28 @@ LOOK_ALIKES = {
     "football": "Striker Luca Rossi fired a late shot that exploded into the net as City blasted United 4-1 on "
                 "Saturday. The visitors' attack ran riot in the second half and the league leaders extended "
                 "their lead to six points with the goal.",
+    "security raid": "Soldiers raided a hideout in the hills of Sangrur district on Thursday and shot dead four "
+                     "militants in a gunfight that lasted three hours, the army said. Two soldiers were wounded.",
+    "army operation": "Troops on a clearance operation near the lake came across a band of insurgents on Monday "
+                      "and killed 17 of them, an army spokesman said. Rifles and motorcycles were recovered.",
+    "foiled plot": "Police said on Friday that five men detained in dawn raids had plotted a bomb attack on a "
+                   "crowded festival and were found with bomb-making materials. The plot was foiled weeks before "
+                   "the event, officials said.",
+    "bomb hoax": "A shopping centre in Lindholm was evacuated on Saturday after a caller warned of a bomb in a "
+                 "parked van. The bomb scare proved false: officers found nothing and the all-clear was given "
+                 "two hours later.",
+    "phoned threat": "A flight bound for Oslo was diverted on Sunday after a telephoned bomb threat, the airline "
+                     "said. No explosives were found aboard and all 180 passengers left the plane safely.",
+    "terror law": "Parliament on Wednesday passed a counter-terrorism law that lets police hold terrorist suspects "
+                  "for longer. The bill gives intelligence agencies new powers against extremist networks.",
+    "drill": "Emergency services staged a mock drill at the central station on Tuesday, simulating a bomb "
+             "attack with 40 volunteers playing the wounded, in an exercise to test the city's response.",
+    "thriller": "The new thriller series opens with a suicide bomber who blows up a commuter train, killing 30 "
+                "people. The drama's first episode drew eight million viewers, and critics praised the lead actor.",
+    "bomb cyclone": "A bomb cyclone battered the coast on Friday with hurricane-force gusts; two people were killed "
+                    "by falling trees and thousands lost power as the storm moved north.",
+    "cylinder blast": "A gas cylinder blew up in a roadside eatery on Monday, killing three people and injuring "
+                      "nine, firefighters said.",
     "markets": "Shares were massacred on Monday as a global sell-off bombed the main index, which shed 4 "
                "percent. Traders said investors fled to bonds as bank stocks led the rout in heavy trading.",
 }
@@ -100,6 +128,7 @@ def test_non_english_article_is_not_an_attack_report_even_with_attack_words(nlp,
 
 def facts(**changes) -> DetectionFacts:
     values = dict(attack_sentences=1, lead_labels=frozenset({"attack"}), lead_non_state=False,
+                  lead_casualties=frozenset({"killed"}), lead_dead_militants=False,
                   main_labels=Counter({"attack": 1}), non_state=False, victims=5, political_target=False,
                   violent=True)
     values.update(changes)
@@ -118,6 +147,21 @@ def facts(**changes) -> DetectionFacts:
     ({"main_labels": Counter({"attack": 1, "negative:crime": 1}), "victims": 1, "political_target": True}, True),
     ({"main_labels": Counter({"negative:sports": 2}), "victims": 0}, False),
     ({"violent": False}, False),
+    ({"lead_labels": frozenset({"attacker"}), "lead_casualties": frozenset({"attackers_killed", "injured"}),
+      "lead_dead_militants": True}, False),
+    ({"lead_labels": frozenset({"attack", "attacker"}), "lead_casualties": frozenset({"attackers_killed"}),
+      "lead_dead_militants": True}, True),
+    ({"lead_labels": frozenset({"attacker"}), "lead_casualties": frozenset({"attackers_killed", "killed"}),
+      "lead_dead_militants": True}, True),
+    ({"lead_labels": frozenset({"negative:plot", "terror"}), "lead_casualties": frozenset()}, False),
+    ({"lead_labels": frozenset({"negative:hoax"}), "lead_casualties": frozenset()}, False),
+    ({"lead_labels": frozenset({"negative:policy", "terror"}), "lead_casualties": frozenset()}, False),
+    ({"lead_labels": frozenset({"negative:plot", "attack"})}, True),
+    ({"lead_labels": frozenset({"negative:plot"}), "lead_casualties": frozenset({"killed"})}, True),
+    ({"lead_labels": frozenset({"attack", "negative:fiction"}),
+      "main_labels": Counter({"attack": 2, "negative:fiction": 3})}, False),
+    ({"lead_labels": frozenset({"attack", "negative:fiction"}),
+      "main_labels": Counter({"attack": 2, "negative:fiction": 1})}, True),
 ])
 def test_decision_rules(changes, expected):
     assert decide(facts(**changes))[0] is expected
@@ -131,3 +175,35 @@ def test_batch_keeps_order_and_ids_and_skips_non_attacks_before_parsing(nlp, mak
     assert [(r.id, r.is_attack_report) for r in results] == [("n1", False), ("p1", True), ("n2", False)]
     assert results[1].main.location.city == "Herat"
     assert results[1].main.date == dt.date(2024, 3, 8)
+
+
+def counted(nlp, sentence: str) -> list[tuple[str, str]]:
+    return [(c.text, c.label_) for c in counted_cues(nlp(sentence)._.newswatch_cues)
+            if c.label_.partition(":")[0] in ("attack", "attack_weak", "negative")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Four men had plotted a bomb attack on the parade, prosecutors said.",
+    "Officials said a second attack had been thwarted by the arrests.",
+    "The caller warned of a bomb hidden in a parked van.",
+    "Officers were told of a possible bomb outside the town hall.",
+    "Firefighters staged an exercise simulating a bomb attack on the metro.",
+])
+def test_planned_threatened_or_staged_attacks_are_not_events(nlp, sentence):
+    assert not [label for _, label in counted(nlp, sentence) if label in ("attack", "attack_weak")]
+
+
+def test_attack_verb_joined_to_a_troops_clause_is_state_force(nlp):
+    cues = counted(nlp, "Troops from the garrison ran into the insurgents near the lake and shot them dead.")
+    assert ("shot", "negative:military") in cues
+
+
+def test_explosion_whose_subject_is_a_gas_cylinder_is_the_accident(nlp):
+    cues = counted(nlp, "A gas cylinder blew up in a crowded kitchen on Monday.")
+    assert ("blew up", "attack") not in cues and ("gas cylinder", "negative:accident") in cues
+
+
+def test_weather_words_used_as_verbs_or_in_weather_phrases(nlp):
+    assert ("storm", "negative:disaster") not in counted(nlp, "Armed men storm Kalari, killing nine villagers.")
+    cues = counted(nlp, "The nor'easter became a bomb cyclone overnight.")
+    assert ("bomb cyclone", "negative:disaster") in cues and ("bomb", "attack") not in cues
