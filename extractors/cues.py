@@ -31,7 +31,8 @@ NON_FACTUAL_LINKS = frozenset({
 MAX_NON_FACTUAL_HOPS = 3
 STATE_FORCES = frozenset({
     "police", "policemen", "policeman", "officers", "officer", "troops", "soldiers", "army", "forces", "military",
-    "commandos", "gendarmes", "navy", "warplanes", "jets", "marines", "paratroopers", "artillery",
+    "commandos", "gendarmes", "navy", "warplanes", "jets", "marines", "paratroopers", "artillery", "squad",
+    "sappers", "technicians",
 })
 MISHAP_FAMILIES = ("negative:accident", "negative:disaster")
 
