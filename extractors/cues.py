@@ -15,20 +15,21 @@ NON_FACTUAL_HEADS = frozenset({
     "plot", "plots", "plotted", "plotting", "plan", "plans", "planned", "planning", "conspiracy", "conspiring",
     "conspired", "foil", "foiled", "foiling", "thwart", "thwarted", "thwarting", "prevent", "prevented",
     "preventing", "avert", "averted", "threat", "threats", "threaten", "threatened", "threatening", "hoax",
-    "hoaxes", "scare", "scares", "warn", "warned", "warning", "warns", "drill", "drills", "exercise", "simulation",
+    "hoaxes", "scare", "scares", "defuse", "defused", "defusing", "made", "warn", "warned", "warning", "warns", "drill", "drills", "exercise", "simulation",
     "simulate", "simulated", "simulating", "rehearse", "rehearsed", "rehearsing", "rehearsal", "make", "making",
     "build", "building", "assemble", "assembling",
 })
 # Modifiers that say the device or attack was not real: "a possible bomb", "a fake bomb", "a hoax device".
 NON_FACTUAL_MODIFIERS = frozenset({
     "possible", "potential", "fake", "hoax", "dummy", "imitation", "mock", "replica", "hypothetical",
-    "would-be", "planned", "foiled", "thwarted", "averted",
+    "would-be", "planned", "foiled", "thwarted", "averted", "unexploded",
 })
 # How far up the parse a non-factual head may govern the attack word: "plotted to carry out a bomb attack".
 NON_FACTUAL_LINKS = frozenset({
     "dobj", "pobj", "prep", "xcomp", "compound", "nsubjpass", "amod", "acl", "nmod", "npadvmod",
 })
 MAX_NON_FACTUAL_HOPS = 3
+MAX_VERB_HOPS = 5
 STATE_FORCES = frozenset({
     "police", "policemen", "policeman", "officers", "officer", "troops", "soldiers", "army", "forces", "military",
     "commandos", "gendarmes", "navy", "warplanes", "jets", "marines", "paratroopers", "artillery", "squad",
@@ -110,8 +111,16 @@ def _used_as_verb(token: Token) -> bool:
 
 
 def _governing_verb(token: Token) -> Token | None:
-    verb = token if token.tag_.startswith("VB") else token.head
-    return verb if verb.tag_.startswith("VB") else None
+    """The verb itself, the verb an attack noun hangs from, or the verb of the phrase it sits in ("troops killed
+    40 insurgents in airstrikes and ground assaults")."""
+    if token.tag_.startswith("VB"):
+        return token
+    current = token.head
+    for _ in range(MAX_VERB_HOPS):
+        if current.tag_.startswith("VB") or current.dep_ not in ("prep", "pobj", "conj") or current.head.i == current.i:
+            break
+        current = current.head
+    return current if current.tag_.startswith("VB") else None
 
 
 def _subject_in(token: Token, tokens: set[int]) -> bool:

@@ -24,6 +24,9 @@ ATTACKS = {
                      "ablaze, police said. Twelve people were killed, and the attackers fled into the bush.",
     "militants and soldiers killed": "Militants attacked an army checkpoint in the district on Friday, and three "
                                      "soldiers and two militants were killed in the gunfight, police said.",
+    "attackers killed in the riposte": "Militants stormed a police station in Dera Kalan on Monday night, killing "
+                                       "four policemen, officials said. Security forces killed three of the "
+                                       "attackers in a gunfight that lasted several hours.",
     "vehicle ramming": "A driver ploughed his van into a crowd of shoppers in the centre of Graz on Saturday, "
                        "killing three people and injuring 20, police said.",
 }
@@ -66,6 +69,12 @@ LOOK_ALIKES = {
                     "by falling trees and thousands lost power as the storm moved north.",
     "cylinder blast": "A gas cylinder blew up in a roadside eatery on Monday, killing three people and injuring "
                       "nine, firefighters said.",
+    "wartime bomb": "Thousands of residents left the centre of Kessen on Sunday so that experts could defuse an "
+                    "unexploded wartime bomb found on a building site. The bomb was made safe after three hours.",
+    "airstrikes": "Troops killed 40 insurgents in a series of airstrikes and ground assaults in the north, the army "
+                  "said on Monday. Five soldiers died in the fighting.",
+    "designation": "The government on Wednesday designated the Sahel-based group a terrorist organisation and froze "
+                   "its assets. Officials said the group had carried out attacks that killed hundreds of civilians.",
     "markets": "Shares were massacred on Monday as a global sell-off bombed the main index, which shed 4 "
                "percent. Traders said investors fled to bonds as bank stocks led the rout in heavy trading.",
 }
