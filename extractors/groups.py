@@ -10,6 +10,7 @@ A claim may sit in a later sentence than the group's name ("The group said in a 
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -143,8 +144,10 @@ def _alias_key(alias: str) -> str:
 
 
 def _alias_pattern(alias: str, loose: bool) -> str:
-    """'al-Shabaab' also matches 'al Shabaab'; "Jama'at" also 'Jamaat' and 'Jama’at'; a loose (long) alias also
-    takes "ee", "ei" or "i" for one another and "-e-" or "-i-" between words ("Tehreik-e-Taliban")."""
+    """'al-Shabaab' also matches 'al Shabaab'; "Jama'at" also 'Jamaat' and 'Jama’at'; a loose (long) alias
+    transliterated with "-e-" or "-i-" between words also takes either, and "ee", "ei" or "i" for one another
+    ("Tehreik-e-Taliban" for "Tehrik-i-Taliban")."""
+    loose = loose and CONNECTOR.search(alias) is not None  # only transliterated names with "-e-"/"-i-" vary
     parts = []
     position = 0
     while position < len(alias):
@@ -174,8 +177,11 @@ def _first_words(alias: str) -> set[str]:
     return {WORD.match(spelling).group() for spelling in (alias, alias.replace("'", "").replace("’", ""))}
 
 
-def _first_word_key(word: str) -> str:
-    return LONG_I.sub("i", word.casefold())
+def _vowel_spellings(word: str) -> set[str]:
+    """Every spelling of a word with "ee", "ei" and "i" taken for one another: "tehrik" -> "tehreek", "tehreik"."""
+    pieces = LONG_I.split(word)
+    return {"".join(p for pair in zip(pieces, (*choice, "")) for p in pair)
+            for choice in itertools.product(("i", "ee", "ei"), repeat=len(pieces) - 1)}
 
 
 def _alternation(aliases: list[str], loose: bool) -> str:
@@ -209,7 +215,8 @@ class _GroupTable:
         self.loose = re.compile(_alternation(loose, loose=True), re.IGNORECASE)
         # A long alternation tried at every position is slow; try it only where an alias's first word starts.
         self.exact_first_words = {w for a in exact for w in _first_words(a)}
-        self.loose_first_words = {_first_word_key(w) for a in loose for w in _first_words(a)}
+        self.loose_first_words = {spelling for a in loose for w in _first_words(a) for spelling in (
+            _vowel_spellings(w.casefold()) if CONNECTOR.search(a) else {w.casefold()})}
 
 
 @cache
@@ -226,7 +233,7 @@ def find_groups(text: str) -> list[GroupMention]:
             match = table.exact.match(text, word.start())
             if match and not _in_capitals(text, match.start(), match.end()):
                 found.append(match)
-        if _first_word_key(word.group()) in table.loose_first_words:
+        if word.group().casefold() in table.loose_first_words:
             match = table.loose.match(text, word.start())
             if match and any(ch.isupper() for ch in match.group()):
                 found.append(match)
