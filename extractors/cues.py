@@ -14,7 +14,8 @@ NON_FACTUAL_HEADS = frozenset({
     "like", "feared", "fears", "fear", "unlike", "ruled", "rule", "rules",
     "plot", "plots", "plotted", "plotting", "plan", "plans", "planned", "planning", "conspiracy", "conspiring",
     "conspired", "foil", "foiled", "foiling", "thwart", "thwarted", "thwarting", "prevent", "prevented",
-    "preventing", "avert", "averted", "threat", "threats", "threaten", "threatened", "threatening", "hoax",
+    "preventing", "avert", "averted", "threat", "threats", "threaten", "threatened", "threatening", "threatens",
+    "vow", "vowed", "vows", "pledged", "urge", "urged", "urges", "urging", "incite", "incited", "inciting", "hoax",
     "hoaxes", "scare", "scares", "defuse", "defused", "defusing", "made", "warn", "warned", "warning", "warns", "drill", "drills", "exercise", "simulation",
     "simulate", "simulated", "simulating", "rehearse", "rehearsed", "rehearsing", "rehearsal", "make", "making",
     "build", "building", "assemble", "assembling",
@@ -22,13 +23,15 @@ NON_FACTUAL_HEADS = frozenset({
 # Modifiers that say the device or attack was not real: "a possible bomb", "a fake bomb", "a hoax device".
 NON_FACTUAL_MODIFIERS = frozenset({
     "possible", "potential", "fake", "hoax", "dummy", "imitation", "mock", "replica", "hypothetical",
-    "would-be", "planned", "foiled", "thwarted", "averted", "unexploded",
+    "would-be", "planned", "foiled", "thwarted", "averted", "unexploded", "simulated", "staged", "fictional",
+    "fictitious",
 })
 # How far up the parse a non-factual head may govern the attack word: "plotted to carry out a bomb attack".
 NON_FACTUAL_LINKS = frozenset({
     "dobj", "pobj", "prep", "xcomp", "compound", "nsubjpass", "amod", "acl", "nmod", "npadvmod",
 })
 MAX_NON_FACTUAL_HOPS = 3
+CONTENT_PREPOSITIONS = frozenset({"of", "for", "about", "to", "against", "on", "into"})
 MAX_VERB_HOPS = 5
 STATE_FORCES = frozenset({
     "police", "policemen", "policeman", "officers", "officer", "troops", "soldiers", "army", "forces", "military",
@@ -83,6 +86,8 @@ def is_non_factual(token: Token) -> bool:
     for _ in range(MAX_NON_FACTUAL_HOPS):
         if current.dep_ not in NON_FACTUAL_LINKS or current.head.i == current.i:
             return False  # a verb joined by "and" or a clause of its own is an event of its own
+        if current.dep_ == "prep" and current.lower_ not in CONTENT_PREPOSITIONS:
+            return False  # "urged calm after the attack": the attack is when, not what was urged
         current = current.head
         if current.lower_ in NON_FACTUAL_HEADS:
             return True

@@ -64,6 +64,11 @@ UNREALISED_LEADS = {
 }
 MIN_FICTION_CUES = 2
 SELF_KILLED = frozenset({"bomber", "bombers"})
+NEUTRALISED_WORDS = frozenset({"neutralised", "neutralized", "neutralise", "neutralize", "eliminated", "liquidated"})
+MILITANT_NOUNS = frozenset({
+    "militant", "militants", "terrorist", "terrorists", "insurgent", "insurgents", "jihadist", "jihadists",
+    "extremist", "extremists", "fighters", "rebels", "gunmen", "attackers", "assailants", "bandits", "ultras",
+})
 
 
 def passes_prefilter(title: str | None, text: str) -> bool:
@@ -139,6 +144,19 @@ def decide(facts: DetectionFacts) -> tuple[bool, str]:
     if not facts.violent:
         return False, "attack words without victims, attackers or weapons"
     return True, "attack described in the main story"
+
+
+def neutralised_militants(tokens: Iterable[Token]) -> bool:
+    """Militants "neutralised" or "eliminated" (security forces' word for killing them): "Troops neutralised 23
+    terrorists", "Two terrorists neutralised in Shopian encounter"."""
+    for token in tokens:
+        if token.lower_ not in MILITANT_NOUNS:
+            continue
+        if token.head.lower_ in NEUTRALISED_WORDS and token.dep_ in ("dobj", "nsubjpass"):
+            return True
+        if any(child.lower_ in NEUTRALISED_WORDS and child.dep_ in ("acl", "amod") for child in token.children):
+            return True
+    return False
 
 
 def is_self_killed(attacker: Token) -> bool:

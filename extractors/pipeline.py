@@ -21,7 +21,8 @@ from spacy.tokens import Doc, Span
 from extractors.casualties import CasualtyMention
 from extractors.cues import counted_cues
 from extractors.dates import find_dates
-from extractors.detection import DetectionFacts, decide, is_non_state, is_self_killed, looks_english, passes_prefilter
+from extractors.detection import (DetectionFacts, decide, is_non_state, is_self_killed, looks_english,
+                                  neutralised_militants, passes_prefilter)
 from extractors.furniture import Story, story_of
 from extractors.groups import find_groups
 from extractors.places import Gazetteer, count_countries, dateline_span
@@ -168,7 +169,7 @@ def detection_facts(context: ArticleContext, main: list[SentenceFacts], report: 
         lead_non_state=is_non_state(lead.labels if lead else (), lead_attackers, lead_groups),
         lead_casualties=frozenset(m.kind for m in lead_counts),
         lead_dead_militants=any(m.kind == "attackers_killed" and not is_self_killed(context.doc[m.anchor])
-                                for m in lead_counts),
+                                for m in lead_counts) or bool(lead and neutralised_militants(lead.span)),
         main_labels=labels,
         non_state=is_non_state(labels, attacker_words, len(report.perpetrators)),
         victims=victims,

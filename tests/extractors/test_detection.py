@@ -75,6 +75,12 @@ LOOK_ALIKES = {
                   "said on Monday. Five soldiers died in the fighting.",
     "designation": "The government on Wednesday designated the Sahel-based group a terrorist organisation and froze "
                    "its assets. Officials said the group had carried out attacks that killed hundreds of civilians.",
+    "encounter": "Two terrorists neutralised in Rampur encounter\n\nTwo terrorists were killed in an encounter "
+                 "with security forces in the district on Tuesday, police said. A joint team launched a cordon "
+                 "and search operation in the village, and the hiding terrorists opened fire, officials said.",
+    "threat message": "The militant group on Friday threatened to carry out more attacks in the country unless it "
+                      "withdrew its troops. In an audio message posted online, a spokesman warned that the "
+                      "capital would not be safe.",
     "markets": "Shares were massacred on Monday as a global sell-off bombed the main index, which shed 4 "
                "percent. Traders said investors fled to bonds as bank stocks led the rout in heavy trading.",
 }
@@ -197,6 +203,8 @@ def counted(nlp, sentence: str) -> list[tuple[str, str]]:
     "The caller warned of a bomb hidden in a parked van.",
     "Officers were told of a possible bomb outside the town hall.",
     "Firefighters staged an exercise simulating a bomb attack on the metro.",
+    "Volunteers played the casualties of a simulated gun attack at the depot.",
+    "The group threatened to carry out more attacks against the capital.",
 ])
 def test_planned_threatened_or_staged_attacks_are_not_events(nlp, sentence):
     assert not [label for _, label in counted(nlp, sentence) if label in ("attack", "attack_weak")]
@@ -216,3 +224,15 @@ def test_weather_words_used_as_verbs_or_in_weather_phrases(nlp):
     assert ("storm", "negative:disaster") not in counted(nlp, "Armed men storm Kalari, killing nine villagers.")
     cues = counted(nlp, "The nor'easter became a bomb cyclone overnight.")
     assert ("bomb cyclone", "negative:disaster") in cues and ("bomb", "attack") not in cues
+
+
+def test_a_time_preposition_stops_the_search_for_a_plan_or_threat(nlp):
+    assert ("attack", "attack") in counted(nlp, "Officials urged calm after the attack on the market in Kossi.")
+
+
+def test_neutralised_militants_count_as_militants_killed(nlp):
+    from extractors.detection import neutralised_militants
+
+    assert neutralised_militants(nlp("Troops neutralised 23 terrorists near the lake."))
+    assert neutralised_militants(nlp("Three militants were neutralized in the operation."))
+    assert not neutralised_militants(nlp("Police defused a bomb left by militants."))
