@@ -39,6 +39,10 @@ STATE_FORCES = frozenset({
     "sappers", "technicians",
 })
 MISHAP_FAMILIES = ("negative:accident", "negative:disaster")
+NON_STATE_DOERS = frozenset({
+    "militant", "militants", "jihadist", "jihadists", "insurgent", "insurgents", "terrorist", "terrorists",
+    "rebel", "rebels", "extremist", "extremists", "islamist", "gunmen", "suicide", "bandit", "bandits",
+})
 
 
 def counted_cues(cues: list[Span]) -> list[Span]:
@@ -109,6 +113,17 @@ def subject_of(verb: Token) -> Token | None:
     return None
 
 
+def _names_own_doer(noun: Token) -> bool:
+    for child in noun.children:
+        if child.dep_ in ("amod", "compound", "poss") and child.lower_ not in STATE_FORCES:
+            if child.lower_ in NON_STATE_DOERS or child.tag_ in ("NNP", "NNPS"):
+                return True
+        if child.dep_ == "prep" and child.lower_ == "by":
+            doer = next((c for c in child.children if c.dep_ == "pobj"), None)
+            return doer is not None and doer.lower_ not in STATE_FORCES
+    return False
+
+
 def _used_as_verb(token: Token) -> bool:
     """Tagged as a verb, or a "noun" with a subject and an object ("Armed men storm Mpeketoni" in a headline)."""
     deps = {child.dep_ for child in token.children}
@@ -138,7 +153,10 @@ def _subject_in(token: Token, tokens: set[int]) -> bool:
 
 
 def done_by_state_forces(token: Token) -> bool:
-    """The attack verb's subject (or the verb governing an attack noun) is police, troops or the army."""
+    """The attack verb's subject (or the verb governing an attack noun) is police, troops or the army, unless
+    the attack noun names its own doer: "the army repelled an attack by militants", "a jihadist assault"."""
+    if not token.tag_.startswith("VB") and _names_own_doer(token):
+        return False
     verb = _governing_verb(token)
     subject = subject_of(verb) if verb is not None else None
     return subject is not None and subject.lower_ in STATE_FORCES

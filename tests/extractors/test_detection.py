@@ -27,6 +27,8 @@ ATTACKS = {
     "attackers killed in the riposte": "Militants stormed a police station in Dera Kalan on Monday night, killing "
                                        "four policemen, officials said. Security forces killed three of the "
                                        "attackers in a gunfight that lasted several hours.",
+    "attack repelled": "The army repelled an attack by militants on a base in the northern district of Kalam on "
+                       "Sunday, killing 12 of the assailants, a military spokesman said. Two soldiers were wounded.",
     "vehicle ramming": "A driver ploughed his van into a crowd of shoppers in the centre of Graz on Saturday, "
                        "killing three people and injuring 20, police said.",
 }
