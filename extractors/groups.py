@@ -119,7 +119,8 @@ ANAPHOR = (r"(?:(?:the|this|that)\s+(?:[\w-]+\s+){0,2}(?:group|organi[sz]ation|o
 ANAPHORIC_CLAIM = re.compile(
     rf"(?:^[\s\"'“‘]*|[,;:]\s*|\b(?:and|but|while)\s+){ANAPHOR}\s+"
     r"(?:(?:has|have|had|also|later|quickly|swiftly|reportedly|purportedly|soon|then)\s+)*"
-    r"(?:claimed|took responsibility|accepted responsibility|admitted responsibility|owned up|" + SAID_IT_DID + r")\b",
+    r"(?:claimed(?!\s+(?:the\s+)?(?:lives|life|\d|at\s+least|more\s+than|dozens|hundreds|thousands|scores|victims))"
+    r"|took responsibility|accepted responsibility|admitted responsibility|owned up|" + SAID_IT_DID + r")\b",
     re.IGNORECASE,
 )
 # What a claim through Islamic State's news agency says: "Amaq said its fighters ...", "a claim on Amaq".

@@ -169,6 +169,7 @@ def claimant(text: str) -> str | None:
     ("Police named Boko Haram. It denied any role in the killings.", None),
     ("Police named Boko Haram. The group has not claimed the attack.", None),
     ("Gunmen killed nine people. The group said it claimed the attack.", None),
+    ("Police named Boko Haram. It claimed the lives of nine people.", None),
 ])
 def test_claims_in_a_later_sentence_go_to_the_group_named_before(text, expected):
     assert claimant(text) == expected
