@@ -75,6 +75,7 @@ class FeedSettings(BaseModel):
     total_timeout_seconds: float = Field(default=60, gt=0)
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     max_items: int = Field(default=1000, ge=1)
+    parse_time_limit_seconds: float = Field(default=10, gt=0)
     max_redirects: int = Field(default=5, ge=0)
     backoff_base_seconds: float = Field(default=60, gt=0)
     backoff_cap_seconds: float = Field(default=6 * 3600, gt=0)
