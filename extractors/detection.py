@@ -32,13 +32,14 @@ ATTACK_WORDS = re.compile(
 AMBIGUOUS_WORDS = re.compile(
     r"\b(?:(?<!cyber )(?<!cyber-)(?<!heart )(?<!panic )attack\w*|assault\w*|shot|shoot\w*|raid\w*|"
     r"blasts?(?! of)|explosions?|exploded|explosive|fired (?:on|at|into)|storm(?:ed|ing)|siege|rebels?|"
-    r"militias?|clash\w*|knife|knives|machetes?|attackers?|"
-    r"(?:drove|driven|ploughed|plowed|steered|rammed)\b[^.]{0,30}\binto)\b",
+    r"militias?|clash\w*|knife\w*|knives|machetes?|wielding|attackers?|mowed down|mowing down|ran over|run over|"
+    r"(?:drove|driven|driving|ploughed|plowed|ploughing|plowing|steered|rammed|smashed|slammed|careered|careened)"
+    r"\b[^.]{0,40}\b(?:into|through|onto))\b",
     re.IGNORECASE,
 )
 HARM_WORDS = re.compile(
-    r"\b(?:killed|killing|kills|dead|died|dies|deaths?|wounded|wounding|injured|injuring|injuries|"
-    r"casualt\w+|victims?|bodies)\b",
+    r"\b(?:killed|killing|kills|kill|dead|died|dies|deaths?|wounded|wounding|injured|injuring|injuries|hurt|"
+    r"casualt\w+|fatalit\w+|victims?|bodies|murdered|hospitali[sz]ed)\b",
     re.IGNORECASE,
 )
 SPORT_OR_BUSINESS = re.compile(

@@ -27,6 +27,11 @@ ATTACKS = {
     "attackers killed in the riposte": "Militants stormed a police station in Dera Kalan on Monday night, killing "
                                        "four policemen, officials said. Security forces killed three of the "
                                        "attackers in a gunfight that lasted several hours.",
+    "van through pedestrians": "A van ploughed through pedestrians on a busy shopping street in Lund on Friday "
+                               "afternoon, killing three people and injuring 14, police said. Investigators are "
+                               "treating it as a terrorist attack.",
+    "knifeman": "A knifeman killed two people and wounded four at the central railway station in Kessel on Sunday "
+                "evening before police officers overpowered him, officials said.",
     "attack repelled": "The army repelled an attack by militants on a base in the northern district of Kalam on "
                        "Sunday, killing 12 of the assailants, a military spokesman said. Two soldiers were wounded.",
     "vehicle ramming": "A driver ploughed his van into a crowd of shoppers in the centre of Graz on Saturday, "
@@ -83,6 +88,8 @@ LOOK_ALIKES = {
     "threat message": "The militant group on Friday threatened to carry out more attacks in the country unless it "
                       "withdrew its troops. In an audio message posted online, a spokesman warned that the "
                       "capital would not be safe.",
+    "bus ran over a cyclist": "A bus ran over a cyclist at a busy junction in the city centre on Monday morning, "
+                              "killing him instantly, police said. The driver stopped at the scene.",
     "markets": "Shares were massacred on Monday as a global sell-off bombed the main index, which shed 4 "
                "percent. Traders said investors fled to bonds as bank stocks led the rout in heavy trading.",
 }
@@ -116,6 +123,17 @@ def test_prefilter_passes_attack_words_in_title_or_text_and_drops_the_rest():
 ])
 def test_prefilter_ignores_everyday_senses_of_attack_words(everyday):
     assert not passes_prefilter(None, everyday)
+
+
+@pytest.mark.parametrize("sentence", [
+    "A van ploughed through pedestrians on a shopping street, killing three people.",
+    "A man mowed down pedestrians with a truck on the promenade, killing 12.",
+    "A knifeman killed two people at a train station.",
+    "A man wielding a machete hurt five people at a school.",
+    "A truck drove onto the pavement and hit dozens of people, killing eight.",
+])
+def test_prefilter_keeps_rammings_and_knife_attacks_without_attack_words(sentence):
+    assert passes_prefilter(None, sentence)
 
 
 def test_prefilter_keeps_ambiguous_words_about_people_harmed():
