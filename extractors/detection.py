@@ -38,7 +38,7 @@ AMBIGUOUS_WORDS = re.compile(
     re.IGNORECASE,
 )
 HARM_WORDS = re.compile(
-    r"\b(?:killed|killing|kills|kill|dead|died|dies|deaths?|wounded|wounding|injured|injuring|injuries|hurt|"
+    r"\b(?:killed|killing|kills|dead|died|dies|deaths?|wounded|wounding|injured|injuring|injuries|"
     r"casualt\w+|fatalit\w+|victims?|bodies|murdered|hospitali[sz]ed)\b",
     re.IGNORECASE,
 )

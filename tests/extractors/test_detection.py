@@ -129,7 +129,7 @@ def test_prefilter_ignores_everyday_senses_of_attack_words(everyday):
     "A van ploughed through pedestrians on a shopping street, killing three people.",
     "A man mowed down pedestrians with a truck on the promenade, killing 12.",
     "A knifeman killed two people at a train station.",
-    "A man wielding a machete hurt five people at a school.",
+    "A man wielding a machete wounded five people at a school.",
     "A truck drove onto the pavement and hit dozens of people, killing eight.",
 ])
 def test_prefilter_keeps_rammings_and_knife_attacks_without_attack_words(sentence):
