@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extractors.numbers import VAGUE_QUANTITIES, YEAR_LIKE, Quantity, is_not_a_headcount, quantity_at
 from extractors.schema import Count
+from extractors.segments import clause_head
 
 CasualtyKind = Literal["killed", "injured", "attackers", "attackers_killed"]
 Harm = Literal["killed", "injured"]
@@ -26,6 +27,7 @@ Harm = Literal["killed", "injured"]
 KILLED_WORDS = frozenset({
     "killed", "kill", "kills", "killing", "dead", "died", "die", "dies", "dying", "death", "deaths", "slain",
     "slew", "massacred", "perished", "fatalities", "lives", "murdered", "executed", "beheaded", "body", "bodies",
+    "martyred", "massacre",
 })
 INJURED_WORDS = frozenset({
     "wounded", "wounding", "wound", "wounds", "injured", "injuring", "injure", "injures", "injuries", "hurt",
@@ -33,10 +35,17 @@ INJURED_WORDS = frozenset({
 })
 TOLL_VERBS = frozenset({"rose", "risen", "rises", "climbed", "climbs", "reached", "jumped", "increased", "stood",
                         "stands", "hit", "mounted", "surged", "bringing", "brought", "brings", "raising", "raised",
-                        "pushing", "pushed", "taking", "took"})
+                        "pushing", "pushed", "taking", "took", "is", "was"})
+# Verbs that send the wounded to hospital: "33 people were admitted at Mulago Hospital" counts the injured.
+HOSPITAL_VERBS = frozenset({"admitted", "taken", "rushed", "brought", "treated", "evacuated", "airlifted",
+                            "transported", "moved", "hospitalized", "hospitalised"})
+# What a clause counts when it counts the dead of a war or an insurgency, not of one attack ("killed in the
+# violence" or "the unrest" often means the attack itself, so those words are not here).
+CONFLICT_NOUNS = frozenset({"conflict", "conflicts", "war", "wars", "insurgency", "uprising", "rebellion", "crisis"})
 SPEECH_VERBS = frozenset({"said", "says", "say", "told", "tells", "added", "announced", "stated", "claimed",
                           "according"})
 SUBSET_WORDS = frozenset({"including", "among", "included", "includes"})
+INCLUSION_WORDS = frozenset({"including", "included", "include", "includes", "counted"})
 ATTACKER_NOUNS = frozenset({
     "attackers", "attacker", "gunmen", "gunman", "assailants", "assailant", "militants", "militant", "bombers",
     "bomber", "insurgents", "insurgent", "terrorists", "terrorist", "jihadists", "jihadist", "hijackers",
@@ -65,6 +74,8 @@ NON_VICTIM_NOUNS = frozenset({
     "votes", "seats", "villages", "provinces", "districts", "countries", "cities", "floors", "storeys",
     "bombs", "grenades", "rockets", "mortars", "weapons", "rifles", "o'clock", "am", "pm", "a.m.", "p.m.",
 })
+# Dependents that give a death or injury word a count of its own ("and 20 wounded", "wounding 20").
+OWN_COUNT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "nummod", "attr", "npadvmod"})
 NO_ONE = frozenset({"nobody", "one", "none"})
 ZERO_NOUNS: dict[str, tuple[Harm, ...]] = {
     "casualties": ("killed", "injured"), "injuries": ("injured",), "deaths": ("killed",),
@@ -81,8 +92,8 @@ ZERO_HASHES = frozenset(hash_string(w) for w in ("no", "nobody", "none"))
 @dataclass(frozen=True)
 class CasualtyMention:
     """One count: tokens [start, end) of its phrase, the counted word (`anchor`) and its death or injury word
-    (`predicate`). `update` marks a revised toll ("the death toll rose to 14"); `subset` a part of a total
-    ("including three children")."""
+    (`predicate`). `vague` marks a plural quantity word ("dozens"); `subset` a part of a total ("including
+    three children")."""
 
     kind: CasualtyKind
     count: Count
@@ -90,7 +101,7 @@ class CasualtyMention:
     end: int
     anchor: int
     predicate: int
-    update: bool = False
+    vague: bool = False
     subset: bool = False
 
     def span(self, doc: Doc) -> Span:
@@ -146,33 +157,41 @@ def find_casualties(doc: Doc, max_hops: int = 4) -> list[CasualtyMention]:
 
 
 def _classify_quantity(doc: Doc, quantity: Quantity, max_hops: int) -> list[CasualtyMention]:
-    number = doc[quantity.last]
+    # The phrase's syntactic head: the last number, or the first of "two or three" (the rest hang from it).
+    number = next((doc[i] for i in range(quantity.first, quantity.last + 1)
+                   if not quantity.first <= doc[i].head.i <= quantity.last), doc[quantity.last])
     anchor = number.head if number.dep_ in ("nummod", "quantmod") and number.head.i > number.i else number
     noun = _quantified_noun(anchor)
     if noun.lower_ in NON_VICTIM_NOUNS or (YEAR_LIKE.match(number.text) and noun.tag_ != "NNS"):
         return []
     if noun.tag_ == "NNP" and noun.i != number.i:
         return []
-    kind, predicate = casualty_predicate(anchor, max_hops)
-    if _is_agent(anchor, doc[predicate]):
+    kind, predicate = _modifier_kind(noun) if noun.i != anchor.i else (None, anchor.i)
+    if kind is None:
+        kind, predicate = casualty_predicate(anchor, max_hops)
+    if _is_agent(anchor, doc[predicate]) or _counts_a_conflict(doc[predicate]) or (
+            anchor.dep_ in ("nsubj", "nsubjpass") and _is_combined_total(doc[predicate])):
         kind = None
     count = Count(value=quantity.value, qualifier=quantity.qualifier)
     end = (noun.i if quantity.last < noun.i <= quantity.last + 3 else quantity.last) + 1
     if noun.lower_ in ATTACKER_NOUNS:
         if number.dep_ != "nummod" and number.lower_ not in ("dozens", "scores", "hundreds"):
             return []
-        return _attacker_mentions(count, quantity.start, end, anchor.i, predicate, kind)
+        return _attacker_mentions(count, quantity.start, end, anchor, predicate, kind, quantity.vague)
     if kind is None:
         return []
     return [CasualtyMention(kind, count, quantity.start, end, anchor.i, predicate,
-                            update=_is_update(doc[predicate]), subset=_is_subset(anchor, doc[predicate]))]
+                            vague=quantity.vague, subset=_is_subset(anchor, doc[predicate]))]
 
 
-def _attacker_mentions(count: Count, start: int, end: int, anchor: int, predicate: int,
-                       kind: Harm | None) -> list[CasualtyMention]:
-    mentions = [CasualtyMention("attackers", count, start, end, anchor, predicate)]
+def _attacker_mentions(count: Count, start: int, end: int, anchor: Token, predicate: int,
+                       kind: Harm | None, vague: bool = False) -> list[CasualtyMention]:
+    """`subset` marks attackers counted in the victims' toll ("eight dead, the bomber included")."""
+    counted = _counted_in_toll(anchor)
+    mentions = [CasualtyMention("attackers", count, start, end, anchor.i, predicate, vague=vague, subset=counted)]
     if kind == "killed":
-        mentions.append(CasualtyMention("attackers_killed", count, start, end, anchor, predicate))
+        mentions.append(CasualtyMention("attackers_killed", count, start, end, anchor.i, predicate, vague=vague,
+                                        subset=counted))
     return mentions
 
 
@@ -190,7 +209,7 @@ def _single_person(token: Token, sentence: Span, max_hops: int) -> list[Casualty
                 default=token.i)
     if lower in SINGLE_ATTACKERS:
         if any(c.lower_ in ("a", "an", "the") for c in token.children):
-            return _attacker_mentions(Count(value=1), start, token.i + 1, token.i, predicate, kind)
+            return _attacker_mentions(Count(value=1), start, token.i + 1, token, predicate, kind)
         return []
     # "the killing of the mayor" names a victim without counting; "the body of a journalist" counts one.
     predicate_token = sentence.doc[predicate]
@@ -198,6 +217,21 @@ def _single_person(token: Token, sentence: Span, max_hops: int) -> list[Casualty
         return []
     return [CasualtyMention(kind, Count(value=1), start, token.i + 1, token.i, predicate,
                             subset=_is_subset(token, predicate_token))]
+
+
+def _counted_in_toll(anchor: Token) -> bool:
+    """"Six attackers were also counted in the toll", "eight dead, the bomber included", "five people, including
+    the gunman, died": an inclusion word above the attackers, in a clause that speaks of the dead or the toll."""
+    current = _conj_root(anchor)
+    for _ in range(3):
+        head = current.head
+        if head.i == current.i or head.tag_.startswith("VB") and head.lower_ not in INCLUSION_WORDS:
+            return False
+        if head.lower_ in INCLUSION_WORDS:
+            clause = clause_head(head.head if head.dep_ == "prep" else head)
+            return any(t.lower_ == "toll" or casualty_word_kind(t) == "killed" for t in clause.subtree)
+        current = head
+    return False
 
 
 def _refers_to_one_person(token: Token) -> bool:
@@ -232,7 +266,7 @@ def _add_up_coordinated(doc: Doc, mentions: list[CasualtyMention]) -> list[Casua
             groups.append([mention])
             continue
         group = next((g for g in groups if _addable(g[0]) and (g[0].kind, g[0].predicate) == (mention.kind, mention.predicate)
-                      and _coordinated(doc[g[0].anchor], doc[mention.anchor])), None)
+                      and _coordinated(doc, g[0], mention)), None)
         if group is None:
             groups.append([mention])
         else:
@@ -244,7 +278,12 @@ def _addable(mention: CasualtyMention) -> bool:
     return mention.kind in ("killed", "injured") and not mention.subset and mention.count.value > 0
 
 
-def _coordinated(first: Token, other: Token) -> bool:
+def _coordinated(doc: Doc, mention: CasualtyMention, later: CasualtyMention) -> bool:
+    """Two counted nouns joined by "and" or "along with"; never one noun counted twice, nor across a line
+    break, where a headline deck runs into the story ("40 hurt\nTwo police officers ...")."""
+    if mention.anchor == later.anchor or "\n" in doc[mention.start:later.end].text:
+        return False
+    first, other = doc[mention.anchor], doc[later.anchor]
     if other in _conjuncts(first):
         return True
     head = other.head
@@ -276,6 +315,44 @@ def _conj_root(token: Token) -> Token:
     return token
 
 
+def _modifier_kind(noun: Token) -> tuple[Harm | None, int]:
+    """The counted noun's own death or injury word: "scores of wounded people", "the 40 people martyred",
+    "five others, who suffered injuries", "100 others with injuries"."""
+    for child in noun.children:
+        if child.dep_ in ("amod", "acl", "relcl") and casualty_word_kind(child):
+            return casualty_word_kind(child), child.i
+        if child.dep_ in ("acl", "relcl"):
+            objects = [c for c in child.children if c.dep_ == "dobj" and casualty_word_kind(c)]
+            if objects:
+                return casualty_word_kind(objects[0]), objects[0].i
+        if child.dep_ == "prep" and child.lower_ == "with":
+            objects = [c for c in child.children if c.dep_ == "pobj" and casualty_word_kind(c) == "injured"]
+            if objects:
+                return "injured", objects[0].i
+    return None, noun.i
+
+
+def _counts_a_conflict(predicate: Token) -> bool:
+    """"More than 4,500 people have died in the conflict", "the insurgency has killed more than 27,000 people":
+    a war's toll, not the attack's."""
+    clause = [predicate, predicate.head] if predicate.dep_ in ("acl", "relcl", "amod", "acomp", "oprd") else [predicate]
+    return any(child.dep_ == "nsubj" and child.lower_ in CONFLICT_NOUNS
+               or child.dep_ == "prep" and child.lower_ in ("in", "during", "since", "throughout", "over")
+               and any(c.lower_ in CONFLICT_NOUNS for c in child.children)
+               for token in clause for child in token.children)
+
+
+def _is_combined_total(predicate: Token) -> bool:
+    """"more than 100 people were killed and injured", "hurt or killed": one subject for both kinds is a
+    count of casualties, neither a death toll nor an injury count. "10 were killed and 20 wounded" is two
+    figures: there the other word has a count of its own."""
+    kind = casualty_word_kind(predicate)
+    if kind is None:
+        return False
+    return any(t.dep_ == "conj" and casualty_word_kind(t) not in (None, kind)
+               and not any(c.dep_ in OWN_COUNT_DEPS or c.like_num for c in t.subtree) for t in predicate.children)
+
+
 def _quantified_noun(anchor: Token) -> Token:
     """"dozens of people" quantifies "people"; other anchors quantify themselves."""
     if anchor.lower_ in ("dozens", "scores", "hundreds", "thousands") or anchor.tag_ == "CD":
@@ -293,16 +370,14 @@ def _is_agent(anchor: Token, predicate: Token) -> bool:
             and any(c.dep_ == "dobj" for c in predicate.children))
 
 
-def _is_update(predicate: Token) -> bool:
-    return predicate.lower_ in TOLL_VERBS or predicate.lower_ == "toll"
-
-
 def _is_subset(anchor: Token, predicate: Token) -> bool:
     """"including three children", "two of them", "among the dead were five policemen"."""
     for child in anchor.children:
         if child.dep_ == "prep" and child.lower_ == "of" and any(
                 c.lower_ in ("them", "whom", "those", "dead", "victims", "wounded", "injured") for c in child.children):
             return True
+    if not predicate.is_ancestor(anchor):  # "the 40 people killed included a candidate": the total
+        return False
     current = anchor
     while current.i != predicate.i and current.head.i != current.i:
         current = current.head
@@ -325,9 +400,9 @@ def casualty_predicate(anchor: Token, max_hops: int) -> tuple[Harm | None, int]:
     kind = casualty_word_kind(anchor)
     if kind:
         return kind, anchor.i
-    for child in anchor.children:
-        if child.dep_ in ("amod", "acl", "relcl") and casualty_word_kind(child):
-            return casualty_word_kind(child), child.i
+    kind, predicate = _modifier_kind(anchor)
+    if kind:
+        return kind, predicate
     current = anchor
     for _ in range(max_hops):
         head = current.head
@@ -339,18 +414,31 @@ def casualty_predicate(anchor: Token, max_hops: int) -> tuple[Harm | None, int]:
         if head.lower_ == "toll":
             return _toll_kind(head), head.i
         if head.tag_.startswith("VB") and head.lower_ not in SUBSET_WORDS:
+            if current.dep_ in ("nsubj", "nsubjpass", "dobj") and _sends_to_hospital(head):
+                return "injured", head.i
             return _verb_complement_kind(head)
         current = head
     return None, anchor.i
 
 
+def _sends_to_hospital(verb: Token) -> bool:
+    """"33 people were admitted at Mulago Hospital", "took 20 people to hospital": the wounded."""
+    return verb.lower_ in HOSPITAL_VERBS and any(
+        child.dep_ == "prep" and any(c.lower_ in ("hospital", "hospitals") for c in child.children)
+        for child in verb.children)
+
+
 def _verb_complement_kind(verb: Token) -> tuple[Harm | None, int]:
-    """"left five people dead", "shot dead", "hacked to death", "lost their lives", "the toll rose to 14"."""
+    """"left five people dead", "shot dead", "hacked to death", "lost their lives", "the toll rose to 14",
+    "left 100 others with injuries"."""
     for child in verb.children:
         if child.dep_ in ("acomp", "oprd", "xcomp", "dobj", "advmod", "ccomp") and casualty_word_kind(child):
             return casualty_word_kind(child), verb.i
         if child.dep_ == "prep" and child.lower_ == "to" and any(c.lower_ == "death" for c in child.children):
             return "killed", verb.i
+        if child.dep_ == "prep" and child.lower_ == "with" and any(
+                casualty_word_kind(c) == "injured" for c in child.children):
+            return "injured", verb.i
         if child.dep_ in ("nsubj", "nsubjpass", "dobj") and child.lower_ == "toll" and verb.lower_ in TOLL_VERBS:
             return _toll_kind(child), verb.i
     return None, verb.i

@@ -4,7 +4,7 @@ are not head counts (ages, money, times, percentages, years)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span
 
@@ -51,13 +51,15 @@ MONTHS = frozenset({
 
 @dataclass(frozen=True)
 class Quantity:
-    """Tokens [first, last] spell `value`; `start` is where the phrase begins, qualifier included."""
+    """Tokens [first, last] spell `value`; `start` is where the phrase begins, qualifier included. `vague` marks
+    a plural quantity word ("dozens") standing for a typical value."""
 
     first: int
     last: int
     start: int
     value: int
     qualifier: Qualifier
+    vague: bool = False
 
 
 def quantity_at(doc: Doc, index: int, sentence: Span) -> Quantity | None:
@@ -71,7 +73,22 @@ def quantity_at(doc: Doc, index: int, sentence: Span) -> Quantity | None:
         return _with_qualifier(doc, index, index + 1, 12, sentence)
     if lower == "half" and index + 2 < limit and doc[index + 1].lower_ == "a" and doc[index + 2].lower_ == "dozen":
         return _with_qualifier(doc, index, index + 2, 6, sentence)
-    if not (DIGITS.match(token.text) or lower in NUMBER_WORDS):
+    spelled = _spelled_number(doc, index, limit)
+    if spelled is None:
+        return None
+    last, value = spelled
+    upper = _range_upper_bound(doc, index, last, value, limit)
+    if upper is not None:
+        last, value = upper
+        quantity = _with_qualifier(doc, index, last, value, sentence)
+        return replace(quantity, qualifier="about") if quantity.qualifier == "exact" else quantity
+    return _with_qualifier(doc, index, last, value, sentence)
+
+
+def _spelled_number(doc: Doc, index: int, limit: int) -> tuple[int, int] | None:
+    """(last token, value) of the digits or number words starting at `index` ("twenty-five", "1,200")."""
+    token = doc[index]
+    if not (DIGITS.match(token.text) or token.lower_ in NUMBER_WORDS):
         return None
     last = index
     while last + 1 < limit:
@@ -83,7 +100,18 @@ def quantity_at(doc: Doc, index: int, sentence: Span) -> Quantity | None:
         else:
             break
     value = number_value([doc[i].lower_ for i in range(index, last + 1) if doc[i].text != "-"])
-    return None if value is None else _with_qualifier(doc, index, last, value, sentence)
+    return None if value is None else (last, value)
+
+
+def _range_upper_bound(doc: Doc, index: int, last: int, value: int, limit: int) -> tuple[int, int] | None:
+    """"50 to 55 people", "one or two", "20-25": a range stands for its upper bound. Not "from 10 to 25",
+    which is a revision and leaves 25 to be read on its own."""
+    if last + 2 >= limit or doc[last + 1].lower_ not in ("to", "or", "-"):
+        return None
+    if index > 0 and doc[index - 1].lower_ in ("from", "between"):
+        return None
+    upper = _spelled_number(doc, last + 2, limit)
+    return upper if upper is not None and upper[1] > value else None
 
 
 def number_value(words: list[str]) -> int | None:
@@ -108,8 +136,8 @@ def _with_qualifier(doc: Doc, first: int, last: int, value: int, sentence: Span,
     before = tuple(doc[i].lower_ for i in range(max(sentence.start, first - 3), first))
     for words, qualifier in QUALIFIER_PHRASES:
         if before[len(before) - len(words):] == words and len(before) >= len(words):
-            return Quantity(first, last, first - len(words), value, "about" if vague else qualifier)
-    return Quantity(first, last, first, value, "about" if vague else "exact")
+            return Quantity(first, last, first - len(words), value, "about" if vague else qualifier, vague)
+    return Quantity(first, last, first, value, "about" if vague else "exact", vague)
 
 
 def is_not_a_headcount(doc: Doc, quantity: Quantity, sentence: Span) -> bool:

@@ -38,8 +38,12 @@ def article_from_record(record: object, ignored_keys: frozenset[str] = frozenset
         return Article(id=record["id"], title=record.get("title"), text=record["text"],
                        published=record.get("published"), url=record.get("url"))
     except ValidationError as error:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
-        raise ValueError(problems) from error
+        raise ValueError(problems(error)) from error
+
+
+def problems(error: ValidationError) -> str:
+    """A validation error in one line, field by field ("text: Value error, text is empty or only whitespace")."""
+    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'record'}: {e['msg']}" for e in error.errors())
 
 
 def read_articles(path: Path, ignored_keys: frozenset[str] = frozenset()) -> Iterator[Article | RecordError]:

@@ -17,12 +17,12 @@ from extractors.groups import GroupMention, classify_role, implied_claimant
 from extractors.location import SceneSentence, choose_location
 from extractors.places import Gazetteer, PlaceMention
 from extractors.schema import Article, Evidence, IncidentReport, Location, Perpetrator
-from extractors.segments import DatedSpan, Role, Segmentation, SentenceFacts, governed_by_time_phrase, is_earlier
+from extractors.segments import DatedSpan, Role, Segmentation, SentenceFacts, is_earlier
+from extractors.tolls import choose_counts
 
 COUNT_FIELDS = ("killed", "injured", "attackers", "attackers_killed")
 EARLIER_LABELS = frozenset({"past", "past_near", "past_anaphor", "recap"})
 CLAUSE_SEPARATOR = re.compile(r"[,;:()–—]| - ")
-
 
 @dataclass
 class ArticleContext:
@@ -52,7 +52,9 @@ def build_report(context: ArticleContext, role: Role, indices: list[int], date: 
     evidence: list[Evidence] = []
     fields: dict = {"role": role}
 
-    for kind, mention in _counts(context, role, sentences).items():
+    perpetrators, group_spans = _perpetrators(context, sentences, role)
+    names = frozenset(p.name for p in perpetrators)
+    for kind, mention in choose_counts(context, role, sentences, names, _pivot(context)).items():
         fields[kind] = mention.count
         evidence.append(_evidence(context, kind, mention.span(context.doc)))
 
@@ -68,7 +70,6 @@ def build_report(context: ArticleContext, role: Role, indices: list[int], date: 
         fields["date_precision"] = date.precision
         evidence.append(_evidence(context, "date", date.span))
 
-    perpetrators, group_spans = _perpetrators(context, sentences, role)
     if perpetrators:
         fields["perpetrators"] = perpetrators
         evidence.extend(_evidence_chars(context, "perpetrators", start, end) for start, end in group_spans)
@@ -84,27 +85,6 @@ def build_report(context: ArticleContext, role: Role, indices: list[int], date: 
     report = IncidentReport(**fields, evidence=sorted(evidence, key=lambda e: (e.char_start, e.field)))
     report.confidence = confidence(report, role)
     return report
-
-
-def _counts(context: ArticleContext, role: Role, sentences: list[SentenceFacts]) -> dict[str, CasualtyMention]:
-    """The first figure of each kind, which news leads give as the total, unless a later sentence revises
-    the toll upwards ("the death toll rose to 14"); later subsets and statistics never replace it."""
-    by_index = {s.index: s for s in sentences}
-    pivot = _pivot(context)
-    lead = next((s.index for s in sentences if s.is_event), None)
-    best: dict[str, CasualtyMention] = {}
-    for mention in context.casualties:
-        sentence = by_index.get(context.sentence_of(context.doc[mention.start].idx))
-        if sentence is None or mention.subset:
-            continue
-        if role == "main":
-            earlier = [d for d in sentence.dates if pivot is not None and is_earlier(d, pivot, 1)]
-            if governed_by_time_phrase(context.doc[mention.predicate], sentence, earlier, sentence.index == lead):
-                continue
-        current = best.get(mention.kind)
-        if current is None or mention.update and mention.count.value > current.count.value:
-            best[mention.kind] = mention
-    return best
 
 
 def _pivot(context: ArticleContext) -> dt.date | None:

@@ -10,7 +10,7 @@ import hashlib
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 AttackType = Literal[
     "assassination",
@@ -55,8 +55,19 @@ def stable_id(*parts: str, length: int = 20) -> str:
     return digest[:length]
 
 
+# Elasticsearch refuses a whole bulk request over one `_id` longer than this.
+MAX_ID_BYTES = 512
+# Title, summary and text together: every message that carries an article (JSON with non-ASCII characters
+# escaped, up to 6 bytes each, plus its extraction) must stay under Kafka's 1 MB message limit.
+MAX_ARTICLE_CHARS = 100_000
+# Article dates outside these bounds are errors of the source (year 1, year 9999), and date arithmetic
+# (ages, merge windows) near the ends of the calendar overflows.
+EARLIEST_DATE = dt.datetime(1900, 1, 1, tzinfo=dt.timezone.utc)
+LATEST_DATE = dt.datetime(2100, 1, 1, tzinfo=dt.timezone.utc)
+
+
 class Article(_Model):
-    id: str
+    id: str = Field(min_length=1)
     url: str | None = None
     canonical_url: str | None = None
     source: str | None = None
@@ -67,6 +78,37 @@ class Article(_Model):
     fetched_at: dt.datetime | None = None
     language: str | None = None
     tags: list[str] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _id_fits_elasticsearch(cls, value: str) -> str:
+        size = len(value.encode("utf-8"))
+        if size > MAX_ID_BYTES:
+            raise ValueError(f"id is {size} bytes long; at most {MAX_ID_BYTES} (Elasticsearch's limit for a document id)")
+        return value
+
+    @field_validator("text")
+    @classmethod
+    def _text_has_words(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("text is empty or only whitespace")
+        return value
+
+    @field_validator("published", "fetched_at")
+    @classmethod
+    def _date_is_plausible(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is not None:
+            aware = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+            if not EARLIEST_DATE <= aware < LATEST_DATE:
+                raise ValueError(f"{value.isoformat()} is outside {EARLIEST_DATE.year}-{LATEST_DATE.year - 1}")
+        return value
+
+    @model_validator(mode="after")
+    def _fits_a_message(self) -> Article:
+        size = len(self.text) + len(self.title or "") + len(self.summary or "")
+        if size > MAX_ARTICLE_CHARS:
+            raise ValueError(f"title, summary and text hold {size:,} characters; at most {MAX_ARTICLE_CHARS:,}")
+        return self
 
     @staticmethod
     def id_for(canonical_url: str | None, text: str) -> str:

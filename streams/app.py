@@ -7,12 +7,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import TypeVar
 
 import faust
+from aiokafka.errors import MessageSizeTooLargeError
+from faust.exceptions import ProducerSendError
 from pydantic import BaseModel
 
 from streams.flow_control import keep_buffered_records_on_resume
@@ -35,20 +38,34 @@ class Pipeline:
                           event: faust.EventT | None = None) -> None:
         """Park a record that a stage could not process, with the reason; the stream goes on."""
         message = event.message if event is not None else None
-        if isinstance(payload, bytes):
-            payload = payload.decode("utf-8", errors="replace")
+        if isinstance(payload, str):
+            payload = payload.encode("utf-8")
         elif isinstance(payload, dict):
-            payload = faust.serializers.codecs.dumps("json", payload).decode()
-        record = DeadLetter(
-            stage=stage,
-            error=f"{type(error).__name__}: {error}" if isinstance(error, Exception) else error,
-            payload=payload,
+            payload = faust.serializers.codecs.dumps("json", payload)
+        record = DeadLetter.of(
+            stage,
+            f"{type(error).__name__}: {error}" if isinstance(error, Exception) else error,
+            payload,
             topic=message.topic if message else None,
             partition=message.partition if message else None,
             offset=message.offset if message else None,
             at=dt.datetime.now(dt.timezone.utc),
         )
         await self.topics["dead_letters"].send(value=record.model_dump(mode="json"))
+
+    @contextlib.asynccontextmanager
+    async def dead_letter_on_record_error(self, stage: str, payload: bytes | str | dict,
+                                          event: faust.EventT | None = None) -> AsyncIterator[None]:
+        """Run the block that processes one record; if the record makes it fail, park the record and go on.
+
+        Without this an agent that raises is restarted and the record's offset is committed past: lost.
+        """
+        try:
+            yield
+        except Exception as error:
+            if not is_record_error(error):
+                raise
+            await self.dead_letter(stage, error, payload, event)
 
     async def decoded(self, stage: str, model: type[ModelT], stream) -> AsyncIterator[ModelT]:
         """The stream's records as `model`; a record that is not valid JSON of that shape becomes a dead letter."""
@@ -70,6 +87,14 @@ class Pipeline:
         return [record for record in parsed if record is not None]
 
 
+def is_record_error(error: BaseException) -> bool:
+    """Errors that lie in the record, so processing it again cannot help: invalid values, dates whose arithmetic
+    overflows, a result too large for a Kafka message. Outages are not among them: they must block, not park."""
+    if isinstance(error, ProducerSendError):
+        error = error.__cause__
+    return isinstance(error, (ValueError, OverflowError, MessageSizeTooLargeError))
+
+
 def create_app(settings: Settings) -> Pipeline:
     app = faust.App(
         settings.worker.app_id,
@@ -85,6 +110,8 @@ def create_app(settings: Settings) -> Pipeline:
         producer_linger=0.005,
         broker_commit_every=50,
         broker_commit_interval=1.0,
+        broker_session_timeout=settings.worker.session_timeout_seconds,
+        broker_heartbeat_interval=settings.worker.heartbeat_interval_seconds,
         stream_wait_empty=False,
         table_cleanup_interval=60.0,
     )

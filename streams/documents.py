@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pycountry
 
+from extractors.language import language_of
 from extractors.schema import Alert, Article, ExtractionResult, Incident
 
 
@@ -25,7 +26,8 @@ def article_document(article: Article, extraction: ExtractionResult | None, dupl
             "text": article.text,
             "summary": article.summary,
             "source": article.source,
-            "language": article.language,
+            "language": language_of(article.text),  # what the extractor saw; the source's claim is kept beside it
+            "declared_language": article.language,
             "tags": article.tags,
             "published": article.published.isoformat() if article.published else None,
             "duplicate_of": duplicate_of,

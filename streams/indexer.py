@@ -2,6 +2,8 @@
 
 An outage blocks the calling agent (so Kafka offsets are not committed past unindexed records) instead of
 dropping documents; when Elasticsearch returns, the same batch is sent again and ids keep it exactly-once.
+A request refused as a whole (one `_id` over 512 bytes makes Elasticsearch answer 400 for the entire bulk
+request) is sent again one document at a time, so a refused document costs only itself.
 """
 
 from __future__ import annotations
@@ -69,7 +71,10 @@ def template_bodies(prefix: str) -> tuple[dict[str, dict], dict[str, dict]]:
 
 
 def ensure_templates(client: Elasticsearch, prefix: str) -> None:
-    """Create or update the templates (PUT is idempotent); indices are created from them on first write."""
+    """Create or update the templates (PUT is idempotent); indices are created from them on first write.
+
+    Indices that already exist get the templates' fields too: the mappings are strict, so a field added in
+    a newer version would otherwise make Elasticsearch refuse every document that carries it."""
     components, indices = template_bodies(prefix)
     for name, body in components.items():
         client.cluster.put_component_template(name=name, template=body["template"], meta=body.get("_meta"))
@@ -82,6 +87,11 @@ def ensure_templates(client: Elasticsearch, prefix: str) -> None:
             template=body.get("template"),
             meta=body.get("_meta"),
         )
+        properties: dict = {}
+        for part in [components[component] for component in body.get("composed_of", [])] + [body]:
+            properties |= part.get("template", {}).get("mappings", {}).get("properties", {})
+        client.indices.put_mapping(index=body["index_patterns"], properties=properties, allow_no_indices=True,
+                                   ignore_unavailable=True)
 
 
 @dataclass
@@ -89,6 +99,17 @@ class BulkOutcome:
     indexed: int = 0
     conflicts: list[str] = field(default_factory=list)
     failures: list[dict] = field(default_factory=list)
+
+    def add(self, other: BulkOutcome) -> None:
+        self.indexed += other.indexed
+        self.conflicts += other.conflicts
+        self.failures += other.failures
+
+
+def refusal(action: dict, error: ApiError) -> dict:
+    """A refused request of one action, as the bulk response item its refusal would have been."""
+    reason = error.body.get("error", error.body) if isinstance(error.body, dict) else str(error.body or error.message)
+    return {"_index": action.get("_index"), "_id": action.get("_id"), "status": error.status_code, "error": reason}
 
 
 class Indexer:
@@ -100,8 +121,22 @@ class Indexer:
         self.max_backoff = max_backoff
 
     async def bulk(self, actions: Sequence[dict], attempts: int | None = None) -> BulkOutcome:
-        """Index `actions` (helpers format with `_index`, `_id`, `_op_type`). `attempts=None` retries until it works."""
-        return await self.retrying(lambda: self._send(actions), f"{len(actions)} actions", attempts)
+        """Index `actions` (helpers format with `_index`, `_id`, `_op_type`). `attempts=None` retries until it works.
+
+        Documents Elasticsearch refuses come back in `failures`, in the shape of a bulk response item."""
+        try:
+            return await self.retrying(lambda: self._send(actions), f"{len(actions)} actions", attempts)
+        except ApiError as error:
+            if error.status_code in RETRY_STATUSES:
+                raise  # attempts ran out on an outage: not the documents' fault
+            if len(actions) == 1:
+                return BulkOutcome(failures=[refusal(actions[0], error)])
+            log.warning("Elasticsearch refused a bulk request of %d actions (%s); sending them one by one",
+                        len(actions), error.message)
+            outcome = BulkOutcome()
+            for action in actions:
+                outcome.add(await self.bulk([action], attempts))
+            return outcome
 
     async def retrying(self, request: Callable[[], Awaitable[T]], what: str, attempts: int | None = None) -> T:
         """`request()`, again with capped exponential backoff while the cluster is unreachable or overloaded."""

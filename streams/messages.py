@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
@@ -62,14 +63,34 @@ def text_matches_in(headers: Mapping[str, bytes]) -> list[str]:
     return [] if raw is None else _WATCH_IDS.validate_json(raw)
 
 
+# A dead letter must itself fit in a Kafka message (1 MB) when every kept byte is invalid UTF-8 and so
+# becomes an escaped replacement character (6 bytes of JSON): it keeps the head of the payload, its size and hash.
+DEAD_LETTER_PAYLOAD_BYTES = 64 * 1024
+DEAD_LETTER_ERROR_CHARS = 4000
+
+
 class DeadLetter(_Message):
     stage: str
     error: str
     payload: str
+    payload_bytes: int
+    payload_sha256: str
+    truncated: bool = False
     topic: str | None = None
     partition: int | None = None
     offset: int | None = None
     at: dt.datetime
+
+    @classmethod
+    def of(cls, stage: str, error: str, payload: bytes, *, at: dt.datetime, topic: str | None = None,
+           partition: int | None = None, offset: int | None = None) -> DeadLetter:
+        """The dead letter for `payload` (the record as it arrived), cut to a size that always fits a message."""
+        kept = payload[:DEAD_LETTER_PAYLOAD_BYTES]
+        if len(error) > DEAD_LETTER_ERROR_CHARS:
+            error = error[:DEAD_LETTER_ERROR_CHARS] + "…"
+        return cls(stage=stage, error=error, payload=kept.decode("utf-8", errors="replace"), payload_bytes=len(payload),
+                   payload_sha256=hashlib.sha256(payload).hexdigest(), truncated=len(kept) < len(payload),
+                   topic=topic, partition=partition, offset=offset, at=at)
 
 
 # How far ahead of its arrival an article's own time may be (clock skew, a misread zone) before it is

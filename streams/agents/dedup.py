@@ -26,9 +26,11 @@ def install(pipeline) -> None:
     @app.agent(topics["raw_articles"], name="deduplicate_articles")
     async def deduplicate_articles(stream):
         async for article in pipeline.decoded("dedup", Article, stream):
-            arrival = dt.datetime.fromtimestamp(stream.current_event.message.timestamp, dt.timezone.utc)
-            now = article_time(article, arrival)
-            verdict = index.check_and_add(article.id, article.text, now=now)
-            message = UniqueArticle(article=article, arrived_at=now, duplicate_of=verdict.duplicate_of,
-                                    identical=verdict.identical)
-            await topics["unique_articles"].send(key=message.canonical_id, value=message.model_dump(mode="json"))
+            event = stream.current_event
+            async with pipeline.dead_letter_on_record_error("dedup", event.value, event):
+                arrival = dt.datetime.fromtimestamp(event.message.timestamp, dt.timezone.utc)
+                now = article_time(article, arrival)
+                verdict = index.check_and_add(article.id, article.text, now=now)
+                message = UniqueArticle(article=article, arrived_at=now, duplicate_of=verdict.duplicate_of,
+                                        identical=verdict.identical)
+                await topics["unique_articles"].send(key=message.canonical_id, value=message.model_dump(mode="json"))

@@ -65,7 +65,8 @@ def install(pipeline, watches: LiveWatches) -> None:
                     continue
                 if message.duplicate_of is None:
                     recent.put(message.article.id, result)
-                await send_extraction(topics, message, result, watches)
+                async with pipeline.dead_letter_on_record_error("extract", message.model_dump(mode="json")):
+                    await send_extraction(topics, message, result, watches)
 
 
 async def send_extraction(topics, message: UniqueArticle, result: ExtractionResult, watches: LiveWatches) -> None:

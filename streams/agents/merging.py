@@ -19,8 +19,10 @@ def install(pipeline) -> None:
     @app.agent(topics["incident_reports"], name="merge_incidents")
     async def merge_incidents(stream):
         async for message in pipeline.decoded("merge", ReportMessage, stream):
-            article = ArticleRef(message.article_id, message.source, message.url, message.published)
-            outcome = record_report(store, message.report, article, message.arrived_at)
-            if outcome.status != "unchanged":
-                await topics["incidents"].send(key=outcome.incident.id, value=outcome.incident.model_dump(mode="json"),
-                                               headers=text_matches_header(message.text_matches))
+            event = stream.current_event
+            async with pipeline.dead_letter_on_record_error("merge", event.value, event):
+                article = ArticleRef(message.article_id, message.source, message.url, message.published)
+                outcome = record_report(store, message.report, article, message.arrived_at)
+                if outcome.status != "unchanged":
+                    await topics["incidents"].send(key=outcome.incident.id, value=outcome.incident.model_dump(mode="json"),
+                                                   headers=text_matches_header(message.text_matches))

@@ -35,7 +35,10 @@ def run(args) -> int:
 
 
 def extract_file(path: Path, published: dt.date | None, as_json: bool) -> int:
+    from pydantic import ValidationError
+
     from extractors import extract
+    from extractors.records import problems
     from extractors.schema import Article
 
     try:
@@ -44,12 +47,16 @@ def extract_file(path: Path, published: dt.date | None, as_json: bool) -> int:
         print(f"newswatch extract: cannot read {path}: {error}", file=sys.stderr)
         return 2
     title, _, body = raw.partition("\n")
-    article = Article(
-        id=Article.id_for(None, raw),
-        title=title.strip() or None,
-        text=body.lstrip("\n"),
-        published=dt.datetime.combine(published, dt.time()) if published else None,
-    )
+    try:
+        article = Article(
+            id=Article.id_for(None, raw),
+            title=title.strip() or None,
+            text=body.lstrip("\n"),
+            published=dt.datetime.combine(published, dt.time()) if published else None,
+        )
+    except ValidationError as error:
+        print(f"newswatch extract: {path} is not an article: {problems(error)}", file=sys.stderr)
+        return 2
     result = extract(article)
     print(result.model_dump_json(indent=2) if as_json else describe(result, article.title))
     return 0

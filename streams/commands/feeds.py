@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import sys
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 
 def register(subparsers) -> None:
@@ -39,7 +43,6 @@ def _load(args):
 
 
 def run(args) -> int:
-    import asyncio
     import signal
 
     from streams.ingest.service import FeedIngester
@@ -89,7 +92,8 @@ def status(args) -> int:
     now = time.time()
     store = IngestStore(store_path(settings))
     try:
-        records = feed_health(feeds, store.feed_states(), store.new_items_since(now - DAY_SECONDS), now)
+        records = feed_health(feeds, store.feed_states(), store.new_items_since(now - DAY_SECONDS), now,
+                              asyncio.run(_non_english(settings, now)))
     finally:
         store.close()
     if args.json:
@@ -98,6 +102,23 @@ def status(args) -> int:
     else:
         print(format_table(records, now))
     return 0
+
+
+async def _non_english(settings, now: float) -> dict[str, int] | None:
+    """The per-feed count of non-English articles from Elasticsearch; None (shown as "-") when it does not answer."""
+    from elasticsearch import AsyncElasticsearch
+
+    from streams.indexer import settings_client_options
+    from streams.ingest.health import non_english_per_day
+
+    client = AsyncElasticsearch(**settings_client_options(settings.elasticsearch) | {"request_timeout": 5, "max_retries": 0})
+    try:
+        return await non_english_per_day(client, settings.elasticsearch.index("articles"), now)
+    except Exception as error:  # the table is still worth printing without this column
+        log.warning("non-English counts unavailable (%s: %s)", type(error).__name__, error)
+        return None
+    finally:
+        await client.close()
 
 
 def enable(args) -> int:

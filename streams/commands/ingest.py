@@ -16,6 +16,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from kafka.errors import KafkaError
     from tqdm import tqdm
 
     from streams.ingest.files import BadRecord, article_files, read_articles
@@ -35,7 +36,12 @@ def run(args) -> int:
                     print(f"skipped {record}", file=sys.stderr)
                     failed += 1
                     continue
-                producer.send(record)
+                try:
+                    producer.send(record)
+                except KafkaError as error:  # refused before sending (too large): this article only
+                    print(f"skipped {path}: article {record.id}: {error}", file=sys.stderr)
+                    failed += 1
+                    continue
                 sent += 1
     print(f"produced {sent} article(s) from {len(files)} file(s) to {settings.topics.raw_articles}; {failed} skipped")
     return 1 if failed and not sent else 0

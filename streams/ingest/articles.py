@@ -86,7 +86,7 @@ def build_article(
         source=source,
         title=item.title or (page.title if page else None),
         text=text,
-        summary=summary or None,
+        summary=summary if summary and summary != text else None,  # a copy of the text would only double its size
         published=item.published or (page.published if page else None),
         fetched_at=now,
         language=item.language or language or (page.language if page else None),

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from extractors.records import problems
 from extractors.schema import Article
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,8 @@ def read_articles(path: Path, published: dt.datetime | None, now: dt.datetime) -
             yield from read_jsonl_articles(path, now)
         else:
             yield read_text_article(path, published, now)
+    except ValidationError as error:
+        yield BadRecord(f"{path}: {problems(error)}")
     except (OSError, BadRecord) as error:
         yield error if isinstance(error, BadRecord) else BadRecord(f"{path}: {error}")
 
@@ -75,24 +78,31 @@ def read_jsonl_articles(path: Path, now: dt.datetime | None = None) -> Iterator[
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
-                if not isinstance(record, dict):
-                    raise ValueError("not a JSON object")
-                text = record.get("text") or ""
-                if not text.strip():
-                    raise ValueError("no text")
-                url = record.get("url")
-                yield Article(
-                    id=str(record.get("id") or Article.id_for(url, text)),
-                    url=url,
-                    canonical_url=url,
-                    title=record.get("title"),
-                    text=text,
-                    published=record.get("published"),
-                    fetched_at=now,
-                    source=record.get("source") or f"file:{path.name}",
-                    language=record.get("language"),
-                    tags=record.get("tags") or [],
-                )
-            except (ValueError, ValidationError) as error:
-                yield BadRecord(f"{path}:{number}: {error}".splitlines()[0])
+                yield article_from_line(line, path, now)
+            except ValidationError as error:
+                yield BadRecord(f"{path}:{number}: {problems(error)}")
+            except ValueError as error:
+                yield BadRecord(f"{path}:{number}: {error}")
+
+
+def article_from_line(line: str, path: Path, now: dt.datetime | None) -> Article:
+    record = json.loads(line)
+    if not isinstance(record, dict):
+        raise ValueError("not a JSON object")
+    text, url = record.get("text"), record.get("url")
+    if not isinstance(text, str):
+        raise ValueError(f"text: expected a string, got {type(text).__name__}")
+    if url is not None and not isinstance(url, str):
+        raise ValueError(f"url: expected a string or null, got {type(url).__name__}")
+    return Article(
+        id=str(record.get("id") or Article.id_for(url, text)),
+        url=url,
+        canonical_url=url,
+        title=record.get("title"),
+        text=text,
+        published=record.get("published"),
+        fetched_at=now,
+        source=record.get("source") or f"file:{path.name}",
+        language=record.get("language"),
+        tags=record.get("tags") or [],
+    )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from extractors.language import UNDETERMINED
 from streams.ingest.feedlist import FeedConfig
 from streams.ingest.store import FeedState
 from streams.ingest.urls import host_of
 
 DAY_SECONDS = 86400
-TABLE_COLUMNS = ("FEED", "STATUS", "LAST SUCCESS", "FAILS", "ITEMS/DAY", "LATENCY", "LAST ERROR")
+TABLE_COLUMNS = ("FEED", "STATUS", "LAST SUCCESS", "FAILS", "ITEMS/DAY", "NOT EN/DAY", "LATENCY", "LAST ERROR")
 ERROR_WIDTH = 70
 
 
@@ -17,8 +18,11 @@ def _iso(timestamp: float | None) -> str | None:
     return dt.datetime.fromtimestamp(timestamp, dt.UTC).isoformat() if timestamp is not None else None
 
 
-def feed_health(feeds: list[FeedConfig], states: dict[str, FeedState], items_per_day: dict[str, int], now: float) -> list[dict]:
-    """Health records in the `<prefix>-feeds` document shape, one per configured feed, by name."""
+def feed_health(feeds: list[FeedConfig], states: dict[str, FeedState], items_per_day: dict[str, int], now: float,
+                non_english_per_day: dict[str, int] | None = None) -> list[dict]:
+    """Health records in the `<prefix>-feeds` document shape, one per configured feed, by name.
+
+    `non_english_per_day` counts, by feed name, the articles the worker found not to be English (None: unknown)."""
     records = []
     for feed in sorted(feeds, key=lambda feed: feed.label.lower()):
         state = states.get(feed.id) or FeedState(feed.id, feed.url)
@@ -42,6 +46,7 @@ def feed_health(feeds: list[FeedConfig], states: dict[str, FeedState], items_per
                     "consecutive_failures": state.consecutive_failures,
                     "items_per_day": items_per_day.get(feed.id, 0),
                     "items_total": state.items_total,
+                    "non_english_per_day": non_english_per_day.get(feed.label, 0) if non_english_per_day is not None else None,
                     "latency_ms": round(state.latency_ms, 1) if state.latency_ms is not None else None,
                     "polls": state.polls,
                     "next_poll": _iso(state.next_poll_at),
@@ -75,9 +80,23 @@ def format_table(records: list[dict], now: float) -> str:
                 _age(feed["last_success"], now),
                 str(feed["consecutive_failures"]),
                 str(feed["items_per_day"]),
+                str(feed["non_english_per_day"]) if feed["non_english_per_day"] is not None else "-",
                 f"{feed['latency_ms']:.0f} ms" if feed["latency_ms"] is not None else "-",
                 error if len(error) <= ERROR_WIDTH else error[: ERROR_WIDTH - 1] + "…",
             )
         )
     widths = [max(len(row[column]) for row in rows) for column in range(len(TABLE_COLUMNS))]
     return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows)
+
+
+async def non_english_per_day(client, articles_index: str, now: float) -> dict[str, int]:
+    """Articles of the last 24 h whose text is not English, by source (a feed's name), from the worker's article
+    documents: the worker decides the language once, with the extractor's own test."""
+    since = dt.datetime.fromtimestamp(now - DAY_SECONDS, dt.UTC).isoformat()
+    response = await client.search(
+        index=articles_index, size=0, ignore_unavailable=True,
+        query={"bool": {"filter": [{"term": {"article.language": UNDETERMINED}}, {"range": {"event.ingested": {"gte": since}}}]}},
+        aggregations={"sources": {"terms": {"field": "article.source", "size": 10_000}}},
+    )
+    buckets = (response.get("aggregations") or {}).get("sources", {}).get("buckets", [])
+    return {bucket["key"]: bucket["doc_count"] for bucket in buckets}

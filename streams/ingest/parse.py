@@ -22,6 +22,7 @@ import feedparser
 import lxml.etree
 from feedparser.datetimes import _parse_date as feedparser_date
 
+from extractors.schema import EARLIEST_DATE, LATEST_DATE
 from streams.ingest.htmltext import html_to_text
 from streams.ingest.problems import FeedProblem
 
@@ -41,7 +42,7 @@ HTML_START = re.compile(rb"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", 
 FEED_START = re.compile(rb"<(?:[\w-]+:)?(?:rss|feed|rdf)[\s>]", re.IGNORECASE)
 RFC822_DATE = re.compile(r"^(?:[A-Za-z]{3},?\s*)?\d{1,2}\s+[A-Za-z]{3}\s+(\d{2,4})\s")
 # Older dates are typos or placeholders ("0000"); Python's RFC 822 reader would even turn year 0 into 2000.
-EARLIEST_YEAR = 1900
+EARLIEST_YEAR = EARLIEST_DATE.year
 XML_ENCODING = re.compile(rb"^(\s*<\?xml[^>]*?)\sencoding=[\"']([^\"']*)[\"']")
 # A document without a byte-order mark in UTF-16 or UTF-32 starts with "<" or "{" and zero bytes (XML 1.0, appendix F).
 UNMARKED_WIDE = (
@@ -129,7 +130,8 @@ def declares_entities(body: bytes) -> bool:
 
 def parse_date(value: str | None) -> dt.datetime | None:
     """RFC 822 and RFC 3339 quickly, then feedparser's many fallbacks; a date without zone is taken as UTC.
-    A date none of them reads, or one before 1900, is no date: the item still counts, dated by its arrival."""
+    A date none of them reads, or one the article contract refuses (before 1900, from 2100 on), is no date:
+    the item still counts, dated by its arrival."""
     if not value or not value.strip():
         return None
     value = value.strip()
@@ -143,16 +145,19 @@ def parse_date(value: str | None) -> dt.datetime | None:
         else:
             parsed = dt.datetime.fromisoformat(value)
     except (TypeError, ValueError, IndexError, OverflowError):
-        struct = feedparser_date(value)
-        try:
-            parsed = dt.datetime(*struct[:6], tzinfo=dt.UTC) if struct else None
-        except (ValueError, OverflowError):
-            return None
-    if parsed is None or parsed.year < EARLIEST_YEAR:
-        return None
+        return _from_struct(feedparser_date(value))
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed
+    return parsed if EARLIEST_DATE <= parsed < LATEST_DATE else None
+
+
+def _from_struct(struct) -> dt.datetime | None:
+    """A date from feedparser's time tuple (UTC), or None when there is none or it cannot be true."""
+    try:
+        parsed = dt.datetime(*struct[:6], tzinfo=dt.UTC) if struct else None
+    except (ValueError, OverflowError):
+        return None
+    return parsed if parsed is not None and EARLIEST_DATE <= parsed < LATEST_DATE else None
 
 
 def _escaped(text: str | None) -> str | None:
@@ -355,7 +360,7 @@ def _parse_with_feedparser(body: bytes, max_items: int, content_type: str | None
                 title=html_to_text(_feedparser_html(entry.get("title_detail"))) or None,
                 content=content,
                 summary=None if summary == content else summary,
-                published=dt.datetime(*struct[:6], tzinfo=dt.UTC) if struct else None,
+                published=_from_struct(struct),
                 tags=tuple(tag["term"] for tag in entry.get("tags") or () if tag.get("term")),
             )
         )

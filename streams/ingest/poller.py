@@ -19,6 +19,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pydantic import ValidationError
+
+from extractors.records import problems
 from streams.ingest.articles import PageText, build_article, needs_full_text
 from streams.ingest.delivery import Delivery
 from streams.ingest.feedlist import FeedConfig
@@ -186,20 +189,22 @@ class FeedPoller:
         pages = await self._pages(feed, prepared.candidates)
         fetched_at = dt.datetime.fromtimestamp(now, dt.UTC)
         language = feed.language or prepared.language
-        built = [
-            build_article(
-                candidate.item,
-                candidate.key,
-                content=candidate.content,
-                summary=candidate.summary,
-                page=pages.get(candidate.key.id),
-                source=feed.label,
-                tags=feed.tags,
-                language=language,
-                now=fetched_at,
-            )
-            for candidate in prepared.candidates
-        ]
+        built = []
+        for candidate in prepared.candidates:
+            try:
+                built.append(build_article(
+                    candidate.item,
+                    candidate.key,
+                    content=candidate.content,
+                    summary=candidate.summary,
+                    page=pages.get(candidate.key.id),
+                    source=feed.label,
+                    tags=feed.tags,
+                    language=language,
+                    now=fetched_at,
+                ))
+            except ValidationError as error:  # one bad item (5 MB of text) costs only itself
+                log.warning("feed %s: item %s skipped: %s", feed.label, candidate.key.url or candidate.key.id, problems(error))
         articles = [article for article in built if article is not None]
         if len(articles) < len(built):
             log.warning("feed %s: %d new items had no title or text and were skipped", feed.label, len(built) - len(articles))

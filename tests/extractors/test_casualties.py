@@ -1,11 +1,14 @@
-"""Casualty counts from invented sentences: numbers attach to the right verb, and non-counts never do."""
+"""Casualty counts from invented sentences: numbers attach to the right verb, non-counts never do, and an
+incident gets the highest current toll its article states."""
 
 from __future__ import annotations
 
 import pytest
 
+from extractors import extract
 from extractors.casualties import find_casualties
 from extractors.numbers import number_value
+from extractors.schema import Count
 
 
 def counts(nlp, sentence: str) -> set[tuple[str, int, str]]:
@@ -91,10 +94,77 @@ def test_year_before_a_noun_is_not_a_count(nlp):
     assert counts(nlp, "The 2008 Mumbai attacks killed 166 people.") == {("killed", 166, "exact")}
 
 
-def test_toll_revisions_are_marked_as_updates(nlp):
-    doc = nlp("The death toll rose to 14 on Sunday, police said.")
-    [mention] = doc._.newswatch_casualties
-    assert (mention.kind, mention.count.value, mention.update) == ("killed", 14, True)
+def test_vague_amounts_are_marked(nlp):
+    doc = nlp("Dozens of people were hurt and 14 were killed when the bomb went off.")
+    assert {(m.kind, m.count.value, m.vague) for m in doc._.newswatch_casualties} == {
+        ("injured", 24, True), ("killed", 14, False)}
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("A hospital official said 30 to 35 people had died.", {("killed", 35, "about")}),
+    ("One or two guards were hurt.", {("injured", 2, "about")}),
+    ("The death toll rose from 12 to 19 overnight.", {("killed", 12, "exact"), ("killed", 19, "exact")}),
+])
+def test_a_range_counts_as_its_upper_bound(nlp, sentence, expected):
+    assert counts(nlp, sentence) == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("The 12 people martyred in the blast included a local councillor.", {("killed", 12, "exact")}),
+    ("The massacre of 31 villagers shocked the province.", {("killed", 31, "exact")}),
+    ("Security sources said the death toll was at least 31.", {("killed", 31, "at_least")}),
+    ("About six others, who suffered gunshot wounds, were treated at the scene.", {("injured", 6, "about")}),
+    ("The blast left over 80 others with injuries.", {("injured", 80, "more_than")}),
+    ("At least 27 people were admitted to Kenyatta Hospital.", {("injured", 27, "at_least")}),
+    ("Rescue 1122 teams took the victims to hospital.", set()),
+])
+def test_death_and_injury_phrasings(nlp, sentence, expected):
+    assert counts(nlp, sentence) == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("More than 60 people were killed and injured in the blast.", set()),
+    ("In each village two or three people were either hurt or killed.", set()),
+    ("Nine people were killed and 14 injured in the blast.", {("killed", 9, "exact"), ("injured", 14, "exact")}),
+    ("The bombing has killed at least 40 people and injured over 90.",
+     {("killed", 40, "at_least"), ("injured", 90, "more_than")}),
+])
+def test_one_figure_for_dead_and_wounded_together_is_neither(nlp, sentence, expected):
+    assert counts(nlp, sentence) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "More than 3,000 people have died in the insurgency, which began in 2012.",
+    "The conflict, now in its eighth year, has killed more than 12,000 people.",
+])
+def test_the_toll_of_a_war_is_not_a_toll(nlp, sentence):
+    assert counts(nlp, sentence) == set()
+
+
+def test_wounded_people_coordinated_with_bodies_are_not_added_to_the_dead(nlp):
+    assert counts(nlp, "Rescuers found at least 30 bodies and scores of wounded people.") == {
+        ("killed", 30, "at_least"), ("injured", 40, "about")}
+
+
+def test_counts_are_not_added_up_across_a_headline_line_break(nlp):
+    found = counts(nlp, "Market blast\n9 dead, 30 hurt\nBy STAFF REPORTER\n\nFour police officers were hurt "
+                        "in the blast.")
+    assert ("injured", 34, "exact") not in found
+    assert ("injured", 30, "exact") in found
+
+
+@pytest.mark.parametrize("sentence", [
+    "We have nine dead at the market, the bomber included, a police officer said.",
+    "Two soldiers and three attackers were also counted in the toll.",
+])
+def test_attackers_counted_in_the_toll_are_marked(nlp, sentence):
+    doc = nlp(sentence)
+    assert [m.subset for m in doc._.newswatch_casualties if m.kind == "attackers"] == [True]
+
+
+def test_attackers_named_without_a_toll_are_not_marked(nlp):
+    doc = nlp("The attackers included two women, police said.")
+    assert not any(m.subset for m in doc._.newswatch_casualties if m.kind == "attackers")
 
 
 def test_parts_of_a_total_are_marked_as_subsets(nlp):
@@ -114,3 +184,72 @@ def test_find_casualties_matches_the_component(nlp):
 ])
 def test_number_words(words, value):
     assert number_value(words) == value
+
+
+def main_counts(nlp, make_article, text: str) -> tuple[Count | None, Count | None]:
+    main = extract(make_article(text), nlp).main
+    return main.killed, main.injured
+
+
+@pytest.mark.parametrize(("text", "killed"), [
+    ("Gunmen attacked a bus station in the town of Mubi on Monday, killing at least 10 people, police said.\n\n"
+     "A district official later gave a higher figure: at least 19 people were killed.",
+     Count(value=19, qualifier="at_least")),
+    ("Dozens killed in Mubi market bombing\n\nAt least 18 people were killed when a bomb exploded in a "
+     "market in the town of Mubi on Monday, police said.", Count(value=18, qualifier="at_least")),
+    ("15 hostages dead in Mubi hotel siege\n\nGunmen who stormed a hotel in the town of Mubi killed 15 hostages "
+     "and three police officers before troops ended the siege on Monday, police said.", Count(value=18)),
+    ("A suicide bomber blew himself up at a checkpoint in the town of Mubi on Monday, police said.\n\n"
+     "\"We have nine dead at the checkpoint, the bomber included,\" a police officer said.", Count(value=8)),
+    ("A man drove a truck into a crowd at a street market in the town of Ghent on Monday. Five people, "
+     "including the attacker, died at the scene, police said.", Count(value=4)),
+])
+def test_the_highest_current_toll_of_the_main_incident(nlp, make_article, text, killed):
+    assert main_counts(nlp, make_article, text)[0] == killed
+
+
+@pytest.mark.parametrize("text", [
+    # A figure next to an earlier incident ...
+    ("A bomb exploded at a market in the town of Mubi on Monday, killing six people, police said.\n\n"
+     "The market lies near the site of the March 2019 bombing, in which 40 people were killed."),
+    # ... the perpetrators' own claim ...
+    ("A bomb exploded at a market in the town of Mubi on Monday, killing six people, police said.\n\n"
+     "The Islamic State group claimed responsibility in a statement, saying 30 soldiers had been killed."),
+    # ... an early figure ...
+    ("A bomb exploded at a market in the town of Mubi on Monday, killing six people, police said.\n\n"
+     "At first, state media said that 11 people had died in the blast."),
+    # ... and other attacks, the same day or a while ago, never raise the toll.
+    ("A bomb exploded at a market in the town of Mubi on Monday, killing six people, police said.\n\n"
+     "Earlier in the day, a roadside bomb near the town of Gwoza left 14 soldiers dead."),
+    ("A bomb exploded at a market in the town of Mubi on Monday, killing six people, police said.\n\n"
+     "It came on the same day that a roadside bomb near the town of Gwoza killed 14 soldiers."),
+    ("A bomb exploded at a market in the town of Mubi on Monday, killing six people, police said.\n\n"
+     "Residents blamed the same gang for the deaths of 22 farmers near Gwoza about a fortnight ago."),
+    # ... nor the other side of a comparison, a series of attacks, or a sentence about another town.
+    ("A bomb exploded at a market in the town of Mubi on Monday, killing six people, police said.\n\n"
+     "It was the deadliest attack in the region since the bombing of a bus station, which killed 40 people."),
+    ("A bomb exploded at a market in the town of Mubi on Monday, killing six people, police said.\n\n"
+     "The region has been hit by a wave of bombings that has killed more than 200 people."),
+    ("A bomb exploded at a market in the town of Mubi on Monday, killing six people, police said.\n\n"
+     "Residents recalled the bus station bombing in Maiduguri, where 40 people were killed."),
+])
+def test_figures_that_do_not_raise_the_toll(nlp, make_article, text):
+    assert main_counts(nlp, make_article, text)[0] == Count(value=6)
+
+
+def test_without_a_publication_date_a_year_marks_a_recap(nlp, make_article):
+    text = ("Gunmen attacked a police post in the town of Mubi early on Tuesday, killing six officers.\n\n"
+            "In 2015, militants killed at least 20 people in an attack on a hotel in the same town.")
+    assert extract(make_article(text, published=None), nlp).main.killed == Count(value=6)
+
+
+def test_a_claimed_attack_keeps_the_toll_stated_in_its_relative_clause(nlp, make_article):
+    text = ("A bomb exploded at a market in the town of Mubi on Monday, killing eight people, police said.\n\n"
+            "The Islamic State group claimed the bombing, which killed 12 people.")
+    assert main_counts(nlp, make_article, text)[0] == Count(value=12)
+
+
+def test_injuries_told_in_another_sentence(nlp, make_article):
+    text = ("Gunmen opened fire on worshippers at a mosque in the town of Mubi on Friday, killing five people, "
+            "police said.\n\nMore than 40 people were taken to hospital with injuries.")
+    assert main_counts(nlp, make_article, text) == (Count(value=5), Count(value=40, qualifier="more_than"))

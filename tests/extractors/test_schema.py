@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from extractors.schema import (
+    MAX_ARTICLE_CHARS,
     Alert,
     Article,
     Count,
@@ -95,3 +96,35 @@ def test_ids_are_stable_and_distinct():
 def test_invalid_reports_are_rejected(bad):
     with pytest.raises(ValidationError):
         IncidentReport.model_validate(bad)
+
+
+def test_an_article_id_must_fit_elasticsearch():
+    assert Article(id="é" * 256, text="Gunmen attacked a checkpoint.").id  # 512 bytes: the limit itself
+    with pytest.raises(ValidationError, match="id is 513 bytes long; at most 512"):
+        Article(id="é" * 256 + "x", text="Gunmen attacked a checkpoint.")
+    with pytest.raises(ValidationError, match="id"):
+        Article(id="", text="Gunmen attacked a checkpoint.")
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\t \u00a0\n"])
+def test_an_article_needs_words(text):
+    with pytest.raises(ValidationError, match="text is empty or only whitespace"):
+        Article(id="a1", text=text)
+
+
+def test_an_article_must_fit_a_kafka_message():
+    Article(id="a1", title="t" * 10, text="x" * (MAX_ARTICLE_CHARS - 10))
+    with pytest.raises(ValidationError, match="hold 100,001 characters; at most 100,000"):
+        Article(id="a1", title="t" * 10, summary="s", text="x" * (MAX_ARTICLE_CHARS - 10))
+
+
+@pytest.mark.parametrize("field", ["published", "fetched_at"])
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00", "1899-12-31T23:59:59+00:00", "2100-01-01T00:00:00Z", "9999-12-31"])
+def test_article_dates_outside_a_sane_range_are_refused(field, when):
+    with pytest.raises(ValidationError, match="is outside 1900-2099"):
+        Article.model_validate({"id": "a1", "text": "A bomb exploded.", field: when})
+
+
+def test_article_dates_inside_the_range_are_kept_naive_or_aware():
+    article = Article(id="a1", text="A bomb exploded.", published=dt.datetime(1900, 1, 1), fetched_at=NOW)
+    assert article.published == dt.datetime(1900, 1, 1) and article.fetched_at == NOW

@@ -51,6 +51,13 @@ def test_extract_needs_a_file_or_jsonl_with_out(capsys, tmp_path):
     assert "does not exist" in capsys.readouterr().err
 
 
+def test_extract_refuses_a_file_that_is_not_an_article(capsys, tmp_path):
+    only_title = tmp_path / "title.txt"
+    only_title.write_text("Bomb kills 4 in Kano\n\n")
+    assert main(["extract", str(only_title)]) == 2
+    assert "is not an article: text: Value error, text is empty or only whitespace" in capsys.readouterr().err
+
+
 def test_eval_prints_the_table_and_json(tmp_path, capsys):
     articles, labels = tmp_path / "dev-articles.jsonl", tmp_path / "dev-labels.jsonl"
     articles.write_text("\n".join(json.dumps(r) for r in [

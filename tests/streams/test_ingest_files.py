@@ -55,6 +55,38 @@ def test_jsonl_keeps_good_lines_and_reports_bad_ones(tmp_path):
     assert any(":2:" in message for message in bad)
 
 
+def test_jsonl_reports_each_poison_line_with_its_number_and_reason(tmp_path):
+    good = {"title": "Blast in Kano", "text": "A bomb exploded at a bus station in Kano on Monday.", "published": "2021-03-02"}
+    lines = [
+        {**good, "id": "good-1"},
+        {**good, "id": "not-a-string", "text": 5},
+        {**good, "id": "x" * 600},
+        {**good, "id": "year-1", "published": "0001-01-01T00:00:00"},
+        {**good, "id": "huge", "text": "word " * 1_000_000},
+        {**good, "id": "bad-url", "url": ["https://x.test/a"]},
+        {**good, "id": "good-2"},
+    ]
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    records = list(read_jsonl_articles(path))
+    assert [r.id for r in records if not isinstance(r, BadRecord)] == ["good-1", "good-2"]
+    bad = [str(r) for r in records if isinstance(r, BadRecord)]
+    assert bad == [
+        f"{path}:2: text: expected a string, got int",
+        f"{path}:3: id: Value error, id is 600 bytes long; at most 512 (Elasticsearch's limit for a document id)",
+        f"{path}:4: published: Value error, 0001-01-01T00:00:00 is outside 1900-2099",
+        f"{path}:5: record: Value error, title, summary and text hold 5,000,013 characters; at most 100,000",
+        f"{path}:6: url: expected a string or null, got list",
+    ]
+
+
+def test_a_text_file_too_long_for_an_article_is_a_bad_record(tmp_path):
+    path = tmp_path / "long.txt"
+    path.write_text("Title\n" + "word " * 30_000)
+    records = list(read_articles(path, None, PUBLISHED))
+    assert len(records) == 1 and isinstance(records[0], BadRecord) and "at most 100,000" in str(records[0])
+
+
 def test_folders_expand_to_their_article_files(tmp_path):
     (tmp_path / "2016" / "10").mkdir(parents=True)
     (tmp_path / "2016" / "10" / "b.txt").write_text("Title\nBody.")

@@ -225,6 +225,12 @@ def test_a_date_nothing_can_read_leaves_the_item_undated():
     assert parse_date("0000-01-01T00:00:00Z") is None and parse_date("31 Feb 2024 10:00 GMT") is None
 
 
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00Z", "1899-12-31T23:59:59Z", "2100-01-01T00:00:00Z",
+                                   "9999-12-31", "Fri, 31 Dec 9999 23:59:59 GMT"])
+def test_a_date_the_article_contract_refuses_is_no_date(value):
+    assert parse_date(value) is None
+
+
 def test_json_nested_too_deeply_is_refused():
     body = b'{"version": "https://jsonfeed.org/version/1.1", "items": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"
     with pytest.raises(FeedRejected, match="nested too deeply") as refused:

@@ -235,6 +235,23 @@ async def test_hostile_feeds_are_quarantined_while_good_ones_flow(server, stacks
     assert stack.state(empty).status == "failing" and "empty response body" in stack.state(empty).last_error
 
 
+async def test_one_bad_item_costs_only_itself_and_the_rest_flow(server, stacks, caplog):
+    stories = items("odd", 4)
+    stories[0] = (stories[0][0], stories[0][1], "A very long report. " * 6_000)  # 120,000 characters
+    first, rest = rss("o", stories).split(b"Tue, 25 Oct 2016", 1)
+    body = first + b"Tue, 25 Oct 2016" + rest.replace(b"Tue, 25 Oct 2016", b"Mon, 25 Oct 1500", 1)  # story 1's date
+    server.feed("/odd", body)
+    odd = feed(server, "/odd")
+    stack = await stacks(server, [odd])
+    await stack.poller.poll_all()
+    produced = {article.title: article for article in stack.produced}
+    assert sorted(produced) == ["odd story 1", "odd story 2", "odd story 3"]
+    assert produced["odd story 1"].published is None, "a date that cannot be true counts as absent"
+    assert produced["odd story 2"].published is not None and produced["odd story 2"].summary is None
+    assert stack.state(odd).status == "ok"
+    assert "item https://odd.example/story/0 skipped: record: Value error, title, summary and text hold 120,010" in caplog.text
+
+
 async def test_ssrf_feed_urls_are_refused(server, stacks):
     server.redirect("/to-metadata", "http://169.254.169.254/latest/meta-data/", 302)
     sneaky = feed(server, "/to-metadata")
@@ -295,7 +312,7 @@ async def test_full_text_replaces_a_short_summary_and_failure_keeps_it(server, s
     missing, blast = stack.produced
     assert "suicide bomber blew himself up at a police checkpoint" in blast.text and "Contact us" not in blast.text
     assert blast.summary == "Short summary."
-    assert (missing.text, missing.summary) == ("Only a summary.", "Only a summary.")
+    assert (missing.text, missing.summary) == ("Only a summary.", None), "the summary is the text: not kept twice"
 
 
 async def test_full_text_can_be_turned_off_per_feed(server, stacks):

@@ -1,0 +1,182 @@
+"""Which figure an incident gets: the highest current toll its sentences state.
+
+News leads often give an early or partial toll and later paragraphs the current one ("the toll has risen to
+25", a sum of the victims, a higher figure from another official), so the first figure of each kind is raised
+by any higher one later. Only a plain statement about this incident raises it: never a figure next to a recap
+or another incident, an early figure, a comparison, a series' toll or the perpetrators' own claim.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Token
+
+from extractors.casualties import ATTACKER_NOUNS, CasualtyMention
+from extractors.segments import DatedSpan, Role, SentenceFacts, governed_by_time_phrase, is_earlier
+
+if TYPE_CHECKING:
+    from extractors.reports import ArticleContext
+
+# Cue labels that tie a sentence to an earlier incident; "since" and "this year" (past_generic) are left out:
+# leads often rank the attack among earlier ones ("the deadliest since 2015").
+RECAP_LABELS = frozenset({"past", "past_near", "past_anaphor"})
+OTHER_INCIDENT_WORDS = frozenset({"separate", "separately", "elsewhere"})
+PAST_UNITS = frozenset({"day", "week", "fortnight", "month", "year", "decade"})
+# Verbs through which a source states a figure; when the source is the perpetrator, the figure is its claim.
+STATEMENT_VERBS = frozenset({"said", "says", "say", "saying", "claimed", "claims", "claiming", "claim", "cites",
+                             "cited", "citing", "stated", "states", "announced", "boasted", "posted", "tweeted"})
+EARLY_WORDS = frozenset({"initially", "originally", "earlier"})
+EARLY_TOLL_MODIFIERS = frozenset({"initial", "earlier", "first", "preliminary", "previous", "original"})
+NEWS_AGENCIES_OF_ARMED_GROUPS = frozenset({"amaq", "thabat", "naba"})
+# Words above a figure that make it the other side of a comparison.
+COMPARISON_WORDS = frozenset({"since", "than", "surpassing", "surpassed", "eclipsing", "eclipsed", "exceeding",
+                              "overtaking"})
+SERIES_NOUNS = frozenset({"wave", "series", "spate", "string", "campaign"})
+PLURAL_ATTACK_NOUNS = frozenset({"attacks", "bombings", "shootings", "killings", "massacres", "raids", "blasts",
+                                 "explosions"})
+MILITANT_MODIFIERS = frozenset({"militant", "jihadist", "terrorist", "terror", "extremist", "insurgent", "armed"})
+
+
+def choose_counts(context: ArticleContext, role: Role, sentences: list[SentenceFacts], perpetrators: frozenset[str],
+                  pivot: dt.date | None) -> dict[str, CasualtyMention]:
+    """The first figure of each kind, raised by any higher figure later: leads often give an early or partial
+    toll and later sentences the current one ("the toll has risen to 25", a higher figure from another source).
+    A vague amount ("dozens") gives way to any figure. Only a plain statement raises the toll: never one next
+    to a recap marker ("last year", an earlier date), an early figure ("at first") or the perpetrators' claim."""
+    by_index = {s.index: s for s in sentences}
+    lead = next((s.index for s in sentences if s.is_event), None)
+    best: dict[str, CasualtyMention] = {}
+    for mention in context.casualties:
+        sentence = by_index.get(context.sentence_of(context.doc[mention.start].idx))
+        if sentence is None or mention.subset and mention.kind in ("killed", "injured"):
+            continue
+        earlier = [d for d in sentence.dates if pivot is not None and is_earlier(d, pivot, 1)]
+        if role == "main" and governed_by_time_phrase(context.doc[mention.predicate], sentence, earlier,
+                                                      sentence.index == lead):
+            continue
+        current = best.get(mention.kind)
+        if current is None or current.vague and not mention.vague:
+            best[mention.kind] = mention
+        elif (mention.count.value > current.count.value and not mention.vague
+              and _raises_toll(context, mention, current, sentence, lead, earlier, pivot, perpetrators)):
+            best[mention.kind] = mention
+    if "killed" in best:
+        best["killed"] = _without_attackers(context, best["killed"], list(by_index))
+    return best
+
+
+def _without_attackers(context: ArticleContext, killed: CasualtyMention, indices: list[int]) -> CasualtyMention:
+    """A toll that counts the attackers in ("eight dead, the bomber included"; "six attackers were also
+    counted in the toll" in the next sentence) is reduced by them: victims' tolls exclude the attackers."""
+    sentence = context.sentence_of(context.doc[killed.start].idx)
+    included = [m for m in context.casualties if m.kind == "attackers" and m.subset
+                and context.sentence_of(context.doc[m.start].idx) in (sentence, sentence + 1)
+                and context.sentence_of(context.doc[m.start].idx) in indices]
+    attackers = sum(m.count.value for m in included)
+    if not attackers or attackers >= killed.count.value:
+        return killed
+    return replace(killed, count=killed.count.model_copy(update={"value": killed.count.value - attackers}))
+
+
+def _raises_toll(context: ArticleContext, mention: CasualtyMention, current: CasualtyMention,
+                 sentence: SentenceFacts, lead: int | None, earlier: list[DatedSpan], pivot: dt.date | None,
+                 perpetrators: frozenset[str]) -> bool:
+    """Whether a higher figure is a plain statement about this incident."""
+    predicate = context.doc[mention.predicate]
+    return not (_recap_marked(sentence, earlier, pivot) or _early_or_claimed(context, mention, perpetrators)
+                or _in_comparison(predicate) or _by_a_series(predicate)
+                or _names_another_town(context, sentence, lead, current))
+
+
+def _recap_marked(sentence: SentenceFacts, earlier: list[DatedSpan], pivot: dt.date | None) -> bool:
+    """A sentence that mentions an earlier time or another incident anywhere ("near the site of the May 2017
+    attack, in which 28 were killed", "a fortnight ago", "on the same day, a bombing elsewhere") may be about
+    another incident, so its figures never raise the main toll. Without a day to compare with, any year or
+    month ("In 2015, ...") counts as earlier: a report dates its own attack by the day."""
+    if earlier or any(label in RECAP_LABELS for label in sentence.labels):
+        return True
+    if pivot is None and any(d.precision in ("year", "month") for d in sentence.dates):
+        return True
+    words = [t.lower_ for t in sentence.span]
+    return any(word in OTHER_INCIDENT_WORDS or word == "same" and following == "day"
+               or following == "ago" and word.rstrip("s") in PAST_UNITS
+               for word, following in zip(words, words[1:] + [""]))
+
+
+def _early_or_claimed(context: ArticleContext, mention: CasualtyMention, perpetrators: frozenset[str]) -> bool:
+    """A figure given as an early one ("at first, state media said four had died", "the initial toll", "earlier
+    today") or stated by the perpetrators ("the group said in a statement that 20 were killed", "according to
+    Amaq"). Walks up from the figure's death word through the clauses that report it; a relative clause ("the
+    group claimed the attack, which killed 30") is the reporter's own statement, so the walk stops there."""
+    token = context.doc[mention.predicate]
+    while True:
+        for child in token.children:
+            if child.dep_ in ("advmod", "npadvmod", "prep") and any(t.lower_ in EARLY_WORDS for t in child.subtree):
+                return True
+            if child.dep_ == "prep" and child.lower_ == "at" and any(c.lower_ == "first" for c in child.children):
+                return True
+            if child.dep_ == "amod" and child.lower_ in EARLY_TOLL_MODIFIERS and token.lower_ in ("toll", "figure"):
+                return True
+            if _perpetrator_source(context, token, child, perpetrators):
+                return True
+        if token.dep_ == "relcl" or token.head.i == token.i:
+            return False
+        token = token.head
+
+
+def _perpetrator_source(context: ArticleContext, token: Token, child: Token, perpetrators: frozenset[str]) -> bool:
+    """"According to <group>", "<group> said ...", or a quote followed by "<group>'s account states"."""
+    if child.dep_ == "prep" and child.lower_ == "according":
+        return _names_perpetrator(context, child, perpetrators)
+    if token.lower_ in STATEMENT_VERBS and child.dep_ in ("nsubj", "nsubjpass"):
+        return _names_perpetrator(context, child, perpetrators)
+    if child.lower_ in STATEMENT_VERBS:
+        return any(_names_perpetrator(context, c, perpetrators) for c in child.children if c.dep_ in ("nsubj", "poss"))
+    return False
+
+
+def _names_perpetrator(context: ArticleContext, phrase: Token, perpetrators: frozenset[str]) -> bool:
+    """The group that claimed or is blamed for the attack, its news agency, or the attackers ("the militant
+    group", "the gunmen")."""
+    start, end = phrase.left_edge.idx, phrase.right_edge.idx + len(phrase.right_edge)
+    if any(start <= group.start < end and group.name in perpetrators for group in context.groups):
+        return True
+    return any(t.lower_ in ATTACKER_NOUNS or t.lower_ in NEWS_AGENCIES_OF_ARMED_GROUPS or t.lower_ == "group" and any(
+        c.lower_ in MILITANT_MODIFIERS for c in t.children) for t in phrase.subtree)
+
+
+def _in_comparison(predicate: Token) -> bool:
+    """"the deadliest attack since the 2015 bombings, which killed 130", "surpassing the nightclub shooting,
+    in which 49 died": a figure under a comparison is the other attack's."""
+    return any(t.lower_ in COMPARISON_WORDS or t.tag_ == "JJS" for t in predicate.ancestors)
+
+
+def _by_a_series(predicate: Token) -> bool:
+    """"a wave of attacks that has killed more than 230 people", "mass shootings have killed ...": the toll of
+    many attacks. Twin or numbered attacks ("two blasts killed 20") are one incident."""
+    subjects = [c for c in predicate.children if c.dep_ == "nsubj"]
+    if predicate.dep_ == "relcl":
+        subjects.append(predicate.head)
+    for subject in subjects:
+        if subject.lower_ in SERIES_NOUNS:
+            return True
+        if subject.lower_ in PLURAL_ATTACK_NOUNS and not any(
+                c.dep_ == "nummod" or c.lower_ in ("twin", "both", "coordinated", "simultaneous")
+                for c in subject.children):
+            return True
+    return False
+
+
+def _names_another_town(context: ArticleContext, sentence: SentenceFacts, lead: int | None,
+                        current: CasualtyMention) -> bool:
+    """A sentence after the lead that brings up a town whose name the text has not used before ("surpassing the
+    Orlando shooting, in which 49 died") is likely about another place's attack; not the sentence of the figure
+    it would raise ("More than 100 hurt. At least 86 killed and 126 injured in the Turkish capital")."""
+    if lead is None or sentence.index <= lead or context.sentence_of(context.doc[current.start].idx) == sentence.index:
+        return False
+    start, end = sentence.span.start_char, sentence.span.end_char
+    before = context.text[:start].lower()  # any earlier use, a person's name included ("Mayor Arturo Salgado")
+    return any(p.kind == "city" and start <= p.start < end and p.text.lower() not in before for p in context.places)
