@@ -22,7 +22,7 @@ DATE_WINDOW_DAYS = 2
 # slack the other way: publication times are UTC, attack dates local).
 REPORTED_WITHIN_DAYS = 3
 REPORTED_BEFORE_SLACK_DAYS = 1
-# What that says when a date is missing: nearly as much as a date a day off, and against when far apart.
+# What that says when a date is missing: between a date a day off (1) and the same day (2); against when far apart.
 PUBLISHED_CLOSE = 1.5
 PUBLISHED_APART = -1.0
 # Two reports giving the same death toll (within this share, from this many up) rarely describe two events.
@@ -202,19 +202,20 @@ def _place_score(a: Location, b: Location) -> float | None:
     """
     if a.country and b.country and a.country != b.country:
         return None
+    other_province = bool(a.admin1 and b.admin1 and name_key(a.admin1) != name_key(b.admin1))
     if _has_own_coordinates(a) and _has_own_coordinates(b):
         distance = distance_km(a.lat, a.lon, b.lat, b.lon)
         if distance <= SAME_PLACE_KM:
             return 2.0
         if distance <= NEARBY_KM:
             return 1.0
-        if distance > DIFFERENT_PLACE_KM or (a.admin1 and b.admin1 and name_key(a.admin1) != name_key(b.admin1)):
-            return None
-        return 0.0
+        return None if distance > DIFFERENT_PLACE_KM or other_province else 0.0
+    if other_province:
+        return None
     if a.city and b.city and name_key(a.city) == name_key(b.city):
         return 2.0
     if a.admin1 and b.admin1:
-        return 1.0 if name_key(a.admin1) == name_key(b.admin1) else None
+        return 1.0
     return 0.5 if a.country and b.country else 0.0
 
 
@@ -238,8 +239,9 @@ def _date_score(incident: Incident, report: IncidentReport, reported_on: dt.date
 
 
 def _publication_score(incident: Incident, report: IncidentReport, reported_on: dt.date | None) -> float:
-    """With a date missing, when the undated side was published stands in for it: in the few days after the other
-    side's date (or, both undated, within days of the other's publication) 1, outside them -1, unknown 0.
+    """With a date missing, the day the undated side was published stands in for it: in the few days after the other
+    side's date (or, both undated, within days of the other's publication) PUBLISHED_CLOSE, outside them
+    PUBLISHED_APART, unknown 0.
     """
     first_published = incident.first_published
     if incident.date is None and report.date is None:

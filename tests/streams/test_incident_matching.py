@@ -89,10 +89,14 @@ def test_two_attacks_in_two_provinces_on_one_day_stay_apart_and_a_country_only_r
     assert nigeria not in (maiduguri, damaturu)
 
 
-def test_towns_up_to_100_km_apart_in_different_provinces_are_different_places():
-    incident = merge(None, bombing(location=PESHAWAR), published(1, MONDAY), dt.datetime(2019, 3, 11, tzinfo=dt.timezone.utc))
-    assert match(incident, bombing(location=ATTOCK)) == 0.0
-    assert match(incident, bombing(location=PESHAWAR.model_copy(update={"lat": 33.9, "lon": 72.0}))) >= MATCH_THRESHOLD
+def test_towns_in_different_provinces_are_different_places_up_to_100_km_apart_or_with_the_same_name():
+    now = dt.datetime(2019, 3, 11, tzinfo=dt.timezone.utc)
+    peshawar = merge(None, bombing(location=PESHAWAR), published(1, MONDAY), now)
+    assert match(peshawar, bombing(location=ATTOCK)) == 0.0
+    assert match(peshawar, bombing(location=PESHAWAR.model_copy(update={"lat": 33.9, "lon": 72.0}))) >= MATCH_THRESHOLD
+    village = merge(None, bombing(location=VILLAGE), published(1, MONDAY), now)
+    assert match(village, bombing(location=VILLAGE.model_copy(update={"admin1": "Yobe", "lat": 12.0, "lon": 11.5}))) == 0.0
+    assert match(village, bombing(location=VILLAGE)) >= MATCH_THRESHOLD
 
 
 def test_a_country_only_report_joins_with_the_same_type_and_a_close_publication_day_but_not_days_later():
