@@ -25,6 +25,8 @@ REPORTED_BEFORE_SLACK_DAYS = 1
 # What that says when a date is missing: between a date a day off (1) and the same day (2); against when far apart.
 PUBLISHED_CLOSE = 1.5
 PUBLISHED_APART = -1.0
+# Dated a day or two after the other side was already in the news: more likely a second attack than a slip.
+ALREADY_NEWS = -1.0
 # Two reports giving the same death toll (within this share, from this many up) rarely describe two events.
 TOLL_AGREEMENT_SHARE = 0.1
 TOLL_AGREEMENT_FROM = 5
@@ -69,8 +71,9 @@ def match(incident: Incident, report: IncidentReport, reported_on: dt.date | Non
     """How strongly the evidence says both describe one event: 0 when a fact rules it out, same event at MATCH_THRESHOLD or more.
 
     Place (same town 2, nearby or same province 1, same country 0.5) and date (same day 2, a day apart 1,
-    two days 0; an undated side published in the few days after the other's date, or both undated and
-    published within days of each other, 1, published outside that window -1) carry most weight; shared
+    two days 0, but -1 when the earlier-dated side was already published before the later date; an undated
+    side published in the few days after the other's date, or both undated and published within days of
+    each other, 1.5, published outside that window -1) carry most weight; shared
     attack types (1), perpetrators (2), distinctive places or targets (1), death tolls (1) and target types
     (0.5) add to it, contradicting types and perpetrators take away. `reported_on` is the day the report's
     article says it was published.
@@ -235,7 +238,12 @@ def _date_score(incident: Incident, report: IncidentReport, reported_on: dt.date
     gap = abs((incident.date - report.date).days)
     if gap > DATE_WINDOW_DAYS:
         return None
-    return 2.0 if gap == 0 else 1.0 if gap == 1 else 0.0
+    if gap == 0:
+        return 2.0
+    earlier_published = incident.first_published if incident.date < report.date else reported_on
+    if earlier_published is not None and earlier_published < max(incident.date, report.date):
+        return ALREADY_NEWS
+    return 1.0 if gap == 1 else 0.0
 
 
 def _publication_score(incident: Incident, report: IncidentReport, reported_on: dt.date | None) -> float:

@@ -50,7 +50,8 @@ def test_partial_places_a_day_off_a_missing_date_and_a_rising_toll_make_one_inci
     store = IncidentStore({})
     now = dt.datetime.combine(TUESDAY, dt.time(8), dt.timezone.utc)
     reports = [
-        (bombing(location=BORNO, killed=Count(value=2)), published(1, MONDAY)),  # only the state, the first toll
+        # A late-night attack on Monday, first reported on Tuesday: only the state, the first toll.
+        (bombing(location=BORNO, killed=Count(value=2)), published(1, TUESDAY)),
         (bombing(date=TUESDAY, killed=Count(value=19)), published(2, TUESDAY)),  # the town, dated a day late
         (bombing(location=VILLAGE, killed=Count(value=25)), published(3, TUESDAY)),  # the village, at the state's coordinates
         (undated(bombing(location=NIGERIA, killed=Count(value=103, qualifier="more_than"))), published(4, MONDAY + dt.timedelta(days=2))),
@@ -59,7 +60,7 @@ def test_partial_places_a_day_off_a_missing_date_and_a_rising_toll_make_one_inci
     assert [o.status for o in outcomes] == ["created", "updated", "updated", "updated"]
     incident = outcomes[-1].incident
     assert incident.article_ids == ["article-1", "article-2", "article-3", "article-4"]
-    assert incident.location == MAIDUGURI and incident.date == MONDAY and incident.first_published == MONDAY
+    assert incident.location == MAIDUGURI and incident.date == MONDAY and incident.first_published == TUESDAY
     assert [change.current.value for change in incident.toll_history] == [2, 19, 25, 103]
 
 
@@ -74,6 +75,17 @@ def test_two_attacks_in_one_town_a_day_apart_stay_apart():
         (checkpoint.model_copy(update={"killed": Count(value=4)}), published(4, TUESDAY)),
     ])
     assert ids[0] == ids[2] != ids[1] == ids[3]
+
+
+def test_a_report_dated_a_day_after_the_incident_was_already_news_needs_more_than_town_and_type():
+    now = dt.datetime(2019, 3, 12, 20, tzinfo=dt.timezone.utc)
+    reported_monday = merge(None, bombing(target=Target()), published(1, MONDAY), now)
+    reported_tuesday = merge(None, bombing(target=Target()), published(1, TUESDAY), now)
+    next_day = bombing(date=TUESDAY, killed=Count(value=40), target=Target())
+    assert match(reported_tuesday, next_day, reported_on=TUESDAY) >= MATCH_THRESHOLD
+    assert match(reported_monday, next_day, reported_on=TUESDAY) < MATCH_THRESHOLD
+    assert match(reported_monday, next_day.model_copy(update={"killed": Count(value=21)}), reported_on=TUESDAY) < MATCH_THRESHOLD
+    assert match(merge(None, next_day, published(2, TUESDAY), now), bombing(target=Target()), reported_on=MONDAY) < MATCH_THRESHOLD
 
 
 def test_two_attacks_in_two_provinces_on_one_day_stay_apart_and_a_country_only_report_joins_neither():
