@@ -7,6 +7,7 @@ The rules are in docs/architecture.md, "Incident merging".
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from extractors.places import distance_km, name_key
@@ -38,6 +39,13 @@ CREDIBLE_RISE_FROM = 10
 MAX_EVIDENCE_PER_FIELD = 3
 MAX_EVIDENCE = 24
 MAX_MENTIONS = 5
+
+# Words that say what kind of region a name is, not which one.
+PROVINCE_WORDS = frozenset(
+    "al el the of and state province region governorate division district prefecture department county".split())
+COMPASS_WORDS = frozenset(
+    "north south east west northern southern eastern western central northeast northwest southeast southwest far upper lower"
+    .split())
 
 _PRECISION_RANK = {"city": 3, "admin1": 2, "country": 1, None: 0}
 _DATE_RANK = {"day": 3, "month": 2, "year": 1}
@@ -205,7 +213,7 @@ def _place_score(a: Location, b: Location) -> float | None:
     """
     if a.country and b.country and a.country != b.country:
         return None
-    other_province = bool(a.admin1 and b.admin1 and name_key(a.admin1) != name_key(b.admin1))
+    other_province = bool(a.admin1 and b.admin1 and not _same_province(a.admin1, b.admin1))
     if _has_own_coordinates(a) and _has_own_coordinates(b):
         distance = distance_km(a.lat, a.lon, b.lat, b.lon)
         if distance <= SAME_PLACE_KM:
@@ -220,6 +228,21 @@ def _place_score(a: Location, b: Location) -> float | None:
     if a.admin1 and b.admin1:
         return 1.0
     return 0.5 if a.country and b.country else 0.0
+
+
+def _same_province(a: str, b: str) -> bool:
+    """One name, or one's distinctive words within the other's ('Kashmir' in 'Jammu and Kashmir', 'Minya' in
+    'Al Minya', 'Borno' in 'Borno State'); compass words alone never make a province ('West' and 'North-West').
+    """
+    if name_key(a) == name_key(b):
+        return True
+    words_a, words_b = _province_words(a), _province_words(b)
+    shorter, longer = sorted((words_a, words_b), key=len)
+    return bool(shorter - COMPASS_WORDS) and shorter <= longer
+
+
+def _province_words(name: str) -> set[str]:
+    return {key for word in re.split(r"[\s\-–]+", name) if (key := name_key(word))} - PROVINCE_WORDS
 
 
 def _has_own_coordinates(location: Location) -> bool:

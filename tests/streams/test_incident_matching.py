@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from extractors.schema import Count, IncidentReport, Location, Perpetrator, Target
 from streams.incident_store import IncidentStore, record_report
 from streams.incidents import MATCH_THRESHOLD, ArticleRef, best_match, match, merge
@@ -109,6 +111,23 @@ def test_towns_in_different_provinces_are_different_places_up_to_100_km_apart_or
     village = merge(None, bombing(location=VILLAGE), published(1, MONDAY), now)
     assert match(village, bombing(location=VILLAGE.model_copy(update={"admin1": "Yobe", "lat": 12.0, "lon": 11.5}))) == 0.0
     assert match(village, bombing(location=VILLAGE)) >= MATCH_THRESHOLD
+
+
+@pytest.mark.parametrize(("country", "first", "second", "same"), [
+    ("NG", "Borno", "Borno State", True),
+    ("IN", "Jammu and Kashmir", "Kashmir", True),
+    ("EG", "Al Minya", "Minya", True),
+    ("NG", "Borno", "Yobe", False),
+    ("CM", "North-West", "West", False),  # compass words alone name no province
+    ("CM", "Far North", "North", False),
+])
+def test_a_province_spelled_another_way_is_the_same_province(country, first, second, same):
+    now = dt.datetime(2019, 3, 11, tzinfo=dt.timezone.utc)
+    def province(name: str) -> Location:
+        return Location(name=name, admin1=name, country=country, precision="admin1")
+
+    incident = merge(None, bombing(location=province(first)), published(1, MONDAY), now)
+    assert (match(incident, bombing(location=province(second))) >= MATCH_THRESHOLD) is same
 
 
 def test_a_country_only_report_joins_with_the_same_type_and_a_close_publication_day_but_not_days_later():
