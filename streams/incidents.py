@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extractors.places import distance_km, name_key
 from extractors.schema import Article, Count, Evidence, Incident, IncidentFields, IncidentReport, Location, Perpetrator, TollChange, stable_id
@@ -230,6 +231,7 @@ def _place_score(a: Location, b: Location) -> float | None:
     return 0.5 if a.country and b.country else 0.0
 
 
+@lru_cache(maxsize=16_384)  # every open incident of a country is compared with each report: the pairs recur
 def _same_province(a: str, b: str) -> bool:
     """One name, or one's distinctive words within the other's ('Kashmir' in 'Jammu and Kashmir', 'Minya' in
     'Al Minya', 'Borno' in 'Borno State'); compass words alone never make a province ('West' and 'North-West').
