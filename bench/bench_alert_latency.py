@@ -1,7 +1,7 @@
 """Alert latency: an incident update produced to the incidents topic until a local webhook receives its alert; prints JSON.
 
 Run from the repository root (NEWSWATCH_HOME selects the local services, started if needed):
-    python bench/bench_alert_latency.py [--incidents 150] [--rate 5]
+    python bench/bench_alert_latency.py [--incidents 150] [--rate 5] [--bad-sinks]
 
 A worker runs with a watches file whose one watch (every attack in Pakistan) sends to a webhook sink
 configured through NEWSWATCH_ALERTING__SINKS__WEBHOOK__URL and __SECRET, pointing at an aiohttp receiver on
@@ -11,6 +11,11 @@ toll that has risen past the escalation step (an `escalation` alert), so every u
 one alert. On the way the worker matches the watch, creates the alert in Elasticsearch (op_type=create),
 publishes it to the alerts topic and posts it. Latency is the receiver's clock at the request minus the
 clock just before the send (one machine, one clock); every request's signature is checked.
+
+With --bad-sinks, two more watches match the same incidents: one sends to a webhook that never answers
+(each attempt ends at the sink's 10 s timeout), one to a webhook that answers HTTP 500; both keep the
+default retry options. Latency is still measured at the healthy webhook only: a failing sink must not
+hold up the others.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from worker_harness import endpoints, percentile, print_json, running_workers, wait_for, worker_log_warnings
+from worker_harness import endpoints, percentile, print_json, running_workers, topic_records, wait_for, worker_log_warnings
 
 from kafka import KafkaProducer
 
@@ -38,6 +43,16 @@ watches:
     name: Pakistan, every attack
     region: {countries: [PK]}
     sinks: [webhook]
+"""
+BAD_WATCHES = """
+  - id: bench-hanging
+    name: Pakistan, to a webhook that never answers
+    region: {countries: [PK]}
+    sinks: [hanging]
+  - id: bench-failing
+    name: Pakistan, to a webhook that answers 500
+    region: {countries: [PK]}
+    sinks: [failing]
 """
 
 
@@ -65,15 +80,22 @@ def main() -> None:
     parser.add_argument("--incidents", type=int, default=150, help="each is sent twice: new, then escalated")
     parser.add_argument("--rate", type=float, default=5.0, help="incident updates per second")
     parser.add_argument("--timeout", type=float, default=120, help="limit for the last alert after the last update")
+    parser.add_argument("--bad-sinks", action="store_true", help="add watches whose webhooks hang and fail")
     args = parser.parse_args()
     services = endpoints()
     receiver = WebhookReceiver(SECRET)
-    receiver.start()
-    receiver.ready.wait(timeout=30)
+    bad = {"hanging": WebhookReceiver(SECRET, hang=True), "failing": WebhookReceiver(SECRET, status=500)} if args.bad_sinks else {}
+    receivers = [receiver, *bad.values()]
+    for started in receivers:
+        started.start()
+        started.ready.wait(timeout=30)
     watches = Path(tempfile.mkdtemp(prefix="nwbench-watches-")) / "watches.yaml"
-    watches.write_text(WATCHES)
-    env = {"NEWSWATCH_WATCHES_FILE": str(watches), "NEWSWATCH_ALERTING__SINKS__WEBHOOK__URL": receiver.url,
-           "NEWSWATCH_ALERTING__SINKS__WEBHOOK__SECRET": SECRET}
+    watches.write_text(WATCHES + (BAD_WATCHES if bad else ""))
+    env = {"NEWSWATCH_WATCHES_FILE": str(watches)}
+    for name, sink in {"webhook": receiver, **bad}.items():
+        env |= {f"NEWSWATCH_ALERTING__SINKS__{name.upper()}__TYPE": "webhook",
+                f"NEWSWATCH_ALERTING__SINKS__{name.upper()}__URL": sink.url,
+                f"NEWSWATCH_ALERTING__SINKS__{name.upper()}__SECRET": SECRET}
     stream = updates(args.incidents)
     try:
         with running_workers(services, 1, env) as (pipeline, _, _):
@@ -91,8 +113,12 @@ def main() -> None:
             wait_for(lambda: len(receiver.received) - warm_up_alerts >= len(stream), args.timeout,
                      f"{len(stream)} alerts at the webhook (got {len(receiver.received) - warm_up_alerts})")
             warnings = worker_log_warnings(pipeline)
+            dead_letters: dict[str, int] = {}
+            for record in topic_records(pipeline, "dead_letters"):
+                dead_letters[record.value["stage"]] = dead_letters.get(record.value["stage"], 0) + 1
     finally:
-        receiver.stop()
+        for stopped in receivers:
+            stopped.stop()
     latencies, kinds = [], {}
     for received, alert in receiver.received:
         key = (alert["incident_id"], alert["incident_version"])
@@ -102,6 +128,8 @@ def main() -> None:
     print_json({
         "updates": len(stream), "rate_per_second": args.rate, "alerts_matched": len(latencies), "by_kind": kinds,
         "updates_without_alert": len(sent), "bad_signatures": receiver.bad_signatures,
+        "bad_sink_requests": {name: len(sink.received) for name, sink in bad.items()},
+        "dead_letters_by_stage": dead_letters,
         "latency_s": {"p50": round(percentile(latencies, 50), 3), "p90": round(percentile(latencies, 90), 3),
                       "p99": round(percentile(latencies, 99), 3), "max": round(max(latencies), 3)},
         "worker_warnings": warnings,

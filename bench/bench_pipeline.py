@@ -34,8 +34,8 @@ import sys
 import threading
 import time
 
-from worker_harness import (cpu_seconds, endpoints, percentile, print_json, rss_mib, running_workers, service_pids,
-                            topic_records, wait_for, worker_log_warnings)
+from worker_harness import (cpu_seconds, endpoints, partition_assignments, percentile, print_json, rss_mib,
+                            running_workers, service_pids, topic_records, wait_for, worker_log_warnings)
 
 from kafka import KafkaConsumer, TopicPartition
 
@@ -103,6 +103,7 @@ def throughput(services, stream: list[Article], workers: int, env: dict[str, str
         pids = {f"worker_{n}": p.pid for n, p in enumerate(processes, 1)} | service_pids()
         cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()} | {"bench_process": time.process_time()}
         expected = progress.records("extractions") + len(stream)
+        assigned = partition_assignments(pipeline)
         began = time.time()
         produce(pipeline, stream)
         produced = time.time() - began
@@ -111,6 +112,8 @@ def throughput(services, stream: list[Article], workers: int, env: dict[str, str
         cpu_after = {name: cpu_seconds(pid) for name, pid in pids.items()} | {"bench_process": time.process_time()}
         return {"workers": workers, "seconds": round(elapsed, 2), "articles_per_second": round(len(stream) / elapsed, 1),
                 "produce_seconds": round(produced, 2),
+                # A rebalance nobody asked for (a missed heartbeat under load) shows here; 0 expected.
+                "partition_assignments_during_stream": partition_assignments(pipeline) - assigned,
                 "cpu_ms_per_article": {name: round((cpu_after[name] - cpu_before[name]) * 1000 / len(stream), 2)
                                        for name in cpu_before},
                 **stream_summary(pipeline), **disturbances(pipeline, pids)}

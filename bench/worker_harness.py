@@ -186,16 +186,22 @@ def _alive(processes) -> bool:
 
 
 def worker_log_warnings(pipeline: IsolatedPipeline, top: int = 5) -> dict[str, int]:
-    """The most frequent warnings and errors in the workers' logs (numbers folded), to tell a disturbed run;
+    """The most frequent warnings and errors in the workers' logs (ids and numbers folded), to tell a disturbed run;
     the log sink's alert lines (the example watches) are left out."""
     counts: dict[str, int] = {}
     for log in pipeline.work_dir.glob("worker-*.log"):
         for line in log.read_text(errors="replace").splitlines():
             message = line.partition("] [")[2].partition("] ")[2]
             if message.startswith(("[WARNING]", "[ERROR]")) and not ALERT_LINE.match(message):
-                folded = re.sub(r"\d+", "N", message)[:100]
+                folded = re.sub(r"\d+", "N", re.sub(r"\b[0-9a-f]{12,}\b", "ID", message))[:100]
                 counts[folded] = counts.get(folded, 0) + 1
     return dict(sorted(counts.items(), key=lambda item: -item[1])[:top])
+
+
+def partition_assignments(pipeline: IsolatedPipeline) -> int:
+    """Partition assignments so far, summed over the workers' logs (one per worker and rebalance)."""
+    return sum(log.read_text(errors="replace").count("Executing _on_partitions_assigned")
+               for log in pipeline.work_dir.glob("worker-*.log"))
 
 
 def print_json(result: dict) -> None:

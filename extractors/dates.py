@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 DatePrecision = Literal["day", "month", "year"]
@@ -60,17 +60,37 @@ EVENT_NOUN_AFTER = re.compile(
 WEEKDAY_EXPRESSION = re.compile(
     rf"(?P<weekday>{WEEKDAY})\b(?!s\b)(?P<last_week>,?\s+(?i:of\s+)?(?i:last)\s+week\b)?"
 )
-WEEKDAY_MODIFIER_BEFORE = re.compile(r"\b(?P<modifier>(?i:last|next|this|past))\s+$")
+WEEKDAY_MODIFIER_BEFORE = re.compile(
+    r"\b(?P<modifier>(?i:last|next|this|past)|(?P<night_into>(?i:(?:over)?night\s+(?:into|to))))\s+$"
+)
 WINDOW = 20  # characters before a month, year or weekday searched for its preposition or modifier
-# "the Sunday Times", "Bloody Sunday", "Good Friday": names, not days of this week.
+# "the Sunday Times", "Bloody Sunday", "Good Friday": names, not days of this week. The words before are a
+# closed list, so a capitalised preposition ("During Friday prayers", "In Tuesday's attack") stays a date.
 WEEKDAY_IN_NAME_AFTER = re.compile(r"\s+(?:Times|Telegraph|Express|Mirror|Post|Herald|Independent|Tribune|Observer)\b")
-WEEKDAY_IN_NAME_BEFORE = re.compile(r"\b(?!(?:On|By|Late|Early|Last|Next|This|Since|Until|Before|After|Past)\b)"
-                                    r"[A-Z][a-z]+\s+$")
+WEEKDAY_IN_NAME_BEFORE = re.compile(
+    r"\b(?:Bloody|Good|Black|Easter|Palm|Holy|Ash|Super|Cyber|Maundy|Shrove|Whit|Pentecost|Trinity|Passion"
+    r"|Mothering|Remembrance|Bowl)\s+$"
+)
 DAYS_BEFORE_PUBLICATION = re.compile(
-    r"\b(?i:(?P<yesterday>yesterday|last night)|(?P<today>today|tonight|this (?:morning|afternoon|evening))"
+    rf"\b(?i:(?P<yesterday>yesterday|last night|overnight(?!\s+(?:(?:on|into|to)\s+)?{WEEKDAY}))"
+    r"|(?P<today>today|tonight|this (?:morning|afternoon|evening))"
     rf"|(?P<count>{'|'.join(SMALL_NUMBERS)}|\d) days ago)\b"
 )
 MONTH_OR_YEAR_RELATIVE = re.compile(r"\b(?i:(?P<which>last|this|past) (?P<unit>month|year))\b")
+# A date stamp: the line holds nothing but the date, a time, a zone and words like "Updated" or an agency name
+# ("16 June 2015 | 7:19 am", "Reuters Updated 04 Jan 2021"), or the date sits in a dateline ("NIAMEY, Jan 4
+# (Reuters) -"). It dates the copy, not the events in it.
+STAMP_FILLER = re.compile(
+    r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?"
+    r"|\b(?i:updated|published|posted|modified|last|first|on|at|am|pm|a\.m\.|p\.m\.)(?!\w)"
+    r"|\b(?:GMT|UTC|ET|EST|EDT|BST|CET|CAT|EAT|WAT|IST|PKT)\b|[|/•·,:()\[\]–—-]"
+)
+STAMP_MAX_WORDS = 4
+STAMP_MAX_CHARS = 80  # longer lines are sentences; checked first, as the filler scan costs more
+STAMP_START = re.compile(rf"{WEEKDAY}|{MONTH}|\d")
+STAMP_WORD = re.compile(r"\S+")
+DATELINE_BEFORE = re.compile(r"[^\S\n]*[A-Z][\w.'’-]*(?:[ ,]+[A-Z][\w.'’-]*){0,5},[^\S\n]*")
+DATELINE_AFTER = re.compile(r",?[^\S\n]*(?:\([^)\n]{1,40}\))?[^\S\n]*[–—:-]")
 
 
 @dataclass(frozen=True)
@@ -81,6 +101,7 @@ class DateMention:
     end: int
     text: str
     relative: bool
+    stamp: bool = False  # the copy's own date in a date line or dateline (see STAMP_FILLER)
 
 
 def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
@@ -104,7 +125,26 @@ def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
     for mention in sorted(found, key=lambda m: (m.start - m.end, m.start)):
         if all(mention.end <= other.start or mention.start >= other.end for other in kept):
             kept.append(mention)
-    return sorted(kept, key=lambda m: m.start)
+    return sorted((replace(m, stamp=True) if is_stamp(text, m.start, m.end) else m for m in kept),
+                  key=lambda m: m.start)
+
+
+def is_stamp(text: str, start: int, end: int) -> bool:
+    """Whether the date at text[start:end] dates the copy: a line of its own (with a time, a zone, "Updated",
+    a capitalised name or two) or a dateline ("NIAMEY, Jan 4 (Reuters) -"). Only a date or day name can be
+    one; "yesterday" or "last Tuesday" never."""
+    if not STAMP_START.match(text, start):
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    if DATELINE_BEFORE.fullmatch(text, line_start, start) and DATELINE_AFTER.match(text, end, line_end):
+        return True
+    if line_end - line_start > STAMP_MAX_CHARS:
+        return False
+    rest = STAMP_FILLER.sub(" ", text[line_start:start] + " " + text[end:line_end])
+    words = STAMP_WORD.findall(rest)
+    return len(words) <= STAMP_MAX_WORDS and all(word[0].isupper() or word.isdigit() for word in words)
 
 
 def _mention(match: re.Match, date: dt.date, precision: DatePrecision, relative: bool) -> DateMention:
@@ -186,7 +226,8 @@ def _year_alone(match: re.Match, published: dt.date | None) -> DateMention | Non
 
 def _weekday(match: re.Match, published: dt.date | None) -> DateMention | None:
     """'Monday's attack', 'early Friday', 'on Tuesday': the most recent such day up to publication
-    (the same day counts); 'last Monday' is before it, 'next Monday' after it."""
+    (the same day counts); 'last Monday' is before it, 'next Monday' after it; 'overnight into Sunday' is
+    Saturday, the evening the night began."""
     if published is None:
         return None
     text, start, end = match.string, match.start(), match.end("weekday")
@@ -205,14 +246,14 @@ def _weekday(match: re.Match, published: dt.date | None) -> DateMention | None:
         back = (published.weekday() - weekday) % 7
         if modifier in ("last", "past") and back == 0:
             back = 7
-        date = published - dt.timedelta(days=back)
+        date = published - dt.timedelta(days=back + bool(modifier_match and modifier_match.group("night_into")))
     start = modifier_match.start() if modifier_match else start
     return DateMention(date, "day", start, match.end(), text[start:match.end()], relative=True)
 
 
 def _days_before(match: re.Match, published: dt.date | None) -> DateMention | None:
-    """'yesterday', 'last night' (the night before publication, even in a morning story), 'today',
-    'three days ago'."""
+    """'yesterday', 'last night' and 'overnight' (the night before publication, even in a morning story: an
+    attack is dated by the evening it began), 'today', 'three days ago'."""
     if published is None:
         return None
     if match.group("yesterday"):
@@ -247,6 +288,7 @@ READERS: tuple[tuple[re.Pattern, Reader, tuple[str, ...]], ...] = (
     (YEAR_ALONE, _year_alone, ()),
     (WEEKDAY_EXPRESSION, _weekday, ()),
     (DAYS_BEFORE_PUBLICATION, _days_before,
-     ("yesterday", "last night", "today", "tonight", "this morning", "this afternoon", "this evening", "days ago")),
+     ("yesterday", "last night", "overnight", "today", "tonight", "this morning", "this afternoon", "this evening",
+      "days ago")),
     (MONTH_OR_YEAR_RELATIVE, _month_or_year_relative, (" month", " year")),
 )

@@ -135,13 +135,15 @@ class GazetteerIndex:
     """Name keys to gazetteer rows, with the hand-kept aliases, stop names and common-word names."""
 
     def __init__(self, rows: _Rows, keys: dict[str, int | list[int]], exact: dict[str, list[int]],
-                 stop_keys: frozenset[str], common_keys: frozenset[str]):
+                 stop_keys: frozenset[str], common_keys: frozenset[str], capitals: dict[str, str] | None = None):
         self._rows = rows
         self._keys = keys
         self.exact = exact
         self.stop_keys = stop_keys
         self.common_keys = common_keys
+        self._capitals = capitals or {}
         self._admin1_names = {fields[1]: fields[4] for _, fields in rows.regions() if fields[0] == "A"}
+        self._countries = {fields[2]: position for position, fields in rows.regions() if fields[0] == "C"}
 
     @classmethod
     def load(cls, data_dir: Path = DATA_DIR) -> GazetteerIndex:
@@ -149,7 +151,8 @@ class GazetteerIndex:
         exact = _add_aliases(keys, rows, data_dir / "place_aliases.tsv")
         stop_keys = frozenset(name_key(line[0]) for line in _read_table(data_dir / "place_stopnames.txt"))
         common_keys = frozenset(line[0] for line in _read_table(data_dir / "place_common_words.txt"))
-        return cls(rows, keys, exact, stop_keys, common_keys)
+        capitals = dict(_read_table(data_dir / "country_capitals.tsv"))
+        return cls(rows, keys, exact, stop_keys, common_keys, capitals)
 
     def __contains__(self, key: str) -> bool:
         return key in self._keys
@@ -173,6 +176,17 @@ class GazetteerIndex:
     def ranked(self, positions: Iterable[int]) -> tuple[GazetteerEntry, ...]:
         """The entries, most populous first."""
         return tuple(sorted({self.entry(p) for p in positions}, key=lambda e: -e.population))
+
+    def country(self, code: str) -> GazetteerEntry | None:
+        """The country with this ISO 3166-1 alpha-2 code."""
+        position = self._countries.get(code)
+        return self.entry(position) if position is not None else None
+
+    def capital(self, country: str) -> GazetteerEntry | None:
+        """The country's capital city (the most populous town of that name in the country)."""
+        name = self._capitals.get(country)
+        towns = [p for p in self.rows_named(name_key(name)) if p >= 0 and self.kind(p) == "P"] if name else []
+        return next((e for e in self.ranked(towns) if e.country == country), None)
 
     def lookup(self, name: str) -> tuple[GazetteerEntry, ...]:
         """Every entry a name may refer to, most populous first (for tests and debugging)."""

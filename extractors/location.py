@@ -2,9 +2,10 @@
 
 The lead usually names the region or country ("in central Mali") and the next sentence the town ("on
 the edge of Bandiagara town"), so the town is taken from the first few event sentences when it lies
-in the lead's country. Places after "from", "to" or "south of" are origins and landmarks, not the
-scene. The dateline city is where the reporter files from: it counts only when the lead points back
-to it ("in the city's Gulshan area") and names no other town.
+in the lead's country; failing that, from the lines above a lead that names no place, then from a
+scene phrase further down inside the lead's province. Places after "from", "to" or "south of" are
+origins and landmarks, not the scene. The dateline city is where the reporter files from: it counts
+only when the lead points back to it ("in the city's Gulshan area") and names no other town.
 """
 
 from __future__ import annotations
@@ -13,17 +14,26 @@ import re
 from collections import Counter
 from typing import NamedTuple
 
-from extractors.places import Gazetteer, PlaceMention
+from extractors.places import Gazetteer, PlaceMention, to_location
 from extractors.schema import Location
 
+POSSESSOR = r"(?:[A-Z][\w-]+(?:\s[A-Z][\w-]+)?['’]s\s+)?"  # "in Nigeria's Borno state", "in the Sahel's Yagha"
+DIRECTION = r"(?:(?:north|south|east|west|central)(?:ern|east|west|eastern|western)?\s+)?"
 SCENE_BEFORE = re.compile(
-    r"\b(?:in|at|near|outside|inside|on the outskirts of|(?:city|town|village|district|province|state|region) of)"
-    r"\s+(?:the\s+)?$", re.IGNORECASE)
+    r"(?:\b(?:in|at|near|outside|inside|on the outskirts of|close to|next to|not far from|raided|attacked|stormed)"
+    r"\s+(?:the\s+)?" + POSSESSOR + DIRECTION
+    + r"|\b(?:the|a|an)\s+(?:[\w-]+\s+){0,2}(?:city|town|village|district|province|state|region) of\s+)$",
+    re.IGNORECASE)
 REFERENCE_BEFORE = re.compile(
     r"\b(?:from|to|toward|towards|between|and|(?:north|south|east|west|northeast|northwest|southeast|southwest)"
     r"(?:ern)? of|(?:km|kilometers|kilometres|miles) (?:from|of))\s+(?:the\s+)?$", re.IGNORECASE)
+# "Barely 48 hours after a church in Kaduna was hit, gunmen raided ...": a place in a clause dated hours or
+# days away from the news belongs to another event.
+EARLIER_EVENT_BEFORE = re.compile(r"\b(?:hours|days|weeks|months|years)\s+(?:after|before)\b[^,.;:\n]*$",
+                                  re.IGNORECASE)
 POINTS_TO_DATELINE = re.compile(r"\bthe (?:city|capital|town)(?:'s|’s)?\b(?! of\b)", re.IGNORECASE)
 SCENE_SENTENCES = 4
+LATER_SENTENCES = 6
 SPECIFICITY = {"city": 0, "admin1": 1, "country": 2}
 
 
@@ -35,11 +45,15 @@ class SceneSentence(NamedTuple):
 
 
 def scene_rank(text: str, place: PlaceMention) -> int:
-    """0 for the scene ("in Quetta", "city of Quetta"), 1 for a bare name, 2 for an origin or landmark."""
-    window = text[max(0, place.start - 40):place.start]
-    if REFERENCE_BEFORE.search(window):
+    """0 for the scene ("in Quetta", "the city of Quetta", "close to Quetta"), 1 for a bare name, 2 for an
+    origin or landmark ("from Quetta", "south of Quetta") or another event's place ("two days after a
+    bombing in Quetta")."""
+    if EARLIER_EVENT_BEFORE.search(text, max(0, place.start - 150), place.start):
         return 2
-    return 0 if SCENE_BEFORE.search(window) else 1
+    window = text[max(0, place.start - 40):place.start]
+    if SCENE_BEFORE.search(window):
+        return 0
+    return 2 if REFERENCE_BEFORE.search(window) else 1
 
 
 def choose_location(text: str, sentences: list[SceneSentence], places: list[PlaceMention],
@@ -51,17 +65,23 @@ def choose_location(text: str, sentences: list[SceneSentence], places: list[Plac
         fallback = [p for s in sentences for p in _places_in(text, places, s) if scene_rank(text, p) == 0]
         return (gazetteer.resolve(fallback[:1], country_hint), fallback[0]) if fallback else (Location(), None)
     lead = event[0]
-    frame = next((mentions[0] for mentions in (_places_in(text, places, s) for s in event) if mentions), None)
+    frame = _frame(text, places, event)
     context = [frame] if frame is not None and frame.kind != "city" else []
     frame_country = gazetteer.resolve([frame], country_hint).country if frame is not None else None
     scope = [s for s in sentences if s.start >= lead.start and s.paragraph <= lead.paragraph + 1][:SCENE_SENTENCES]
-    for sentence in scope:
-        for mention in _places_in(text, places, sentence):
-            if mention.kind != "city" or scene_rank(text, mention) == 2:
-                continue
-            location = gazetteer.resolve([mention] + context, country_hint)
-            if location.city and frame_country in (None, location.country):
-                return location, mention
+    opening = [s for s in sentences if s.start < lead.start and s.paragraph >= lead.paragraph - 1]
+    later = [s for s in sentences if s.start >= lead.start and s not in scope][:LATER_SENTENCES]
+    framed_by_region = frame is not None and frame.kind == "admin1"
+    frame_region = gazetteer.resolve([frame], country_hint).admin1 if framed_by_region else None
+    # The lead and the paragraph after it; then the lines before a lead that tells no place ("tourists were
+    # killed ... near the town of X" above the first toll); then, only for scene phrases and inside the lead's
+    # province, the story below (where recaps of other attacks also name towns).
+    for candidates, worst_rank, region in ((scope, 1, None), (opening, 1, None), (later, 0, frame_region)):
+        for sentence in candidates:
+            found = _town_in(text, places, sentence, worst_rank, context, (frame_country, region), country_hint,
+                             gazetteer)
+            if found is not None:
+                return found
     if dateline_places and POINTS_TO_DATELINE.search(text, lead.start, lead.end):
         location = gazetteer.resolve(dateline_places[:1] + context, country_hint)
         if location.city and frame_country in (None, location.country):
@@ -71,7 +91,48 @@ def choose_location(text: str, sentences: list[SceneSentence], places: list[Plac
     return gazetteer.resolve([frame], country_hint), frame
 
 
+def _town_in(text: str, places: list[PlaceMention], sentence: SceneSentence, worst_rank: int,
+             context: list[PlaceMention], within: tuple[str | None, str | None], country_hint: Counter,
+             gazetteer: Gazetteer) -> tuple[Location, PlaceMention] | None:
+    """The sentence's best town that lies within the frame's country (and province, when one is given)."""
+    frame_country, frame_region = within
+    mentions = _places_in(text, places, sentence)
+    regions = [m for m in mentions if m.kind != "city" and m.candidates
+               and frame_country in (None, *(e.country for e in m.candidates))]
+    for mention in mentions:
+        if mention.kind != "city" or scene_rank(text, mention) > worst_rank:
+            continue
+        if mention.candidates:
+            location = gazetteer.resolve([mention] + context, country_hint)
+        else:
+            location = _unlisted_town(mention, regions + context, country_hint, gazetteer)
+        if location.city and frame_country in (None, location.country) and frame_region in (None, location.admin1):
+            return location, mention
+    return None
+
+
+def _frame(text: str, places: list[PlaceMention], event: list[SceneSentence]) -> PlaceMention | None:
+    """The first event sentence's best place that the gazetteer knows; a sentence that names places only as
+    origins or landmarks ("back to Bamiyan province") frames the story only when no sentence names a scene."""
+    found = [[p for p in _places_in(text, places, s) if p.candidates] for s in event]
+    scene = next((mentions[0] for mentions in found if mentions and scene_rank(text, mentions[0]) < 2), None)
+    return scene or next((mentions[0] for mentions in found if mentions), None)
+
+
+def _unlisted_town(town: PlaceMention, regions: list[PlaceMention], country_hint: Counter,
+                   gazetteer: Gazetteer) -> Location:
+    """A town no gazetteer lists, placed at the region or country the text puts it in (its precision)."""
+    region = gazetteer.resolve(regions, country_hint) if regions else Location()
+    if region.country is None and country_hint:
+        country = gazetteer.index.country(country_hint.most_common(1)[0][0])
+        region = to_location(country) if country else Location()
+    if region.country is None:
+        return Location()
+    return region.model_copy(update={"name": town.text, "city": town.text, "gazetteer_id": None})
+
+
 def _places_in(text: str, places: list[PlaceMention], sentence: SceneSentence) -> list[PlaceMention]:
-    """A sentence's places, scene first, then the more specific, then the earlier."""
+    """A sentence's places, scene first, then the more specific, then those the gazetteer knows, then the
+    earlier."""
     inside = [p for p in places if sentence.start <= p.start < sentence.end]
-    return sorted(inside, key=lambda p: (scene_rank(text, p), SPECIFICITY[p.kind], p.start))
+    return sorted(inside, key=lambda p: (scene_rank(text, p), SPECIFICITY[p.kind], not p.candidates, p.start))

@@ -23,7 +23,8 @@ from extractors.dates import find_dates
 from extractors.detection import DetectionFacts, decide, is_non_state, looks_english, passes_prefilter
 from extractors.furniture import Story, story_of
 from extractors.groups import find_groups
-from extractors.places import Gazetteer, count_countries, dateline_span
+from extractors.focus import read_places
+from extractors.places import Gazetteer, dateline_span
 from extractors.reports import ArticleContext, build_report
 from extractors.schema import Article, ExtractionResult, IncidentReport
 from extractors.segments import DatedSpan, SentenceFacts, segment
@@ -77,8 +78,7 @@ def gather_facts(article: Article, doc: Doc, story: Story) -> ArticleContext:
     published = article.published.date() if article.published else None
     cues = counted_cues(doc._.newswatch_cues or [])
     casualties = doc._.newswatch_casualties or []
-    gazetteer = Gazetteer.load()
-    places = gazetteer.find_places(text)
+    places, focus = read_places(text, Gazetteer.load())
     dateline = dateline_span(text)
     outside_dateline = [p for p in places if not (dateline and dateline[0] <= p.start < dateline[1])]
     groups = find_groups(text)
@@ -123,7 +123,7 @@ def gather_facts(article: Article, doc: Doc, story: Story) -> ArticleContext:
     return ArticleContext(
         article=article, doc=doc, text=text, story=story, published=published, sentences=sentences, casualties=casualties,
         places=outside_dateline, dateline_places=[p for p in places if p not in outside_dateline],
-        country_hint=count_countries(places), groups=groups, sentence_of=sentence_of,
+        country_hint=focus, groups=groups, sentence_of=sentence_of,
         casualty_predicates=casualty_predicates, victim_tokens=victim_tokens,
     )
 

@@ -45,6 +45,8 @@ ADMIN1_BEFORE = re.compile(r"\b(?:province|state|governorate|region) of\s+$", re
 # person's or organisation's name, not a town.
 HYPHEN_PARTICLE_AFTER = re.compile(r"-(?:e|i|ul|ud|ur|us)-")
 HYPHEN_PARTICLE_BEFORE = re.compile(r"\b(?:e|i|ul|ud|ur|us)-$")
+# "Somalia-based group", "US-based monitor": an organisation's home, not a place the story is about.
+HOME_AFTER = re.compile(r"-(?:based|born|headquartered|registered)\b", re.IGNORECASE)
 ARABIC_ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "an", "ash", "at", "az"})
 CITY_POPULATION_OVER_REGION = 100_000
 FIRST_NAME_TOWN_MAX_POPULATION = 100_000
@@ -60,13 +62,15 @@ GLUED_PREFIX = re.compile(r"[a-z]+(?=[A-Z]{3,}$)")  # "fnnfISLAMABAD": scraper j
 DATELINE = re.compile(
     r"""^[^\S\n]*(?:[a-z]{1,8}(?=[A-Z]{3}))?
     (?:(?P<caps>[A-Z][A-Z.'’-]+(?:[ ][A-Z][A-Z.'’-]+){0,3})(?:,[ ]+[A-Z][\w.]+(?:[ ][A-Z][\w.]+){0,2})?
-      [ ]*(?:\([^)\n]{1,40}\))?
+      (?:,[ ]*[A-Z][a-z]{2,8}\.?[ ]+\d{1,2}(?:,[ ]*\d{4})?)?[ ]*(?:\([^)\n]{1,40}\))?[ ]*(?:[–—-]{1,2}|:(?=[ ]))
      |(?P<title>[A-Z][\w.'’-]+(?:[ ][A-Z][\w.'’-]+){0,3})(?:,[ ]+[A-Z][\w.]+(?:[ ][A-Z][\w.]+){0,2})?
-      [ ]*\([^)\n]{1,40}\))
-    [ ]*[–—-]{1,2}""",
+      [ ]*\([^)\n]{1,40}\)[ ]*[–—-]{1,2})""",
     re.MULTILINE | re.VERBOSE,
 )
 DATELINE_SEARCH_CHARS = 600
+# A line that is only a reporter's name and where they file from: "Musa Ilo, Maiduguri", "By Ada Eze, Abuja".
+BYLINE_PLACE = re.compile(r"^[ ]*(?:By[ ]+)?[A-Z][a-z]+(?:[ ][A-Z][a-z'’-]+){1,2},[ ]+"
+                          r"(?P<place>[A-Z][a-z'’-]+(?:[ ][A-Z][a-z'’-]+)?)[ ]*$", re.MULTILINE)
 EARTH_RADIUS_KM = 6371.0088
 
 
@@ -175,6 +179,8 @@ class Gazetteer:
         for match in self._exact_pattern.finditer(text):
             if match.start() and (text[match.start() - 1].isalnum() or text[match.start() - 1] == "."):
                 continue  # inside a word or an abbreviation; checked here, as a lookbehind slows the scan
+            if HOME_AFTER.match(text, match.end()):
+                continue
             candidates = self.index.ranked(self.index.exact[match.group()])
             mentions.append(PlaceMention(match.group(), match.start(), match.end(), candidates[0].kind, candidates))
         return sorted(mentions, key=lambda m: m.start)
@@ -208,6 +214,8 @@ class Gazetteer:
         if PROVINCE_AFTER.match(text, end) and not self._has_region_sense(key):
             return []  # "Khorasan Province" (a militant branch) is no town called Khorasan
         if HYPHEN_PARTICLE_AFTER.match(text, end) or HYPHEN_PARTICLE_BEFORE.search(text, max(0, start - 5), start):
+            return []
+        if HOME_AFTER.match(text, end):
             return []
         if (i > 0 and tokens.capitalised(i - 1) and tokens.gap(i) == " " and tokens.key(i - 1) not in OPENERS
                 and not tokens.in_headline(i)):
@@ -341,10 +349,12 @@ def _joinable(tokens: _Tokens, j: int) -> bool:
 
 def dateline_span(text: str) -> tuple[int, int] | None:
     """The dateline opening the article body ('ISLAMABAD –', 'NAIROBI, Kenya (AP) —'), from its place name to the
-    dash, so the caller can keep the filing city out of the attack location. Looks only at the first lines."""
+    dash, so the caller can keep the filing city out of the attack location; failing one, the place of a
+    byline line ('Musa Ilo, Maiduguri'), which is the reporter's too. Looks only at the first lines."""
     for match in DATELINE.finditer(text, 0, DATELINE_SEARCH_CHARS):
         name = match.group("caps") or match.group("title")
         if match.group("caps") and sum(ch.isalpha() for ch in name) < 3:
             continue
         return match.start("caps") if match.group("caps") else match.start("title"), match.end()
-    return None
+    byline = BYLINE_PLACE.search(text, 0, DATELINE_SEARCH_CHARS)
+    return byline.span("place") if byline else None

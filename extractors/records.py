@@ -21,14 +21,17 @@ class RecordError(ValueError):
         self.line_number = line_number
 
 
-def article_from_record(record: object) -> Article:
-    """An Article from one record; `published` is an ISO date or datetime, `title` and `published` may be null."""
+def article_from_record(record: object, ignored_keys: frozenset[str] = frozenset()) -> Article:
+    """An Article from one record; `published` is an ISO date or datetime, `title` and `published` may be null.
+
+    ignored_keys: keys a known format adds beside the record's own (a labelled corpus's `kind`, `group`), dropped.
+    """
     if not isinstance(record, dict):
         raise ValueError(f"expected a JSON object, got {type(record).__name__}")
     missing = {"id", "text"} - record.keys()
     if missing:
         raise ValueError(f"missing {', '.join(sorted(missing))}; each record needs id and text")
-    unknown = record.keys() - RECORD_KEYS
+    unknown = record.keys() - RECORD_KEYS - ignored_keys
     if unknown:
         raise ValueError(f"unknown keys {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(RECORD_KEYS))}")
     try:
@@ -39,14 +42,14 @@ def article_from_record(record: object) -> Article:
         raise ValueError(problems) from error
 
 
-def read_articles(path: Path) -> Iterator[Article | RecordError]:
+def read_articles(path: Path, ignored_keys: frozenset[str] = frozenset()) -> Iterator[Article | RecordError]:
     """Each line's Article, or a RecordError for a line that is not valid JSON or not a valid record."""
     with path.open(encoding="utf-8") as handle:
         for line_number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             try:
-                yield article_from_record(json.loads(line))
+                yield article_from_record(json.loads(line), ignored_keys)
             except json.JSONDecodeError as error:
                 yield RecordError(line_number, f"not valid JSON ({error.msg} at column {error.colno})")
             except ValueError as error:

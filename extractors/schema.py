@@ -82,6 +82,9 @@ class Count(_Model):
 
 
 class Location(_Model):
+    """Where an incident happened. `precision` is that of the point (lat, lon): a village no gazetteer lists
+    keeps its name in `city` with its region's point (`admin1`) or its country's (`country`)."""
+
     name: str | None = None
     city: str | None = None
     admin1: str | None = None

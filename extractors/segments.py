@@ -21,6 +21,7 @@ from spacy.tokens import Span, Token
 REPORTING_WORDS = frozenset({
     "said", "says", "say", "told", "added", "announced", "stated", "statement", "posted", "speaking", "spoke",
     "briefing", "conference", "interview", "reported", "confirmed", "claimed", "published", "issued", "tweeted",
+    "wrote", "according", "denied", "blamed", "accused", "vowed", "warned",
 })
 # Nouns too common to tie a sentence to one incident rather than another.
 GENERIC_NOUNS = frozenset({
@@ -29,10 +30,28 @@ GENERIC_NOUNS = frozenset({
     "responsibility", "militants", "gunmen", "attackers", "bomb", "blast", "explosion", "news", "agency",
     "reporters", "spokesman", "minister", "region", "state", "authorities", "incident", "members", "side",
 })
+# Tokens a date hangs from when it dates what followed the attack ("will be buried on Monday", "condemned the
+# attack on Friday").
+AFTERMATH_WORDS = frozenset({
+    "funeral", "funerals", "buried", "burial", "rest", "mourned", "mourners", "vigil",
+    "condemned", "condemning", "condemnation", "visited", "arrested", "detained", "protest", "protested",
+})
+# A death dates the attack only in the lead ("five people died on Sunday when a bomb exploded"); later in the
+# story it may be a wounded victim's ("two of the wounded died on Tuesday").
+DEATH_WORDS = frozenset({"died", "dies", "succumbed"})
 NEAR_PAST_DAYS = 7
+FOLLOW_UP_DAYS = 92  # how far back a follow-up story's lead may date its attack
 ATTACK_DATING_VERBS = frozenset({"killed", "killing", "wounded", "wounding", "injured", "injuring"})
+# Clauses whose verb belongs to the attack noun they describe: "the blast that targeted the rally on Friday",
+# "the attack, which took place during a Sunday service".
+DESCRIBING_CLAUSES = frozenset({"relcl", "acl"})
+SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+NOUN_MODIFIERS = frozenset({"poss", "compound", "nmod", "amod"})
+# Cue labels of a sentence about another incident ("in a separate attack", "last week", "that bombing").
+OTHER_INCIDENT_LABELS = frozenset({"past", "past_near", "past_anaphor"})
 
 Role = Literal["main", "background"]
+Attachment = Literal["attack", "reporting", "aftermath", "death", "other"]
 
 
 @dataclass
@@ -49,6 +68,10 @@ class DatedSpan:
     @property
     def precision(self) -> str:
         return getattr(self.mention, "precision", "day")
+
+    @property
+    def is_stamp(self) -> bool:
+        return getattr(self.mention, "stamp", False)
 
 
 @dataclass
@@ -101,23 +124,66 @@ def clause_head(token: Token) -> Token:
     return current
 
 
-def date_attachment(date: DatedSpan, cue_tokens: frozenset[int], sentence_start: int) -> Literal["attack", "reporting", "other"]:
-    """Whether a date dates the attack ("Monday's attack", "stormed ... on Monday") or a statement about it
-    ("officials said Tuesday"), judged by the words just before it and the first attack, killing, reporting
-    word or verb above it. "Died on Sunday" is not the attack's day: the wounded may die later."""
+def date_attachment(date: DatedSpan, cue_tokens: frozenset[int], sentence_start: int) -> Attachment:
+    """Whether a date dates the attack ("Monday's attack", "stormed ... on Monday", "the attack took place on
+    Sunday"), a statement about it ("officials said Tuesday", "claimed the attack on Wednesday"), its
+    aftermath ("buried on Monday"), a death ("died on Sunday") or something else, judged by the words just
+    before it and the first attack, killing, reporting, aftermath or death word or verb above it."""
+    token = date.span.root
+    if token.dep_ in NOUN_MODIFIERS and token.head.i in cue_tokens:
+        return "attack"  # "said Monday's attack killed five": the attack's own day, whatever comes before
     before = date.span.doc[max(sentence_start, date.span.start - 3):date.span.start]
     if any(t.lower_ in REPORTING_WORDS for t in before):
         return "reporting"
-    token = date.span.root
     while token.head.i != token.i:
         head = token.head
-        if head.lower_ in REPORTING_WORDS:
-            return "reporting"
+        told = _telling_word(head)
+        if told is not None:
+            return told
         if head.i in cue_tokens or head.lower_ in ATTACK_DATING_VERBS:
+            if token.dep_ == "prep" and head.dep_ in ("dobj", "pobj"):
+                # "claimed the attack on Wednesday", "claimed responsibility for the attack on Wednesday": a
+                # phrase after the object dates the verb ("Wednesday's attack" would date the attack)
+                return _telling_word(_governing_verb(head)) or "attack"
             return "attack"
         if head.tag_.startswith("VB"):
-            return "other"
+            return _verb_attachment(head, cue_tokens)
         token = head
+    return "other"
+
+
+def _governing_verb(token: Token) -> Token:
+    """The first verb above a token (or the root): the verb whose object or complement the token is."""
+    current = token.head
+    while not current.tag_.startswith("VB") and current.head.i != current.i:
+        current = current.head
+    return current
+
+
+def _telling_word(token: Token) -> Attachment | None:
+    if token.lower_ in REPORTING_WORDS:
+        return "reporting"
+    if token.lower_ in AFTERMATH_WORDS:
+        return "aftermath"
+    if token.lower_ in DEATH_WORDS:
+        return "death"
+    return None
+
+
+def _verb_attachment(verb: Token, cue_tokens: frozenset[int]) -> Attachment:
+    """What a verb with no telling word of its own dates, by its subject ("the blast went off on Monday", "the
+    funeral was held on Friday", "a statement was issued on Tuesday") or by the attack noun it describes in a
+    relative clause ("the bombing, which happened on Monday")."""
+    if verb.dep_ in DESCRIBING_CLAUSES and verb.head.i in cue_tokens:
+        return "attack"
+    for child in verb.children:
+        if child.dep_ not in SUBJECTS:
+            continue
+        told = _telling_word(child)
+        if told is not None:
+            return told
+        if child.dep_ == "nsubj" and child.i in cue_tokens:
+            return "attack"
     return "other"
 
 
@@ -152,21 +218,41 @@ def governs_sentence(token: Token, sentence: SentenceFacts, casualty_predicates:
 
 
 def choose_main_date(sentences: list[SentenceFacts], reference: dt.date | None) -> DatedSpan | None:
-    """The day of the attack: a day-precision date attached to an attack word ("Saturday's attack"), else one
-    in the lead that dates neither a statement nor anything else; None when the lead says only "last week"."""
+    """The day of the attack (a day-precision date, never after publication), the first found in this order:
+    within the week up to publication, one attached to an attack word ("Saturday's attack"); in a follow-up
+    story, one attached to an attack word in the lead up to FOLLOW_UP_DAYS earlier ("survivors of the February
+    12 bombing"); within the week, one in the lead (the first sentence that tells of an attack or a toll), one
+    in any other sentence telling of the attack or a toll ("a witness said the gunmen rode in on Sunday"), one
+    in a scene-setting sentence before the lead. Never the copy's own date stamp, nor a date of a statement or
+    of the aftermath, nor a death after the lead, nor one after the lead in a sentence about another incident
+    ("in a separate attack on Monday"); None when the lead says only "last week"."""
     lead = next((s.index for s in sentences if s.is_event), None)
     candidates: list[tuple[int, int, DatedSpan]] = []
     for sentence in sentences:
-        if not sentence.is_event:
+        if not sentence.is_event and (lead is None or sentence.index > lead):
+            continue
+        if lead is not None and sentence.index > lead and sentence.labels & OTHER_INCIDENT_LABELS:
             continue
         for date in sentence.dates:
-            if date.precision != "day" or date.date is None:
+            if date.precision != "day" or date.date is None or date.is_stamp:
                 continue
-            if reference is not None and not reference - dt.timedelta(days=NEAR_PAST_DAYS) <= date.date <= reference:
+            age = (reference - date.date).days if reference is not None else 0
+            if age < 0 or age > FOLLOW_UP_DAYS:
                 continue
             attachment = date_attachment(date, sentence.cue_tokens, sentence.span.start)
-            if attachment == "attack" or attachment == "other" and sentence.index == lead:
-                candidates.append((0 if attachment == "attack" else 1, date.span.start, date))
+            if attachment in ("reporting", "aftermath") or attachment == "death" and sentence.index != lead:
+                continue
+            if age > NEAR_PAST_DAYS:
+                if attachment != "attack" or sentence.index != lead:
+                    continue
+                rank = 1
+            elif attachment == "attack":
+                rank = 0
+            elif sentence.index == lead:
+                rank = 2
+            else:
+                rank = 3 if sentence.is_event else 4
+            candidates.append((rank, date.span.start, date))
     return min(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
 
 
@@ -253,8 +339,9 @@ def _continues(sentence: SentenceFacts, frame: BackgroundFrame, sentences: list[
 
 def governed_by_time_phrase(predicate: Token, sentence: SentenceFacts, dates_earlier: list[DatedSpan],
                             in_lead: bool) -> bool:
-    """Whether a casualty verb's own clause is dated earlier or is cumulative ("since 2001", "this year");
-    in the lead "last week" dates the main attack itself."""
+    """Whether a casualty verb's own clause is dated earlier or is cumulative ("since 2001", "this year"),
+    or describes an attack dated earlier ("after the February 12 bombing that killed 30"); in the lead "last
+    week" dates the main attack itself."""
     head = clause_head(predicate)
     labels = ("past", "past_generic") if in_lead else ("past", "past_near", "past_generic")
     for start, label in sentence_cue_starts(sentence):
@@ -265,5 +352,7 @@ def governed_by_time_phrase(predicate: Token, sentence: SentenceFacts, dates_ear
         root = date.span.root
         verb = modified_verb(root)
         if verb is not None and verb.i == head.i or root.is_ancestor(predicate):
+            return True
+        if root.dep_ in NOUN_MODIFIERS and head.dep_ in DESCRIBING_CLAUSES and head.head.i == root.head.i:
             return True
     return False

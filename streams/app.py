@@ -85,6 +85,8 @@ def create_app(settings: Settings) -> Pipeline:
         producer_linger=0.005,
         broker_commit_every=50,
         broker_commit_interval=1.0,
+        broker_session_timeout=settings.worker.session_timeout_seconds,
+        broker_heartbeat_interval=settings.worker.heartbeat_interval_seconds,
         stream_wait_empty=False,
         table_cleanup_interval=60.0,
     )

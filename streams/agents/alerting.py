@@ -1,13 +1,16 @@
 """alert_on_incidents: incidents matched against every watch; alerts created once in Elasticsearch and published
 to the alerts topic. deliver_alerts: the alerts topic to the sinks, each alert marked delivered in Elasticsearch.
 
-The alerts topic is the outbox: an alert is acknowledged there only once its delivery is done, so a worker
-killed mid-delivery delivers it again after the restart, and the delivered mark keeps a replaying group or
-a redelivered record from sending it twice. The watches live here (LiveWatches); install returns them for
-the extraction agent, which evaluates text queries."""
+The alerts topic is the outbox: an alert is acknowledged there only once its delivery is done (and every
+alert before it: InOrderAcks), so a worker killed mid-delivery delivers it again after the restart, and the
+delivered mark keeps a replaying group or a redelivered record from sending it twice. Deliveries run side
+by side, each sink in its own lane of the Dispatcher, so a sink that hangs or fails holds up only its own
+alerts. An alert that every sink dead-lettered gets no delivered mark. The watches live here (LiveWatches);
+install returns them for the extraction agent, which evaluates text queries."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 
@@ -16,6 +19,7 @@ from elasticsearch import AsyncElasticsearch
 from extractors.schema import Alert, Incident
 from streams.alerting import AlertState, on_update, release_at
 from streams.documents import alert_document
+from streams.in_order_acks import InOrderAcks
 from streams.indexer import Indexer, create_action, settings_client_options
 from streams.messages import TEXT_MATCHES_HEADER, text_matches_in
 from streams.sinks import build_dispatcher
@@ -25,8 +29,6 @@ from streams.watches import load_watches
 log = logging.getLogger(__name__)
 
 RELEASE_CHECK_SECONDS = 30.0
-# Deliveries under way at once (a sink retrying with backoff holds one for up to a minute or so).
-DELIVERY_CONCURRENCY = 64
 
 
 def install(pipeline) -> LiveWatches:
@@ -111,18 +113,42 @@ def install(pipeline) -> LiveWatches:
             for alert in await to_publish([alert for _, alert in released], now):
                 await topics["alerts"].send(key=alert.id, value=alert.model_dump(mode="json"))
 
-    @app.agent(topics["alerts"], name="deliver_alerts", concurrency=DELIVERY_CONCURRENCY)
-    async def deliver_alerts(stream):
-        await watches.caught_up.wait()
-        async for alert in pipeline.decoded("deliver", Alert, stream):
+    # Alert id -> set when its delivery ends: a second record of an alert under way (published again after a
+    # crash) waits for it, then finds the delivered mark, instead of sending the alert a second time at once.
+    delivering: dict[str, asyncio.Event] = {}
+
+    async def deliver(alert: Alert, event) -> None:
+        while alert.id in delivering:
+            await delivering[alert.id].wait()
+        delivering[alert.id] = ended = asyncio.Event()
+        try:
             watch = watches.index.get(alert.watch_id)
             if watch is None:
                 log.warning("alert %s not delivered: watch %r was removed", alert.id, alert.watch_id)
             elif alert.id not in await undelivered_ids([alert.id]):
                 log.info("alert %s was delivered before (or is not in %s)", alert.id, alerts_index)
-            else:
-                await dispatcher.deliver(watch, alert)
+            elif await dispatcher.deliver(watch, alert):
                 await mark_delivered(alert)
+            else:
+                log.info("alert %s: every sink of watch %r dead-lettered it; it stays without a delivered mark",
+                            alert.id, watch.id)
+        except Exception as error:  # noqa: BLE001 - e.g. Elasticsearch refusing the mark: park it, keep delivering
+            await pipeline.dead_letter("deliver", error, alert.model_dump(mode="json"), event)
+        finally:
+            del delivering[alert.id]
+            ended.set()
+
+    @app.agent(topics["alerts"], name="deliver_alerts")
+    async def deliver_alerts(stream):
+        await watches.caught_up.wait()
+        manual = stream.noack()
+        in_order = InOrderAcks(manual.ack, limit=dispatcher.capacity)
+        async for event in manual.events():
+            alert = await pipeline.parse("deliver", Alert, event.value, event)
+            if alert is None:
+                await in_order.skip(event)
+            else:
+                await in_order.start(event, deliver(alert, event))
 
     @app.task
     async def start_sinks():

@@ -19,19 +19,24 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=run)
 
 
-def run(args) -> int:
+def dedup_from_settings(settings):
+    """The replay's dedup index, configured as the worker's."""
     from streams.dedup import DedupIndex
+
+    return DedupIndex({}, threshold=settings.dedup.threshold, containment=settings.dedup.containment,
+                      max_age=dt.timedelta(days=settings.dedup.max_age_days))
+
+
+def run(args) -> int:
     from streams.extraction import load_extractor
     from streams.replay import replay_file
     from streams.settings import Settings
 
     settings = Settings()
-    dedup = DedupIndex({}, threshold=settings.dedup.threshold, containment=settings.dedup.containment,
-                       max_age=dt.timedelta(days=settings.dedup.max_age_days))
     try:
         extract = load_extractor(settings.worker.extractor)
-        result = replay_file(args.input, args.out, now=args.now, clock=args.clock, extract=extract, dedup=dedup,
-                             batch_size=settings.worker.extract_batch_size)
+        result = replay_file(args.input, args.out, now=args.now, clock=args.clock, extract=extract,
+                             dedup=dedup_from_settings(settings), batch_size=settings.worker.extract_batch_size)
     except (OSError, ValueError) as error:
         print(f"newswatch replay: {error}", file=sys.stderr)
         return 1

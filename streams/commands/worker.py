@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 
@@ -12,15 +13,27 @@ def register(subparsers) -> None:
 
 
 def prepare_services(settings) -> None:
-    """Topics with their partition counts and Elasticsearch templates exist before any agent reads or writes."""
-    from elasticsearch import Elasticsearch
-
-    from streams.indexer import ensure_templates, settings_client_options
+    """Topics with their partition counts and Elasticsearch templates exist before any agent reads or writes.
+    A worker started during an Elasticsearch outage waits for it here, with backoff, logging what it waits for."""
     from streams.topics import ensure_topics
 
     ensure_topics(settings.kafka.bootstrap_servers, settings.topics, app_id=settings.worker.app_id)
-    with Elasticsearch(**settings_client_options(settings.elasticsearch)) as client:
-        ensure_templates(client, settings.elasticsearch.index_prefix)
+    asyncio.run(create_templates(settings.elasticsearch))
+
+
+async def create_templates(es_settings) -> None:
+    from elasticsearch import AsyncElasticsearch, Elasticsearch
+
+    from streams.indexer import Indexer, ensure_templates, settings_client_options
+
+    options = settings_client_options(es_settings)
+    with Elasticsearch(**options) as client:
+        indexer = Indexer(AsyncElasticsearch(**options))  # for its retrying, as the agents retry later outages
+        try:
+            await indexer.retrying(lambda: asyncio.to_thread(ensure_templates, client, es_settings.index_prefix),
+                                   f"creating the index templates at {es_settings.url} before the worker starts")
+        finally:
+            await indexer.client.close()
 
 
 def run(args) -> int:

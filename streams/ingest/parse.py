@@ -8,6 +8,7 @@ feedparser, whose tolerance is the point. tests/streams/ingest/test_parse.py che
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import email.utils
 import html
@@ -38,8 +39,20 @@ BOMS = (
 )
 HTML_START = re.compile(rb"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE)
 FEED_START = re.compile(rb"<(?:[\w-]+:)?(?:rss|feed|rdf)[\s>]", re.IGNORECASE)
-RFC822_DATE = re.compile(r"^(?:[A-Za-z]{3},?\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s")
-XML_ENCODING = re.compile(rb"^(<\?xml[^>]*?)\sencoding=[\"'][^\"']*[\"']")
+RFC822_DATE = re.compile(r"^(?:[A-Za-z]{3},?\s*)?\d{1,2}\s+[A-Za-z]{3}\s+(\d{2,4})\s")
+# Older dates are typos or placeholders ("0000"); Python's RFC 822 reader would even turn year 0 into 2000.
+EARLIEST_YEAR = 1900
+XML_ENCODING = re.compile(rb"^(\s*<\?xml[^>]*?)\sencoding=[\"']([^\"']*)[\"']")
+# A document without a byte-order mark in UTF-16 or UTF-32 starts with "<" or "{" and zero bytes (XML 1.0, appendix F).
+UNMARKED_WIDE = (
+    (re.compile(rb"^\x00\x00\x00[^\x00]"), "utf-32-be"),
+    (re.compile(rb"^[^\x00]\x00\x00\x00"), "utf-32-le"),
+    (re.compile(rb"^\x00[^\x00]\x00[^\x00]"), "utf-16-be"),
+    (re.compile(rb"^[^\x00]\x00[^\x00]\x00"), "utf-16-le"),
+)
+# Where markup cannot declare anything: an article about XML attacks may quote "<!DOCTYPE ... <!ENTITY" in them.
+INERT_SECTIONS = re.compile(rb"<!\[CDATA\[.*?\]\]>|<!--.*?-->", re.DOTALL)
+MAX_JSON_DEPTH_MESSAGE = "JSON nested too deeply to be a feed (a nesting bomb); refused"
 
 
 class FeedRejected(FeedProblem):
@@ -106,25 +119,38 @@ def safe_xml_parser() -> lxml.etree.XMLParser:
 
 
 def declares_entities(body: bytes) -> bool:
-    """Entity declarations are how XML bombs and external-entity reads work; feeds have no use for them."""
-    return b"<!ENTITY" in body and b"<!DOCTYPE" in body
+    """Entity declarations are how XML bombs and external-entity reads work; feeds have no use for them.
+    Text inside CDATA sections and comments declares nothing."""
+    if b"<!ENTITY" not in body or b"<!DOCTYPE" not in body:
+        return False
+    markup = INERT_SECTIONS.sub(b"", body)
+    return b"<!ENTITY" in markup and b"<!DOCTYPE" in markup
 
 
 def parse_date(value: str | None) -> dt.datetime | None:
-    """RFC 822 and RFC 3339 quickly, then feedparser's many fallbacks; a date without zone is taken as UTC."""
+    """RFC 822 and RFC 3339 quickly, then feedparser's many fallbacks; a date without zone is taken as UTC.
+    A date none of them reads, or one before 1900, is no date: the item still counts, dated by its arrival."""
     if not value or not value.strip():
         return None
     value = value.strip()
     parsed: dt.datetime | None = None
     try:
-        if RFC822_DATE.match(value):
+        rfc822 = RFC822_DATE.match(value)
+        if rfc822 and len(rfc822.group(1)) == 4 and int(rfc822.group(1)) < EARLIEST_YEAR:
+            return None
+        if rfc822:
             parsed = email.utils.parsedate_to_datetime(value)
         else:
             parsed = dt.datetime.fromisoformat(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         struct = feedparser_date(value)
-        parsed = dt.datetime(*struct[:6], tzinfo=dt.UTC) if struct else None
-    if parsed is not None and parsed.tzinfo is None:
+        try:
+            parsed = dt.datetime(*struct[:6], tzinfo=dt.UTC) if struct else None
+        except (ValueError, OverflowError):
+            return None
+    if parsed is None or parsed.year < EARLIEST_YEAR:
+        return None
+    if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
     return parsed
 
@@ -134,12 +160,41 @@ def _escaped(text: str | None) -> str | None:
 
 
 def _utf8(body: bytes) -> bytes:
-    """UTF-16/32 documents re-encoded as UTF-8 (declaration dropped), so byte-level checks see the markup."""
+    """The document in UTF-8 without an encoding declaration, so byte-level checks see the markup and every parser
+    reads the same text. A byte-order mark or the zero bytes of unmarked UTF-16/32 decide first. Otherwise bytes
+    that are valid UTF-8 are UTF-8 whatever the document declares (Latin-1 or Windows-1252 text with accents almost
+    never forms valid UTF-8, so a declaration that disagrees is the mistake); else the declared encoding, else
+    Windows-1252."""
+    encoding = _wide_encoding(body)
+    if encoding is None:
+        body = body.removeprefix(b"\xef\xbb\xbf")
+        try:
+            body.decode("utf-8")
+            return XML_ENCODING.sub(rb"\1", body, count=1)
+        except UnicodeDecodeError:
+            encoding = _declared_encoding(body) or "cp1252"
+    text = body.decode(encoding, errors="replace").lstrip("\ufeff")
+    return XML_ENCODING.sub(rb"\1", text.encode("utf-8"), count=1)
+
+
+def _wide_encoding(body: bytes) -> str | None:
     for bom, encoding in BOMS:
         if body.startswith(bom):
-            text = body.decode(encoding, errors="replace").lstrip("\ufeff").encode("utf-8")
-            return XML_ENCODING.sub(rb"\1", text)
-    return body.removeprefix(b"\xef\xbb\xbf")
+            return encoding
+    return next((encoding for pattern, encoding in UNMARKED_WIDE if pattern.match(body)), None)
+
+
+def _declared_encoding(body: bytes) -> str | None:
+    """The XML declaration's encoding when Python knows it and it is not UTF-8 (which the bytes just failed)."""
+    declared = XML_ENCODING.match(body)
+    if not declared:
+        return None
+    name = declared.group(2).decode("ascii", errors="replace")
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return None
+    return None if codec == "utf-8" else codec
 
 
 def parse_feed(body: bytes, *, max_items: int, content_type: str | None = None) -> ParsedFeed:
@@ -276,9 +331,11 @@ def _feedparser_html(detail: dict | None) -> str | None:
 
 def _parse_with_feedparser(body: bytes, max_items: int, content_type: str | None) -> ParsedFeed:
     # A file object, never bytes or str: feedparser opens a URL or a local path when given one.
+    # The body is UTF-8 by now (see _utf8), whatever charset the server claimed.
+    media_type = (content_type or "application/xml").split(";", 1)[0].strip() or "application/xml"
     document = feedparser.parse(
         io.BytesIO(body),
-        response_headers={"content-type": content_type or "application/xml"},
+        response_headers={"content-type": f"{media_type}; charset=utf-8"},
         sanitize_html=False,
         resolve_relative_uris=False,
     )
@@ -312,29 +369,40 @@ def _parse_json_feed(body: bytes, max_items: int) -> ParsedFeed:
         document = json.loads(body.decode("utf-8", errors="replace"))
     except json.JSONDecodeError as error:
         raise FeedRejected(f"not valid JSON: {error}") from error
+    except RecursionError as error:
+        raise FeedRejected(MAX_JSON_DEPTH_MESSAGE, quarantine=True) from error
     if not isinstance(document, dict) or not str(document.get("version", "")).startswith(JSON_FEED_VERSION):
         raise FeedRejected(f"JSON without a \"version\": \"{JSON_FEED_VERSION}1.1\": not a JSON Feed", quarantine=True)
     entries = document.get("items")
     if not isinstance(entries, list):
         raise FeedRejected("JSON Feed without an \"items\" list")
     _check_count(len(entries), max_items)
-    items = []
-    for entry in entries:
+    heads = [(_json_guid(entry), _string(entry.get("url"))) if isinstance(entry, dict) else (None, None) for entry in entries]
+
+    def build(index: int) -> FeedItem:
+        entry = entries[index]
         if not isinstance(entry, dict):
-            continue
-        items.append(
-            FeedItem(
-                guid=None if entry.get("id") in (None, "") else str(entry["id"]),
-                link=_string(entry.get("url")),
-                title=_string(entry.get("title")),
-                content=_string(entry.get("content_html")) or _escaped(_string(entry.get("content_text"))),
-                summary=_escaped(_string(entry.get("summary"))),
-                published=parse_date(_string(entry.get("date_published")) or _string(entry.get("date_modified"))),
-                tags=tuple(tag for tag in entry.get("tags") or () if isinstance(tag, str) and tag),
-                language=_string(entry.get("language")),
-            )
+            raise ValueError(f"a JSON {type(entry).__name__} where an item object belongs")
+        tags = entry.get("tags") or []
+        if not isinstance(tags, list):
+            raise ValueError(f"\"tags\" is a JSON {type(tags).__name__}, not a list of strings")
+        return FeedItem(
+            guid=heads[index][0],
+            link=heads[index][1],
+            title=_string(entry.get("title")),
+            content=_string(entry.get("content_html")) or _escaped(_string(entry.get("content_text"))),
+            summary=_escaped(_string(entry.get("summary"))),
+            published=parse_date(_string(entry.get("date_published")) or _string(entry.get("date_modified"))),
+            tags=tuple(tag for tag in tags if isinstance(tag, str) and tag),
+            language=_string(entry.get("language")),
         )
-    return ParsedFeed("json", FeedItems.of(items), title=_string(document.get("title")), language=_string(document.get("language")))
+
+    return ParsedFeed("json", FeedItems(heads, build), title=_string(document.get("title")), language=_string(document.get("language")))
+
+
+def _json_guid(entry: dict) -> str | None:
+    guid = entry.get("id")
+    return None if guid in (None, "") or isinstance(guid, (dict, list)) else str(guid)
 
 
 def _string(value: object) -> str | None:

@@ -153,6 +153,9 @@ class FeedPoller:
             except FeedRejected as error:
                 self._fail(feed, url, str(error), now=now, quarantine=error.quarantine, http_status=200, elapsed=response.elapsed)
                 return
+            if prepared.skipped:
+                log.warning("feed %s: %d unreadable item(s) skipped, the others taken: %s", feed.label,
+                            len(prepared.skipped), "; ".join(prepared.skipped[:3]))
             new_items = await self._take_new_items(feed, prepared, now)
         state = self.states[feed.id]
         if response.permanent_url:

@@ -67,7 +67,8 @@ class FeedIngester:
             find_delivered=functools.partial(keys_in_topic, kafka, topic),
         )
         self.delivery.start()
-        self.preparer = Preparer(functools.partial(process_pool, store_path(self.settings)))
+        self.preparer = Preparer(functools.partial(process_pool, store_path(self.settings)),
+                                 time_limit=limits.parse_time_limit_seconds)
         self.page_executor = ThreadPoolExecutor(max_workers=FULL_TEXT_THREADS, thread_name_prefix="full-text")
         full_text = FullTextFetcher(
             fetcher, self.page_executor, max_bytes=limits.full_text_max_bytes, timeout=limits.full_text_timeout_seconds,

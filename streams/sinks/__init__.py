@@ -1,7 +1,8 @@
 """Alert sinks by name: adding a channel is one module, one line in SINK_TYPES, one test file.
 
 Options are checked when the worker starts (missing, unknown or mistyped options, templates with typos,
-watches that name a sink nobody configured), not when the first alert fails to go out.
+watches that name a sink nobody configured), not when the first alert fails to go out. Besides its own
+options, every sink takes `concurrency` and `max_pending`, the bounds of its lane in the Dispatcher.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from extractors.schema import Alert, Watch
 from streams.sinks.base import DeadLetterWriter, Sink, SinkConfigError
 from streams.sinks.email import EmailSink
 from streams.sinks.kafka import KafkaSink
+from streams.sinks.lane import SinkLane
 from streams.sinks.log import LogSink
 from streams.sinks.slack import SlackSink
 from streams.sinks.webhook import WebhookSink
 
 SINK_TYPES: dict[str, type[Sink]] = {cls.name: cls for cls in (LogSink, WebhookSink, SlackSink, EmailSink, KafkaSink)}
 INJECTED = frozenset({"dead_letter", "clock", "publish"})  # supplied by code, never by configuration
+LANE_OPTIONS = {"concurrency": (int, Sink.concurrency), "max_pending": (int, Sink.max_pending)}
 CLOSE_WAIT_SECONDS = 30.0
 
 log = logging.getLogger(__name__)
@@ -43,6 +46,7 @@ def build_sinks(configured: Mapping[str, Mapping[str, Any]], injected: Mapping[s
             variables = ", ".join(f"NEWSWATCH_ALERTING__SINKS__{name.upper()}__{option.upper()}" for option in missing)
             raise SinkConfigError(f"sink {name!r} ({kind}) needs {', '.join(missing)}: set {variables}")
         checked = _checked_options(cls, name, options)
+        lane = {key: checked.pop(key) for key in LANE_OPTIONS if key in checked}
         accepted = _parameters(cls)
         checked.update({key: value for key, value in injected.items() if key in accepted})
         try:
@@ -50,6 +54,8 @@ def build_sinks(configured: Mapping[str, Mapping[str, Any]], injected: Mapping[s
         except ValueError as error:
             raise SinkConfigError(f"sink {name!r} ({kind}): {error}") from error
         sink.label = name
+        for key, value in lane.items():
+            setattr(sink, key, value)
         sinks[name] = sink
     return sinks
 
@@ -76,16 +82,24 @@ def check_watch_sinks(watches: Iterable[Watch], sinks: Mapping[str, Sink]) -> No
 
 
 class Dispatcher:
-    """Delivers each alert to the sinks its watch names, concurrently; each sink retries and dead-letters on its own."""
+    """Delivers each alert to the sinks its watch names, concurrently, each sink through its own lane (a bounded
+    number of sends at once and a bounded backlog); each sink retries, breaks its circuit and dead-letters on
+    its own, so a slow or failing sink never holds up the alerts of another."""
 
     def __init__(self, sinks: Mapping[str, Sink], dead_letter: DeadLetterWriter,
                  close_wait_seconds: float = CLOSE_WAIT_SECONDS):
         self.sinks = dict(sinks)
+        self.lanes = {name: SinkLane(sink, dead_letter) for name, sink in self.sinks.items()}
         self.dead_letter = dead_letter
         self.close_wait_seconds = close_wait_seconds
         self._under_way = 0
         self._idle = asyncio.Event()
         self._idle.set()
+
+    @property
+    def capacity(self) -> int:
+        """How many alerts may be under way at once so that one sink's full backlog leaves room for the others."""
+        return sum(lane.max_pending for lane in self.lanes.values())
 
     def check(self, watches: Iterable[Watch]) -> None:
         """Call at start-up: refuses watches that name sinks nobody configured."""
@@ -102,8 +116,9 @@ class Dispatcher:
             log.warning("closing the sinks with %d deliveries still under way", self._under_way)
         await asyncio.gather(*(sink.close() for sink in self.sinks.values()))
 
-    async def deliver(self, watch: Watch, alert: Alert) -> None:
-        """Send to every sink the watch names; returns once each has delivered or dead-lettered the alert."""
+    async def deliver(self, watch: Watch, alert: Alert) -> list[str]:
+        """Send to every sink the watch names; returns once each has delivered or dead-lettered the alert, with
+        the names of those that delivered it (none: it is only in the dead letters)."""
         self._under_way += 1
         self._idle.clear()
         try:
@@ -112,7 +127,9 @@ class Dispatcher:
             if unknown:
                 await self.dead_letter("sink", f"watch {watch.id!r} names unconfigured sink(s) {unknown}",
                                        alert.model_dump(mode="json"))
-            await asyncio.gather(*(self.sinks[name].send(alert) for name in names if name in self.sinks))
+            known = [name for name in names if name in self.sinks]
+            delivered = await asyncio.gather(*(self.lanes[name].send(alert) for name in known))
+            return [name for name, done in zip(known, delivered) if done]
         finally:
             self._under_way -= 1
             if not self._under_way:
@@ -136,7 +153,7 @@ def _parameters(cls: type[Sink]) -> dict[str, tuple[Any, Any]]:
 
 
 def _checked_options(cls: type[Sink], name: str, options: dict[str, Any]) -> dict[str, Any]:
-    fields = {key: spec for key, spec in _parameters(cls).items() if key not in INJECTED}
+    fields = {key: spec for key, spec in _parameters(cls).items() if key not in INJECTED} | LANE_OPTIONS
     unknown = sorted(options.keys() - fields.keys())
     if unknown:
         raise SinkConfigError(f"sink {name!r} ({cls.name}) has unknown option(s) {unknown}; it accepts {', '.join(sorted(fields))}")

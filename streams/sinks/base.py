@@ -1,4 +1,5 @@
-"""What every sink shares: a name, required options, `send(alert)`, and (for remote sinks) retries and dead letters."""
+"""What every sink shares: a name, required options, `send(alert)`, and (for remote sinks) retries, a circuit
+breaker and dead letters."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import ClassVar
 
 from extractors.schema import Alert
+from streams.sinks.breaker import CircuitBreaker
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +37,11 @@ class PermanentDeliveryError(Exception):
 class Sink(ABC):
     name: ClassVar[str]
     required: ClassVar[frozenset[str]] = frozenset()
-    label: str = ""  # the configured name (two webhooks are both of type "webhook"); set by the registry
+    # Set by the registry: the configured name (two webhooks are both of type "webhook"), and the bounds of the
+    # sink's lane in the dispatcher (sends at once, alerts waiting or under way; streams.sinks.lane).
+    label: str = ""
+    concurrency: int = 8
+    max_pending: int = 1000
 
     @property
     def display_name(self) -> str:
@@ -48,47 +54,65 @@ class Sink(ABC):
         """Release connections; called once at shutdown."""
 
     @abstractmethod
-    async def send(self, alert: Alert) -> None:
-        """Deliver one alert; never raises for a delivery failure (that becomes a dead letter)."""
+    async def send(self, alert: Alert) -> bool:
+        """Deliver one alert: True once delivered, False when it went to the dead letters instead (never raises
+        for a delivery failure)."""
 
 
 class RetryingSink(Sink):
-    """A remote sink: transient failures are retried with exponential backoff, then the alert is dead-lettered."""
+    """A remote sink: transient failures are retried with exponential backoff, then the alert is dead-lettered.
+    After `breaker_failures` failed attempts in a row (over all alerts), attempts stop for
+    `breaker_reset_seconds` and alerts are dead-lettered at once (streams.sinks.breaker)."""
 
     def __init__(self, dead_letter: DeadLetterWriter, max_attempts: int = 5, backoff_seconds: float = 1.0,
-                 max_backoff_seconds: float = 30.0):
+                 max_backoff_seconds: float = 30.0, breaker_failures: int = 5, breaker_reset_seconds: float = 60.0):
         if max_attempts < 1 or backoff_seconds < 0 or max_backoff_seconds < backoff_seconds:
             raise SinkConfigError(
                 "max_attempts must be >= 1 and 0 <= backoff_seconds <= max_backoff_seconds"
             )
+        if breaker_failures < 1 or breaker_reset_seconds <= 0:
+            raise SinkConfigError("breaker_failures must be >= 1 and breaker_reset_seconds > 0")
         self.dead_letter = dead_letter
         self.max_attempts = max_attempts
         self.backoff_seconds = backoff_seconds
         self.max_backoff_seconds = max_backoff_seconds
+        self.breaker = CircuitBreaker(breaker_failures, breaker_reset_seconds)
 
     @abstractmethod
     async def deliver(self, alert: Alert) -> None:
         """One attempt; raises TransientDeliveryError or PermanentDeliveryError."""
 
-    async def send(self, alert: Alert) -> None:
+    async def send(self, alert: Alert) -> bool:
         delay = self.backoff_seconds
-        for attempt in range(1, self.max_attempts + 1):
+        attempt = 0
+        while True:
+            attempt += 1
+            if not self.breaker.allows_attempt():
+                return await self._give_up(alert, self.breaker.reason(), attempt - 1)
             try:
                 await self.deliver(alert)
-                return
             except PermanentDeliveryError as error:
-                await self._give_up(alert, f"rejected: {error}", attempt)
-                return
+                self.breaker.succeeded()
+                return await self._give_up(alert, f"rejected: {error}", attempt)
             except TransientDeliveryError as error:
+                if self.breaker.failed(str(error)):
+                    log.error("sink %s: %d failed attempts in a row; its alerts go to the dead letters for %.0f s, "
+                              "then one trial attempt", self.display_name, self.breaker.failures, self.breaker.reset_seconds)
                 if attempt == self.max_attempts:
-                    await self._give_up(alert, f"still failing after {attempt} attempts: {error}", attempt)
-                    return
+                    return await self._give_up(alert, f"still failing after {attempt} attempts: {error}", attempt)
                 wait = min(max(delay, error.retry_after or 0), self.max_backoff_seconds)
                 log.warning("sink %s: alert %s attempt %d failed (%s); retrying in %.1f s",
                             self.display_name, alert.id, attempt, error, wait)
                 await asyncio.sleep(wait)
                 delay = min(delay * 2, self.max_backoff_seconds)
+            except BaseException:
+                self.breaker.abandoned()
+                raise
+            else:
+                self.breaker.succeeded()
+                return True
 
-    async def _give_up(self, alert: Alert, reason: str, attempts: int) -> None:
+    async def _give_up(self, alert: Alert, reason: str, attempts: int) -> bool:
         log.error("sink %s: alert %s not delivered (%s); sent to dead letters", self.display_name, alert.id, reason)
         await self.dead_letter(f"sink:{self.display_name}", f"{reason} ({attempts} attempt(s))", alert.model_dump(mode="json"))
+        return False

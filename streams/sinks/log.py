@@ -21,5 +21,6 @@ class LogSink(Sink):
             raise SinkConfigError(f"level {level!r} is not a logging level (DEBUG, INFO, WARNING, ERROR)")
         self.logger = logging.getLogger(logger)
 
-    async def send(self, alert: Alert) -> None:
+    async def send(self, alert: Alert) -> bool:
         self.logger.log(self.level, render(self.text_template, alert_fields(alert)), extra={"alert_id": alert.id})
+        return True

@@ -118,3 +118,49 @@ def test_month_with_relative_year_and_year_of_an_event():
 def test_publication_datetime_counts_by_its_day():
     [mention] = find_dates("Monday's attack", dt.datetime(2016, 10, 25, 6, 30, tzinfo=dt.timezone.utc))
     assert mention.date == dt.date(2016, 10, 24) and type(mention.date) is dt.date
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("During Friday prayers a bomber struck.", dt.date(2016, 10, 21)),
+        ("In Tuesday's raid, four died.", TUESDAY),
+        ("At Sunday Mass gunmen opened fire.", dt.date(2016, 10, 23)),
+    ],
+)
+def test_a_weekday_after_a_capitalised_preposition_is_a_date(text, expected):
+    [mention] = find_dates(text, TUESDAY)
+    assert mention.date == expected
+
+
+def test_named_days_are_no_dates():
+    assert dates("Marchers remembered Bloody Sunday and Good Friday; Palm Sunday services went ahead.") == []
+
+
+def test_overnight_is_the_evening_before_publication():
+    assert dates("Gunmen attacked a convoy overnight.") == [("overnight", dt.date(2016, 10, 24), "day")]
+    # the night of Saturday into Sunday began on Saturday
+    assert dates("A mortar barrage overnight into Sunday killed two.") == [
+        ("overnight into Sunday", dt.date(2016, 10, 22), "day")]
+    assert dates("Rebels attacked overnight on Friday.") == [("Friday", dt.date(2016, 10, 21), "day")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tuesday, 25 October 2016\n\nGunmen killed four.",
+        "25 October 2016 | 7:19 am\nGunmen killed four.",
+        "Reuters Updated 25 Oct 2016\n\nGunmen killed four.",
+        "Last updated at 9:40 a.m. GMT on 2016-10-25\nGunmen killed four.",
+        "KANO, Oct. 25, 2016 (AP) — Gunmen killed four.",
+        "MAIDUGURI, Oct 25 - Gunmen killed four.",
+    ],
+)
+def test_the_copy_s_date_line_or_dateline_is_a_stamp(text):
+    found = find_dates(text, TUESDAY)
+    assert found and all(m.stamp and m.date == TUESDAY for m in found)
+
+
+def test_dates_in_sentences_are_no_stamps():
+    text = "Tuesday's attack killed four.\nOn 24 October 2016 a bomb went off in the market.\nlast Monday\nyesterday"
+    assert [m.stamp for m in find_dates(text, TUESDAY)] == [False, False, False, False]

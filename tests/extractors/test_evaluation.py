@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from extractors.evaluation import city_matches, counts_equal, evaluate, format_table, is_promoted
+from extractors.evaluation import bcubed, canonical_group, city_matches, counts_equal, evaluate, is_promoted
 from extractors.schema import Count, ExtractionResult, IncidentReport, Location, Perpetrator
 
 TRUTH = {"country": "PK", "admin1": "Balochistan", "city": "Quetta", "lat": 30.18, "lon": 67.0,
@@ -70,9 +70,54 @@ def test_a_recap_taken_as_main_is_counted_as_promoted():
     assert not is_promoted(BACKGROUND, TRUTH, report())
 
 
-def test_table_lists_every_field():
-    summary = evaluate({}, [label("a", TRUTH)], prefilter_passed=set()).as_dict()
-    table = format_table(summary)
-    for name in ("detection F1", "city accuracy", "date accuracy", "killed exact", "claimed-group recall",
-                 "background promoted to main", "prefilter recall"):
-        assert name in table
+def realnews_label(article_id: str, **changes) -> dict:
+    values = {"id": article_id, "kind": "attack", "group": "quetta", "incident_date": None, "country": "PK",
+              "admin1": "Balochistan", "city": None, "lat": None, "lon": None, "attack_types": ["bombing"],
+              "killed": 59, "killed_qualifier": "at_least", "injured": None, "injured_qualifier": None,
+              "perpetrator_claimed": [], "perpetrator_suspected": []}
+    return values | changes
+
+
+def test_real_news_labels_score_only_what_they_label():
+    results = {"a": ExtractionResult(id="a", is_attack_report=True, incidents=[report(killed=Count(value=59))]),
+               "n": ExtractionResult(id="n", is_attack_report=False)}
+    labels = [realnews_label("a"), {"id": "n", "kind": "negative", "why": "an earthquake"}]
+    summary = evaluate(results, labels, prefilter_passed={"a"}).as_dict()
+    assert summary["detection_f1"] == 1.0 and summary["country"] == 1.0
+    assert summary["killed"] == 1.0, "counts by value, whatever the qualifier"
+    assert summary["scored"]["city"] == summary["scored"]["date"] == summary["scored"]["injured"] == 0
+    assert summary["scored"]["claimed_group_recall"] == 0
+    assert summary["attack_type_accuracy"] == 1.0, "one type in common is enough"
+
+
+def test_real_news_zero_toll_is_met_by_no_count():
+    assert counts_equal({"value": 0, "qualifier": None}, None, value_only=True)
+    assert not counts_equal({"value": 0, "qualifier": "exact"}, None)
+
+
+def test_real_news_claims_count_per_article_and_by_alias():
+    claimed = [Perpetrator(name="Islamic State", role="claimed")]
+    results = {"a": ExtractionResult(id="a", is_attack_report=True, incidents=[report(perpetrators=claimed)]),
+               "b": ExtractionResult(id="b", is_attack_report=True, incidents=[report(perpetrators=claimed)])}
+    labels = [realnews_label("a", perpetrator_claimed=["ISIS"]),
+              realnews_label("b", perpetrator_claimed=["Islamic State's branch in the region", "Boko Haram"])]
+    summary = evaluate(results, labels, prefilter_passed=set()).as_dict()
+    assert summary["scored"]["claimed_group_recall"] == 2 and summary["claimed_group_recall"] == 0.5
+    assert canonical_group("Tehreek e Taliban") != "Taliban", "an alias inside the name is another group"
+
+
+def test_a_place_without_a_city_matches_real_news_labels_by_name():
+    village = report(location=Location(name="Tchamba", country="TG", lat=9.9, lon=1.2, precision="admin1"))
+    truth = {"city": "Tchamba", "lat": 9.03, "lon": 1.42}
+    assert city_matches(truth, village, any_place_name=True)
+    assert not city_matches(truth, village)
+
+
+def test_bcubed_of_clusters_against_groups():
+    groups = {"a": "x", "b": "x", "c": "y"}
+    assert bcubed({"a": 1, "b": 1, "c": 2}, groups) == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "groups": 2}
+    split = bcubed({"a": 1, "b": 2, "c": 3}, groups)
+    assert split["precision"] == 1.0 and split["recall"] == round((0.5 + 0.5 + 1) / 3, 3)
+    lumped = bcubed({"a": 1, "b": 1, "c": 1}, groups)
+    assert lumped["recall"] == 1.0 and lumped["precision"] == round((2 / 3 + 2 / 3 + 1 / 3) / 3, 3)
+    assert bcubed({}, groups)["recall"] == round((0.5 + 0.5 + 1) / 3, 3), "an unclustered report stands alone"

@@ -13,6 +13,7 @@ ROWS = [
     "A\tPK.02\tPK\t\tBalochistan\t28.9\t67.0\t3427466\tbalochistan",
     "P\t1167528\tPK\tPK.02\tQuetta\t30.1841\t67.0014\t1565546\tquetta|shalkot",
     "P\t9999999\tXX\t\tQuettaville\t1.0\t1.0\t1200\tquettaville",
+    "P\t1176615\tPK\t\tIslamabad\t33.7215\t73.0433\t601600\tislamabad",
 ]
 
 
@@ -21,6 +22,7 @@ def write_data(directory: Path, aliases: str) -> Path:
     (directory / "place_aliases.tsv").write_text(aliases, encoding="utf-8")
     (directory / "place_stopnames.txt").write_text("# none\nMay\n", encoding="utf-8")
     (directory / "place_common_words.txt").write_text("# none\n", encoding="utf-8")
+    (directory / "country_capitals.tsv").write_text("# capitals\nPK\tIslamabad\nXX\tNowhere\n", encoding="utf-8")
     return directory
 
 
@@ -36,6 +38,14 @@ def test_small_index_reads_rows_aliases_and_alternate_names(tmp_path):
     mentions = Gazetteer(index).find_places("Pakistani police in Shalkot and Baluchistan.")
     assert [(m.text, m.kind) for m in mentions] == [("Pakistani", "country"), ("Shalkot", "city"),
                                                     ("Baluchistan", "admin1")]
+
+
+def test_small_index_knows_countries_by_code_and_their_capitals(tmp_path):
+    index = GazetteerIndex.load(write_data(tmp_path, ""))
+    assert index.country("PK").name == "Pakistan"
+    assert index.country("XX") is None
+    assert (index.capital("PK").name, index.capital("PK").kind) == ("Islamabad", "city")
+    assert index.capital("XX") is None  # a capital the gazetteer does not list
 
 
 def test_alias_of_an_unknown_place_is_a_clear_error(tmp_path):

@@ -141,6 +141,9 @@ def test_resolve_reads_georgia_by_context(gazetteer):
         ("Title line\n\nNAIROBI, Kenya (AP) — Gunmen stormed a mall.", "NAIROBI, Kenya (AP) —"),
         ("PARIS (Reuters) - Police said.", "PARIS (Reuters) -"),
         ("Kabul, Afghanistan (AP) — A bomb exploded.", "Kabul, Afghanistan (AP) —"),
+        ("QUETTA: A blast killed four.", "QUETTA:"),
+        ("Headline\n\nMULTAN, Pakistan, Mar 4, 2024: Police said.", "MULTAN, Pakistan, Mar 4, 2024:"),
+        ("Bomb hits market\nAda Obi Eze, Maiduguri\n\nA bomb hit a market in Konduga.", "Maiduguri"),
     ],
 )
 def test_dateline_span(text, dateline):
@@ -151,6 +154,8 @@ def test_dateline_span(text, dateline):
 def test_dateline_absent_or_late():
     assert dateline_span("Gunmen in Quetta killed 59 people - officials said.") is None
     assert dateline_span("x" * 700 + "\nLAHORE – late dateline") is None
+    assert dateline_span("Multan: a headline, not a dateline, in title case") is None
+    assert dateline_span("Gunmen Storm Hotel In Capital, Twenty Dead\nText.") is None  # a headline, not a byline
 
 
 def test_seed_dateline_excludes_islamabad(gazetteer, seed_path):
@@ -203,3 +208,71 @@ def test_small_town_names_used_as_first_names(gazetteer):
     assert ("Mastung", "city", "PK") in places(gazetteer, "Mastung District police said.")
     assert ("Quetta", "city", "PK") in places(gazetteer, "Quetta Police said.")
     assert ("Dar es Salaam", "city", "TZ") in places(gazetteer, "A blast hit Dar es Salaam.")
+
+
+def main_location(nlp, make_article, text: str):
+    from extractors import extract_batch
+
+    [result] = extract_batch([make_article(text)], nlp=nlp)
+    [main] = [i for i in result.incidents if i.role == "main"]
+    return main.location
+
+
+def test_a_province_of_a_country_is_the_scene_not_the_country(nlp, make_article):
+    text = ("KABUL — A suicide bomber killed 12 worshippers at a mosque in the northeastern Kunduz province of "
+            "Afghanistan on Friday, officials said.")
+    location = main_location(nlp, make_article, text)
+    assert (location.admin1, location.country, location.precision) == ("Kunduz", "AF", "admin1")
+
+
+def test_a_capital_named_by_role_and_a_city_close_to_the_scene(nlp, make_article):
+    by_role = main_location(nlp, make_article, "Two bombs killed 30 people at a rally in the Turkish capital on Saturday.")
+    assert (by_role.city, by_role.country, by_role.precision) == ("Ankara", "TR", "city")
+    close_to = main_location(nlp, make_article, "Two bombs went off close to Ankara's main train station on Saturday, "
+                                                "killing 30 people.")
+    assert (close_to.city, close_to.country) == ("Ankara", "TR")
+
+
+def test_a_village_no_gazetteer_lists_keeps_its_name_at_the_regions_coordinates(nlp, make_article):
+    text = ("Gunmen killed 40 people in the village of Banwa Koura, in Burkina Faso's Sahel region, on Saturday, "
+            "the government said.")
+    location = main_location(nlp, make_article, text)
+    assert (location.city, location.admin1, location.country) == ("Banwa Koura", "Sahel", "BF")
+    assert location.precision == "admin1" and location.gazetteer_id is None and location.lat is not None
+
+
+def test_a_village_named_only_with_its_country_gets_country_precision(nlp, make_article):
+    text = "Militants attacked the village of Tamou Beri in Niger on Sunday, killing 17 people, the mayor said."
+    location = main_location(nlp, make_article, text)
+    assert (location.city, location.country, location.precision) == ("Tamou Beri", "NE", "country")
+
+
+def test_a_namesake_abroad_does_not_move_the_attack(nlp, make_article):
+    # Solhan is also a Turkish town; the story is about Burkina Faso.
+    text = ("OUAGADOUGOU (Reuters) — Gunmen killed at least 100 civilians overnight in the village of Solhan in "
+            "northern Burkina Faso, the government said on Saturday.")
+    location = main_location(nlp, make_article, text)
+    assert (location.city, location.country) == ("Solhan", "BF")
+
+
+def test_a_scene_named_above_a_lead_without_a_place(nlp, make_article):
+    text = ("Tourists were picnicking in a meadow near the town of Pahalgam on Tuesday afternoon.\n\n"
+            "Gunmen opened fire on them, killing 20 people and wounding 12, police said.")
+    location = main_location(nlp, make_article, text)
+    assert (location.city, location.country) == ("Pahalgam", "IN")
+
+
+def test_a_scene_phrase_further_down_must_lie_in_the_leads_province(nlp, make_article):
+    lead = "Suicide bombers killed 15 people at a market in Nigeria's Borno state on Monday, officials said.\n\n"
+    middle = "Dozens of traders were wounded, a hospital official said.\n\nThe army said it was investigating.\n\n"
+    inside = main_location(nlp, make_article, lead + middle + "The bombers struck the market in Kawadi village.")
+    assert (inside.city, inside.admin1, inside.precision) == ("Kawadi", "Borno", "admin1")
+    elsewhere = main_location(nlp, make_article, lead + middle + "Police patrols were stepped up in the city of Kano.")
+    assert (elsewhere.city, elsewhere.admin1) == (None, "Borno")
+
+
+def test_a_place_in_a_clause_dated_days_away_is_another_events(nlp, make_article):
+    text = ("Barely two days after a church in Kaduna was bombed, gunmen raided the village of Gidan Bako in "
+            "Zamfara State on Tuesday, killing 17 people, police said.")
+    location = main_location(nlp, make_article, text)
+    assert (location.city, location.admin1, location.country) == ("Gidan Bako", "Zamfara", "NG")

@@ -52,7 +52,7 @@ def test_extract_needs_a_file_or_jsonl_with_out(capsys, tmp_path):
 
 
 def test_eval_prints_the_table_and_json(tmp_path, capsys):
-    articles, labels = tmp_path / "articles.jsonl", tmp_path / "labels.jsonl"
+    articles, labels = tmp_path / "dev-articles.jsonl", tmp_path / "dev-labels.jsonl"
     articles.write_text("\n".join(json.dumps(r) for r in [
         {"id": "d1", "title": None, "published": "2024-03-06", "url": None,
          "text": "A suicide bomber killed eight people at a police station in the city of Peshawar on Monday."},
@@ -69,8 +69,54 @@ def test_eval_prints_the_table_and_json(tmp_path, capsys):
         {"id": "d2", "is_attack_report": False, "main": None, "background": []},
     ]) + "\n", encoding="utf-8")
     assert main(["eval", str(articles), str(labels)]) == 0
-    table = capsys.readouterr().out
-    assert "detection F1" in table and "killed exact" in table
-    assert main(["eval", str(articles), str(labels), "--json"]) == 0
-    summary = json.loads(capsys.readouterr().out)
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split()[:8] == ["part", "articles", "det", "F1", "country", "city", "date", "killed"]
+    assert table[1].split()[:7] == ["all", "2", "1.0", "1.0", "1.0", "1.0", "1.0"]
+    assert main(["eval", str(articles), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)["all"]
     assert (summary["detection_f1"], summary["city"], summary["date"], summary["killed"]) == (1.0, 1.0, 1.0, 1.0)
+
+
+def _write_jsonl(path, records):
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+
+
+def test_eval_reads_real_news_pairs_per_file_and_scores_merging(tmp_path, capsys):
+    first = ("Gunmen opened fire on a bus station in the city of Peshawar on Monday, killing eight people and "
+             "wounding 11, police said.")
+    second = ("PESHAWAR, Pakistan - Eight people were killed and 11 wounded when gunmen attacked a bus station in "
+              "Peshawar on Monday evening, a police spokesman said on Tuesday.")
+    corpus = {"id": "", "url": None, "title": None, "published": "2024-03-05", "kind": "attack",
+              "group": "peshawar-bus-station", "truncated": False}
+    _write_jsonl(tmp_path / "pk-articles.jsonl", [{**corpus, "id": "p1", "text": first},
+                                                  {**corpus, "id": "p2", "text": second}])
+    label = {"kind": "attack", "group": "peshawar-bus-station", "incident_date": "2024-03-04", "country": "PK",
+             "admin1": "Khyber Pakhtunkhwa", "city": "Peshawar", "lat": 34.01, "lon": 71.58,
+             "attack_types": ["armed_assault"], "killed": 8, "killed_qualifier": None, "injured": 11,
+             "injured_qualifier": None, "perpetrator_claimed": [], "perpetrator_suspected": []}
+    _write_jsonl(tmp_path / "pk-labels.jsonl", [{**label, "id": "p1"}, {**label, "id": "p2"}])
+    _write_jsonl(tmp_path / "neg-articles.jsonl", [{**corpus, "id": "n1", "kind": "negative", "group": None,
+                                                    "text": "A magnitude 6 earthquake killed 14 people on Monday."}])
+    _write_jsonl(tmp_path / "neg-labels.jsonl", [{"id": "n1", "kind": "negative", "why": "earthquake"}])
+
+    assert main(["eval", str(tmp_path), "--replay", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert set(report) == {"all", "pk", "neg", "clustering"}
+    assert report["pk"]["articles"] == 2 and report["neg"]["articles"] == 1
+    assert report["all"]["detection_f1"] == 1.0
+    assert report["pk"]["city"] == report["pk"]["killed"] == report["pk"]["injured"] == 1.0
+    assert report["pk"]["scored"]["claimed_group_recall"] == 0, "no claim labelled, none scored"
+    assert report["clustering"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "groups": 1, "incidents": 1}
+
+    assert main(["eval", str(tmp_path), "--parts", "neg"]) == 0
+    assert [line.split()[0] for line in capsys.readouterr().out.splitlines()] == ["part", "all"]
+
+
+def test_eval_says_which_file_is_missing(tmp_path, capsys):
+    _write_jsonl(tmp_path / "x-articles.jsonl", [{"id": "a", "text": "Nothing happened."}])
+    assert main(["eval", str(tmp_path / "x-articles.jsonl")]) == 2
+    assert "x-labels.jsonl does not exist" in capsys.readouterr().err
+    assert main(["eval", str(tmp_path / "x.jsonl")]) == 2
+    assert "expected NAME-articles.jsonl" in capsys.readouterr().err
+    assert main(["eval", str(tmp_path), "--parts", "y"]) == 2
+    assert "no y-articles.jsonl" in capsys.readouterr().err

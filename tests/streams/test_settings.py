@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from streams.settings import Settings
 
 
@@ -23,3 +25,15 @@ def test_explicit_arguments_win(monkeypatch):
     monkeypatch.setenv("NEWSWATCH_TOPICS__PARTITIONS", "8")
     assert Settings(topics={"partitions": 2}).topics.partitions == 2
     assert Settings().topics.partitions == 8
+
+
+def test_the_worker_session_reaches_the_kafka_consumer_and_heartbeats_fit_in_it(monkeypatch):
+    from streams.app import create_app
+
+    monkeypatch.setenv("NEWSWATCH_WORKER__SESSION_TIMEOUT_SECONDS", "12")
+    conf = create_app(Settings()).app.conf
+    assert (conf.broker_session_timeout, conf.broker_heartbeat_interval) == (12.0, 1.0)
+    with pytest.raises(ValueError, match="heartbeat_interval_seconds must be at most a third of session_timeout_seconds"):
+        Settings(worker={"session_timeout_seconds": 10, "heartbeat_interval_seconds": 4})
+    with pytest.raises(ValueError, match="greater than or equal to 6"):
+        Settings(worker={"session_timeout_seconds": 3, "heartbeat_interval_seconds": 1})

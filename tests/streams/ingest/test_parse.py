@@ -8,6 +8,7 @@ import pytest
 from streams.ingest import parse
 from streams.ingest.htmltext import html_to_text
 from streams.ingest.parse import FeedRejected, parse_date, parse_feed
+from tests.feedserver import rss
 
 FEEDS = Path(__file__).resolve().parents[2] / "data" / "feeds"
 
@@ -87,7 +88,8 @@ XXE = b"""<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/p
 <rss version="2.0"><channel><title>t</title><item><title>&xxe;</title></item></channel></rss>"""
 
 
-@pytest.mark.parametrize("body", [BOMB, XXE, BOMB.decode().encode("utf-16")])
+@pytest.mark.parametrize("body", [BOMB, XXE, BOMB.decode().encode("utf-16"), BOMB.decode().encode("utf-16-le"),
+                                  BOMB.decode().encode("utf-16-be"), BOMB.decode().encode("utf-32-le")])
 def test_entity_declarations_are_refused(body):
     with pytest.raises(FeedRejected, match="entit") as refused:
         parse_feed(body, max_items=100)
@@ -191,3 +193,40 @@ def test_a_string_that_looks_like_a_path_is_never_opened():
 )
 def test_parse_date(value, expected):
     assert parse_date(value) == expected
+
+
+def test_entity_declarations_quoted_in_cdata_or_comments_are_only_text():
+    quoted = (b'<?xml version="1.0"?><!-- no <!DOCTYPE x [<!ENTITY y "z">]> here -->'
+              b'<rss version="2.0"><channel><title>Security Desk</title><item><guid>x1</guid><title>XML attacks</title>'
+              b'<description><![CDATA[Parsers that expand <!DOCTYPE bomb [<!ENTITY a "aaaa">]> can be brought down.]]>'
+              b'</description></item></channel></rss>')
+    feed = parse_feed(quoted, max_items=10)
+    assert "<!ENTITY a" in feed.items[0].summary
+
+
+RSS_LATIN = ("<?xml version='1.0' encoding='{declared}'?><rss version='2.0'><channel><title>Le Courrier de Niamey</title>"
+             "<item><guid>c1</guid><title>Attaque à Tillabéri</title><description>Des hommes armés ont attaqué un "
+             "poste à l'aube.</description></item></channel></rss>")
+
+
+@pytest.mark.parametrize(("declared", "written_in"), [("iso-8859-1", "utf-8"), ("windows-1252", "utf-8"),
+                                                      ("utf-8", "cp1252"), ("iso-8859-1", "iso-8859-1")])
+def test_a_wrong_encoding_declaration_does_not_garble_the_text(declared, written_in):
+    feed = parse_feed(RSS_LATIN.format(declared=declared).encode(written_in), max_items=10)
+    assert (feed.title, feed.items[0].title) == ("Le Courrier de Niamey", "Attaque à Tillabéri")
+
+
+def test_a_date_nothing_can_read_leaves_the_item_undated():
+    body = rss("t", [("https://wire.example/a", "Year zero", "Text a."), ("https://wire.example/b", "Fine", "Text b.")])
+    body = body.replace(b"<item>", b"<item><pubDate>Mon, 01 Jan 0000 00:00:00 GMT</pubDate>", 1)
+    first, second = parse_feed(body, max_items=10).items
+    assert (first.title, first.published) == ("Year zero", None)
+    assert second.title == "Fine"
+    assert parse_date("0000-01-01T00:00:00Z") is None and parse_date("31 Feb 2024 10:00 GMT") is None
+
+
+def test_json_nested_too_deeply_is_refused():
+    body = b'{"version": "https://jsonfeed.org/version/1.1", "items": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"
+    with pytest.raises(FeedRejected, match="nested too deeply") as refused:
+        parse_feed(body, max_items=10)
+    assert refused.value.quarantine

@@ -1,4 +1,6 @@
+import asyncio
 import concurrent.futures
+import json
 import datetime as dt
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -93,3 +95,48 @@ async def test_the_process_pool_prepares(tmp_path: Path):
     finally:
         preparer.close()
     assert [c.item.title for c in prepared.candidates] == ["Story 1", "Story 0"]
+
+
+def test_an_item_with_an_unreadable_value_is_skipped_and_the_others_taken():
+    document = json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": [
+        {"id": "a", "url": "https://wire.example/a", "title": "Tagged badly", "content_text": "A.", "tags": 5},
+        "not an item",
+        {"id": "c", "url": "https://wire.example/c", "title": "Fine", "content_text": "C.", "tags": ["x"]},
+    ]}).encode()
+    prepared = prepare_feed(document, content_type=None, feed_url=FEED_URL, max_items=10)
+    assert [candidate.item.title for candidate in prepared.candidates] == ["Fine"]
+    assert len(prepared.skipped) == 2
+    assert any('"tags" is a JSON int' in reason for reason in prepared.skipped)
+
+
+def ill_formed(items: int) -> bytes:
+    """Unclosed tags send the document to feedparser's tolerant and slow reader."""
+    story = "<item><title>Story {n}<description><p>Text of story {n} <b>unclosed"
+    return ("<?xml version='1.0'?><rss version='2.0'><channel><title>heavy</title>"
+            + "".join(story.format(n=n) for n in range(items))).encode()
+
+
+def test_a_parse_that_outlasts_its_time_limit_is_quarantined():
+    with pytest.raises(FeedRejected, match="took more than 0.05 s to parse") as refused:
+        prepare_feed(ill_formed(20_000), content_type=None, feed_url=FEED_URL, max_items=100_000, time_limit=0.05)
+    assert refused.value.quarantine
+    assert prepare_feed(body(2), content_type=None, feed_url=FEED_URL, max_items=10, time_limit=5).candidates
+
+
+async def test_a_heavy_document_does_not_hold_up_the_small_feeds(tmp_path: Path):
+    from streams.ingest.prepare import LARGE_BODY_BYTES, process_pool
+
+    IngestStore(tmp_path / "feeds.sqlite").close()
+    preparer = Preparer(lambda: process_pool(tmp_path / "feeds.sqlite"), time_limit=2)
+    heavy = ill_formed(30_000)
+    assert len(heavy) > LARGE_BODY_BYTES
+    try:
+        heavy_task = asyncio.create_task(
+            preparer.prepare(heavy, content_type=None, feed_url=FEED_URL, max_items=100_000))
+        small = await asyncio.wait_for(preparer.prepare(body(2), content_type=None, feed_url=FEED_URL, max_items=10), 30)
+        assert not heavy_task.done(), "the small feed was prepared while the heavy one was still being parsed"
+        with pytest.raises(FeedRejected, match="took more than 2 s to parse"):
+            await asyncio.wait_for(heavy_task, 60)
+    finally:
+        preparer.close()
+    assert len(small.candidates) == 2

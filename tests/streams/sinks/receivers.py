@@ -53,12 +53,15 @@ async def http_receiver() -> AsyncIterator[HttpReceiver]:
 
 class WebhookReceiver(threading.Thread):
     """An aiohttp server on 127.0.0.1 in its own thread and loop; records (receipt time, alert) per request and
-    checks each signature. `delays` holds, per request, how long to wait before answering (a slow receiver)."""
+    checks each signature. `delays` holds, per request, how long to wait before answering (a slow receiver;
+    `hang=True` never answers), `status` the answer (500: a failing receiver)."""
 
-    def __init__(self, secret: str, delays: list[float] | None = None):
+    def __init__(self, secret: str, delays: list[float] | None = None, status: int = 200, hang: bool = False):
         super().__init__(daemon=True)
         self.secret = secret
         self.delays = list(delays or [])
+        self.status = status
+        self.hang = hang
         self.url: str | None = None
         self.received: list[tuple[float, dict]] = []
         self.bad_signatures = 0
@@ -73,9 +76,11 @@ class WebhookReceiver(threading.Thread):
                       body, now=received):
             self.bad_signatures += 1
         self.received.append((received, json.loads(body)))
-        if self.delays:
+        if self.hang:
+            await self.stopping.wait()
+        elif self.delays:
             await asyncio.sleep(self.delays.pop(0))
-        return web.Response(text="ok")
+        return web.Response(status=self.status, text="ok" if self.status < 300 else "failing")
 
     async def serve_until_stopped(self) -> None:
         app = web.Application()

@@ -29,16 +29,24 @@ def test_log_is_always_available():
     [
         ({"pager": {}}, "sink 'pager': unknown type 'pager'; set its type to one of log, webhook"),
         ({"ops": {"type": "slack"}}, "sink 'ops' (slack) needs url: set NEWSWATCH_ALERTING__SINKS__OPS__URL"),
-        ({"log": {"colour": "red"}}, "sink 'log' (log) has unknown option(s) ['colour']; it accepts level, logger, text_template"),
+        ({"log": {"colour": "red"}}, "sink 'log' (log) has unknown option(s) ['colour']; it accepts concurrency, level, logger, max_pending, text_template"),
         ({"log": {"level": "LOUD"}}, "sink 'log' (log): level 'LOUD' is not a logging level"),
         ({"log": {"text_template": "{headlines}"}}, "sink 'log' (log): template '{headlines}' uses unknown field(s) ['headlines']"),
         ({"hook": {"type": "webhook", "url": "http://x", "secret": "s", "max_attempts": 0}}, "max_attempts must be >= 1"),
+        ({"hook": {"type": "webhook", "url": "http://x", "secret": "s", "breaker_failures": 0}}, "breaker_failures must be >= 1"),
+        ({"log": {"max_pending": "many"}}, "sink 'log' (log): max_pending: Input should be a valid integer"),
     ],
 )
 def test_bad_configuration_fails_at_start_up_naming_the_sink(configured, message):
     with pytest.raises(SinkConfigError) as error:
         build_sinks(configured, {"dead_letter": DeadLetters()})
     assert message in str(error.value)
+
+
+def test_lane_bounds_are_checked_at_start_up():
+    settings = Settings(alerting={"sinks": {"log": {"concurrency": 4, "max_pending": 2}}})
+    with pytest.raises(SinkConfigError, match="sink 'log': concurrency must be >= 1 and max_pending >= concurrency"):
+        build_dispatcher(settings.alerting, DeadLetters())
 
 
 def test_settings_from_the_environment_reach_the_sinks(monkeypatch):
@@ -109,11 +117,17 @@ class GatedSink(Sink):
     def __init__(self, held: tuple[str, ...]):
         self.gates = {alert_id: asyncio.Event() for alert_id in held}
         self.delivered: list[str] = []
+        self.sending = 0
 
     async def send(self, alert):
-        if alert.id in self.gates:
-            await self.gates[alert.id].wait()
+        self.sending += 1
+        try:
+            if alert.id in self.gates:
+                await self.gates[alert.id].wait()
+        finally:
+            self.sending -= 1
         self.delivered.append(alert.id)
+        return True
 
 
 def gated_dispatcher(*held: str, **options):
@@ -126,6 +140,53 @@ def gated_dispatcher(*held: str, **options):
         return asyncio.ensure_future(dispatcher.deliver(watch, sample_alert().model_copy(update={"id": alert_id})))
 
     return sink, dispatcher, deliver
+
+
+async def test_a_sink_sends_at_most_its_concurrency_and_dead_letters_past_its_backlog():
+    held = tuple(f"held-{n}" for n in range(5))
+    sink = GatedSink(held)
+    sink.concurrency, sink.max_pending = 2, 4
+    dispatcher = Dispatcher({"gated": sink}, DeadLetters())
+    watch = Watch(id="w", name="w", region=Region(), sinks=["gated"])
+    tasks = [asyncio.ensure_future(dispatcher.deliver(watch, sample_alert().model_copy(update={"id": alert_id})))
+             for alert_id in held]
+    await asyncio.sleep(0.05)
+    assert sink.sending == 2 and dispatcher.lanes["gated"].pending == 4
+    assert tasks[4].done() and tasks[4].result() == [], "the fifth found the backlog full"
+    [(stage, error, payload)] = dispatcher.dead_letter
+    assert stage == "sink:gated" and error.startswith("4 alerts already waiting for sink 'gated' (its max_pending)")
+    assert payload["id"] == "held-4"
+    for gate in sink.gates.values():
+        gate.set()
+    assert await asyncio.gather(*tasks[:4]) == [["gated"]] * 4
+
+
+async def test_a_hanging_sink_holds_up_neither_another_sink_nor_the_alerts_for_both():
+    hanging = GatedSink(held=("a1", "a2"))
+    healthy = GatedSink(held=())
+    dispatcher = Dispatcher({"hanging": hanging, "healthy": healthy}, DeadLetters())
+    both = Watch(id="both", name="both", region=Region(), sinks=["hanging", "healthy"])
+    alone = Watch(id="alone", name="alone", region=Region(), sinks=["healthy"])
+    stuck = [asyncio.ensure_future(dispatcher.deliver(both, sample_alert().model_copy(update={"id": i}))) for i in ("a1", "a2")]
+    free = await asyncio.wait_for(dispatcher.deliver(alone, sample_alert().model_copy(update={"id": "b1"})), timeout=1)
+    assert free == ["healthy"] and healthy.delivered == ["a1", "a2", "b1"] and not any(task.done() for task in stuck)
+    hanging.gates["a1"].set()
+    hanging.gates["a2"].set()
+    assert await asyncio.gather(*stuck) == [["hanging", "healthy"]] * 2
+
+
+async def test_an_alert_that_every_sink_dead_lettered_is_reported_undelivered():
+    dead_letters = DeadLetters()
+    async with http_receiver() as receiver:
+        receiver.script = [400, 400]
+        settings = Settings(alerting={"sinks": {"a": {"type": "webhook", "url": receiver.url, "secret": "s"},
+                                                "b": {"type": "webhook", "url": receiver.url, "secret": "s"}}})
+        dispatcher = build_dispatcher(settings.alerting, dead_letters)
+        watch = Watch(id="w", name="w", region=Region(), sinks=["a", "b"])
+        assert await dispatcher.deliver(watch, sample_alert()) == []
+        assert await dispatcher.deliver(watch, sample_alert()) == ["a", "b"]
+        await dispatcher.close()
+    assert sorted(stage for stage, _, _ in dead_letters) == ["sink:a", "sink:b"]
 
 
 async def test_close_waits_for_deliveries_under_way():

@@ -1,0 +1,70 @@
+"""The article's focus country, and namesakes abroad dropped against it (as CLIFF-style geoparsers do).
+
+A town's name alone says little: "Solhan" is a village in Burkina Faso and a town in Turkey, "Gulshan" a
+quarter of Dhaka and another name of an Iranian town. The countries an article names outright (dateline,
+country names, demonyms) say which is meant: a candidate in a country the article never names is kept only
+when it is a city big enough to be known by its name alone. Only country names vouch for a country here,
+since a person's name matching a town or region abroad ("Salahuddin", "Alam") would otherwise vouch for
+itself; a story that names no country at all is judged by the provinces it names. Among the candidates left, `focus_countries` (weighted towards the opening) ranks the countries.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+
+from extractors.place_phrases import capital_mentions, unlisted_towns
+from extractors.places import Gazetteer, PlaceMention, count_countries
+
+# The dateline, headline and lead say where the story is; victims' nationalities come later.
+OPENING_CHARS = 800
+OPENING_WEIGHT = 3
+# A city this big is known by its name alone ("Paris", "Orlando") even when its country goes unnamed; the
+# namesakes that misled us were towns of 3,000 to 125,000 people.
+WELL_KNOWN_CITY_POPULATION = 250_000
+
+
+def read_places(text: str, gazetteer: Gazetteer) -> tuple[list[PlaceMention], Counter[str]]:
+    """The article's places, in order (namesakes abroad dropped, capitals named by role and towns named by a
+    scene phrase added), and its focus_countries."""
+    places = drop_namesakes_abroad(gazetteer.find_places(text))
+    focus = focus_countries(places)
+    described = capital_mentions(text, places, focus, gazetteer) + unlisted_towns(text, places, gazetteer)
+    return sorted(places + described, key=lambda m: m.start), focus
+
+
+def focus_countries(mentions: list[PlaceMention]) -> Counter[str]:
+    """Country weights: each country, demonym or unambiguous place counts (count_countries), three times
+    over within the opening (dateline, headline, lead)."""
+    opening = count_countries(m for m in mentions if m.start < OPENING_CHARS)
+    return count_countries(mentions) + Counter({c: (OPENING_WEIGHT - 1) * n for c, n in opening.items()})
+
+
+def drop_namesakes_abroad(mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """Each mention without the candidates that lie in countries the article never names, unless they are
+    well-known cities or the next words name their region ("Orlando, Florida"); a mention left with none is
+    no place of this story and is dropped."""
+    named = {e.country for m in mentions if m.kind == "country" for e in m.candidates if e.kind == "country"}
+    if not named:  # a story that names no country may still name its provinces ("Zamfara State")
+        regions = [{e.country for e in m.candidates if e.kind == "admin1"} for m in mentions if m.kind == "admin1"]
+        named = {country for countries in regions if len(countries) == 1 for country in countries}
+    if not named:
+        return mentions
+    vouched: dict[int, set[str]] = {}  # "Orlando, Florida": a town and its region vouch for each other
+    for i, (town, region) in enumerate(zip(mentions, mentions[1:])):
+        if region.kind == "admin1" and region.start - town.end <= 2:
+            common = ({e.country for e in town.candidates if e.kind == "city"}
+                      & {e.country for e in region.candidates if e.kind == "admin1"})
+            vouched.setdefault(i, set()).update(common)
+            vouched.setdefault(i + 1, set()).update(common)
+    kept = []
+    for i, mention in enumerate(mentions):
+        candidates = tuple(e for e in mention.candidates if e.country in named or e.kind == "country"
+                           or e.country in vouched.get(i, ())
+                           or (e.kind == "city" and e.population >= WELL_KNOWN_CITY_POPULATION))
+        if candidates == mention.candidates:
+            kept.append(mention)
+        elif candidates:
+            kind = mention.kind if any(e.kind == mention.kind for e in candidates) else candidates[0].kind
+            kept.append(replace(mention, kind=kind, candidates=candidates))
+    return kept

@@ -1,0 +1,76 @@
+"""The attack's day (segments.choose_main_date) on invented reports published on Wednesday 6 March 2024."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from extractors import extract
+
+SUNDAY, MONDAY, TUESDAY = dt.date(2024, 3, 3), dt.date(2024, 3, 4), dt.date(2024, 3, 5)
+
+
+def main_date(nlp, make_article, text: str) -> dt.date | None:
+    result = extract(make_article(text), nlp)
+    assert result.is_attack_report
+    return result.main.date
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the date of the statement is not the attack's
+        ("Police said on Wednesday that gunmen killed five traders at a market in Bannu late on Tuesday.", TUESDAY),
+        ("A suicide bomber killed 12 people at a mosque in Bannu. The Islamic State claimed the attack on "
+         "Wednesday.", None),
+        ("A suicide bomber killed 12 people at a mosque in Bannu. The group claimed responsibility for the attack "
+         "on Wednesday.", None),
+        ("A bomb killed five people at a market in Bannu, according to police on Tuesday.", None),
+        ("The Taliban denied on Tuesday that they carried out the bombing that killed five people at a market in "
+         "Bannu.", None),
+        # ... but a reporting verb before "Monday's attack" does not take the attack's own day
+        ("Police said Monday's attack killed five people at a market in Bannu.", MONDAY),
+        ("The governor condemned the bombing on Tuesday. A suicide bomber killed 12 people at a mosque in Bannu "
+         "on Monday.", MONDAY),
+        # the aftermath is not the attack
+        ("Gunmen killed six farmers in Katsina state. The funeral was held on Tuesday.", None),
+        ("A bomb killed four people at a bus station in Bannu. Two of the wounded died on Tuesday.", None),
+        # ... but a death in the lead is the attack's
+        ("Five people died on Monday when a bomb exploded at a bus station in Bannu.", MONDAY),
+        # the date hangs from the attack noun through its verb
+        ("The bombing happened on Monday at a market in Bannu, killing seven people.", MONDAY),
+        ("The attack, which took place during Sunday prayers, killed nine worshippers at a church in Jos.", SUNDAY),
+        ("A suicide bomber killed 30 worshippers during Friday prayers at a mosque in Herat.", dt.date(2024, 3, 1)),
+        # a later sentence tells when, in a witness's words
+        ("Gunmen killed six herders in Katsina state. A herder said the gunmen arrived on horseback on Monday "
+         "afternoon.", MONDAY),
+        # a feature lede sets the day before the attack is told
+        ("Halima had waited all week to collect her newborn daughter on Monday morning. Then three gunmen stormed "
+         "the clinic in Herat and killed 14 people.", MONDAY),
+        # an overnight attack began the evening before, whatever day the siege ended
+        ("Gunmen stormed a hotel in Kismayo overnight, killing seven guests before troops ended the siege early on "
+         "Wednesday.", TUESDAY),
+        # the copy's date line is not the attack's day
+        ("Tuesday, 5 March 2024\n\nGunmen killed seven people at a hotel in Kismayo on Monday evening.", MONDAY),
+        ("Tuesday, 5 March 2024\n\nGunmen killed seven people at a hotel in Kismayo.", None),
+        ("KISMAYO, March 5 (Reuters) - A bomb killed seven people at a market in Kismayo, police said.", None),
+        # a follow-up story's lead may date its attack weeks back; a new development's day does not
+        ("Survivors of the February 12 bombing that killed 30 people at a market in Bannu returned to the bazaar "
+         "on Tuesday.", dt.date(2024, 2, 12)),
+        ("Gunmen killed five police officers in Tank on Tuesday, three weeks after the February 12 bombing of a "
+         "market in Bannu.", TUESDAY),
+        # another incident told later does not date the main one
+        ("A bomb killed four people at a market in Bannu, officials said. In a separate attack on Monday, gunmen "
+         "killed two policemen in Tank.", None),
+    ],
+)
+def test_the_attack_s_day(nlp, make_article, text, expected):
+    assert main_date(nlp, make_article, text) == expected
+
+
+def test_a_toll_of_an_earlier_dated_attack_stays_out_of_the_main_one(nlp, make_article):
+    result = extract(make_article(
+        "Three weeks after the February 12 bombing that killed 30 people at a market in Bannu, a roadside bomb "
+        "killed four soldiers near Tank on Tuesday."), nlp)
+    assert (result.main.date, result.main.killed.value) == (TUESDAY, 4)
