@@ -14,7 +14,7 @@ from elasticsearch import AsyncElasticsearch, Elasticsearch
 from kafka import KafkaAdminClient, KafkaConsumer
 
 from extractors.schema import Article, Count, Incident, Region, Rule, Watch
-from streams.alerting import AlertState, on_update
+from streams.alerting.decision import AlertState, on_update
 from streams.cli import main
 from streams.documents import alert_document, article_document, incident_document
 from streams.indexer import Indexer, create_action, ensure_templates
