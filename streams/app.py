@@ -91,7 +91,8 @@ def create_app(settings: Settings) -> Pipeline:
         table_cleanup_interval=60.0,
     )
     keep_buffered_records_on_resume(app)
-    specs = topic_specs(settings.topics) | {"alert_releases": private_topic_specs(settings.worker.app_id, settings.topics)["alert_releases"]}
+    specs = topic_specs(settings.topics)
+    specs["alert_releases"] = private_topic_specs(settings.worker.app_id, settings.topics)["alert_releases"]
     topics = {key: _declare(app, key, spec) for key, spec in specs.items()}
     pipeline = Pipeline(app=app, settings=settings, topics=topics)
 
