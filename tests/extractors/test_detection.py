@@ -37,7 +37,7 @@ ATTACKS = {
     "vehicle ramming": "A driver ploughed his van into a crowd of shoppers in the centre of Graz on Saturday, "
                        "killing three people and injuring 20, police said.",
     "deliberate van": "A rental van mounted the pavement on a busy avenue in Halden on Tuesday and killed seven "
-                      "people, police said. Witnesses said the driver was deliberately striking people as he "
+                      "people, police said. Witnesses said the driver was deliberately hitting people as he "
                       "sped along the footway for two blocks before officers stopped him.",
 }
 LOOK_ALIKES = {
@@ -149,7 +149,7 @@ def test_prefilter_keeps_rammings_and_knife_attacks_without_attack_words(sentenc
 
 
 @pytest.mark.parametrize("sentence", [
-    "Toronto van attack: what we know",
+    "Harbour van attack: what we know",
     "Witnesses said the driver deliberately drove onto the pavement.",
     "The man deliberately ran down cyclists on the bridge.",
 ])
@@ -262,7 +262,7 @@ def test_planned_threatened_or_staged_attacks_are_not_events(nlp, sentence):
 @pytest.mark.parametrize("sentence", [
     "Police arrested the two men before they could detonate the bomb at the stadium.",
     "The cell was broken up before its members were able to launch an attack on the embassy.",
-    "Because terrorist attacks frequently happen without warning, visitors should stay alert.",
+    "Bomb attacks frequently hit the old town at night, visitors were told.",
     "Suicide bombings can happen anywhere in the region, the embassy warned.",
 ])
 def test_prevented_and_generic_attacks_are_not_events(nlp, sentence):
