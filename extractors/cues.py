@@ -31,9 +31,10 @@ NON_FACTUAL_LINKS = frozenset({
     "dobj", "pobj", "prep", "xcomp", "compound", "nsubjpass", "amod", "acl", "nmod", "npadvmod",
 })
 MAX_NON_FACTUAL_HOPS = 3
-# Links inside one clause, from an attack word up to the clause's verb: "before they were able to launch an
-# attack" climbs attack -> launch -> able -> were.
-CLAUSE_LINKS = frozenset({"dobj", "pobj", "prep", "xcomp", "acomp", "nsubj", "nsubjpass", "compound", "amod"})
+# Links from an attack word that is the clause's subject or object up to the clause's verb: "before they were
+# able to launch an attack" climbs attack -> launch -> able -> were. Not through a preposition: in "the toll
+# from the bombing may rise" the modal is the toll's.
+CLAUSE_LINKS = frozenset({"dobj", "xcomp", "acomp", "nsubj", "nsubjpass", "compound", "amod"})
 MAX_CLAUSE_HOPS = 5
 # "before they could strike", "before they were able to launch an attack": the attack was stopped.
 PREVENTED_MARKERS = frozenset({"before"})
