@@ -31,12 +31,24 @@ NON_FACTUAL_LINKS = frozenset({
     "dobj", "pobj", "prep", "xcomp", "compound", "nsubjpass", "amod", "acl", "nmod", "npadvmod",
 })
 MAX_NON_FACTUAL_HOPS = 3
+# Links from an attack word that is the clause's subject or object up to the clause's verb: "before they were
+# able to launch an attack" climbs attack -> launch -> able -> were. Not through a preposition: in "the toll
+# from the bombing may rise" the modal is the toll's.
+CLAUSE_LINKS = frozenset({"dobj", "xcomp", "acomp", "nsubj", "nsubjpass", "compound", "amod"})
+MAX_CLAUSE_HOPS = 5
+# "before they could strike", "before they were able to launch an attack": the attack was stopped.
+PREVENTED_MARKERS = frozenset({"before"})
+ABILITY_WORDS = frozenset({"could", "can", "able", "managed"})
+# Generic statements about attacks, not an attack that happened: "attacks frequently happen with no warning",
+# "bombings can happen anywhere". "may have been carried out" is about a real attack and stays.
+FREQUENCY_ADVERBS = frozenset({"frequently", "often", "usually", "routinely", "regularly", "sometimes", "typically"})
+GENERIC_MODALS = frozenset({"can", "may", "might"})
 CONTENT_PREPOSITIONS = frozenset({"of", "for", "about", "to", "against", "on", "into"})
 MAX_VERB_HOPS = 5
 STATE_FORCES = frozenset({
     "police", "policemen", "policeman", "officers", "officer", "troops", "soldiers", "army", "forces", "military",
     "commandos", "gendarmes", "navy", "warplanes", "jets", "marines", "paratroopers", "artillery", "squad",
-    "sappers", "technicians",
+    "sappers", "technicians", "personnel",
 })
 MISHAP_FAMILIES = ("negative:accident", "negative:disaster")
 NON_STATE_DOERS = frozenset({
@@ -89,13 +101,28 @@ def is_non_factual(token: Token) -> bool:
     current = token
     for _ in range(MAX_NON_FACTUAL_HOPS):
         if current.dep_ not in NON_FACTUAL_LINKS or current.head.i == current.i:
-            return False  # a verb joined by "and" or a clause of its own is an event of its own
+            break  # a verb joined by "and" or a clause of its own is an event of its own
         if current.dep_ == "prep" and current.lower_ not in CONTENT_PREPOSITIONS:
-            return False  # "urged calm after the attack": the attack is when, not what was urged
+            break  # "urged calm after the attack": the attack is when, not what was urged
         current = current.head
         if current.lower_ in NON_FACTUAL_HEADS:
             return True
-    return False
+    return _in_unrealised_clause(token)
+
+
+def _in_unrealised_clause(token: Token) -> bool:
+    """The clause the attack word sits in stops it ("before they could detonate the bomb") or speaks of attacks
+    in general ("terrorist attacks frequently happen", "bombings can happen anywhere")."""
+    path = [token]
+    while path[-1].dep_ in CLAUSE_LINKS and path[-1].head.i != path[-1].i and len(path) <= MAX_CLAUSE_HOPS:
+        path.append(path[-1].head)
+    children = [child for word in path for child in word.children]
+    words = {t.lower_ for t in path} | {child.lower_ for child in children if child.dep_ == "aux"}
+    if any(child.dep_ == "mark" and child.lower_ in PREVENTED_MARKERS for child in path[-1].children):
+        return bool(words & ABILITY_WORDS)
+    perfect = any(child.dep_ == "aux" and child.lower_ == "have" for child in children)
+    return any(child.dep_ == "advmod" and child.lower_ in FREQUENCY_ADVERBS
+               or child.dep_ == "aux" and child.lower_ in GENERIC_MODALS and not perfect for child in children)
 
 
 def subject_of(verb: Token) -> Token | None:

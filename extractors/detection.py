@@ -17,13 +17,16 @@ from dataclasses import dataclass
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Token
 
-# Words that only attack reports use; one is enough to send an article to spaCy.
+# Words that only attack reports use; one is enough to send an article to spaCy. A vehicle used as a weapon is
+# named by "van attack" or "deliberately drove / struck / ran down", never by the traffic accident's "struck".
 ATTACK_WORDS = re.compile(
     r"\b(?:bomb(?:s|ed|ing|ings|er|ers)?|car-bomb\w*|explosives|explosive (?:device|devices|vest|vests|belt)|"
     r"detonat\w*|suicide (?:attack|bomb)\w*|gunm[ae]n|gunfire|gunshots?|militants?|insurgen\w*|terror\w*|"
     r"jihad\w*|kidnap\w*|abduct\w*|hostages?|assassin\w*|massacre[sd]?|ambush\w*|grenades?|ieds?|arson\w*|"
     r"hijack\w*|behead\w*|opened fire|open fire|shot dead|gunned down|set fire to|set ablaze|torched|"
-    r"rampage|stabb(?:ed|ing|ings)|ramming|slain|hacked to death|armed men|assailants?)\b",
+    r"rampage|stabb(?:ed|ing|ings)|ramming|slain|hacked to death|armed men|assailants?|"
+    r"(?:van|truck|lorry|vehicle)[- ]attacks?|deliberately (?:drove|driving|struck|striking|hit|hitting|rammed|"
+    r"ran (?:over|down|into)|running (?:over|down|into)|mowed|mowing|ploughed|plowed|steered|swerved))\b",
     re.IGNORECASE,
 )
 # Words with everyday senses ("a shot at goal", "explosive growth", "a blast of cold air"): they send an

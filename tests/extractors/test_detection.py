@@ -36,6 +36,9 @@ ATTACKS = {
                        "Sunday, killing 12 of the assailants, a military spokesman said. Two soldiers were wounded.",
     "vehicle ramming": "A driver ploughed his van into a crowd of shoppers in the centre of Graz on Saturday, "
                        "killing three people and injuring 20, police said.",
+    "deliberate van": "A rental van mounted the pavement on a busy avenue in Halden on Tuesday and killed seven "
+                      "people, police said. Witnesses said the driver was deliberately hitting people as he "
+                      "sped along the footway for two blocks before officers stopped him.",
 }
 LOOK_ALIKES = {
     "earthquake": "A magnitude 6.1 earthquake struck a mountainous province on Monday, killing 14 people and "
@@ -90,6 +93,15 @@ LOOK_ALIKES = {
                       "capital would not be safe.",
     "bus ran over a cyclist": "A bus ran over a cyclist at a busy junction in the city centre on Monday morning, "
                               "killing him instantly, police said. The driver stopped at the scene.",
+    "stopped before the attack": "A bomb plot was foiled on Saturday when security personnel arrested four men "
+                                 "before they were able to carry out an attack on a market. Officers carried out "
+                                 "a raid on their flat and seized detonators, officials said.",
+    "travel advisory": "The foreign ministry on Monday updated its travel advice for the region. Because terrorist "
+                       "attacks often happen without warning, travellers are urged to avoid crowded places and "
+                       "follow local news. Kidnappings can also occur in remote border areas, it said.",
+    "book review": "This gripping coming-of-age novel follows a teenage girl who survives a bombing in her city "
+                   "and sets out to find her brother. Readers will warm to its stubborn heroine, though the "
+                   "ending feels rushed. Ages 12 and up.",
     "markets": "Shares were massacred on Monday as a global sell-off bombed the main index, which shed 4 "
                "percent. Traders said investors fled to bonds as bank stocks led the rout in heavy trading.",
 }
@@ -134,6 +146,23 @@ def test_prefilter_ignores_everyday_senses_of_attack_words(everyday):
 ])
 def test_prefilter_keeps_rammings_and_knife_attacks_without_attack_words(sentence):
     assert passes_prefilter(None, sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Harbour van attack: what we know",
+    "Witnesses said the driver deliberately drove onto the pavement.",
+    "The man deliberately ran down cyclists on the bridge.",
+])
+def test_prefilter_keeps_vehicle_attacks_named_as_such(sentence):
+    assert passes_prefilter(None, sentence)
+
+
+@pytest.mark.parametrize("everyday", [
+    "A delivery van struck a pedestrian at a crossing on Monday, police said.",
+    "The midfielder deliberately handled the ball and was booked.",
+])
+def test_prefilter_ignores_traffic_accidents_and_other_deliberate_acts(everyday):
+    assert not passes_prefilter(None, everyday)
 
 
 def test_prefilter_keeps_ambiguous_words_about_people_harmed():
@@ -228,6 +257,29 @@ def counted(nlp, sentence: str) -> list[tuple[str, str]]:
 ])
 def test_planned_threatened_or_staged_attacks_are_not_events(nlp, sentence):
     assert not [label for _, label in counted(nlp, sentence) if label in ("attack", "attack_weak")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Police arrested the two men before they could detonate the bomb at the stadium.",
+    "The cell was broken up before its members were able to launch an attack on the embassy.",
+    "Bomb attacks frequently hit the old town at night, visitors were told.",
+    "Suicide bombings can happen anywhere in the region, the embassy warned.",
+])
+def test_prevented_and_generic_attacks_are_not_events(nlp, sentence):
+    assert not [label for _, label in counted(nlp, sentence) if label in ("attack", "attack_weak")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The gunmen shot two guards before they detonated the bomb at the gate.",
+    "Officials said the attack may have been carried out by a local cell.",
+    "Doctors said the toll from the bombing may rise as more bodies are found.",
+])
+def test_attacks_that_happened_stay_events(nlp, sentence):
+    assert [label for _, label in counted(nlp, sentence) if label == "attack"]
+
+
+def test_raid_by_security_personnel_is_state_force(nlp):
+    assert ("raid", "negative:military") in counted(nlp, "Security personnel carried out a raid on a house.")
 
 
 def test_attack_verb_joined_to_a_troops_clause_is_state_force(nlp):
