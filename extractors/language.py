@@ -1,17 +1,37 @@
-"""The language of an article's text, as a BCP 47 code: "en" when it reads as English, else "und" (undetermined).
+"""The language of an article, as an ISO 639-1 code ("en", "fr", "ar"; "und" when there is no text to tell).
 
-The extractor reads English only; this tells an operator which articles it could not read. A full language
-identifier can replace `language_of` without changing its callers.
+py3langid's model (139 languages, shipped inside its wheel) reads the title and the lead: a headline alone is
+too short to tell, and the lead is enough (see bench/bench_language.py). English prose by the extractor's own
+stopword test is English whatever the model says, so no English article is refused that was read before.
 """
 
 from __future__ import annotations
 
+import py3langid
+
 ENGLISH = "en"
 UNDETERMINED = "und"
+# Title plus the first characters of the text: enough to tell, and the cost stays flat on long articles.
+LEAD_CHARS = 600
+# The languages the extractor can read; an article in any other is indexed as unread, never as "no attack".
+READABLE_LANGUAGES = frozenset({ENGLISH})
 
 
-def language_of(text: str) -> str:
+def identify(title: str | None, text: str) -> str:
+    """The model's choice on the title and lead, or UNDETERMINED for a text with no letters."""
+    sample = f"{title}\n{text[:LEAD_CHARS]}" if title else text[:LEAD_CHARS]
+    if not any(character.isalpha() for character in sample):
+        return UNDETERMINED
+    language, _score = py3langid.classify(sample)
+    return language
+
+
+def language_of(title: str | None, text: str) -> str:
     # Imported here: the test uses spaCy's stop words, and readers of the codes alone (feed health) need no spaCy.
     from extractors.detection import looks_english
 
-    return ENGLISH if looks_english(text) else UNDETERMINED
+    return ENGLISH if looks_english(text) else identify(title, text)
+
+
+def is_readable(language: str) -> bool:
+    return language in READABLE_LANGUAGES

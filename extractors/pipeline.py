@@ -1,6 +1,7 @@
 """Articles in, ExtractionResults out: screening, one spaCy pass, then reading each parsed article.
 
-Per article: cap the text at MAX_TEXT_CHARS, check it is English, run the keyword prefilter (most
+Per article: cap the text at MAX_TEXT_CHARS, identify its language (an article in a language the extractor
+cannot read yet gets a result that says so, never a plain "no attack"), run the keyword prefilter (most
 articles stop here, before spaCy), parse with nlp.pipe, gather sentence facts (cues, dates, places,
 groups, counts), split the main story from recaps of earlier attacks, decide whether it reports an
 attack, and build the main and background IncidentReports.
@@ -21,10 +22,11 @@ from spacy.tokens import Doc, Span
 from extractors.casualties import CasualtyMention
 from extractors.cues import counted_cues
 from extractors.dates import find_dates
-from extractors.detection import (DetectionFacts, decide, is_non_state, is_self_killed, looks_english,
-                                  neutralised_militants, passes_prefilter)
+from extractors.detection import (DetectionFacts, decide, is_non_state, is_self_killed, neutralised_militants,
+                                  passes_prefilter)
 from extractors.furniture import Story, story_of
 from extractors.groups import find_groups
+from extractors.language import is_readable, language_of
 from extractors.focus import read_places
 from extractors.places import Gazetteer, dateline_span
 from extractors.reports import ArticleContext, build_report
@@ -44,16 +46,21 @@ def extract_articles(articles: Sequence[Article], nlp: Language, batch_size: int
     results: list[ExtractionResult | None] = [None] * len(articles)
     parse: list[int] = []
     stories: list[Story] = []
+    languages: list[str] = []
     for position, article in enumerate(articles):
         text = article.text[:MAX_TEXT_CHARS]
-        if text.strip() and looks_english(text) and passes_prefilter(article.title, text):
+        language = language_of(article.title, text)
+        languages.append(language)
+        if not is_readable(language):
+            results[position] = ExtractionResult(id=article.id, is_attack_report=False, language=language, read=False)
+        elif passes_prefilter(article.title, text):
             parse.append(position)
             stories.append(story_of(text))
         else:
-            results[position] = ExtractionResult(id=article.id, is_attack_report=False)
+            results[position] = ExtractionResult(id=article.id, is_attack_report=False, language=language)
     docs = nlp.pipe((story.text for story in stories), batch_size=batch_size)
     for position, story, doc in zip(parse, stories, docs):
-        results[position] = read_article(articles[position], doc, story)
+        results[position] = read_article(articles[position], doc, story).model_copy(update={"language": languages[position]})
     return results  # type: ignore[return-value]
 
 

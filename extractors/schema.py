@@ -182,9 +182,14 @@ class IncidentReport(IncidentFields):
 
 
 class ExtractionResult(_Model):
+    """`language` is the article's ISO 639-1 code; `read` is False when the extractor cannot read that language
+    yet, and then `is_attack_report` False means "not read", not "no attack"."""
+
     id: str
     is_attack_report: bool
     incidents: list[IncidentReport] = Field(default_factory=list)
+    language: str | None = None
+    read: bool = True
 
     @property
     def main(self) -> IncidentReport | None:

@@ -26,12 +26,14 @@ def article_document(article: Article, extraction: ExtractionResult | None, dupl
             "text": article.text,
             "summary": article.summary,
             "source": article.source,
-            "language": language_of(article.text),  # what the extractor saw; the source's claim is kept beside it
+            # What the text is in (identified from title and lead); the source's claim is kept beside it.
+            "language": extraction.language if extraction and extraction.language else language_of(article.title, article.text),
             "declared_language": article.language,
+            "read": extraction.read if extraction else None,
             "tags": article.tags,
             "published": article.published.isoformat() if article.published else None,
             "duplicate_of": duplicate_of,
-            "is_attack_report": extraction.is_attack_report if extraction else None,
+            "is_attack_report": extraction.is_attack_report if extraction and extraction.read else None,  # None: not read
         },
     }
 

@@ -96,7 +96,8 @@ def _write(out, results) -> int:
 
 def describe(result, title: str | None) -> str:
     """A readable summary: detection, then each incident's fields."""
-    lines = [f"title: {title or '(none)'}", f"attack report: {'yes' if result.is_attack_report else 'no'}"]
+    verdict = ("yes" if result.is_attack_report else "no") if result.read else f"not read (language {result.language} is not read yet)"
+    lines = [f"title: {title or '(none)'}", f"language: {result.language or 'unknown'}", f"attack report: {verdict}"]
     for incident in result.incidents:
         location = incident.location
         place = ", ".join(p for p in (location.city, location.admin1, location.country) if p) or "unknown"

@@ -93,7 +93,7 @@ def status(args) -> int:
     store = IngestStore(store_path(settings))
     try:
         records = feed_health(feeds, store.feed_states(), store.new_items_since(now - DAY_SECONDS), now,
-                              asyncio.run(_non_english(settings, now)))
+                              asyncio.run(_languages(settings, now)))
     finally:
         store.close()
     if args.json:
@@ -104,18 +104,18 @@ def status(args) -> int:
     return 0
 
 
-async def _non_english(settings, now: float) -> dict[str, int] | None:
-    """The per-feed count of non-English articles from Elasticsearch; None (shown as "-") when it does not answer."""
+async def _languages(settings, now: float) -> dict[str, dict[str, int]] | None:
+    """Per-feed counts of articles by language from Elasticsearch; None (shown as "-") when it does not answer."""
     from elasticsearch import AsyncElasticsearch
 
     from streams.indexer import settings_client_options
-    from streams.ingest.health import non_english_per_day
+    from streams.ingest.health import languages_per_day
 
     client = AsyncElasticsearch(**settings_client_options(settings.elasticsearch) | {"request_timeout": 5, "max_retries": 0})
     try:
-        return await non_english_per_day(client, settings.elasticsearch.index("articles"), now)
+        return await languages_per_day(client, settings.elasticsearch.index("articles"), now)
     except Exception as error:  # the table is still worth printing without this column
-        log.warning("non-English counts unavailable (%s: %s)", type(error).__name__, error)
+        log.warning("language counts unavailable (%s: %s)", type(error).__name__, error)
         return None
     finally:
         await client.close()

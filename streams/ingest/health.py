@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from extractors.language import UNDETERMINED
+from extractors.language import is_readable
 from streams.ingest.feedlist import FeedConfig
 from streams.ingest.store import FeedState
 from streams.ingest.urls import host_of
 
 DAY_SECONDS = 86400
-TABLE_COLUMNS = ("FEED", "STATUS", "LAST SUCCESS", "FAILS", "ITEMS/DAY", "NOT EN/DAY", "LATENCY", "LAST ERROR")
+TABLE_COLUMNS = ("FEED", "STATUS", "LAST SUCCESS", "FAILS", "ITEMS/DAY", "UNREAD/DAY", "LANGUAGES/DAY", "LATENCY", "LAST ERROR")
 ERROR_WIDTH = 70
 
 
@@ -19,14 +19,16 @@ def _iso(timestamp: float | None) -> str | None:
 
 
 def feed_health(feeds: list[FeedConfig], states: dict[str, FeedState], items_per_day: dict[str, int], now: float,
-                non_english_per_day: dict[str, int] | None = None) -> list[dict]:
+                languages_per_day: dict[str, dict[str, int]] | None = None) -> list[dict]:
     """Health records in the `<prefix>-feeds` document shape, one per configured feed, by name.
 
-    `non_english_per_day` counts, by feed name, the articles the worker found not to be English (None: unknown)."""
+    `languages_per_day` counts, by feed name then language, the articles of the last 24 h (None: unknown);
+    `unread_per_day` is the part of them in languages the extractor cannot read yet."""
     records = []
     for feed in sorted(feeds, key=lambda feed: feed.label.lower()):
         state = states.get(feed.id) or FeedState(feed.id, feed.url)
         status = state.status if feed.enabled else "off"
+        languages = languages_per_day.get(feed.label, {}) if languages_per_day is not None else None
         records.append(
             {
                 "@timestamp": _iso(now),
@@ -46,7 +48,10 @@ def feed_health(feeds: list[FeedConfig], states: dict[str, FeedState], items_per
                     "consecutive_failures": state.consecutive_failures,
                     "items_per_day": items_per_day.get(feed.id, 0),
                     "items_total": state.items_total,
-                    "non_english_per_day": non_english_per_day.get(feed.label, 0) if non_english_per_day is not None else None,
+                    "languages_per_day": ([{"language": language, "count": count} for language, count in languages.items()]
+                                          if languages is not None else None),
+                    "unread_per_day": (sum(count for language, count in languages.items() if not is_readable(language))
+                                       if languages is not None else None),
                     "latency_ms": round(state.latency_ms, 1) if state.latency_ms is not None else None,
                     "polls": state.polls,
                     "next_poll": _iso(state.next_poll_at),
@@ -80,7 +85,8 @@ def format_table(records: list[dict], now: float) -> str:
                 _age(feed["last_success"], now),
                 str(feed["consecutive_failures"]),
                 str(feed["items_per_day"]),
-                str(feed["non_english_per_day"]) if feed["non_english_per_day"] is not None else "-",
+                str(feed["unread_per_day"]) if feed["unread_per_day"] is not None else "-",
+                _language_counts(feed["languages_per_day"]),
                 f"{feed['latency_ms']:.0f} ms" if feed["latency_ms"] is not None else "-",
                 error if len(error) <= ERROR_WIDTH else error[: ERROR_WIDTH - 1] + "…",
             )
@@ -89,14 +95,24 @@ def format_table(records: list[dict], now: float) -> str:
     return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows)
 
 
-async def non_english_per_day(client, articles_index: str, now: float) -> dict[str, int]:
-    """Articles of the last 24 h whose text is not English, by source (a feed's name), from the worker's article
-    documents: the worker decides the language once, with the extractor's own test."""
+def _language_counts(languages: list[dict] | None) -> str:
+    """'en 40, fr 3': most frequent first; '-' when unknown."""
+    if languages is None:
+        return "-"
+    ordered = sorted(languages, key=lambda entry: (-entry["count"], entry["language"]))
+    return ", ".join(f"{entry['language']} {entry['count']}" for entry in ordered) or "0"
+
+
+async def languages_per_day(client, articles_index: str, now: float) -> dict[str, dict[str, int]]:
+    """Articles of the last 24 h by source (a feed's name) and language, from the worker's article documents:
+    the worker identifies the language once, as the extractor reads it."""
     since = dt.datetime.fromtimestamp(now - DAY_SECONDS, dt.UTC).isoformat()
     response = await client.search(
         index=articles_index, size=0, ignore_unavailable=True,
-        query={"bool": {"filter": [{"term": {"article.language": UNDETERMINED}}, {"range": {"event.ingested": {"gte": since}}}]}},
-        aggregations={"sources": {"terms": {"field": "article.source", "size": 10_000}}},
+        query={"range": {"event.ingested": {"gte": since}}},
+        aggregations={"sources": {"terms": {"field": "article.source", "size": 10_000},
+                                  "aggregations": {"languages": {"terms": {"field": "article.language", "size": 200}}}}},
     )
     buckets = (response.get("aggregations") or {}).get("sources", {}).get("buckets", [])
-    return {bucket["key"]: bucket["doc_count"] for bucket in buckets}
+    return {bucket["key"]: {language["key"]: language["doc_count"] for language in bucket["languages"]["buckets"]}
+            for bucket in buckets}

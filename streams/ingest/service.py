@@ -17,7 +17,7 @@ from streams.ingest.feedlist import FeedConfig
 from streams.ingest.fetch import Fetcher, open_session
 from streams.ingest.fulltext import FullTextFetcher
 from streams.ingest.guard import AddressPolicy
-from streams.ingest.health import DAY_SECONDS, feed_health, non_english_per_day
+from streams.ingest.health import DAY_SECONDS, feed_health, languages_per_day
 from streams.ingest.poller import FeedPoller, PollLimits
 from streams.ingest.prepare import Preparer, process_pool
 from streams.ingest.producer import ArticleProducer
@@ -97,9 +97,9 @@ class FeedIngester:
     def forget_old_ids(self) -> int:
         return self.store.forget_before(self.clock() - self.settings.feeds.seen_retention_days * DAY_SECONDS)
 
-    def health(self, non_english: dict[str, int] | None = None) -> list[dict]:
+    def health(self, languages: dict[str, dict[str, int]] | None = None) -> list[dict]:
         now = self.clock()
-        return feed_health(self.feeds, self.poller.states, self.store.new_items_since(now - DAY_SECONDS), now, non_english)
+        return feed_health(self.feeds, self.poller.states, self.store.new_items_since(now - DAY_SECONDS), now, languages)
 
     async def poll_all(self) -> dict[str, int]:
         return await self.poller.poll_all()
@@ -148,7 +148,7 @@ class FeedIngester:
                 if not templates_ready:
                     await asyncio.to_thread(put_templates)
                     templates_ready = True
-                records = self.health(await non_english_per_day(client, es.index("articles"), self.clock()))
+                records = self.health(await languages_per_day(client, es.index("articles"), self.clock()))
                 await Indexer(client).bulk([index_action(index, record["feed"]["id"], record) for record in records], attempts=1)
             except Exception as error:  # health reporting must never stop polling
                 log.warning("could not write feed health to Elasticsearch index %s: %s; retrying in %g s",

@@ -188,6 +188,12 @@ def test_non_english_article_is_not_an_attack_report_even_with_attack_words(nlp,
     assert passes_prefilter(None, spanish)
     result = extract(make_article(spanish), nlp)
     assert (result.is_attack_report, result.incidents) == (False, [])
+    assert (result.language, result.read) == ("es", False), "said to be unread, not a plain 'no attack'"
+
+
+def test_english_article_is_read_and_says_its_language(nlp, make_article):
+    result = extract(make_article("Stocks rose on Monday as investors weighed the latest figures on inflation."), nlp)
+    assert (result.is_attack_report, result.language, result.read) == (False, "en", True)
 
 
 def facts(**changes) -> DetectionFacts:
