@@ -13,7 +13,7 @@ import pytest
 from elasticsearch import AsyncElasticsearch
 
 from streams.indexer import Indexer, ensure_templates, index_action
-from streams.ingest.health import non_english_per_day
+from streams.ingest.health import languages_per_day
 from tests.integration.corpus import devset_articles, write_jsonl
 from tests.integration.pipeline import stop_worker, wait_for
 
@@ -46,10 +46,10 @@ def test_a_document_elasticsearch_refuses_costs_only_itself(pipeline):
     assert "is too long, must be no longer than 512 bytes" in json.dumps(failure["error"])
 
 
-async def count_non_english(pipeline) -> dict[str, int]:
+async def count_languages(pipeline) -> dict[str, dict[str, int]]:
     client = AsyncElasticsearch(pipeline.elasticsearch_url)
     try:
-        return await non_english_per_day(client, f"{pipeline.index_prefix}-articles", time.time())
+        return await languages_per_day(client, f"{pipeline.index_prefix}-articles", time.time())
     finally:
         await client.close()
 
@@ -116,9 +116,13 @@ def test_good_articles_flow_and_every_bad_record_is_a_dead_letter(pipeline, tmp_
     documents = pipeline.search("articles", size=1000)
     indexed = [doc["article"]["id"] for doc in documents]
     assert sorted(indexed) == sorted(article["id"] for article in good), "every good article indexed exactly once"
-    languages = {doc["article"]["id"]: doc["article"]["language"] for doc in documents}
-    assert languages.pop("good-french") == "und" and set(languages.values()) == {"en"}
-    assert asyncio.run(count_non_english(pipeline)) == {"Le Sahel": 1}, "feed health's count, from these documents"
+    articles = {doc["article"]["id"]: doc["article"] for doc in documents}
+    french_article = articles.pop("good-french")
+    assert (french_article["language"], french_article["read"], french_article["is_attack_report"]) == ("fr", False, None)
+    assert {(a["language"], a["read"]) for a in articles.values()} == {("en", True)}
+    counts = asyncio.run(count_languages(pipeline))
+    assert counts.pop("Le Sahel") == {"fr": 1}, "feed health's count, from these documents"
+    assert counts and all(set(c) == {"en"} for c in counts.values()), "every other feed's articles are English"
     letters = {letter["payload_sha256"]: letter for letter in pipeline.read_topic("dead_letters")}
     assert len(letters) == len(bad), "one dead letter per bad record, nothing else"
     for name, (value, reason) in bad.items():
@@ -136,6 +140,6 @@ def test_an_index_made_by_an_older_version_gains_the_new_fields(pipeline):
     client.indices.create(index=index, mappings={"dynamic": "strict", "properties": {"article": {"properties": {
         "id": {"type": "keyword"}, "language": {"type": "keyword"}}}}})
     ensure_templates(client, pipeline.index_prefix)
-    client.index(index=index, id="a1", document={"article": {"id": "a1", "language": "und", "declared_language": "fr"}},
+    client.index(index=index, id="a1", document={"article": {"id": "a1", "language": "fr", "declared_language": "fr", "read": False}},
                  refresh=True)
     assert pipeline.count("articles") == 1

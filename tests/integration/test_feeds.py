@@ -173,6 +173,8 @@ async def test_feed_health_reaches_elasticsearch(pipeline, server):
     by_name = {doc["feed"]["name"]: doc for doc in documents}
     assert by_name["healthy"]["feed"]["status"] == "ok" and by_name["healthy"]["feed"]["items_per_day"] == 2
     assert by_name["healthy"]["feed"]["latency_ms"] > 0 and by_name["healthy"]["feed"]["last_success"]
+    assert (by_name["healthy"]["feed"]["languages_per_day"], by_name["healthy"]["feed"]["unread_per_day"]) == ([], 0), \
+        "no article documents yet: counted as none, accepted by the strict mapping"
     assert by_name["broken"]["feed"]["last_error"] == "HTTP 500" and by_name["broken"]["message"] == "HTTP 500"
     assert by_name["broken"]["_id"] == feeds[1].id
     mapping = es.indices.get_mapping(index=index)
