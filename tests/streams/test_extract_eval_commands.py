@@ -12,7 +12,7 @@ from streams.cli import main
 def test_extract_file_prints_a_summary_or_json(seed_path, capsys):
     assert main(["extract", str(seed_path), "--published", "2016-10-25"]) == 0
     summary = capsys.readouterr().out
-    assert "attack report: yes" in summary
+    assert "attack report: yes" in summary and "language: en" in summary
     assert "[main]" in summary and "Quetta, Balochistan, PK" in summary
     assert "killed:       at least 59" in summary
     assert summary.count("[background]") == 2
@@ -21,6 +21,15 @@ def test_extract_file_prints_a_summary_or_json(seed_path, capsys):
     result = json.loads(capsys.readouterr().out)
     assert result["is_attack_report"] is True
     assert result["incidents"][0]["date"] == "2016-10-24"
+
+
+def test_extract_says_an_article_in_another_language_was_not_read(tmp_path, capsys):
+    french = tmp_path / "depeche.txt"
+    french.write_text("Attaque meurtrière contre un marché\nDes hommes armés ont attaqué un marché de la ville mardi soir, faisant au moins six morts et "
+                      "une dizaine de blessés, a indiqué la gendarmerie.", encoding="utf-8")
+    assert main(["extract", str(french)]) == 0
+    summary = capsys.readouterr().out
+    assert "language: fr" in summary and "attack report: not read (language fr is not read yet)" in summary
 
 
 def test_extract_jsonl_skips_malformed_lines_and_keeps_the_rest(tmp_path, capsys):
