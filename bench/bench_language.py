@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import resource
 import sys
 import time
 from pathlib import Path
@@ -56,19 +57,30 @@ def main() -> None:
         part = path.name.split("-")[0]
         sets[f"realnews-{part}"] = load(path, "fr" if part == "fr" else "en")
     everything = [article for articles in sets.values() for article in articles]
+    rss_before, resident_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, _resident_mb()
     start = time.perf_counter()
-    language_of(None, "The model loads on first use.")
+    identify(None, "Le modèle est chargé au premier appel.")
     load_ms = round((time.perf_counter() - start) * 1000, 1)
+    model_resident_mb = round(_resident_mb() - resident_before, 1)
+    model_mb = round((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024, 1)
     report = {
         "title_plus_lead": {name: accuracy(articles, language_of) for name, articles in sets.items()},
         "model_alone_title_plus_lead": accuracy(everything, identify),
         "model_alone_title_only": accuracy([a for a in everything if a[1]], lambda title, _text: identify(None, title)),
         "model_load_ms": load_ms,
+        "model_peak_memory_mb": model_mb,
+        "model_resident_memory_mb": model_resident_mb,
         "ms_per_article": time_per_article_ms(everything, args.repeat),
         "model_alone_ms_per_article": round(min(
             _timed(lambda: [identify(t, x) for _e, t, x in everything]) for _ in range(args.repeat)) / len(everything) * 1000, 4),
     }
     print(json.dumps(report, indent=2))
+
+
+def _resident_mb() -> float:
+    """Resident memory now (Linux /proc), in MB."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
 
 
 def _timed(work) -> float:
