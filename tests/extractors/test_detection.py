@@ -182,7 +182,7 @@ def test_language_check_rejects_other_languages_and_scripts():
     assert not looks_english("")
 
 
-def test_non_english_article_is_not_an_attack_report_even_with_attack_words(nlp, make_article):
+def test_non_english_article_is_not_read_even_with_attack_words(nlp, make_article):
     spanish = ("Una bomba estalló el lunes en un mercado de Kabul, matando a doce personas; la policía dijo que "
                "un terrorista suicida detonó explosivos.")
     assert passes_prefilter(None, spanish)
