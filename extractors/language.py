@@ -27,10 +27,16 @@ def identify(title: str | None, text: str) -> str:
 
 
 def language_of(title: str | None, text: str) -> str:
+    language = english_or_undetermined(text)
+    return language if language == ENGLISH else identify(title, text)
+
+
+def english_or_undetermined(text: str) -> str:
+    """The stopword test alone, without the model: what results from before language identification decided."""
     # Imported here: the test uses spaCy's stop words, and readers of the codes alone (feed health) need no spaCy.
     from extractors.detection import looks_english
 
-    return ENGLISH if looks_english(text) else identify(title, text)
+    return ENGLISH if looks_english(text) else UNDETERMINED
 
 
 def is_readable(language: str) -> bool:

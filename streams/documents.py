@@ -7,13 +7,14 @@ from urllib.parse import urlsplit
 
 import pycountry
 
-from extractors.language import language_of
+from extractors.language import ENGLISH, english_or_undetermined
 from extractors.schema import Alert, Article, ExtractionResult, Incident
 
 
 def article_document(article: Article, extraction: ExtractionResult | None, duplicate_of: str | None,
                      now: dt.datetime) -> dict:
     timestamp = article.published or article.fetched_at or now
+    language, read = language_and_read(article, extraction)
     return {
         "@timestamp": timestamp.isoformat(),
         "message": article.title or article.text[:200],
@@ -26,16 +27,25 @@ def article_document(article: Article, extraction: ExtractionResult | None, dupl
             "text": article.text,
             "summary": article.summary,
             "source": article.source,
-            # What the text is in (identified from title and lead); the source's claim is kept beside it.
-            "language": extraction.language if extraction and extraction.language else language_of(article.title, article.text),
+            "language": language,  # what the text is in; the source's claim is kept beside it
             "declared_language": article.language,
-            "read": extraction.read if extraction else None,
+            "read": read,
             "tags": article.tags,
             "published": article.published.isoformat() if article.published else None,
             "duplicate_of": duplicate_of,
-            "is_attack_report": extraction.is_attack_report if extraction and extraction.read else None,  # None: not read
+            "is_attack_report": extraction.is_attack_report if extraction and read else None,  # None: not read
         },
     }
+
+
+def language_and_read(article: Article, extraction: ExtractionResult | None) -> tuple[str, bool | None]:
+    """The extractor's language and whether it read the article. A result from an earlier version (no language,
+    still in the extractions topic) was read only if English prose: that test decides, so the event loop's
+    process never loads the language model."""
+    if extraction is not None and extraction.language:
+        return extraction.language, extraction.read
+    language = english_or_undetermined(article.text)
+    return language, (language == ENGLISH) if extraction is not None else None
 
 
 def incident_fields(incident: Incident) -> dict:
