@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from typing import NamedTuple
 
-from extractors.places import Gazetteer, PlaceMention, distance_km, to_location
+from extractors.places import ADMIN1_AFTER, Gazetteer, PlaceMention, distance_km, to_location
 from extractors.schema import Location
 
 POSSESSOR = r"(?:[A-Z][\w-]+(?:\s[A-Z][\w-]+)?['’]s\s+)?"  # "in Nigeria's Borno state", "in the Sahel's Yagha"
@@ -124,8 +124,9 @@ def _town_in(text: str, places: list[PlaceMention], sentence: SceneSentence, wor
     regions = [m for m in mentions if m.kind != "city" and m.candidates
                and frame_country in (None, *(e.country for e in m.candidates))]
     for mention in mentions:
-        if mention.kind != "city" or scene_rank(text, mention) > worst_rank:
-            continue
+        rank = scene_rank(text, mention)
+        if mention.kind != "city" or rank > worst_rank or rank == 1 and ADMIN1_AFTER.match(text, mention.end):
+            continue  # "on a school, Kasese District, ...": a bare town name before "district" names the region
         if mention.candidates:
             location = gazetteer.resolve([mention] + context, country_hint)
         else:

@@ -324,3 +324,12 @@ def test_here_in_the_lead_means_the_dateline_town(nlp, make_article):
     text = "KUANTAN (June 2): A gunman killed two guards in an attack on a bank here today, police said."
     location = main_location(nlp, make_article, text)
     assert (location.city, location.country) == ("Kuantan", "MY")
+
+
+def test_a_bare_town_name_before_district_names_the_region_not_the_scene(nlp, make_article):
+    text = ("In brief:\n\n  • The army blames rebels for the killings at the college.\n\n"
+            "Hours after gunmen carried out Saturday night's raid on Nyota Technical College, Kabale District, "
+            "southwestern Uganda was in mourning.\n\n"
+            "The toll at the college, which lies at Kisoro, had reached 19 by last evening.")
+    location = main_location(nlp, make_article, text)
+    assert (location.city, location.country) == ("Kisoro", "UG")
