@@ -22,7 +22,8 @@ DIRECTION = r"(?:(?:north|south|east|west|central)(?:ern|east|west|eastern|weste
 SCENE_BEFORE = re.compile(
     r"(?:\b(?:in|at|near|outside|inside|on the outskirts of|close to|next to|not far from|raided|attacked|stormed)"
     r"\s+(?:the\s+)?" + POSSESSOR + DIRECTION
-    + r"|\b(?:the|a|an)\s+(?:[\w-]+\s+){0,2}(?:city|town|village|district|province|state|region|area) of\s+)$",
+    + r"|\b(?:the|a|an)\s+(?:[\w-]+\s+){0,2}(?:city|town|village|district|province|state|region|area) of\s+"
+    + r"|\b(?:a|the|an)\s+(?:place|area|spot|city|town|village|community|settlement)\s+(?:called|named|known as)\s+)$",
     re.IGNORECASE)
 REFERENCE_BEFORE = re.compile(
     r"\b(?:from|to|toward|towards|between|and|(?:north|south|east|west|northeast|northwest|southeast|southwest)"

@@ -350,3 +350,11 @@ def test_a_bare_town_name_before_district_names_the_region_not_the_scene(nlp, ma
             "The toll at the college, which lies at Kisoro, had reached 19 by last evening.")
     location = main_location(nlp, make_article, text)
     assert (location.city, location.country) == ("Kisoro", "UG")
+
+
+def test_a_place_called_x_is_the_scene_further_down(nlp, make_article):
+    text = ("A video showed the sect leader claiming the bombing at the bus park on Monday.\n\n"
+            "The blast killed 30 people in Nigeria.\n\n"
+            "In the video, he said: \u201cWe bombed the city, at a place called Ungwan Dosa.\u201d")
+    location = main_location(nlp, make_article, text)
+    assert (location.city, location.country) == ("Ungwan Dosa", "NG")
