@@ -270,8 +270,8 @@ def choose_main_date(sentences: list[SentenceFacts], reference: dt.date | None) 
     in any other sentence telling of the attack or a toll ("a witness said the gunmen rode in on Sunday"), one
     in a scene-setting sentence before the lead. Never the copy's own date stamp, nor a date of a statement, of
     the aftermath or ending a span ("into Tuesday"), nor a death after the lead, nor one after the lead in a
-    sentence about another incident ("in a separate attack on Monday"); None when the lead says only "last
-    week"."""
+    sentence about another incident ("in a separate attack on Monday"). Failing all these, the last resort is the
+    day of a statement opening the story (_statement_day); None when the lead says only "last week"."""
     lead = next((s.index for s in sentences if s.is_event), None)
     candidates: list[tuple[int, int, DatedSpan]] = []
     statement_days: list[DatedSpan] = []
@@ -286,10 +286,10 @@ def choose_main_date(sentences: list[SentenceFacts], reference: dt.date | None) 
             if age < 0 or age > FOLLOW_UP_DAYS:
                 continue
             attachment = date_attachment(date, sentence.cue_tokens, sentence.span.start)
-            if not sentence.is_event and after_lead and attachment != "attack":
-                continue  # "It happened Thursday night" tells the attack without an attack word of its own
             if attachment == "reporting" and age <= NEAR_PAST_DAYS and _opens_the_story(sentence, sentences, lead):
                 statement_days.append(date)
+            if not sentence.is_event and after_lead and attachment != "attack":
+                continue  # "It happened Thursday night" tells the attack without an attack word of its own
             if (attachment in ("reporting", "reaction", "aftermath", "span_end")
                     or attachment == "death" and sentence.index != lead):
                 continue

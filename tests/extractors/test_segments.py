@@ -29,6 +29,8 @@ def main_date(nlp, make_article, text: str) -> dt.date | None:
         # ... except as the last resort: a lead dated only by its statement tells that day's attack
         ("A bomb killed five people at a market in Bannu, according to police on Tuesday.", TUESDAY),
         ("Gunmen killed nine villagers in Zamfara state, authorities said Monday.", MONDAY),
+        ("Gunmen killed nine villagers in Zamfara state.\n\nSpeaking on Monday to reporters, the governor urged "
+         "calm.", MONDAY),
         # ... never when the lead calls the attack earlier, nor for a claim, denial or blame
         ("Gunmen killed nine villagers in Zamfara state over the weekend, authorities said Monday.", None),
         ("Gunmen who killed nine villagers in Zamfara state last week have fled, police said on Tuesday.", None),
