@@ -4,8 +4,10 @@ The lead usually names the region or country ("in central Mali") and the next se
 the edge of Bandiagara town"), so the town is taken from the first few event sentences when it lies
 in the lead's country; failing that, from the lines above a lead that names no place, then from a
 scene phrase further down inside the lead's province. Places after "from", "to" or "south of" are
-origins and landmarks, not the scene. The dateline city is where the reporter files from: it counts
-only when the lead points back to it ("in the city's Gulshan area", "here") and names no other town.
+origins and landmarks, not the scene; a town named "near" or as a district ("Kasese District") is refined
+by a town close to it that the next sentences put the scene in. The dateline city is where the reporter
+files from: it counts only when the lead points back to it ("in the city's Gulshan area", "here") and names
+no other town.
 """
 
 from __future__ import annotations
@@ -162,7 +164,8 @@ def _district_names(text: str, places: list[PlaceMention]) -> frozenset[str]:
 
 def _town_close_to(text: str, places: list[PlaceMention], landmark: tuple[Location, PlaceMention],
                    sentences: list[SceneSentence], context: list[PlaceMention], within: tuple[str | None, str | None],
-                   districts: frozenset[str], country_hint: Counter, gazetteer: Gazetteer) -> tuple[Location, PlaceMention]:
+                   districts: frozenset[str], country_hint: Counter,
+                   gazetteer: Gazetteer) -> tuple[Location, PlaceMention]:
     """The first town the sentences put the scene in ("the school in Suzano") close to the landmark the lead
     named ("a school near Sao Paulo"): within NEARBY_KM, or in its province for a town no gazetteer lists;
     else the landmark."""
