@@ -70,10 +70,13 @@ def choose_counts(context: ArticleContext, role: Role, sentences: list[SentenceF
 
 def _without_attackers(context: ArticleContext, killed: CasualtyMention, indices: list[int]) -> CasualtyMention:
     """A toll that counts the attackers in ("eight dead, the bomber included"; "six attackers were also
-    counted in the toll" in the next sentence) is reduced by them: victims' tolls exclude the attackers."""
+    counted in the toll" in the next sentence; "five people died, the attacker among them" anywhere the same
+    figure is stated) is reduced by them: victims' tolls exclude the attackers."""
     sentence = context.sentence_of(context.doc[killed.start].idx)
+    same_toll = {context.sentence_of(context.doc[m.start].idx) for m in context.casualties
+                 if m.kind == "killed" and not m.subset and m.count.value == killed.count.value}
     included = [m for m in context.casualties if m.kind == "attackers" and m.subset
-                and context.sentence_of(context.doc[m.start].idx) in (sentence, sentence + 1)
+                and context.sentence_of(context.doc[m.start].idx) in {sentence, sentence + 1} | same_toll
                 and context.sentence_of(context.doc[m.start].idx) in indices]
     attackers = sum(m.count.value for m in included)
     if not attackers or attackers >= killed.count.value:
