@@ -53,19 +53,38 @@ def choose_counts(context: ArticleContext, role: Role, sentences: list[SentenceF
         sentence = by_index.get(context.sentence_of(context.doc[mention.start].idx))
         if sentence is None or mention.subset and mention.kind in ("killed", "injured"):
             continue
-        earlier = [d for d in sentence.dates if pivot is not None and is_earlier(d, pivot, 1)]
+        earlier = _earlier_dates(sentence, pivot)
         if role == "main" and governed_by_time_phrase(context.doc[mention.predicate], sentence, earlier,
                                                       sentence.index == lead):
+            continue
+        recap = _in_a_recap(context, sentence, lead, pivot)
+        if role == "main" and recap:
             continue
         current = best.get(mention.kind)
         if current is None or current.vague and not mention.vague:
             best[mention.kind] = mention
-        elif (mention.count.value > current.count.value and not mention.vague
+        elif (mention.count.value > current.count.value and not mention.vague and not recap
               and _raises_toll(context, mention, current, sentence, lead, earlier, pivot, perpetrators)):
             best[mention.kind] = mention
     if "killed" in best:
         best["killed"] = _without_attackers(context, best["killed"], list(by_index))
     return best
+
+
+def _earlier_dates(sentence: SentenceFacts, pivot: dt.date | None) -> list[DatedSpan]:
+    return [d for d in sentence.dates if pivot is not None and is_earlier(d, pivot, 1)]
+
+
+def _in_a_recap(context: ArticleContext, sentence: SentenceFacts, lead: int | None, pivot: dt.date | None) -> bool:
+    """A sentence after the lead that mentions an earlier time or another incident, or sits in a paragraph
+    that opens with one ("In 1998, gunmen attacked the same church, killing four."; "March 3, 2009: rebels
+    stormed the barracks. A gunfight followed in which 12 were wounded."), tells of an earlier attack: its
+    figures are never the main toll, not even the first one."""
+    if lead is None or sentence.index <= lead:
+        return False
+    # The sentence holding the paragraph's first character: a headline-like date line runs into the sentence.
+    opener = context.sentences[context.sentence_of(context.text.rfind("\n", 0, sentence.span.start_char) + 1)]
+    return any(s.index > lead and _recap_marked(s, _earlier_dates(s, pivot), pivot) for s in (sentence, opener))
 
 
 def _without_attackers(context: ArticleContext, killed: CasualtyMention, indices: list[int]) -> CasualtyMention:

@@ -3,6 +3,8 @@ incident gets the highest current toll its article states."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from extractors import extract
@@ -253,3 +255,23 @@ def test_injuries_told_in_another_sentence(nlp, make_article):
     text = ("Gunmen opened fire on worshippers at a mosque in the town of Mubi on Friday, killing five people, "
             "police said.\n\nMore than 40 people were taken to hospital with injuries.")
     assert main_counts(nlp, make_article, text) == (Count(value=5), Count(value=40, qualifier="more_than"))
+
+
+@pytest.mark.parametrize("published", [None, dt.date(2024, 3, 13)])
+def test_a_recap_after_the_lead_never_gives_the_first_figure(nlp, make_article, published):
+    text = ("A gunman opened fire outside a synagogue in the city of Verlo on Monday, killing two people and "
+            "wounding others, police said.\n\nThe attacker was arrested at the scene.\n\n"
+            "In 2009, two men attacked the same synagogue, killing one worshipper and injuring 14.")
+    killed, injured = main_counts(nlp, lambda t: make_article(t, published=published), text)
+    assert killed == Count(value=2, qualifier="exact")
+    assert injured is None
+
+
+def test_a_paragraph_opened_by_an_earlier_date_is_a_recap(nlp, make_article):
+    text = ("Gunmen stormed a police post in the town of Dorsa early on Tuesday, killing three officers, the "
+            "provincial police chief said.\n\nIt was the third attack on a police post in the province. Earlier "
+            "ones include:\n\nJune 2, 2011: rebels raided the barracks at Kesso. A long gunfight followed in "
+            "which nine raiders were shot dead and 31 people, six officers among them, were injured.")
+    killed, injured = main_counts(nlp, make_article, text)
+    assert killed == Count(value=3, qualifier="exact")
+    assert injured is None
