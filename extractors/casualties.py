@@ -170,7 +170,7 @@ def _classify_quantity(doc: Doc, quantity: Quantity, max_hops: int) -> list[Casu
         return []
     if noun.tag_ == "NNP" and noun.i != number.i:
         return []
-    kind, predicate = _modifier_kind(noun) if noun.i != anchor.i else (None, anchor.i)
+    kind, predicate = _modifier_kind(noun) if noun.i != anchor.i else _harm_right_after(doc, quantity)
     if kind is None:
         kind, predicate = casualty_predicate(anchor, max_hops)
     if _is_agent(anchor, doc[predicate]) or _counts_a_conflict(doc[predicate]) or (
@@ -186,6 +186,17 @@ def _classify_quantity(doc: Doc, quantity: Quantity, max_hops: int) -> list[Casu
         return []
     return [CasualtyMention(kind, count, quantity.start, end, anchor.i, predicate,
                             vague=quantity.vague, subset=_is_subset(anchor, doc[predicate]))]
+
+
+def _harm_right_after(doc: Doc, quantity: Quantity) -> tuple[Harm | None, int]:
+    """A bare number followed by its own harm word, adverbs allowed between: "left three dead and three
+    seriously hurt", "12 critically injured". The parse often hangs such a number on the first harm word."""
+    index = quantity.last + 1
+    while index < len(doc) and doc[index].tag_ == "RB":
+        index += 1
+    if index < len(doc) and doc[index].tag_ in ("VBN", "JJ") and casualty_word_kind(doc[index]):
+        return casualty_word_kind(doc[index]), index
+    return None, doc[quantity.last].i
 
 
 def _attacker_mentions(count: Count, start: int, end: int, anchor: Token, predicate: int,

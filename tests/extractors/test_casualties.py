@@ -275,3 +275,13 @@ def test_a_paragraph_opened_by_an_earlier_date_is_a_recap(nlp, make_article):
     killed, injured = main_counts(nlp, make_article, text)
     assert killed == Count(value=3, qualifier="exact")
     assert injured is None
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("The shooting, which began in Marlow Park, a garden near the harbour, at 9pm on Friday night, left four "
+     "people dead and two badly hurt.", {("killed", 4, "exact"), ("injured", 2, "exact")}),
+    ("The ambush left two soldiers dead and four critically injured.",
+     {("killed", 2, "exact"), ("injured", 4, "exact")}),
+])
+def test_a_bare_number_takes_the_harm_word_right_after_it(nlp, sentence, expected):
+    assert counts(nlp, sentence) == expected
