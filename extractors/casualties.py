@@ -107,6 +107,7 @@ class CasualtyMention:
     predicate: int
     vague: bool = False
     subset: bool = False
+    in_headline: bool = False  # token positions are in the parsed title, not the story
 
     def span(self, doc: Doc) -> Span:
         return doc[self.start:self.end]
@@ -179,7 +180,7 @@ def _classify_quantity(doc: Doc, quantity: Quantity, max_hops: int) -> list[Casu
     count = Count(value=quantity.value, qualifier=quantity.qualifier)
     end = (noun.i if quantity.last < noun.i <= quantity.last + 3 else quantity.last) + 1
     if noun.lower_ in ATTACKER_NOUNS:
-        if number.dep_ != "nummod" and number.lower_ not in ("dozens", "scores", "hundreds"):
+        if number.dep_ != "nummod" and number.lower_ not in ("dozens", "scores", "hundreds") and noun.i == anchor.i:
             return []
         return _attacker_mentions(count, quantity.start, end, anchor, predicate, kind, quantity.vague)
     if kind is None:
@@ -410,15 +411,19 @@ def _is_subset(anchor: Token, predicate: Token) -> bool:
     current = anchor
     while current.i != predicate.i and current.head.i != current.i:
         current = current.head
+        if current.lower_ == "among" and _is_counted(current.head):  # "five students among eight people": the total
+            return False
         if current.lower_ in SUBSET_WORDS:
             return True
     return False
 
 
 def _part_of_those_before(token: Token) -> bool:
-    """"two of them", "three of the dead", "nine police officers among them": a part of a group named before."""
+    """"two of them", "three of the dead", "nine police officers among them", "five students among eight
+    people killed": a part of a group named before or after."""
     return any(child.dep_ == "prep" and child.lower_ in ("of", "among") and any(
-        c.lower_ in GROUP_BEFORE_WORDS for c in child.children) for child in token.children)
+        c.lower_ in GROUP_BEFORE_WORDS or child.lower_ == "among" and _is_counted(c) for c in child.children)
+        for child in token.children)
 
 
 def casualty_word_kind(token: Token) -> Harm | None:

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from extractors.casualties import ATTACKER_NOUNS, CasualtyMention
 from extractors.segments import DatedSpan, Role, SentenceFacts, governed_by_time_phrase, is_earlier
@@ -66,9 +66,36 @@ def choose_counts(context: ArticleContext, role: Role, sentences: list[SentenceF
         elif (mention.count.value > current.count.value and not mention.vague and not recap
               and _raises_toll(context, mention, current, sentence, lead, earlier, pivot, perpetrators)):
             best[mention.kind] = mention
+    stated = dict(best)  # as the text states them, attackers still in
+    attackers_killed = max((m.count.value for m in context.casualties if m.kind == "attackers_killed"
+                            and not m.vague and context.sentence_of(context.doc[m.start].idx) in by_index), default=0)
     if "killed" in best:
         best["killed"] = _without_attackers(context, best["killed"], list(by_index))
+    if role == "main" and context.headline is not None:
+        # A title's toll often counts in the attackers the story counts apart ("7 dead": 3 victims, 4 attackers).
+        stated_with_attackers = {kind: m.count.value + (attackers_killed if kind == "killed" else 0)
+                                 for kind, m in stated.items() if not m.vague}
+        for kind, mention in _headline_tolls(context.headline).items():
+            if mention.count.value > stated_with_attackers.get(kind, 0) or kind not in stated:
+                best[kind] = mention
     return best
+
+
+def _headline_tolls(headline: Doc) -> dict[str, CasualtyMention]:
+    """The highest killed and injured figures a title states, attackers it counts in taken out ("Eight dead,
+    bomber included"). Titles are rewritten as a story is updated, so a higher figure there is the current
+    one; a lower one is the early figure the story's lead gave."""
+    mentions = [replace(m, in_headline=True) for m in headline._.newswatch_casualties]
+    tolls: dict[str, CasualtyMention] = {}
+    for mention in mentions:
+        if mention.kind in ("killed", "injured") and not (mention.subset or mention.vague) and (
+                mention.kind not in tolls or mention.count.value > tolls[mention.kind].count.value):
+            tolls[mention.kind] = mention
+    attackers = sum(m.count.value for m in mentions if m.kind == "attackers" and m.subset)
+    if "killed" in tolls and 0 < attackers < tolls["killed"].count.value:
+        killed = tolls["killed"]
+        tolls["killed"] = replace(killed, count=killed.count.model_copy(update={"value": killed.count.value - attackers}))
+    return tolls
 
 
 def _earlier_dates(sentence: SentenceFacts, pivot: dt.date | None) -> list[DatedSpan]:

@@ -285,3 +285,35 @@ def test_a_paragraph_opened_by_an_earlier_date_is_a_recap(nlp, make_article):
 ])
 def test_a_bare_number_takes_the_harm_word_right_after_it(nlp, sentence, expected):
     assert counts(nlp, sentence) == expected
+
+
+def test_a_higher_toll_in_the_headline_is_the_current_one(nlp, make_article):
+    text = ("A car bomb exploded outside a busy bus terminal in the town of Verlo on Tuesday, killing at least "
+            "five people and wounding others, police said.\n\nThe blast shattered windows across the square.")
+    article = make_article(text, title="Verlo bus terminal bombing leaves 12 dead, 40 wounded")
+    main = extract(article, nlp).main
+    assert (main.killed, main.injured) == (Count(value=12, qualifier="exact"), Count(value=40, qualifier="exact"))
+    assert not any(e.field in ("killed", "injured") for e in main.evidence)
+
+
+def test_a_headline_toll_counting_the_attackers_in_does_not_raise(nlp, make_article):
+    text = ("Gunmen stormed a hotel in the city of Dorsa on Friday. Police said four of the gunmen and three "
+            "guests died in the siege, which ended at dawn.")
+    article = make_article(text, title="Seven dead in Dorsa hotel siege")
+    assert extract(article, nlp).main.killed == Count(value=3, qualifier="exact")
+
+
+def test_a_lower_headline_toll_leaves_the_story_s_toll(nlp, make_article):
+    text = ("Gunmen attacked a village in the district of Kesso on Sunday, killing 23 people, officials said.")
+    article = make_article(text, title="Gunmen kill 9 in Kesso village raid")
+    assert extract(article, nlp).main.killed == Count(value=23, qualifier="exact")
+
+
+def test_a_part_among_a_counted_total(nlp):
+    doc = nlp("Stadium shooting: four children among eleven people killed")
+    assert {(m.count.value, m.subset) for m in doc._.newswatch_casualties} == {(4, True), (11, False)}
+
+
+def test_attackers_counted_as_a_part_of_the_attackers(nlp):
+    assert counts(nlp, "Police said three of the gunmen and two guests died in the siege.") == {
+        ("attackers", 3, "exact"), ("attackers_killed", 3, "exact"), ("killed", 2, "exact")}
