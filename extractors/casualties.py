@@ -34,9 +34,10 @@ INJURED_WORDS = frozenset({
     "wounded", "wounding", "wound", "wounds", "injured", "injuring", "injure", "injures", "injuries", "hurt",
     "hospitalized", "hospitalised", "maimed",
 })
-TOLL_VERBS = frozenset({"rose", "risen", "rises", "climbed", "climbs", "reached", "jumped", "increased", "stood",
-                        "stands", "hit", "mounted", "surged", "bringing", "brought", "brings", "raising", "raised",
-                        "pushing", "pushed", "taking", "took", "is", "was"})
+TOLL_VERBS = frozenset({"rose", "risen", "rises", "climbed", "climbs", "reached", "reaches", "jumped", "jumps",
+                        "increased", "increases", "stood", "stands", "hit", "hits", "mounted", "mounts", "surged",
+                        "surges", "soared", "soars", "topped", "tops", "passed", "passes", "bringing", "brought",
+                        "brings", "raising", "raised", "pushing", "pushed", "taking", "took", "is", "was"})
 FATAL_ADVERBS = frozenset({"fatally"})
 # Verbs that send the wounded to hospital: "33 people were admitted at Mulago Hospital" counts the injured.
 HOSPITAL_VERBS = frozenset({"admitted", "taken", "rushed", "brought", "treated", "evacuated", "airlifted",

@@ -317,3 +317,11 @@ def test_a_part_among_a_counted_total(nlp):
 def test_attackers_counted_as_a_part_of_the_attackers(nlp):
     assert counts(nlp, "Police said three of the gunmen and two guests died in the siege.") == {
         ("attackers", 3, "exact"), ("attackers_killed", 3, "exact"), ("killed", 2, "exact")}
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Mine blast death toll jumps to 31, with dozens more injured", {("killed", 31, "exact"), ("injured", 24, "about")}),
+    ("Hotel siege death toll reaches 52, with 80 others hurt", {("killed", 52, "exact"), ("injured", 80, "exact")}),
+])
+def test_headline_toll_verbs_in_the_present(nlp, sentence, expected):
+    assert counts(nlp, sentence) == expected
