@@ -325,3 +325,11 @@ def test_attackers_counted_as_a_part_of_the_attackers(nlp):
 ])
 def test_headline_toll_verbs_in_the_present(nlp, sentence, expected):
     assert counts(nlp, sentence) == expected
+
+
+def test_only_people_are_added_to_a_coordinated_count(nlp):
+    """The parser may coordinate the event noun with the victims ("standoff ... and 12 individuals")."""
+    found = counts(nlp, "A bloody standoff ensued in which five of the raiders were shot dead and 12 individuals, "
+                        "three guards among them, were injured.")
+    assert ("injured", 12, "exact") in found
+    assert ("injured", 13, "exact") not in found
