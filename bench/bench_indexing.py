@@ -32,7 +32,7 @@ from elasticsearch.helpers import async_bulk, bulk
 import extractors
 from extractors.schema import ExtractionResult, Incident
 from news_filler import is_attack_article, mixed_stream, unique_devset
-from streams.alert_text import summarize
+from streams.alerting.text import summarize
 from streams.documents import article_document, incident_document
 from streams.incident_store import IncidentStore, record_report
 from streams.incidents import ArticleRef

@@ -27,7 +27,8 @@ VALUED_CUE_FAMILIES = {
     "type": frozenset(get_args(AttackType)),
     "weapon": frozenset(get_args(Weapon)),
     "target": frozenset(get_args(TargetType)),
-    "negative": frozenset({"military", "court", "memorial", "crime", "disaster", "accident", "sports", "markets"}),
+    "negative": frozenset({"military", "court", "memorial", "crime", "disaster", "accident", "sports", "markets",
+                          "fiction", "hoax", "plot", "policy"}),
 }
 
 for _attribute in ("newswatch_cues", "newswatch_casualties"):

@@ -2,7 +2,9 @@
 
 The prefilter runs on raw text before spaCy, so most articles (sports, markets, politics) never reach the
 parser. The decision runs on the cues of the main story and rejects the usual look-alikes: disasters and
-accidents, battles between armies, ordinary crime, trials and anniversaries, and sport or market metaphors.
+accidents, battles between armies and security operations against militants, ordinary crime, trials and
+anniversaries, foiled plots, hoaxes and threats, counter-terrorism policy and drills, fiction, and sport or
+market metaphors.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Token
 
 # Words that only attack reports use; one is enough to send an article to spaCy.
 ATTACK_WORDS = re.compile(
@@ -29,13 +32,14 @@ ATTACK_WORDS = re.compile(
 AMBIGUOUS_WORDS = re.compile(
     r"\b(?:(?<!cyber )(?<!cyber-)(?<!heart )(?<!panic )attack\w*|assault\w*|shot|shoot\w*|raid\w*|"
     r"blasts?(?! of)|explosions?|exploded|explosive|fired (?:on|at|into)|storm(?:ed|ing)|siege|rebels?|"
-    r"militias?|clash\w*|knife|knives|machetes?|attackers?|"
-    r"(?:drove|driven|ploughed|plowed|steered|rammed)\b[^.]{0,30}\binto)\b",
+    r"militias?|clash\w*|knife\w*|knives|machetes?|wielding|attackers?|mowed down|mowing down|ran over|run over|"
+    r"(?:drove|driven|driving|ploughed|plowed|ploughing|plowing|steered|rammed|smashed|slammed|careered|careened)"
+    r"\b[^.]{0,40}\b(?:into|through|onto))\b",
     re.IGNORECASE,
 )
 HARM_WORDS = re.compile(
     r"\b(?:killed|killing|kills|dead|died|dies|deaths?|wounded|wounding|injured|injuring|injuries|"
-    r"casualt\w+|victims?|bodies)\b",
+    r"casualt\w+|fatalit\w+|victims?|bodies|murdered|hospitali[sz]ed)\b",
     re.IGNORECASE,
 )
 SPORT_OR_BUSINESS = re.compile(
@@ -52,6 +56,19 @@ NON_STATE_LABELS = frozenset({"terror", "suicide"})
 IRREGULAR_ATTACKERS = frozenset({
     "gunmen", "gunman", "assailants", "assailant", "attackers", "attacker", "bomber", "bombers", "hijackers",
     "kidnappers", "abductors", "hostage-takers", "assassins", "arsonists", "armed men", "masked men",
+})
+# Leads about something that did not happen (yet): the rule names the look-alike it rejects.
+UNREALISED_LEADS = {
+    "negative:plot": "a foiled plot or arrests, with no attack carried out",
+    "negative:hoax": "a hoax, a scare or a threat, with nothing set off",
+    "negative:policy": "counter-terrorism policy, law or drills, with no attack",
+}
+MIN_FICTION_CUES = 2
+SELF_KILLED = frozenset({"bomber", "bombers"})
+NEUTRALISED_WORDS = frozenset({"neutralised", "neutralized", "neutralise", "neutralize", "eliminated", "liquidated"})
+MILITANT_NOUNS = frozenset({
+    "militant", "militants", "terrorist", "terrorists", "insurgent", "insurgents", "jihadist", "jihadists",
+    "extremist", "extremists", "fighters", "rebels", "gunmen", "attackers", "assailants", "bandits", "ultras",
 })
 
 
@@ -89,6 +106,8 @@ class DetectionFacts:
     attack_sentences: int
     lead_labels: frozenset[str]
     lead_non_state: bool
+    lead_casualties: frozenset[str]
+    lead_dead_militants: bool
     main_labels: Counter
     non_state: bool
     victims: int
@@ -112,6 +131,13 @@ def decide(facts: DetectionFacts) -> tuple[bool, str]:
         return False, "the lead reports a disaster or an accident"
     if "negative:military" in lead and "attack" not in lead and not facts.lead_non_state:
         return False, "fighting between armed forces (shelling, airstrikes, border clashes)"
+    if facts.lead_dead_militants and "attack" not in lead and "killed" not in facts.lead_casualties:
+        return False, "a security operation: the dead in the lead are the militants"
+    if labels["negative:fiction"] >= MIN_FICTION_CUES and "negative:fiction" in lead:
+        return False, "a novel, film or series about violence"
+    unrealised = sorted(label for label in lead & UNREALISED_LEADS.keys())
+    if unrealised and "attack" not in lead and not facts.lead_casualties & {"killed", "injured"}:
+        return False, UNREALISED_LEADS[unrealised[0]]
     if labels["negative:sports"] + labels["negative:markets"] >= 2 and not facts.victims and not facts.non_state:
         return False, "sport or market story using violent words"
     if labels["negative:crime"] and facts.victims <= 2 and not facts.non_state and not facts.political_target:
@@ -119,3 +145,21 @@ def decide(facts: DetectionFacts) -> tuple[bool, str]:
     if not facts.violent:
         return False, "attack words without victims, attackers or weapons"
     return True, "attack described in the main story"
+
+
+def neutralised_militants(tokens: Iterable[Token]) -> bool:
+    """Militants "neutralised" or "eliminated" (security forces' word for killing them): "Troops neutralised 23
+    terrorists", "Two terrorists neutralised in Shopian encounter"."""
+    for token in tokens:
+        if token.lower_ not in MILITANT_NOUNS:
+            continue
+        if token.head.lower_ in NEUTRALISED_WORDS and token.dep_ in ("dobj", "nsubjpass"):
+            return True
+        if any(child.lower_ in NEUTRALISED_WORDS and child.dep_ in ("acl", "amod") for child in token.children):
+            return True
+    return False
+
+
+def is_self_killed(attacker: Token) -> bool:
+    """Suicide bombers die by their own attack; militants otherwise die at the hands of troops or police."""
+    return attacker.lower_ in SELF_KILLED or any(child.lower_ == "suicide" for child in attacker.children)

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import replace
 
 from extractors.place_phrases import capital_mentions, unlisted_towns
-from extractors.places import Gazetteer, PlaceMention, count_countries
+from extractors.places import Gazetteer, PlaceMention, count_countries, dateline_span
 
 # The dateline, headline and lead say where the story is; victims' nationalities come later.
 OPENING_CHARS = 800
@@ -27,7 +27,7 @@ WELL_KNOWN_CITY_POPULATION = 250_000
 def read_places(text: str, gazetteer: Gazetteer) -> tuple[list[PlaceMention], Counter[str]]:
     """The article's places, in order (namesakes abroad dropped, capitals named by role and towns named by a
     scene phrase added), and its focus_countries."""
-    places = drop_namesakes_abroad(gazetteer.find_places(text))
+    places = drop_namesakes_abroad(gazetteer.find_places(text), dateline_span(text))
     focus = focus_countries(places)
     described = capital_mentions(text, places, focus, gazetteer) + unlisted_towns(text, places, gazetteer)
     return sorted(places + described, key=lambda m: m.start), focus
@@ -40,11 +40,17 @@ def focus_countries(mentions: list[PlaceMention]) -> Counter[str]:
     return count_countries(mentions) + Counter({c: (OPENING_WEIGHT - 1) * n for c, n in opening.items()})
 
 
-def drop_namesakes_abroad(mentions: list[PlaceMention]) -> list[PlaceMention]:
+def drop_namesakes_abroad(mentions: list[PlaceMention], dateline: tuple[int, int] | None = None) -> list[PlaceMention]:
     """Each mention without the candidates that lie in countries the article never names, unless they are
     well-known cities or the next words name their region ("Orlando, Florida"); a mention left with none is
-    no place of this story and is dropped."""
+    no place of this story and is dropped. The dateline's place names its country as a country name does
+    ("JOHOR BAHRU (May 17):" makes a Malaysian story, whatever else it names)."""
     named = {e.country for m in mentions if m.kind == "country" for e in m.candidates if e.kind == "country"}
+    if named and dateline is not None:
+        for mention in mentions:
+            countries = {e.country for e in mention.candidates if e.kind == mention.kind}
+            if dateline[0] <= mention.start < dateline[1] and len(countries) == 1:
+                named |= countries
     if not named:  # a story that names no country may still name its provinces ("Zamfara State")
         regions = [{e.country for e in m.candidates if e.kind == "admin1"} for m in mentions if m.kind == "admin1"]
         named = {country for countries in regions if len(countries) == 1 for country in countries}

@@ -5,7 +5,7 @@ the edge of Bandiagara town"), so the town is taken from the first few event sen
 in the lead's country; failing that, from the lines above a lead that names no place, then from a
 scene phrase further down inside the lead's province. Places after "from", "to" or "south of" are
 origins and landmarks, not the scene. The dateline city is where the reporter files from: it counts
-only when the lead points back to it ("in the city's Gulshan area") and names no other town.
+only when the lead points back to it ("in the city's Gulshan area", "here") and names no other town.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from typing import NamedTuple
 
-from extractors.places import Gazetteer, PlaceMention, to_location
+from extractors.places import Gazetteer, PlaceMention, distance_km, to_location
 from extractors.schema import Location
 
 POSSESSOR = r"(?:[A-Z][\w-]+(?:\s[A-Z][\w-]+)?['’]s\s+)?"  # "in Nigeria's Borno state", "in the Sahel's Yagha"
@@ -22,16 +22,32 @@ DIRECTION = r"(?:(?:north|south|east|west|central)(?:ern|east|west|eastern|weste
 SCENE_BEFORE = re.compile(
     r"(?:\b(?:in|at|near|outside|inside|on the outskirts of|close to|next to|not far from|raided|attacked|stormed)"
     r"\s+(?:the\s+)?" + POSSESSOR + DIRECTION
-    + r"|\b(?:the|a|an)\s+(?:[\w-]+\s+){0,2}(?:city|town|village|district|province|state|region) of\s+)$",
+    + r"|\b(?:the|a|an)\s+(?:[\w-]+\s+){0,2}(?:city|town|village|district|province|state|region|area) of\s+)$",
     re.IGNORECASE)
 REFERENCE_BEFORE = re.compile(
     r"\b(?:from|to|toward|towards|between|and|(?:north|south|east|west|northeast|northwest|southeast|southwest)"
     r"(?:ern)? of|(?:km|kilometers|kilometres|miles) (?:from|of))\s+(?:the\s+)?$", re.IGNORECASE)
 # "Barely 48 hours after a church in Kaduna was hit, gunmen raided ...": a place in a clause dated hours or
 # days away from the news belongs to another event.
+# "Speaking to reporters in Naypyitaw", "told a news conference in Kabul": where someone spoke, not the scene.
+SPEAKING_PLACE_BEFORE = re.compile(
+    r"\b(?:(?:told|telling|addressing|briefed|briefing|speaking to|spoke to)\s+(?:the\s+)?"
+    r"(?:reporters|journalists|press|media|lawmakers|parliament|(?:a\s+)?(?:news|press) conference)"
+    r"|(?:news|press) conference|speaking|spoke)\s+(?:in|at)\s+(?:the\s+)?$", re.IGNORECASE)
+# "near the Bangladesh border", "on Myanmar's border with Bangladesh": the country across a frontier is a
+# landmark; the scene lies on the story's side of it ("Myanmar's border").
+BORDER_AFTER = re.compile(r"\s+(?:border|frontier)\b", re.IGNORECASE)
+BORDER_BEFORE = re.compile(r"\b(?:border|frontier)\s+with\s+(?:the\s+)?$", re.IGNORECASE)
 EARLIER_EVENT_BEFORE = re.compile(r"\b(?:hours|days|weeks|months|years)\s+(?:after|before)\b[^,.;:\n]*$",
                                   re.IGNORECASE)
-POINTS_TO_DATELINE = re.compile(r"\bthe (?:city|capital|town)(?:'s|’s)?\b(?! of\b)", re.IGNORECASE)
+# "a school near Sao Paulo": the lead names a landmark town; a town the next sentences put the scene in
+# ("the school in Suzano") within NEARBY_KM of it is where it happened.
+PROXIMITY_BEFORE = re.compile(r"\b(?:near|outside|close to|next to|not far from|on the outskirts of)\s+(?:the\s+)?$",
+                              re.IGNORECASE)
+NEARBY_KM = 100
+PARAGRAPH_BREAK = re.compile(r"\n\s*(?=\S)")  # as extractors.pipeline numbers paragraphs
+# "in the city's Gulshan area", "an attack here today": the lead means the place the reporter files from.
+POINTS_TO_DATELINE = re.compile(r"\bthe (?:city|capital|town)(?:'s|’s)?\b(?! of\b)|\bhere\b", re.IGNORECASE)
 SCENE_SENTENCES = 4
 LATER_SENTENCES = 6
 SPECIFICITY = {"city": 0, "admin1": 1, "country": 2}
@@ -46,11 +62,14 @@ class SceneSentence(NamedTuple):
 
 def scene_rank(text: str, place: PlaceMention) -> int:
     """0 for the scene ("in Quetta", "the city of Quetta", "close to Quetta"), 1 for a bare name, 2 for an
-    origin or landmark ("from Quetta", "south of Quetta") or another event's place ("two days after a
-    bombing in Quetta")."""
+    origin or landmark ("from Quetta", "south of Quetta", "near the Afghan border"), where someone spoke
+    ("told reporters in Quetta") or another event's place ("two days after a bombing in Quetta")."""
     if EARLIER_EVENT_BEFORE.search(text, max(0, place.start - 150), place.start):
         return 2
     window = text[max(0, place.start - 40):place.start]
+    if (place.kind == "country" and (BORDER_AFTER.match(text, place.end) or BORDER_BEFORE.search(window))
+            or SPEAKING_PLACE_BEFORE.search(window)):
+        return 2
     if SCENE_BEFORE.search(window):
         return 0
     return 2 if REFERENCE_BEFORE.search(window) else 1
@@ -68,7 +87,9 @@ def choose_location(text: str, sentences: list[SceneSentence], places: list[Plac
     frame = _frame(text, places, event)
     context = [frame] if frame is not None and frame.kind != "city" else []
     frame_country = gazetteer.resolve([frame], country_hint).country if frame is not None else None
-    scope = [s for s in sentences if s.start >= lead.start and s.paragraph <= lead.paragraph + 1][:SCENE_SENTENCES]
+    # A lead glued to the line above it ("a standfirst\nOfficials said ...") still has its next paragraph.
+    lead_last_paragraph = lead.paragraph + len(PARAGRAPH_BREAK.findall(text, lead.start, lead.end))
+    scope = [s for s in sentences if s.start >= lead.start and s.paragraph <= lead_last_paragraph + 1][:SCENE_SENTENCES]
     opening = [s for s in sentences if s.start < lead.start and s.paragraph >= lead.paragraph - 1]
     later = [s for s in sentences if s.start >= lead.start and s not in scope][:LATER_SENTENCES]
     framed_by_region = frame is not None and frame.kind == "admin1"
@@ -77,9 +98,12 @@ def choose_location(text: str, sentences: list[SceneSentence], places: list[Plac
     # killed ... near the town of X" above the first toll); then, only for scene phrases and inside the lead's
     # province, the story below (where recaps of other attacks also name towns).
     for candidates, worst_rank, region in ((scope, 1, None), (opening, 1, None), (later, 0, frame_region)):
-        for sentence in candidates:
-            found = _town_in(text, places, sentence, worst_rank, context, (frame_country, region), country_hint,
-                             gazetteer)
+        for position, sentence in enumerate(candidates):
+            within = (frame_country, region)
+            found = _town_in(text, places, sentence, worst_rank, context, within, country_hint, gazetteer)
+            if found is not None and _is_nearby(text, found[1]):
+                return _town_close_to(text, places, found, candidates[position + 1:], context, within, country_hint,
+                                      gazetteer)
             if found is not None:
                 return found
     if dateline_places and POINTS_TO_DATELINE.search(text, lead.start, lead.end):
@@ -109,6 +133,31 @@ def _town_in(text: str, places: list[PlaceMention], sentence: SceneSentence, wor
         if location.city and frame_country in (None, location.country) and frame_region in (None, location.admin1):
             return location, mention
     return None
+
+
+def _is_nearby(text: str, place: PlaceMention) -> bool:
+    return bool(PROXIMITY_BEFORE.search(text, max(0, place.start - 40), place.start))
+
+
+def _town_close_to(text: str, places: list[PlaceMention], landmark: tuple[Location, PlaceMention],
+                   sentences: list[SceneSentence], context: list[PlaceMention], within: tuple[str | None, str | None],
+                   country_hint: Counter, gazetteer: Gazetteer) -> tuple[Location, PlaceMention]:
+    """The first town the sentences put the scene in ("the school in Suzano") close to the landmark the lead
+    named ("a school near Sao Paulo"): within NEARBY_KM, or in its province for a town no gazetteer lists;
+    else the landmark."""
+    near, _ = landmark
+    for sentence in sentences:
+        found = _town_in(text, places, sentence, 0, context, within, country_hint, gazetteer)
+        if found is None or _is_nearby(text, found[1]):
+            continue
+        town = found[0]
+        if town.gazetteer_id is None:
+            close = town.admin1 is not None and town.admin1 == near.admin1
+        else:
+            close = distance_km(town.lat, town.lon, near.lat, near.lon) <= NEARBY_KM
+        if close:
+            return found
+    return landmark
 
 
 def _frame(text: str, places: list[PlaceMention], event: list[SceneSentence]) -> PlaceMention | None:

@@ -18,9 +18,11 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from extractors.casualties import CasualtyMention
 from extractors.cues import counted_cues
 from extractors.dates import find_dates
-from extractors.detection import DetectionFacts, decide, is_non_state, looks_english, passes_prefilter
+from extractors.detection import (DetectionFacts, decide, is_non_state, is_self_killed, looks_english,
+                                  neutralised_militants, passes_prefilter)
 from extractors.furniture import Story, story_of
 from extractors.groups import find_groups
 from extractors.focus import read_places
@@ -159,9 +161,12 @@ def is_attack_sentence(labels: frozenset[str], corroborated: bool) -> bool:
 
 
 def detection_facts(context: ArticleContext, main: list[SentenceFacts], report: IncidentReport) -> DetectionFacts:
-    counted = {context.sentence_of(context.doc[m.start].idx) for m in context.casualties}
+    counted: dict[int, list[CasualtyMention]] = {}
+    for mention in context.casualties:
+        counted.setdefault(context.sentence_of(context.doc[mention.start].idx), []).append(mention)
     lead = next((s for s in main if s.index in counted or any(
         label.partition(":")[0] in LEAD_FAMILIES for label in s.labels)), None)
+    lead_counts = counted.get(lead.index, []) if lead else []
     labels = Counter(c.label_ for s in main for c in s.cues)
     attacker_words = {c.text.lower() for s in main for c in s.cues if c.label_ == "attacker"}
     lead_attackers = {c.text.lower() for c in lead.cues if c.label_ == "attacker"} if lead else set()
@@ -173,6 +178,9 @@ def detection_facts(context: ArticleContext, main: list[SentenceFacts], report: 
         attack_sentences=sum(s.is_attack for s in main),
         lead_labels=lead.labels if lead else frozenset(),
         lead_non_state=is_non_state(lead.labels if lead else (), lead_attackers, lead_groups),
+        lead_casualties=frozenset(m.kind for m in lead_counts),
+        lead_dead_militants=any(m.kind == "attackers_killed" and not is_self_killed(context.doc[m.anchor])
+                                for m in lead_counts) or bool(lead and neutralised_militants(lead.span)),
         main_labels=labels,
         non_state=is_non_state(labels, attacker_words, len(report.perpetrators)),
         victims=victims,

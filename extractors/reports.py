@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,14 +13,16 @@ from spacy.tokens import Doc, Span
 from extractors.attacks import profile_attack
 from extractors.casualties import CasualtyMention
 from extractors.furniture import Story
-from extractors.groups import GroupMention, classify_role
+from extractors.groups import GroupMention, classify_role, implied_claimant
 from extractors.location import SceneSentence, choose_location
 from extractors.places import Gazetteer, PlaceMention
 from extractors.schema import Article, Evidence, IncidentReport, Location, Perpetrator
-from extractors.segments import DatedSpan, Role, Segmentation, SentenceFacts
+from extractors.segments import DatedSpan, Role, Segmentation, SentenceFacts, is_earlier
 from extractors.tolls import choose_counts
 
 COUNT_FIELDS = ("killed", "injured", "attackers", "attackers_killed")
+EARLIER_LABELS = frozenset({"past", "past_near", "past_anaphor", "recap"})
+CLAUSE_SEPARATOR = re.compile(r"[,;:()–—]| - ")
 
 @dataclass
 class ArticleContext:
@@ -50,7 +53,7 @@ def build_report(context: ArticleContext, role: Role, indices: list[int], date: 
     evidence: list[Evidence] = []
     fields: dict = {"role": role}
 
-    perpetrators, group_spans = _perpetrators(context, sentences)
+    perpetrators, group_spans = _perpetrators(context, sentences, role)
     names = frozenset(p.name for p in perpetrators)
     for kind, mention in choose_counts(context, role, sentences, names, _pivot(context)).items():
         fields[kind] = mention.count
@@ -97,29 +100,63 @@ def locate(context: ArticleContext, sentences: list[SentenceFacts]) -> tuple[Loc
                            Gazetteer.load())
 
 
-def _perpetrators(context: ArticleContext, sentences: list[SentenceFacts]) -> tuple[list[Perpetrator], list]:
-    """Groups that claimed or are suspected in these sentences; a claim outranks a suspicion of the same group."""
+def _earlier_marks(context: ArticleContext, sentence: SentenceFacts) -> list[tuple[int, int]]:
+    """Where a sentence of the main story names an earlier time: "last year", "the previous attack", a date
+    before the main day (character offsets in the story)."""
+    pivot = _pivot(context)
+    marks = [(c.start_char, c.end_char) for c in sentence.cues if c.label_ in EARLIER_LABELS]
+    marks += [(d.span.start_char, d.span.end_char) for d in sentence.dates
+              if pivot is not None and is_earlier(d, pivot, 1)]
+    return marks
+
+
+def _about_earlier(text: str, sentence: SentenceFacts, marks: list[tuple[int, int]], start: int, end: int) -> bool:
+    """A claim or suspicion is about an earlier attack when the sentence opens with the earlier time ("In
+    October 2022, ...") or the time sits in the same comma-free stretch as the group ("hit last year in an
+    attack claimed by IS"); "IS, which split from Boko Haram in 2016, claimed ..." stays about this one."""
+    opening = sentence.span.start_char
+    for mark_start, mark_end in marks:
+        if not text[opening:mark_start].strip(" \"'“”\n"):
+            return True
+        low, high = min(mark_start, start), max(mark_end, end)
+        if not CLAUSE_SEPARATOR.search(text, low, high):
+            return True
+    return False
+
+
+def _perpetrators(context: ArticleContext, sentences: list[SentenceFacts],
+                  role: Role) -> tuple[list[Perpetrator], list]:
+    """Groups that claimed or are suspected in these sentences; a claim outranks a suspicion of the same group.
+    In the main story, a claim or suspicion about an earlier attack is left out."""
     found: dict[str, Perpetrator] = {}
     spans = []
     branches: dict[str, str] = {}
     mentions: dict[str, list[str]] = {}
     for sentence in sentences:
         start, end = sentence.span.start_char, sentence.span.end_char
-        for group in context.groups:
-            if not start <= group.start < end:
-                continue
+        named = [group for group in context.groups if start <= group.start < end]
+        marks = _earlier_marks(context, sentence) if role == "main" else []
+        claimant = None if named else implied_claimant(
+            sentence.text, [group for group in context.groups if group.end <= start], sentence_start=start)
+        if claimant is not None and not _about_earlier(context.text, sentence, marks, start, end):
+            spans.append((claimant.start, claimant.end) if claimant.start >= start else (start, end))
+            found[claimant.name] = Perpetrator(name=claimant.name, role="claimed")
+            mentions.setdefault(claimant.name, [])
+            if claimant.text not in mentions[claimant.name]:
+                mentions[claimant.name].append(claimant.text)
+        for group in named:
             mentions.setdefault(group.name, [])
             if group.text not in mentions[group.name]:
                 mentions[group.name].append(group.text)
             if group.branch:
                 branches.setdefault(group.name, group.branch)
-            role = classify_role(sentence.text, group, sentence_start=start)
-            if role is None:
+            group_role = classify_role(sentence.text, group, sentence_start=start)
+            if group_role is None or _about_earlier(context.text, sentence, marks, group.start, group.end):
                 continue
             spans.append((group.start, group.end))
             previous = found.get(group.name)
-            if previous is None or (previous.role == "suspected" and role == "claimed"):
-                found[group.name] = Perpetrator(name=group.name, role=role)
+            if previous is None or (previous.role == "suspected" and group_role == "claimed"):
+                found[group.name] = Perpetrator(name=group.name, role=group_role)
     perpetrators = [p.model_copy(update={"branch": branches.get(p.name), "mentions": mentions[p.name]})
                     for p in found.values()]
     return perpetrators, spans

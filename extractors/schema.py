@@ -206,6 +206,7 @@ class Incident(IncidentFields):
     historical: bool = False
     first_seen: dt.datetime
     last_updated: dt.datetime
+    first_published: dt.date | None = None  # the earliest day one of its articles says it was published
     version: int = Field(default=1, ge=1)
     article_ids: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)

@@ -36,9 +36,15 @@ AFTERMATH_WORDS = frozenset({
     "funeral", "funerals", "buried", "burial", "rest", "mourned", "mourners", "vigil",
     "condemned", "condemning", "condemnation", "visited", "arrested", "detained", "protest", "protested",
 })
-# A death dates the attack only in the lead ("five people died on Sunday when a bomb exploded"); later in the
-# story it may be a wounded victim's ("two of the wounded died on Tuesday").
+# A death dates the attack only in the lead or with a clause telling the attack ("five people died on Sunday
+# when a bomb exploded"); else it may be a wounded victim's ("two of the wounded died on Tuesday").
 DEATH_WORDS = frozenset({"died", "dies", "succumbed"})
+# "It happened Thursday night", "it took place on Sunday": a pronoun standing for the attack just told.
+HAPPENING_VERBS = frozenset({"happened", "happens", "occurred", "occurs", "unfolded"})
+TAKING_VERBS = frozenset({"took", "takes", "taken"})  # "took place"
+PRONOUN_SUBJECTS = frozenset({"it", "this"})
+# "Into Tuesday, it was still not clear ...", "until Sunday": a day that ends a span, not the day of an event.
+SPAN_END_WORDS = frozenset({"into", "until", "till", "through", "by"})
 NEAR_PAST_DAYS = 7
 FOLLOW_UP_DAYS = 92  # how far back a follow-up story's lead may date its attack
 ATTACK_DATING_VERBS = frozenset({"killed", "killing", "wounded", "wounding", "injured", "injuring"})
@@ -51,7 +57,7 @@ NOUN_MODIFIERS = frozenset({"poss", "compound", "nmod", "amod"})
 OTHER_INCIDENT_LABELS = frozenset({"past", "past_near", "past_anaphor"})
 
 Role = Literal["main", "background"]
-Attachment = Literal["attack", "reporting", "aftermath", "death", "other"]
+Attachment = Literal["attack", "reporting", "aftermath", "death", "span_end", "other"]
 
 
 @dataclass
@@ -127,17 +133,33 @@ def clause_head(token: Token) -> Token:
 def date_attachment(date: DatedSpan, cue_tokens: frozenset[int], sentence_start: int) -> Attachment:
     """Whether a date dates the attack ("Monday's attack", "stormed ... on Monday", "the attack took place on
     Sunday"), a statement about it ("officials said Tuesday", "claimed the attack on Wednesday"), its
-    aftermath ("buried on Monday"), a death ("died on Sunday") or something else, judged by the words just
-    before it and the first attack, killing, reporting, aftermath or death word or verb above it."""
+    aftermath ("buried on Monday", "on Friday after the attack"), a death ("died on Sunday"), the end of a
+    span ("into Tuesday") or something else, judged by the words just before and after it and the first
+    attack, killing, reporting, aftermath or death word or verb above it."""
     token = date.span.root
+    doc = date.span.doc
     if token.dep_ in NOUN_MODIFIERS and token.head.i in cue_tokens:
         return "attack"  # "said Monday's attack killed five": the attack's own day, whatever comes before
-    before = date.span.doc[max(sentence_start, date.span.start - 3):date.span.start]
+    before = doc[max(sentence_start, date.span.start - 3):date.span.start]
     if any(t.lower_ in REPORTING_WORDS for t in before):
         return "reporting"
+    if len(before) and before[-1].lower_ in SPAN_END_WORDS:
+        return "span_end"
+    attachment = _attachment_above(token, cue_tokens)
+    following = doc[date.span.end] if date.span.end < len(doc) else None
+    if attachment == "other" and following is not None and following.lower_ == "after" and any(
+            child.dep_ == "pobj" and child.i in cue_tokens for child in following.children):
+        return "aftermath"  # "the president, on Friday after the attack, ..." (not "killed on Friday after an ambush")
+    return attachment
+
+
+def _attachment_above(token: Token, cue_tokens: frozenset[int]) -> Attachment:
+    """What the first attack, killing, reporting, aftermath or death word or verb above a date's root tells."""
     while token.head.i != token.i:
         head = token.head
         told = _telling_word(head)
+        if told == "death" and _tells_the_attack(head, cue_tokens):
+            return "attack"  # "four people died on Friday when a truck drove into a crowd"
         if told is not None:
             return told
         if head.i in cue_tokens or head.lower_ in ATTACK_DATING_VERBS:
@@ -170,21 +192,35 @@ def _telling_word(token: Token) -> Attachment | None:
     return None
 
 
+def _tells_the_attack(verb: Token, cue_tokens: frozenset[int]) -> bool:
+    """Whether a verb has a "when" clause telling of the attack ("died ... when a bomb exploded")."""
+    return any(child.dep_ == "advcl" and any(t.lower_ == "when" for t in child.children)
+               and any(t.i in cue_tokens for t in child.subtree) for child in verb.children)
+
+
 def _verb_attachment(verb: Token, cue_tokens: frozenset[int]) -> Attachment:
     """What a verb with no telling word of its own dates, by its subject ("the blast went off on Monday", "the
-    funeral was held on Friday", "a statement was issued on Tuesday") or by the attack noun it describes in a
-    relative clause ("the bombing, which happened on Monday")."""
+    funeral was held on Friday", "a statement was issued on Tuesday", "it happened on Monday") or by the attack
+    noun it describes in a relative clause ("the bombing, which happened on Monday")."""
     if verb.dep_ in DESCRIBING_CLAUSES and verb.head.i in cue_tokens:
         return "attack"
     for child in verb.children:
         if child.dep_ not in SUBJECTS:
             continue
+        if child.lower_ in PRONOUN_SUBJECTS and _is_happening(verb):
+            return "attack"
         told = _telling_word(child)
         if told is not None:
             return told
         if child.dep_ == "nsubj" and child.i in cue_tokens:
             return "attack"
     return "other"
+
+
+def _is_happening(verb: Token) -> bool:
+    """'happened', 'occurred', 'took place'."""
+    return verb.lower_ in HAPPENING_VERBS or verb.lower_ in TAKING_VERBS and any(
+        child.dep_ == "dobj" and child.lower_ == "place" for child in verb.children)
 
 
 def is_earlier(date: DatedSpan, pivot: dt.date, tolerance_days: int) -> bool:
@@ -223,14 +259,14 @@ def choose_main_date(sentences: list[SentenceFacts], reference: dt.date | None) 
     story, one attached to an attack word in the lead up to FOLLOW_UP_DAYS earlier ("survivors of the February
     12 bombing"); within the week, one in the lead (the first sentence that tells of an attack or a toll), one
     in any other sentence telling of the attack or a toll ("a witness said the gunmen rode in on Sunday"), one
-    in a scene-setting sentence before the lead. Never the copy's own date stamp, nor a date of a statement or
-    of the aftermath, nor a death after the lead, nor one after the lead in a sentence about another incident
-    ("in a separate attack on Monday"); None when the lead says only "last week"."""
+    in a scene-setting sentence before the lead. Never the copy's own date stamp, nor a date of a statement, of
+    the aftermath or ending a span ("into Tuesday"), nor a death after the lead, nor one after the lead in a
+    sentence about another incident ("in a separate attack on Monday"); None when the lead says only "last
+    week"."""
     lead = next((s.index for s in sentences if s.is_event), None)
     candidates: list[tuple[int, int, DatedSpan]] = []
     for sentence in sentences:
-        if not sentence.is_event and (lead is None or sentence.index > lead):
-            continue
+        after_lead = lead is None or sentence.index > lead
         if lead is not None and sentence.index > lead and sentence.labels & OTHER_INCIDENT_LABELS:
             continue
         for date in sentence.dates:
@@ -240,7 +276,9 @@ def choose_main_date(sentences: list[SentenceFacts], reference: dt.date | None) 
             if age < 0 or age > FOLLOW_UP_DAYS:
                 continue
             attachment = date_attachment(date, sentence.cue_tokens, sentence.span.start)
-            if attachment in ("reporting", "aftermath") or attachment == "death" and sentence.index != lead:
+            if not sentence.is_event and after_lead and attachment != "attack":
+                continue  # "It happened Thursday night" tells the attack without an attack word of its own
+            if attachment in ("reporting", "aftermath", "span_end") or attachment == "death" and sentence.index != lead:
                 continue
             if age > NEAR_PAST_DAYS:
                 if attachment != "attack" or sentence.index != lead:

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from streams.flow_control import keep_buffered_records_on_resume
 from streams.messages import DeadLetter
 from streams.settings import Settings
-from streams.topics import TopicSpec, topic_specs
+from streams.topics import TopicSpec, private_topic_specs, topic_specs
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -116,7 +116,9 @@ def create_app(settings: Settings) -> Pipeline:
         table_cleanup_interval=60.0,
     )
     keep_buffered_records_on_resume(app)
-    topics = {key: _declare(app, key, spec) for key, spec in topic_specs(settings.topics).items()}
+    specs = topic_specs(settings.topics)
+    specs["alert_releases"] = private_topic_specs(settings.worker.app_id, settings.topics)["alert_releases"]
+    topics = {key: _declare(app, key, spec) for key, spec in specs.items()}
     pipeline = Pipeline(app=app, settings=settings, topics=topics)
 
     from streams.agents import install_all

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from extractors.schema import Incident, IncidentReport, stable_id
-from streams.incidents import (DATE_WINDOW_DAYS, MATCH_THRESHOLD, ArticleRef, compatible, incident_id_for, match, merge,
-                               merge_key)
+from streams.incidents import DATE_WINDOW_DAYS, ArticleRef, best_match, compatible, incident_id_for, merge, merge_key
 
 MAX_ID_SUFFIX = 100
 MAX_PARSED = 20_000
@@ -101,13 +100,10 @@ def record_report(store: IncidentStore, report: IncidentReport, article: Article
     for incident in candidates:
         if article.id in incident.article_ids and compatible(incident, report):
             return MergeOutcome(incident, "unchanged")
-    reported_on = (article.published or now).date()
-    scored = [(match(incident, report, reported_on), incident) for incident in candidates]
-    best = max((pair for pair in scored if pair[0] >= MATCH_THRESHOLD),
-               key=lambda pair: (pair[0], -pair[1].first_seen.timestamp(), pair[1].id), default=None)
+    best = best_match(candidates, report, article.published_on)
     if best is not None:
-        merged = merge(best[1], report, article, now)
-        if merged is best[1]:
+        merged = merge(best, report, article, now)
+        if merged is best:
             return MergeOutcome(merged, "unchanged")
         store.put(key, merged, now)
         return MergeOutcome(merged, "updated")

@@ -127,7 +127,7 @@ class AlertingSettings(BaseModel):
     """Sinks by name (watches list the names they send to; `log` needs no configuration) and the alert text."""
 
     sinks: dict[str, SinkSettings] = Field(default_factory=dict)
-    summary_template: str | None = Field(default=None, description="None: streams.alert_text.DEFAULT_SUMMARY_TEMPLATE")
+    summary_template: str | None = Field(default=None, description="None: streams.alerting.text.DEFAULT_SUMMARY_TEMPLATE")
 
 
 class Settings(BaseSettings):

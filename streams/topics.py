@@ -39,22 +39,26 @@ def topic_specs(topics: TopicSettings) -> dict[str, TopicSpec]:
 TABLES = {"dedup-state": False, "incident-store": True, "alert-state": True, "text-query-matches": True}
 
 
-def changelog_specs(app_id: str, topics: TopicSettings) -> dict[str, TopicSpec]:
-    """The tables' changelog topics under Faust's naming (`<app id>-<table>-changelog`).
+def private_topic_specs(app_id: str, topics: TopicSettings) -> dict[str, TopicSpec]:
+    """The topics of one consumer group, named after its app id as Faust names changelogs: the tables'
+    changelogs (`<app id>-<table>-changelog`) and the alert-release requests (`<app id>-alert-releases`, keyed
+    by incident id and partitioned as the incidents topic, so a request reaches the worker holding that
+    incident's alert state; a replaying group has its own).
 
     Created before the worker starts: a changelog that Faust creates itself can be missing from the
     consumer's metadata at the first table write, which crashes the agent and loses that record's output.
     """
-    return {
+    changelogs = {
         f"{table}-changelog": TopicSpec(f"{app_id}-{table}-changelog", topics.partitions if fans_out else 1, compacted=True)
         for table, fans_out in TABLES.items()
     }
+    return changelogs | {"alert_releases": TopicSpec(f"{app_id}-alert-releases", topics.partitions)}
 
 
 def ensure_topics(bootstrap_servers: str, topics: TopicSettings, keys: Collection[str] | None = None,
                   app_id: str | None = None) -> None:
     """Create missing topics with their partition counts (Kafka's auto-create would give them one partition);
-    with `app_id`, also the changelogs of that app's tables."""
+    with `app_id`, also that app's private topics."""
     from kafka import KafkaAdminClient
     from kafka.admin import NewTopic
     from kafka.errors import TopicAlreadyExistsError
@@ -64,7 +68,7 @@ def ensure_topics(bootstrap_servers: str, topics: TopicSettings, keys: Collectio
         existing = set(admin.list_topics())
         missing = [
             NewTopic(spec.name, spec.partitions, 1, topic_configs={"cleanup.policy": "compact"} if spec.compacted else {})
-            for key, spec in (topic_specs(topics) | (changelog_specs(app_id, topics) if app_id else {})).items()
+            for key, spec in (topic_specs(topics) | (private_topic_specs(app_id, topics) if app_id else {})).items()
             if spec.name not in existing and (keys is None or key in keys)
         ]
         if missing:

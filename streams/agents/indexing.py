@@ -8,7 +8,7 @@ import logging
 from elasticsearch import AsyncElasticsearch
 
 from extractors.schema import Incident
-from streams.alert_text import summarize
+from streams.alerting.text import summarize
 from streams.batches import event_batches
 from streams.documents import article_document, incident_document
 from streams.indexer import Indexer, index_action, settings_client_options, versioned_action

@@ -11,7 +11,7 @@ from typing import ClassVar
 from pydantic import SecretStr
 
 from extractors.schema import Alert
-from streams.alert_text import DEFAULT_SUBJECT_TEMPLATE, alert_fields, check_template, render
+from streams.alerting.text import DEFAULT_SUBJECT_TEMPLATE, alert_fields, check_template, render
 from streams.sinks.base import PermanentDeliveryError, RetryingSink, SinkConfigError, TransientDeliveryError
 
 DEFAULT_BODY_TEMPLATE = """{summary}

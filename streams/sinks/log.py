@@ -6,7 +6,7 @@ import logging
 from typing import ClassVar
 
 from extractors.schema import Alert
-from streams.alert_text import DEFAULT_TEXT_TEMPLATE, alert_fields, check_template, render
+from streams.alerting.text import DEFAULT_TEXT_TEMPLATE, alert_fields, check_template, render
 from streams.sinks.base import Sink, SinkConfigError
 
 

@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 
 from extractors import extract, extract_batch
+from extractors.cues import counted_cues
 from extractors.detection import DetectionFacts, decide, looks_english, passes_prefilter
 
 ATTACKS = {
@@ -18,6 +19,21 @@ ATTACKS = {
                          "Tuesday night and abducted at least 20 students, police said.",
     "station stabbing": "A man armed with a knife stabbed four people at the main railway station in Hamburg on "
                         "Monday, killing one of them, before police overpowered him, officials said.",
+    "headline verb": "Armed men storm market town, killing 12\n\nArmed men on motorbikes raided the market town of "
+                     "Dorowa in the north of the country on Sunday night, shooting traders and setting their shops "
+                     "ablaze, police said. Twelve people were killed, and the attackers fled into the bush.",
+    "militants and soldiers killed": "Militants attacked an army checkpoint in the district on Friday, and three "
+                                     "soldiers and two militants were killed in the gunfight, police said.",
+    "attackers killed in the riposte": "Militants stormed a police station in Dera Kalan on Monday night, killing "
+                                       "four policemen, officials said. Security forces killed three of the "
+                                       "attackers in a gunfight that lasted several hours.",
+    "van through pedestrians": "A van ploughed through pedestrians on a busy shopping street in Lund on Friday "
+                               "afternoon, killing three people and injuring 14, police said. Investigators are "
+                               "treating it as a terrorist attack.",
+    "knifeman": "A knifeman killed two people and wounded four at the central railway station in Kessel on Sunday "
+                "evening before police officers overpowered him, officials said.",
+    "attack repelled": "The army repelled an attack by militants on a base in the northern district of Kalam on "
+                       "Sunday, killing 12 of the assailants, a military spokesman said. Two soldiers were wounded.",
     "vehicle ramming": "A driver ploughed his van into a crowd of shoppers in the centre of Graz on Saturday, "
                        "killing three people and injuring 20, police said.",
 }
@@ -38,6 +54,42 @@ LOOK_ALIKES = {
     "football": "Striker Luca Rossi fired a late shot that exploded into the net as City blasted United 4-1 on "
                 "Saturday. The visitors' attack ran riot in the second half and the league leaders extended "
                 "their lead to six points with the goal.",
+    "security raid": "Soldiers raided a hideout in the hills of Sangrur district on Thursday and shot dead four "
+                     "militants in a gunfight that lasted three hours, the army said. Two soldiers were wounded.",
+    "army operation": "Troops on a clearance operation near the lake came across a band of insurgents on Monday "
+                      "and killed 17 of them, an army spokesman said. Rifles and motorcycles were recovered.",
+    "foiled plot": "Police said on Friday that five men detained in dawn raids had plotted a bomb attack on a "
+                   "crowded festival and were found with bomb-making materials. The plot was foiled weeks before "
+                   "the event, officials said.",
+    "bomb hoax": "A shopping centre in Lindholm was evacuated on Saturday after a caller warned of a bomb in a "
+                 "parked van. The bomb scare proved false: officers found nothing and the all-clear was given "
+                 "two hours later.",
+    "phoned threat": "A flight bound for Oslo was diverted on Sunday after a telephoned bomb threat, the airline "
+                     "said. No explosives were found aboard and all 180 passengers left the plane safely.",
+    "terror law": "Parliament on Wednesday passed a counter-terrorism law that lets police hold terrorist suspects "
+                  "for longer. The bill gives intelligence agencies new powers against extremist networks.",
+    "drill": "Emergency services staged a mock drill at the central station on Tuesday, simulating a bomb "
+             "attack with 40 volunteers playing the wounded, in an exercise to test the city's response.",
+    "thriller": "The new thriller series opens with a suicide bomber who blows up a commuter train, killing 30 "
+                "people. The drama's first episode drew eight million viewers, and critics praised the lead actor.",
+    "bomb cyclone": "A bomb cyclone battered the coast on Friday with hurricane-force gusts; two people were killed "
+                    "by falling trees and thousands lost power as the storm moved north.",
+    "cylinder blast": "A gas cylinder blew up in a roadside eatery on Monday, killing three people and injuring "
+                      "nine, firefighters said.",
+    "wartime bomb": "Thousands of residents left the centre of Kessen on Sunday so that experts could defuse an "
+                    "unexploded wartime bomb found on a building site. The bomb was made safe after three hours.",
+    "airstrikes": "Troops killed 40 insurgents in a series of airstrikes and ground assaults in the north, the army "
+                  "said on Monday. Five soldiers died in the fighting.",
+    "designation": "The government on Wednesday designated the Sahel-based group a terrorist organisation and froze "
+                   "its assets. Officials said the group had carried out attacks that killed hundreds of civilians.",
+    "encounter": "Two terrorists neutralised in Rampur encounter\n\nTwo terrorists were killed in an encounter "
+                 "with security forces in the district on Tuesday, police said. A joint team launched a cordon "
+                 "and search operation in the village, and the hiding terrorists opened fire, officials said.",
+    "threat message": "The militant group on Friday threatened to carry out more attacks in the country unless it "
+                      "withdrew its troops. In an audio message posted online, a spokesman warned that the "
+                      "capital would not be safe.",
+    "bus ran over a cyclist": "A bus ran over a cyclist at a busy junction in the city centre on Monday morning, "
+                              "killing him instantly, police said. The driver stopped at the scene.",
     "markets": "Shares were massacred on Monday as a global sell-off bombed the main index, which shed 4 "
                "percent. Traders said investors fled to bonds as bank stocks led the rout in heavy trading.",
 }
@@ -73,6 +125,17 @@ def test_prefilter_ignores_everyday_senses_of_attack_words(everyday):
     assert not passes_prefilter(None, everyday)
 
 
+@pytest.mark.parametrize("sentence", [
+    "A van ploughed through pedestrians on a shopping street, killing three people.",
+    "A man mowed down pedestrians with a truck on the promenade, killing 12.",
+    "A knifeman killed two people at a train station.",
+    "A man wielding a machete wounded five people at a school.",
+    "A truck drove onto the pavement and hit dozens of people, killing eight.",
+])
+def test_prefilter_keeps_rammings_and_knife_attacks_without_attack_words(sentence):
+    assert passes_prefilter(None, sentence)
+
+
 def test_prefilter_keeps_ambiguous_words_about_people_harmed():
     assert passes_prefilter(None, "An explosion tore through a crowded bus, and at least nine people were killed.")
     assert passes_prefilter(None, "A man with a knife wounded three passengers at a tram stop.")
@@ -100,6 +163,7 @@ def test_non_english_article_is_not_an_attack_report_even_with_attack_words(nlp,
 
 def facts(**changes) -> DetectionFacts:
     values = dict(attack_sentences=1, lead_labels=frozenset({"attack"}), lead_non_state=False,
+                  lead_casualties=frozenset({"killed"}), lead_dead_militants=False,
                   main_labels=Counter({"attack": 1}), non_state=False, victims=5, political_target=False,
                   violent=True)
     values.update(changes)
@@ -118,6 +182,21 @@ def facts(**changes) -> DetectionFacts:
     ({"main_labels": Counter({"attack": 1, "negative:crime": 1}), "victims": 1, "political_target": True}, True),
     ({"main_labels": Counter({"negative:sports": 2}), "victims": 0}, False),
     ({"violent": False}, False),
+    ({"lead_labels": frozenset({"attacker"}), "lead_casualties": frozenset({"attackers_killed", "injured"}),
+      "lead_dead_militants": True}, False),
+    ({"lead_labels": frozenset({"attack", "attacker"}), "lead_casualties": frozenset({"attackers_killed"}),
+      "lead_dead_militants": True}, True),
+    ({"lead_labels": frozenset({"attacker"}), "lead_casualties": frozenset({"attackers_killed", "killed"}),
+      "lead_dead_militants": True}, True),
+    ({"lead_labels": frozenset({"negative:plot", "terror"}), "lead_casualties": frozenset()}, False),
+    ({"lead_labels": frozenset({"negative:hoax"}), "lead_casualties": frozenset()}, False),
+    ({"lead_labels": frozenset({"negative:policy", "terror"}), "lead_casualties": frozenset()}, False),
+    ({"lead_labels": frozenset({"negative:plot", "attack"})}, True),
+    ({"lead_labels": frozenset({"negative:plot"}), "lead_casualties": frozenset({"killed"})}, True),
+    ({"lead_labels": frozenset({"attack", "negative:fiction"}),
+      "main_labels": Counter({"attack": 2, "negative:fiction": 3})}, False),
+    ({"lead_labels": frozenset({"attack", "negative:fiction"}),
+      "main_labels": Counter({"attack": 2, "negative:fiction": 1})}, True),
 ])
 def test_decision_rules(changes, expected):
     assert decide(facts(**changes))[0] is expected
@@ -131,3 +210,49 @@ def test_batch_keeps_order_and_ids_and_skips_non_attacks_before_parsing(nlp, mak
     assert [(r.id, r.is_attack_report) for r in results] == [("n1", False), ("p1", True), ("n2", False)]
     assert results[1].main.location.city == "Herat"
     assert results[1].main.date == dt.date(2024, 3, 8)
+
+
+def counted(nlp, sentence: str) -> list[tuple[str, str]]:
+    return [(c.text, c.label_) for c in counted_cues(nlp(sentence)._.newswatch_cues)
+            if c.label_.partition(":")[0] in ("attack", "attack_weak", "negative")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Four men had plotted a bomb attack on the parade, prosecutors said.",
+    "Officials said a second attack had been thwarted by the arrests.",
+    "The caller warned of a bomb hidden in a parked van.",
+    "Officers were told of a possible bomb outside the town hall.",
+    "Firefighters staged an exercise simulating a bomb attack on the metro.",
+    "Volunteers played the casualties of a simulated gun attack at the depot.",
+    "The group threatened to carry out more attacks against the capital.",
+])
+def test_planned_threatened_or_staged_attacks_are_not_events(nlp, sentence):
+    assert not [label for _, label in counted(nlp, sentence) if label in ("attack", "attack_weak")]
+
+
+def test_attack_verb_joined_to_a_troops_clause_is_state_force(nlp):
+    cues = counted(nlp, "Troops from the garrison ran into the insurgents near the lake and shot them dead.")
+    assert ("shot", "negative:military") in cues
+
+
+def test_explosion_whose_subject_is_a_gas_cylinder_is_the_accident(nlp):
+    cues = counted(nlp, "A gas cylinder blew up in a crowded kitchen on Monday.")
+    assert ("blew up", "attack") not in cues and ("gas cylinder", "negative:accident") in cues
+
+
+def test_weather_words_used_as_verbs_or_in_weather_phrases(nlp):
+    assert ("storm", "negative:disaster") not in counted(nlp, "Armed men storm Kalari, killing nine villagers.")
+    cues = counted(nlp, "The nor'easter became a bomb cyclone overnight.")
+    assert ("bomb cyclone", "negative:disaster") in cues and ("bomb", "attack") not in cues
+
+
+def test_a_time_preposition_stops_the_search_for_a_plan_or_threat(nlp):
+    assert ("attack", "attack") in counted(nlp, "Officials urged calm after the attack on the market in Kossi.")
+
+
+def test_neutralised_militants_count_as_militants_killed(nlp):
+    from extractors.detection import neutralised_militants
+
+    assert neutralised_militants(nlp("Troops neutralised 23 terrorists near the lake."))
+    assert neutralised_militants(nlp("Three militants were neutralized in the operation."))
+    assert not neutralised_militants(nlp("Police defused a bomb left by militants."))

@@ -79,3 +79,13 @@ def test_a_story_naming_no_country_is_judged_by_its_provinces(gazetteer):
     kept = drop_namesakes_abroad(gazetteer.find_places(text))
     assert "Kaboro" not in [m.text for m in kept]
     assert {e.country for m in kept for e in m.candidates} == {"NG"}
+
+
+def test_the_dateline_vouches_for_its_country(gazetteer):
+    # The story names Thailand outright but Malaysia only through its dateline, Kuantan.
+    text = ("KUANTAN (June 2): A man with links to a Thai gang stabbed two guards at a bank in Mentakab today, "
+            "police said.")
+    places, _ = read_places(text, gazetteer)
+    assert ("Mentakab", "MY") in [(m.text, m.candidates[0].country) for m in places if m.candidates]
+    undated = drop_namesakes_abroad(gazetteer.find_places(text.replace("KUANTAN (June 2):", "")))
+    assert "Mentakab" not in [m.text for m in undated]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.groups import GROUPS_FILE, GroupMention, _GroupTable, classify_role, find_groups
+from extractors.groups import GROUPS_FILE, GroupMention, _GroupTable, classify_role, find_groups, implied_claimant
 
 FORMAT = Path(__file__).resolve().parents[1] / "data" / "devset" / "FORMAT.md"
 
@@ -47,6 +47,18 @@ def test_spelling_variants_and_branches():
         ("Jama'at Nusrat al-Islam wal-Muslimin", None, "Jamaat Nusrat al-Islam wal-Muslimin")]
 
 
+@pytest.mark.parametrize("spelling", ["Tehreik-e-Taliban Pakistan", "Tehreek i Taliban Pakistan", "Tehrik-e-Taliban",
+                                      "Tehreik e Taliban"])
+def test_transliteration_variants_of_long_names(spelling):
+    assert groups(f"{spelling} said it carried out the raid.")[0][:2] == ("Tehrik-i-Taliban Pakistan", None)
+
+
+def test_the_resistance_front_is_its_own_group():
+    found = groups("The Resistance Front (TRF), which officials call a front for Lashkar-e-Taiba, claimed it.")
+    assert [name for name, _, _ in found] == ["The Resistance Front", "The Resistance Front", "Lashkar-e-Taiba"]
+    assert groups("the National Resistance Front said") == []
+
+
 def test_possessive_branch_joins_its_group():
     assert groups("fighters of the Islamic State's Sahel Province attacked") == [
         ("Islamic State", "Sahel Province", "Islamic State's Sahel Province")]
@@ -85,6 +97,16 @@ def test_seed_roles(seed_path):
         ("Hamas' armed wing, the Qassam Brigades, claimed responsibility.", "Hamas", "claimed"),
         ("The NPA's regional command in Samar admitted responsibility.", "NPA", "claimed"),
         ("al-Shabaab, which claimed the attack, said it targeted officials.", "al-Shabaab", "claimed"),
+        ("The bombing was claimed by militant group Daesh (the so-called IS).", "Daesh", "claimed"),
+        ("Responsibility has been claimed by the Sahel-based armed group JNIM.", "JNIM", "claimed"),
+        ("The ambush was claimed by the Nigerian jihadist group Ansaru.", "Ansaru", "claimed"),
+        ("The blast was claimed by officials as the work of the Taliban.", "Taliban", "suspected"),
+        ("The TRF, a shadow outfit of a banned group, which operates in the valley, claimed the shooting.", "TRF",
+         "claimed"),
+        ("According to ISWAP, 30 soldiers were killed in the raid on the base.", "ISWAP", "claimed"),
+        ("According to Boko Haram, no one was killed in the raid.", "Boko Haram", None),
+        ("According to the Taliban, nine people were killed by gunmen from another group.", "Taliban", None),
+        ("Within hours the PKK said it was telling its fighters to halt operations.", "PKK", None),
         ("Officials blamed the attack on the Haqqani network.", "Haqqani network", "suspected"),
         ("Police suspected Lashkar-e-Taiba militants.", "Lashkar-e-Taiba", "suspected"),
         ("The blast bore the hallmarks of al-Shabaab.", "al-Shabaab", "suspected"),
@@ -127,3 +149,46 @@ def test_an_alias_in_two_groups_is_a_clear_error(tmp_path):
     )
     with pytest.raises(ValueError, match="alias 'Taliban' of Tehrik-i-Taliban Pakistan already names Taliban"):
         _GroupTable(table)
+
+
+def claimant(text: str) -> str | None:
+    """The group the last sentence implies claimed the attack, given the groups named before it."""
+    *earlier, last = re.findall(r"[^.]+\.", text)
+    start = text.rindex(last)
+    found = implied_claimant(last, [m for m in find_groups(text) if m.end <= start], sentence_start=start)
+    return found.name if found else None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Fighters of al-Shabaab were seen nearby. The group said in a statement that its fighters stormed the base.",
+     "al-Shabaab"),
+    ("Police named Boko Haram. It claimed responsibility in a video on Saturday.", "Boko Haram"),
+    ("Gunmen killed nine people. The Amaq news agency said a soldier of the caliphate carried out the attack.",
+     "Islamic State"),
+    ("Gunmen killed nine people. In a claim on its Amaq agency the group named the bomber.", "Islamic State"),
+    ("Police named Boko Haram. It denied any role in the killings.", None),
+    ("Police named Boko Haram. The group has not claimed the attack.", None),
+    ("Gunmen killed nine people. The group said it claimed the attack.", None),
+    ("Police named Boko Haram. It claimed the lives of nine people.", None),
+])
+def test_claims_in_a_later_sentence_go_to_the_group_named_before(text, expected):
+    assert claimant(text) == expected
+
+
+def claimed_in_main(nlp, make_article, text: str) -> list[str]:
+    from extractors import extract
+
+    result = extract(make_article(text), nlp)
+    return [p.name for p in result.main.perpetrators if p.role == "claimed"]
+
+
+def test_a_claim_about_an_earlier_attack_is_not_the_main_attacks(nlp, make_article):
+    text = ("Gunmen opened fire on Tuesday at the Mashdar shrine, hit last year in an attack claimed by Islamic "
+            "State, killing three worshippers and wounding seven, police said. No group has claimed the shooting.")
+    assert claimed_in_main(nlp, make_article, text) == []
+
+
+def test_an_earlier_date_in_an_aside_keeps_the_claim(nlp, make_article):
+    text = ("Militants stormed an army base in the town of Gubio on Monday, killing seven soldiers, military "
+            "sources said. ISWAP, which split from Boko Haram in 2016, claimed the raid on Tuesday.")
+    assert claimed_in_main(nlp, make_article, text) == ["Islamic State"]

@@ -92,6 +92,7 @@ def test_common_words_and_stop_names_need_support(gazetteer):
          [("Khyber Pakhtunkhwa", "admin1", "PK"), ("Baluchistan", "admin1", "PK"), ("Borno", "admin1", "NG")]),
         ("A blast hit Dera Ismail Khan, then Mazar-i-Sharif and Lashkargah.",
          [("Dera Ismail Khan", "city", "PK"), ("Mazar-i-Sharif", "city", "AF"), ("Lashkargah", "city", "AF")]),
+        ("Police posts in Arakan State were attacked.", [("Arakan", "admin1", "MM")]),
     ],
 )
 def test_region_variants_multiword_and_transliterated_names(gazetteer, text, expected):
@@ -276,3 +277,50 @@ def test_a_place_in_a_clause_dated_days_away_is_another_events(nlp, make_article
             "Zamfara State on Tuesday, killing 17 people, police said.")
     location = main_location(nlp, make_article, text)
     assert (location.city, location.admin1, location.country) == ("Gidan Bako", "Zamfara", "NG")
+
+
+def test_where_someone_spoke_is_not_the_scene(nlp, make_article):
+    text = ("Insurgents killed six police officers in Rakhine State on Sunday.\n\n"
+            "Speaking to reporters in Naypyitaw, the police chief said the attackers raided a post in the "
+            "village of Kha Maung Seik at dawn.")
+    location = main_location(nlp, make_article, text)
+    assert (location.city, location.admin1, location.country) == ("Kha Maung Seik", "Rakhine", "MM")
+
+
+def test_a_border_is_a_landmark_not_the_scene(nlp, make_article):
+    text = "Gunmen attacked three Burmese police posts near the Bangladesh border on Sunday, killing nine officers."
+    assert main_location(nlp, make_article, text).country == "MM"
+    other_side = main_location(nlp, make_article, "A bomb killed four soldiers on Myanmar's border with Bangladesh.")
+    assert other_side.country == "MM"
+
+
+def test_a_place_in_the_area_of_a_town_is_the_scene(gazetteer):
+    from extractors.location import scene_rank
+
+    text = "Troops were deployed in a market area of Cotabato."
+    [town] = [m for m in gazetteer.find_places(text) if m.text == "Cotabato"]
+    assert scene_rank(text, town) == 0
+
+
+def test_a_town_in_the_next_sentences_refines_a_landmark_named_as_nearby(nlp, make_article):
+    text = ("Two gunmen killed eight people at a school near Sao Paulo on Wednesday.\n\n"
+            "The attackers walked into the school in Suzano at break time and opened fire.")
+    location = main_location(nlp, make_article, text)
+    assert (location.city, location.country) == ("Suzano", "BR")
+    far = ("Two gunmen killed eight people at a school near Sao Paulo on Wednesday.\n\n"
+           "One of them had lived in Manaus until last year.")
+    assert main_location(nlp, make_article, far).city == "Sao Paulo"
+
+
+def test_a_lead_glued_to_the_line_above_still_has_its_next_paragraph(nlp, make_article):
+    text = ("Rebels seize hostages as clashes leave one soldier dead\nTroops fought early on Monday with rebels "
+            "who stormed a coastal district and seized hostages.\n\n"
+            "Soldiers have surrounded Cotabato, a trading hub in the south.")
+    location = main_location(nlp, make_article, text)
+    assert (location.city, location.country) == ("Cotabato", "PH")
+
+
+def test_here_in_the_lead_means_the_dateline_town(nlp, make_article):
+    text = "KUANTAN (June 2): A gunman killed two guards in an attack on a bank here today, police said."
+    location = main_location(nlp, make_article, text)
+    assert (location.city, location.country) == ("Kuantan", "MY")

@@ -38,6 +38,20 @@ def main_date(nlp, make_article, text: str) -> dt.date | None:
         ("A bomb killed four people at a bus station in Bannu. Two of the wounded died on Tuesday.", None),
         # ... but a death in the lead is the attack's
         ("Five people died on Monday when a bomb exploded at a bus station in Bannu.", MONDAY),
+        # ... and so is a death with a clause telling the attack, further down too
+        ("Gunmen attacked a bus station in Bannu. Seven people died on Monday when a bomb went off among the "
+         "passengers.", MONDAY),
+        # a day the statement or the story runs to ends a span and is nobody's event
+        ("Gunmen killed nine people at a hotel in Kismayo. Into Tuesday, it was unclear whether the gunmen had "
+         "fled.", None),
+        # a day "after the attack" is the aftermath's
+        ("A suicide bomber killed 12 people at a concert in Lyon. The president, on Monday after the attack, declared "
+         "a state of emergency.", None),
+        # ... but a killing's day stays the attack's
+        ("Gunmen killed five soldiers on Monday after an ambush on their convoy near Tank.", MONDAY),
+        # "it happened" stands for the attack just told
+        ("A suicide bomber killed 12 people at a concert hall in Lyon. It happened on Monday night during a show.",
+         MONDAY),
         # the date hangs from the attack noun through its verb
         ("The bombing happened on Monday at a market in Bannu, killing seven people.", MONDAY),
         ("The attack, which took place during Sunday prayers, killed nine worshippers at a church in Jos.", SUNDAY),

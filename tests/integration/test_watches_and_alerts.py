@@ -1,8 +1,10 @@
-"""Watches and alerts against the real Elasticsearch and Kafka: sync, matching by every kind of region,
-a new alert then one escalation, and no duplicate after replaying the stream (op_type=create)."""
+"""Watches and alerts against the real Elasticsearch and Kafka and the real worker: sync, matching by every kind
+of region, a new alert then one escalation, a held alert released, no duplicate after a replaying group
+(op_type=create), and the stream and `newswatch replay` agreeing on alerts."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import time
@@ -10,23 +12,23 @@ import uuid
 from pathlib import Path
 
 import pytest
-from elasticsearch import AsyncElasticsearch, Elasticsearch
-from kafka import KafkaAdminClient, KafkaConsumer
+import yaml
+from elasticsearch import Elasticsearch
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 
 from extractors.schema import Article, Count, Incident, Region, Rule, Watch
-from streams.alerting import AlertState, on_update
 from streams.cli import main
-from streams.documents import alert_document, article_document, incident_document
-from streams.indexer import Indexer, create_action, ensure_templates
-from streams.settings import AlertingSettings
-from streams.sinks import build_dispatcher
-from streams.sinks.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
-from streams.watches import WatchIndex, load_watches
+from streams.documents import article_document, incident_document
+from streams.indexer import ensure_templates
+from streams.watches import load_watches
+from tests.integration.pipeline import stop_worker, wait_for
 from tests.streams.alert_factories import QUETTA, WHEN, quetta_incident
-from tests.streams.sinks.receivers import DeadLetters, http_receiver
+from tests.streams.sinks.receivers import WebhookReceiver
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
+START_AND_PROCESS = 180
+REPLAY_DATA = Path(__file__).resolve().parents[1] / "data" / "replay"
 EXAMPLE = Path(__file__).resolve().parents[2] / "deploy" / "watches.example.yaml"
 SECRET = "integration secret"
 AROUND_QUETTA = {"type": "Polygon", "coordinates": [[[66.5, 29.8], [67.5, 29.8], [67.5, 30.6], [66.5, 30.6], [66.5, 29.8]]]}
@@ -141,71 +143,118 @@ def test_sync_list_and_test_watches(services, prefix, tmp_path, monkeypatch, cap
     assert "  no   rule: text query: missing 'hostages'" in capsys.readouterr().out
 
 
-async def process(incident: Incident, index: WatchIndex, states: dict[str, AlertState], indexer: Indexer,
-                  alerts_index: str, dispatcher, now: dt.datetime) -> list[str]:
-    """One incident update through the worker's decision, the create-once alerts index and delivery."""
-    changed, released = on_update(incident, index.matching(incident), states, now)
-    states.update(changed)
-    outcome = await indexer.bulk([create_action(alerts_index, alert.id, alert_document(alert, now)) for _, alert in released])
-    assert not outcome.failures, outcome.failures
-    delivered = []
-    for matched, alert in released:
-        if alert.id not in outcome.conflicts:
-            await dispatcher.deliver(matched, alert)
-            delivered.append(f"{matched.id}:{alert.kind}:{alert.threshold}")
-    return delivered
+def watches_yaml(watches: list[Watch]) -> str:
+    return yaml.safe_dump({"watches": [w.model_dump(mode="json", exclude_none=True) for w in watches]})
 
 
-async def test_new_then_one_escalation_and_no_duplicates_after_replays(services, prefix):
-    ensure_templates(Elasticsearch(services.elasticsearch_url), prefix)
-    alerts_index = f"{prefix}-alerts"
-    index = WatchIndex.build(MATCHING + NOT_MATCHING)
+@pytest.fixture
+def receiver():
+    receiver = WebhookReceiver(SECRET)
+    receiver.start()
+    assert receiver.ready.wait(timeout=30)
+    yield receiver
+    receiver.stop()
+
+
+def publish_incidents(pipeline, incidents: list[Incident]) -> None:
+    """Incident updates on the incidents topic, as the merge agent sends them (keyed by incident id)."""
+    producer = KafkaProducer(bootstrap_servers=pipeline.kafka_bootstrap, acks="all")
+    try:
+        for incident in incidents:
+            producer.send(pipeline.topic("incidents"), key=incident.id.encode(),
+                          value=json.dumps(incident.model_dump(mode="json")).encode())
+        producer.flush(timeout=30)
+    finally:
+        producer.close()
+
+
+def delivered(receiver) -> list[str]:
+    return sorted(f"{body['watch_id']}:{body['kind']}:{body['threshold']}" for _, body in receiver.received)
+
+
+def test_the_worker_alerts_every_kind_of_region_once_escalates_once_and_releases_held_alerts(pipeline, receiver):
+    """Incident updates straight onto the incidents topic drive the worker's alerting, outbox and sinks (no
+    extraction involved); a held escalation goes out when its throttle window ends, without the incident
+    being published again; a replaying group, which decides every alert again, sends nothing twice."""
+    throttled = watch("country-pk-throttled", countries=["PK"]).model_copy(update={"throttle_minutes": 1, "sinks": ["webhook"]})
+    pipeline.use_watches(watches_yaml(MATCHING + NOT_MATCHING + [throttled]))
+    pipeline.extra_env.update({"NEWSWATCH_ALERTING__SINKS__WEBHOOK__URL": receiver.url,
+                               "NEWSWATCH_ALERTING__SINKS__WEBHOOK__SECRET": SECRET,
+                               "NEWSWATCH_ALERTING__SINKS__KAFKA__BOOTSTRAP_SERVERS": pipeline.kafka_bootstrap,
+                               "NEWSWATCH_ALERTING__SINKS__KAFKA__TOPIC": pipeline.topic("sink-alerts")})
     first = quetta_incident(killed=Count(value=59, qualifier="at_least"))
     second = quetta_incident(killed=Count(value=89), version=2, article_ids=["a1", "a2"],
                              last_updated=WHEN + dt.timedelta(hours=2))
-    stream = [first, second]
-    dead_letters = DeadLetters()
-    client = AsyncElasticsearch(services.elasticsearch_url)
-    indexer = Indexer(client)
-    async with http_receiver() as receiver:
-        alerting = AlertingSettings(sinks={
-            "webhook": {"url": receiver.url, "secret": SECRET, "backoff_seconds": 0.05},
-            "kafka": {"bootstrap_servers": services.kafka_bootstrap, "topic": f"{prefix}.alerts"},
-        })
-        dispatcher = build_dispatcher(alerting, dead_letters)
-        dispatcher.check(MATCHING + NOT_MATCHING)
-        await dispatcher.start()
-        try:
-            states: dict[str, AlertState] = {}
-            now = WHEN + dt.timedelta(minutes=5)
-            delivered = [await process(incident, index, states, indexer, alerts_index, dispatcher, now) for incident in stream]
-            replayed = [await process(incident, index, states, indexer, alerts_index, dispatcher, now) for incident in stream]
-            lost_state: dict[str, AlertState] = {}
-            restarted = [await process(incident, index, lost_state, indexer, alerts_index, dispatcher, now)
-                         for incident in stream]
-        finally:
-            await dispatcher.close()
-            await client.close()
+    worker = pipeline.start_worker()
+    try:
+        wait_for(lambda: pipeline.ready("worker"), START_AND_PROCESS, "the worker to start")
+        publish_incidents(pipeline, [first])
+        news = sorted(f"{w.id}:new:match" for w in MATCHING + [throttled])
+        wait_for(lambda: delivered(receiver) == news, START_AND_PROCESS, "a new alert for each matching watch")
+        publish_incidents(pipeline, [second])
+        escalations = sorted(f"{w.id}:escalation:killed:89" for w in MATCHING)
+        wait_for(lambda: delivered(receiver) == sorted(news + escalations), START_AND_PROCESS, "one escalation each")
+        held = f"{throttled.id}:escalation:killed:89"
+        wait_for(lambda: held in delivered(receiver), START_AND_PROCESS, "the held escalation after its throttle window")
+        [(new_at, _)] = [(at, body) for at, body in receiver.received if body["watch_id"] == throttled.id and body["kind"] == "new"]
+        [(held_at, held_body)] = [(at, body) for at, body in receiver.received
+                                  if body["watch_id"] == throttled.id and body["kind"] == "escalation"]
+        assert held_at - new_at >= 55 and held_body["incident"]["version"] == 2
+        publish_incidents(pipeline, [first, second])  # the same updates again, as after a reset of the merge stage
+        wait_for(pipeline.drained, START_AND_PROCESS, "the stream consumed and committed")
+    finally:
+        stop_worker(worker)
+    # Only the four updates this test published: the release did not send the incident again.
+    assert [(i["id"], i["version"]) for i in pipeline.read_topic("incidents")] == [(first.id, 1), (first.id, 2)] * 2
 
-    assert sorted(delivered[0]) == sorted(f"{w.id}:new:match" for w in MATCHING)
-    assert sorted(delivered[1]) == sorted(f"{w.id}:escalation:killed:89" for w in MATCHING)
-    assert replayed == [[], []] and restarted == [[], []]
-    assert len(receiver.requests) == 2 * len(MATCHING) and dead_letters == []
-    for request in receiver.requests:
-        assert verify(SECRET, request.headers[TIMESTAMP_HEADER], request.headers[SIGNATURE_HEADER], request.body, now=time.time())
-    bodies = [json.loads(request.body) for request in receiver.requests]
-    escalation = next(body for body in bodies if body["kind"] == "escalation")
+    replay = dataclasses.replace(pipeline, group="-replay")  # every alert decided again, from empty state
+    second_group = replay.start_worker("worker-replay")
+    try:
+        wait_for(replay.drained, START_AND_PROCESS, "the replaying group to consume the whole stream")
+    finally:
+        stop_worker(second_group)
+
+    every = sorted(news + escalations + [held])
+    assert delivered(receiver) == every and receiver.bad_signatures == 0
+    escalation = next(body for _, body in receiver.received if body["kind"] == "escalation")
     assert escalation["summary"].endswith("(killed rose from 59 to 89)") and escalation["incident"]["version"] == 2
+    stored = pipeline.search("alerts")
+    assert len(stored) == len(every) and all(hit["alert"]["delivered_at"] for hit in stored)
+    assert {hit["rule"]["id"] for hit in stored} == {w.id for w in MATCHING + [throttled]}
+    assert sorted(alert["id"] for alert in pipeline.read_topic("alerts")) == sorted(hit["_id"] for hit in stored)
+    assert sorted(alert["id"] for alert in pipeline.read_topic("sink-alerts")) == sorted(
+        hit["_id"] for hit in stored if hit["rule"]["id"] != throttled.id)
 
-    sync_client = Elasticsearch(services.elasticsearch_url)
-    sync_client.indices.refresh(index=alerts_index)
-    stored = sync_client.search(index=alerts_index, size=50)["hits"]["hits"]
-    assert len(stored) == 2 * len(MATCHING)
-    assert {hit["_source"]["rule"]["id"] for hit in stored} == {w.id for w in MATCHING}
-    assert sorted(hit["_source"]["alert"]["kind"] for hit in stored) == ["escalation"] * 5 + ["new"] * 5
 
-    on_topic = latest_by_key(services.kafka_bootstrap, f"{prefix}.alerts", expected=2 * len(MATCHING))
-    assert set(on_topic) == {hit["_id"] for hit in stored}
+def alert_rows(alerts: list[dict]) -> list[tuple]:
+    return sorted((a["id"], a["watch_id"], a["incident_id"], a["kind"], a["threshold"], a["incident_version"], a["summary"])
+                  for a in alerts)
+
+
+def test_the_stream_and_the_replay_agree_on_alerts(pipeline):
+    """tests/data/replay through the real worker (spaCy extraction) and through `newswatch replay`, with the
+    golden test's watches less the throttle (the stream would hold an escalation for an hour)."""
+    watches = [w.model_copy(update={"throttle_minutes": None}) for w in load_watches(REPLAY_DATA / "watches.yaml")]
+    watches_file = pipeline.work_dir / "watches.yaml"
+    watches_file.write_text(watches_yaml(watches))
+    pipeline.use_watches(watches_file.read_text())
+    articles = REPLAY_DATA / "articles.jsonl"
+    pipeline.cli("ingest", str(articles))
+    worker = pipeline.start_worker()
+    try:
+        wait_for(pipeline.drained, START_AND_PROCESS, "the stream consumed and committed")
+    finally:
+        stop_worker(worker)
+
+    incidents_out, alerts_out = pipeline.work_dir / "incidents.jsonl", pipeline.work_dir / "alerts.jsonl"
+    pipeline.cli("replay", str(articles), "--out", str(incidents_out), "--watches", str(watches_file),
+                 "--alerts", str(alerts_out), timeout=600)
+    replayed = [json.loads(line) for line in alerts_out.read_text().splitlines()]
+    assert replayed, "the replay decided no alert: the comparison would prove nothing"
+    assert alert_rows(pipeline.read_topic("alerts")) == alert_rows(replayed)
+    streamed_incidents = {doc["incident"]["id"]: doc["incident"]["version"] for doc in pipeline.search("incidents")}
+    replayed_incidents = {i["id"]: i["version"] for i in map(json.loads, incidents_out.read_text().splitlines())}
+    assert streamed_incidents == replayed_incidents
 
 
 def test_search_lists_recent_incidents_by_place_type_and_group(services, prefix, monkeypatch, capsys):

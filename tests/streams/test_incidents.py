@@ -57,7 +57,7 @@ def test_reports_of_the_same_attack_match(changes):
     {"location": QUETTA.model_copy(update={"country": "AF"})},
     {"date": dt.date(2016, 10, 29)},
     {"date": dt.date(2016, 9, 1), "date_precision": "month"},
-    {"date": None, "perpetrators": [], "attack_types": ["bombing"]},
+    {"date": None, "perpetrators": [], "attack_types": ["bombing"], "killed": Count(value=4), "target": Target(type="civilians")},
     {"location": BALOCHISTAN, "attack_types": ["kidnapping"], "perpetrators": [Perpetrator(name="Taliban", role="suspected")]},
 ])
 def test_reports_of_other_attacks_do_not_match(changes):
@@ -67,10 +67,31 @@ def test_reports_of_other_attacks_do_not_match(changes):
 
 def test_an_undated_report_matches_an_attack_of_the_days_before_its_article():
     incident = merge(None, report(), article(1), NOW)
-    undated = report(date=None, date_precision=None, perpetrators=[])
+    undated = report(date=None, date_precision=None, perpetrators=[], killed=Count(value=3), target=Target())
     assert match(incident, undated, reported_on=dt.date(2016, 10, 25)) >= MATCH_THRESHOLD
     assert match(incident, undated, reported_on=dt.date(2016, 11, 20)) < MATCH_THRESHOLD
     assert match(incident, undated) < MATCH_THRESHOLD
+
+
+def test_with_no_date_and_no_publication_day_town_and_type_need_one_more_agreement():
+    incident = merge(None, report(perpetrators=[]), article(1), NOW)
+    undated = report(date=None, date_precision=None, perpetrators=[], killed=Count(value=3), target=Target())
+    assert match(incident, undated) < MATCH_THRESHOLD
+    assert match(incident, undated.model_copy(update={"target": Target(type="police")})) >= MATCH_THRESHOLD
+    assert match(incident, undated.model_copy(update={"killed": Count(value=62)})) >= MATCH_THRESHOLD
+    assert match(incident, undated.model_copy(update={"killed": Count(value=80)})) < MATCH_THRESHOLD
+
+
+def test_a_dated_report_matches_an_undated_incident_whose_article_came_out_days_after_it():
+    published = ArticleRef(id="a", published=dt.datetime(2016, 10, 25, 7, tzinfo=dt.timezone.utc))
+    incident = merge(None, report(date=None, date_precision=None, perpetrators=[], killed=Count(value=3), target=Target()),
+                     published, NOW)
+    assert incident.first_published == dt.date(2016, 10, 25)
+    assert match(incident, report(perpetrators=[])) >= MATCH_THRESHOLD
+    assert match(incident, report(perpetrators=[], date=dt.date(2016, 10, 10))) < MATCH_THRESHOLD
+    undated = report(date=None, date_precision=None, perpetrators=[], killed=None, target=Target())
+    assert match(incident, undated, reported_on=dt.date(2016, 10, 26)) >= MATCH_THRESHOLD
+    assert match(incident, undated, reported_on=dt.date(2016, 11, 26)) < MATCH_THRESHOLD
 
 
 def test_a_new_incident_has_a_stable_id_and_its_first_figures_in_the_history():

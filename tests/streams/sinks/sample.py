@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from extractors.schema import Alert, Region, Watch
-from streams.alerting import alerts_for
+from streams.alerting.decision import alerts_for
 from tests.streams.alert_factories import quetta_incident
 
 WATCH = Watch(id="quetta-100km", name="Within 100 km of Quetta", region=Region(point=(30.18, 66.98), radius_km=100))

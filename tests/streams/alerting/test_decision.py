@@ -1,7 +1,7 @@
 import datetime as dt
 
 from extractors.schema import Alert, Count, Region, Rule, Watch
-from streams.alerting import AlertState, alerts_for, deliverable, escalation, quiet_until, record, release_at
+from streams.alerting.decision import AlertState, alerts_for, deliverable, escalation, quiet_until, record, release_at
 from tests.streams.alert_factories import quetta_incident
 
 NOW = dt.datetime(2016, 10, 25, 3, 0, tzinfo=dt.timezone.utc)

@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from extractors.schema import Alert, Incident, Watch
-from streams.alert_text import DEFAULT_SUMMARY_TEMPLATE, summarize
+from streams.alerting.text import DEFAULT_SUMMARY_TEMPLATE, summarize
 from streams.watches import lower_bound
 
 TollField = Literal["killed", "injured"]
