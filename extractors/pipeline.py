@@ -25,6 +25,7 @@ from extractors.detection import (DetectionFacts, decide, is_non_state, is_self_
                                   neutralised_militants, passes_prefilter)
 from extractors.furniture import Story, story_of
 from extractors.groups import find_groups
+from extractors.numbers import MULTIPLIERS, NUMBER_WORDS
 from extractors.focus import read_places
 from extractors.places import Gazetteer, dateline_span
 from extractors.reports import ArticleContext, build_report
@@ -37,6 +38,7 @@ CORROBORATING_LABELS = frozenset({"attack", "terror", "attacker", "suicide"})
 EVENT_FAMILIES = frozenset({"attack", "attack_weak", "type"})
 LEAD_FAMILIES = frozenset({"attack", "attack_weak", "type", "negative"})
 PARAGRAPH_BREAK = re.compile(r"\n\s*")
+_HAS_NUMBER = re.compile(r"\d|\b(" + "|".join([*NUMBER_WORDS, *MULTIPLIERS]) + r")\b", re.IGNORECASE)
 
 
 def extract_articles(articles: Sequence[Article], nlp: Language, batch_size: int = 16) -> list[ExtractionResult]:
@@ -62,7 +64,9 @@ def headline_of(article: Article, story: Story) -> str:
     """The title, unless the story already opens with it: a headline often states the current toll that an
     excerpt of the story leaves out ("Attack near synagogue leaves four killed, 22 injured")."""
     title = (article.title or "").strip()
-    return "" if not title or title in story.text[:len(title) + 200] else title
+    if not title or title in story.text[:len(title) + 200] or not _HAS_NUMBER.search(title):
+        return ""  # a title without a number cannot state a toll: not parsed
+    return title
 
 
 def read_article(article: Article, doc: Doc, story: Story, headline: Doc | None = None) -> ExtractionResult:
