@@ -116,7 +116,8 @@ def record_report(store: IncidentStore, report: IncidentReport, article: Article
 
 
 def _free_id(store: IncidentStore, wanted: str) -> str:
-    """`wanted`, or a deterministic variant when a different open incident already has it (two events, same key facts)."""
+    """`wanted`, or a deterministic variant when a different open incident already has it (two events with the same
+    key facts in one article)."""
     candidate = wanted
     for suffix in range(1, MAX_ID_SUFFIX + 1):
         if store.get(candidate) is None:
