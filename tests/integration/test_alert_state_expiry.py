@@ -35,7 +35,7 @@ def changelog(bootstrap: str, topic: str) -> list[tuple[str, bytes | None]]:
         consumer.close()
 
 
-def test_the_alert_state_of_an_incident_quiet_for_the_window_is_deleted(pipeline, tmp_path):
+def test_the_alert_state_of_an_incident_quiet_for_the_window_is_deleted(pipeline):
     pipeline.extra_env["NEWSWATCH_WORKER__EXTRACTOR"] = "tests.streams.rule_extractor:extract_batch"
     pipeline.use_watches((REPLAY_DATA / "watches.yaml").read_text())
     records = [json.loads(line) for line in (REPLAY_DATA / "articles.jsonl").read_text().splitlines()]

@@ -12,7 +12,7 @@ from elasticsearch import AsyncElasticsearch, Elasticsearch
 from extractors.schema import Count, IncidentReport, Location
 from streams.incident_store import IncidentStore, record_report
 from streams.incidents import ArticleRef
-from streams.indexer import Indexer, BulkOutcome, ensure_templates, incident_action
+from streams.indexer import BulkOutcome, Indexer, ensure_templates, incident_action
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 
