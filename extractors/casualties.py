@@ -9,6 +9,7 @@ Victims named one by one ("a police officer and his guard were shot dead") are a
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -33,9 +34,11 @@ INJURED_WORDS = frozenset({
     "wounded", "wounding", "wound", "wounds", "injured", "injuring", "injure", "injures", "injuries", "hurt",
     "hospitalized", "hospitalised", "maimed",
 })
-TOLL_VERBS = frozenset({"rose", "risen", "rises", "climbed", "climbs", "reached", "jumped", "increased", "stood",
-                        "stands", "hit", "mounted", "surged", "bringing", "brought", "brings", "raising", "raised",
-                        "pushing", "pushed", "taking", "took", "is", "was"})
+TOLL_VERBS = frozenset({"rose", "risen", "rises", "climbed", "climbs", "reached", "reaches", "jumped", "jumps",
+                        "increased", "increases", "stood", "stands", "hit", "hits", "mounted", "mounts", "surged",
+                        "surges", "soared", "soars", "topped", "tops", "passed", "passes", "bringing", "brought",
+                        "brings", "raising", "raised", "pushing", "pushed", "taking", "took", "is", "was"})
+FATAL_ADVERBS = frozenset({"fatally"})
 # Verbs that send the wounded to hospital: "33 people were admitted at Mulago Hospital" counts the injured.
 HOSPITAL_VERBS = frozenset({"admitted", "taken", "rushed", "brought", "treated", "evacuated", "airlifted",
                             "transported", "moved", "hospitalized", "hospitalised"})
@@ -44,6 +47,8 @@ HOSPITAL_VERBS = frozenset({"admitted", "taken", "rushed", "brought", "treated",
 CONFLICT_NOUNS = frozenset({"conflict", "conflicts", "war", "wars", "insurgency", "uprising", "rebellion", "crisis"})
 SPEECH_VERBS = frozenset({"said", "says", "say", "told", "tells", "added", "announced", "stated", "claimed",
                           "according"})
+# What "of" or "among" points back to when a count is a part of the victims named before ("two of them").
+GROUP_BEFORE_WORDS = frozenset({"them", "whom", "those", "dead", "victims", "wounded", "injured"})
 SUBSET_WORDS = frozenset({"including", "among", "included", "includes"})
 INCLUSION_WORDS = frozenset({"including", "included", "include", "includes", "counted"})
 ATTACKER_NOUNS = frozenset({
@@ -62,7 +67,7 @@ PERSON_NOUNS = frozenset({
     "senator", "elder", "farmer", "pilgrim", "engineer", "contractor", "ranger", "gendarme", "guest",
 })
 SINGLE_ATTACKERS = frozenset({"gunman", "attacker", "bomber", "assailant", "militant", "terrorist", "hijacker",
-                              "kidnapper", "assassin"})
+                              "kidnapper", "assassin", "suspect", "shooter", "knifeman", "perpetrator", "intruder"})
 # Nouns a number can quantify that are never victims: units, time, money, objects, events.
 NON_VICTIM_NOUNS = frozenset({
     "miles", "mile", "km", "kilometres", "kilometers", "kilometre", "kilometer", "metres", "meters", "metre",
@@ -103,6 +108,7 @@ class CasualtyMention:
     predicate: int
     vague: bool = False
     subset: bool = False
+    in_headline: bool = False  # token positions are in the parsed title, not the story
 
     def span(self, doc: Doc) -> Span:
         return doc[self.start:self.end]
@@ -166,7 +172,7 @@ def _classify_quantity(doc: Doc, quantity: Quantity, max_hops: int) -> list[Casu
         return []
     if noun.tag_ == "NNP" and noun.i != number.i:
         return []
-    kind, predicate = _modifier_kind(noun) if noun.i != anchor.i else (None, anchor.i)
+    kind, predicate = _modifier_kind(noun) if noun.i != anchor.i else _harm_right_after(doc, quantity)
     if kind is None:
         kind, predicate = casualty_predicate(anchor, max_hops)
     if _is_agent(anchor, doc[predicate]) or _counts_a_conflict(doc[predicate]) or (
@@ -175,13 +181,24 @@ def _classify_quantity(doc: Doc, quantity: Quantity, max_hops: int) -> list[Casu
     count = Count(value=quantity.value, qualifier=quantity.qualifier)
     end = (noun.i if quantity.last < noun.i <= quantity.last + 3 else quantity.last) + 1
     if noun.lower_ in ATTACKER_NOUNS:
-        if number.dep_ != "nummod" and number.lower_ not in ("dozens", "scores", "hundreds"):
+        if number.dep_ != "nummod" and number.lower_ not in ("dozens", "scores", "hundreds") and noun.i == anchor.i:
             return []
         return _attacker_mentions(count, quantity.start, end, anchor, predicate, kind, quantity.vague)
     if kind is None:
         return []
     return [CasualtyMention(kind, count, quantity.start, end, anchor.i, predicate,
                             vague=quantity.vague, subset=_is_subset(anchor, doc[predicate]))]
+
+
+def _harm_right_after(doc: Doc, quantity: Quantity) -> tuple[Harm | None, int]:
+    """A bare number followed by its own harm word, adverbs allowed between: "left three dead and three
+    seriously hurt", "12 critically injured". The parse often hangs such a number on the first harm word."""
+    index = quantity.last + 1
+    while index < len(doc) and doc[index].tag_ == "RB":
+        index += 1
+    if index < len(doc) and doc[index].tag_ in ("VBN", "JJ") and casualty_word_kind(doc[index]):
+        return casualty_word_kind(doc[index]), index
+    return None, doc[quantity.last].i
 
 
 def _attacker_mentions(count: Count, start: int, end: int, anchor: Token, predicate: int,
@@ -221,17 +238,31 @@ def _single_person(token: Token, sentence: Span, max_hops: int) -> list[Casualty
 
 def _counted_in_toll(anchor: Token) -> bool:
     """"Six attackers were also counted in the toll", "eight dead, the bomber included", "five people, including
-    the gunman, died": an inclusion word above the attackers, in a clause that speaks of the dead or the toll."""
+    the gunman, died": an inclusion word above the attackers, in a clause that speaks of the dead or the toll.
+    Also an attacker listed with the dead ("five people died, the attacker among them"; "three people were
+    confirmed dead - the suspect and two officers")."""
     current = _conj_root(anchor)
+    if _part_of_those_before(anchor):
+        return _speaks_of_the_dead(anchor.sent)
+    if current.dep_ == "appos" and _is_counted(current.head):
+        return _speaks_of_the_dead(clause_head(current.head).subtree)
     for _ in range(3):
         head = current.head
         if head.i == current.i or head.tag_.startswith("VB") and head.lower_ not in INCLUSION_WORDS:
             return False
         if head.lower_ in INCLUSION_WORDS:
-            clause = clause_head(head.head if head.dep_ == "prep" else head)
-            return any(t.lower_ == "toll" or casualty_word_kind(t) == "killed" for t in clause.subtree)
+            return _speaks_of_the_dead(clause_head(head.head if head.dep_ == "prep" else head).subtree)
         current = head
     return False
+
+
+def _is_counted(noun: Token) -> bool:
+    """"three people", "the dead", "five": a number of victims, not one person ("a suspect, the gunman")."""
+    return noun.tag_ == "CD" or any(c.dep_ == "nummod" for c in noun.children)
+
+
+def _speaks_of_the_dead(tokens: Iterable[Token]) -> bool:
+    return any(t.lower_ == "toll" or casualty_word_kind(t) == "killed" for t in tokens)
 
 
 def _refers_to_one_person(token: Token) -> bool:
@@ -294,7 +325,8 @@ def _total(doc: Doc, group: list[CasualtyMention], mentions: list[CasualtyMentio
     """The group's sum, plus coordinated names without a count of their own ("Salgado and a bodyguard")."""
     anchors = {m.anchor for m in group}
     extra = {t.i for m in group for t in _conjuncts(doc[m.anchor])
-             if t.i not in anchors and t.tag_ in ("NN", "NNP") and not any(o.start <= t.i < o.end for o in mentions)}
+             if t.i not in anchors and (t.tag_ == "NNP" or t.tag_ == "NN" and t.lower_ in PERSON_NOUNS)
+             and not any(o.start <= t.i < o.end for o in mentions)}
     if len(group) == 1 and not extra:
         return group[0]
     qualifier = next((m.count.qualifier for m in group if m.count.qualifier != "exact"), "exact")
@@ -371,28 +403,43 @@ def _is_agent(anchor: Token, predicate: Token) -> bool:
 
 
 def _is_subset(anchor: Token, predicate: Token) -> bool:
-    """"including three children", "two of them", "among the dead were five policemen"."""
-    for child in anchor.children:
-        if child.dep_ == "prep" and child.lower_ == "of" and any(
-                c.lower_ in ("them", "whom", "those", "dead", "victims", "wounded", "injured") for c in child.children):
-            return True
+    """"including three children", "two of them", "five children among them", "among the dead were five
+    policemen"."""
+    if _part_of_those_before(anchor):
+        return True
     if not predicate.is_ancestor(anchor):  # "the 40 people killed included a candidate": the total
         return False
     current = anchor
     while current.i != predicate.i and current.head.i != current.i:
         current = current.head
+        if current.lower_ == "among" and _is_counted(current.head):  # "five students among eight people": the total
+            return False
         if current.lower_ in SUBSET_WORDS:
             return True
     return False
 
 
+def _part_of_those_before(token: Token) -> bool:
+    """"two of them", "three of the dead", "nine police officers among them", "five students among eight
+    people killed": a part of a group named before or after."""
+    return any(child.dep_ == "prep" and child.lower_ in ("of", "among") and any(
+        c.lower_ in GROUP_BEFORE_WORDS or child.lower_ == "among" and _is_counted(c) for c in child.children)
+        for child in token.children)
+
+
 def casualty_word_kind(token: Token) -> Harm | None:
     lower = token.lower_
-    if lower in KILLED_WORDS:
+    if lower in KILLED_WORDS or _fatally(token):
         return "killed"
     if lower in INJURED_WORDS:
         return "injured"
     return None
+
+
+def _fatally(token: Token) -> bool:
+    """"three people were fatally stabbed", "fatally wounded", "shot fatally": the harm killed them."""
+    return token.tag_.startswith("VB") and any(c.dep_ == "advmod" and c.lower_ in FATAL_ADVERBS
+                                               for c in token.children)
 
 
 def casualty_predicate(anchor: Token, max_hops: int) -> tuple[Harm | None, int]:

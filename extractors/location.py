@@ -4,8 +4,10 @@ The lead usually names the region or country ("in central Mali") and the next se
 the edge of Bandiagara town"), so the town is taken from the first few event sentences when it lies
 in the lead's country; failing that, from the lines above a lead that names no place, then from a
 scene phrase further down inside the lead's province. Places after "from", "to" or "south of" are
-origins and landmarks, not the scene. The dateline city is where the reporter files from: it counts
-only when the lead points back to it ("in the city's Gulshan area", "here") and names no other town.
+origins and landmarks, not the scene; a town named "near" or as a district ("Kasese District") is refined
+by a town close to it that the next sentences put the scene in. The dateline city is where the reporter
+files from: it counts only when the lead points back to it ("in the city's Gulshan area", "here") and names
+no other town.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ DIRECTION = r"(?:(?:north|south|east|west|central)(?:ern|east|west|eastern|weste
 SCENE_BEFORE = re.compile(
     r"(?:\b(?:in|at|near|outside|inside|on the outskirts of|close to|next to|not far from|raided|attacked|stormed)"
     r"\s+(?:the\s+)?" + POSSESSOR + DIRECTION
-    + r"|\b(?:the|a|an)\s+(?:[\w-]+\s+){0,2}(?:city|town|village|district|province|state|region|area) of\s+)$",
+    + r"|\b(?:the|a|an)\s+(?:[\w-]+\s+){0,2}(?:city|town|village|district|province|state|region|area) of\s+"
+    + r"|\b(?:a|the|an)\s+(?:place|area|spot|city|town|village|community|settlement)\s+(?:called|named|known as)\s+)$",
     re.IGNORECASE)
 REFERENCE_BEFORE = re.compile(
     r"\b(?:from|to|toward|towards|between|and|(?:north|south|east|west|northeast|northwest|southeast|southwest)"
@@ -45,6 +48,11 @@ EARLIER_EVENT_BEFORE = re.compile(r"\b(?:hours|days|weeks|months|years)\s+(?:aft
 PROXIMITY_BEFORE = re.compile(r"\b(?:near|outside|close to|next to|not far from|on the outskirts of)\s+(?:the\s+)?$",
                               re.IGNORECASE)
 NEARBY_KM = 100
+# "Kasese District", "the district of Kasese": a district named after its main town. The scene may be another
+# town in it ("the school in Mpondwe"; "Mpondwe lies in Kasese district"), so a town the story also names as a
+# district is refined like "near X", and gives way to another town of the same sentence.
+DISTRICT_AFTER = re.compile(r"\s+district\b", re.IGNORECASE)
+DISTRICT_BEFORE = re.compile(r"\bdistrict of\s+(?:the\s+)?$", re.IGNORECASE)
 PARAGRAPH_BREAK = re.compile(r"\n\s*(?=\S)")  # as extractors.pipeline numbers paragraphs
 # "in the city's Gulshan area", "an attack here today": the lead means the place the reporter files from.
 POINTS_TO_DATELINE = re.compile(r"\bthe (?:city|capital|town)(?:'s|’s)?\b(?! of\b)|\bhere\b", re.IGNORECASE)
@@ -97,12 +105,16 @@ def choose_location(text: str, sentences: list[SceneSentence], places: list[Plac
     # The lead and the paragraph after it; then the lines before a lead that tells no place ("tourists were
     # killed ... near the town of X" above the first toll); then, only for scene phrases and inside the lead's
     # province, the story below (where recaps of other attacks also name towns).
+    districts = _district_names(text, places)
     for candidates, worst_rank, region in ((scope, 1, None), (opening, 1, None), (later, 0, frame_region)):
         for position, sentence in enumerate(candidates):
             within = (frame_country, region)
-            found = _town_in(text, places, sentence, worst_rank, context, within, country_hint, gazetteer)
-            if found is not None and _is_nearby(text, found[1]):
-                return _town_close_to(text, places, found, candidates[position + 1:], context, within, country_hint,
+            found = _town_in(text, places, sentence, worst_rank, context, within, districts, country_hint, gazetteer)
+            if found is not None and _is_landmark(text, found[1], districts):
+                # a district's town may be named further down ("Mpondwe lies in Kasese district")
+                further = [s for s in later if s.start > sentence.start and s not in candidates]
+                following = candidates[position + 1:] + (further if found[1].text in districts else [])
+                return _town_close_to(text, places, found, following, context, within, districts, country_hint,
                                       gazetteer)
             if found is not None:
                 return found
@@ -116,13 +128,15 @@ def choose_location(text: str, sentences: list[SceneSentence], places: list[Plac
 
 
 def _town_in(text: str, places: list[PlaceMention], sentence: SceneSentence, worst_rank: int,
-             context: list[PlaceMention], within: tuple[str | None, str | None], country_hint: Counter,
-             gazetteer: Gazetteer) -> tuple[Location, PlaceMention] | None:
-    """The sentence's best town that lies within the frame's country (and province, when one is given)."""
+             context: list[PlaceMention], within: tuple[str | None, str | None], districts: frozenset[str],
+             country_hint: Counter, gazetteer: Gazetteer) -> tuple[Location, PlaceMention] | None:
+    """The sentence's best town that lies within the frame's country (and province, when one is given); a town
+    the story also names as a district only when the sentence names no other."""
     frame_country, frame_region = within
     mentions = _places_in(text, places, sentence)
     regions = [m for m in mentions if m.kind != "city" and m.candidates
                and frame_country in (None, *(e.country for e in m.candidates))]
+    district_town = None
     for mention in mentions:
         if mention.kind != "city" or scene_rank(text, mention) > worst_rank:
             continue
@@ -131,24 +145,34 @@ def _town_in(text: str, places: list[PlaceMention], sentence: SceneSentence, wor
         else:
             location = _unlisted_town(mention, regions + context, country_hint, gazetteer)
         if location.city and frame_country in (None, location.country) and frame_region in (None, location.admin1):
-            return location, mention
-    return None
+            if mention.text not in districts:
+                return location, mention
+            district_town = district_town or (location, mention)
+    return district_town
 
 
-def _is_nearby(text: str, place: PlaceMention) -> bool:
-    return bool(PROXIMITY_BEFORE.search(text, max(0, place.start - 40), place.start))
+def _is_landmark(text: str, place: PlaceMention, districts: frozenset[str]) -> bool:
+    """A town the lead names as nearby ("near Sao Paulo") or as a district ("Kasese District")."""
+    return place.text in districts or bool(PROXIMITY_BEFORE.search(text, max(0, place.start - 40), place.start))
+
+
+def _district_names(text: str, places: list[PlaceMention]) -> frozenset[str]:
+    """Town names the story also uses as a district's ("Kasese District", "the district of Kasese")."""
+    return frozenset(p.text for p in places if p.kind == "city" and (
+        DISTRICT_AFTER.match(text, p.end) or DISTRICT_BEFORE.search(text, max(0, p.start - 20), p.start)))
 
 
 def _town_close_to(text: str, places: list[PlaceMention], landmark: tuple[Location, PlaceMention],
                    sentences: list[SceneSentence], context: list[PlaceMention], within: tuple[str | None, str | None],
-                   country_hint: Counter, gazetteer: Gazetteer) -> tuple[Location, PlaceMention]:
+                   districts: frozenset[str], country_hint: Counter,
+                   gazetteer: Gazetteer) -> tuple[Location, PlaceMention]:
     """The first town the sentences put the scene in ("the school in Suzano") close to the landmark the lead
     named ("a school near Sao Paulo"): within NEARBY_KM, or in its province for a town no gazetteer lists;
     else the landmark."""
     near, _ = landmark
     for sentence in sentences:
-        found = _town_in(text, places, sentence, 0, context, within, country_hint, gazetteer)
-        if found is None or _is_nearby(text, found[1]):
+        found = _town_in(text, places, sentence, 0, context, within, districts, country_hint, gazetteer)
+        if found is None or _is_landmark(text, found[1], districts):
             continue
         town = found[0]
         if town.gazetteer_id is None:

@@ -27,6 +27,7 @@ from extractors.detection import (DetectionFacts, decide, is_non_state, is_self_
 from extractors.furniture import Story, story_of
 from extractors.groups import find_groups
 from extractors.language import is_readable, language_of
+from extractors.numbers import MULTIPLIERS, NUMBER_WORDS
 from extractors.focus import read_places
 from extractors.places import Gazetteer, dateline_span
 from extractors.reports import ArticleContext, build_report
@@ -39,6 +40,7 @@ CORROBORATING_LABELS = frozenset({"attack", "terror", "attacker", "suicide"})
 EVENT_FAMILIES = frozenset({"attack", "attack_weak", "type"})
 LEAD_FAMILIES = frozenset({"attack", "attack_weak", "type", "negative"})
 PARAGRAPH_BREAK = re.compile(r"\n\s*")
+_HAS_NUMBER = re.compile(r"\d|\b(" + "|".join([*NUMBER_WORDS, *MULTIPLIERS]) + r")\b", re.IGNORECASE)
 
 
 def extract_articles(articles: Sequence[Article], nlp: Language, batch_size: int = 16) -> list[ExtractionResult]:
@@ -59,14 +61,28 @@ def extract_articles(articles: Sequence[Article], nlp: Language, batch_size: int
         else:
             results[position] = ExtractionResult(id=article.id, is_attack_report=False, language=language)
     docs = nlp.pipe((story.text for story in stories), batch_size=batch_size)
-    for position, story, doc in zip(parse, stories, docs):
-        results[position] = read_article(articles[position], doc, story).model_copy(update={"language": languages[position]})
+    headlines = nlp.pipe((headline_of(articles[p], s) for p, s in zip(parse, stories)), batch_size=batch_size)
+    for position, story, doc, headline in zip(parse, stories, docs, headlines):
+        result = read_article(articles[position], doc, story, headline)
+        results[position] = result.model_copy(update={"language": languages[position]})
     return results  # type: ignore[return-value]
 
 
-def read_article(article: Article, doc: Doc, story: Story) -> ExtractionResult:
-    """Everything the extractor says about one parsed article; the doc holds its story (furniture dropped)."""
+def headline_of(article: Article, story: Story) -> str:
+    """The title, unless the story already opens with it: a headline often states the current toll that an
+    excerpt of the story leaves out ("Attack near synagogue leaves four killed, 22 injured")."""
+    title = (article.title or "").strip()
+    if not title or title in story.text[:len(title) + 200] or not _HAS_NUMBER.search(title):
+        return ""  # a title without a number cannot state a toll: not parsed
+    return title
+
+
+def read_article(article: Article, doc: Doc, story: Story, headline: Doc | None = None) -> ExtractionResult:
+    """Everything the extractor says about one parsed article; the doc holds its story (furniture dropped) and
+    `headline` its parsed title when the story does not open with it."""
     context = gather_facts(article, doc, story)
+    if headline is not None and len(headline):
+        context.headline = headline
     context.segmentation = segmentation = segment(context.sentences, context.published, context.casualty_predicates)
     main = segmentation.main_sentences(context.sentences)
     main_report = build_report(context, "main", [s.index for s in main], segmentation.main_date)

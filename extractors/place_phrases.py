@@ -31,6 +31,8 @@ SCENE_PHRASES = [
     re.compile(rf"\b{SETTLEMENT}s?\s+of\s+(?P<name>{NAME})(?:\s+and\s+(?P<other>{NAME}))?"),
     # "Mpeketoni, a coastal town in ...", "Kasindi, an eastern Congolese city"
     re.compile(rf"(?P<name>{NAME}),\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?{SETTLEMENT}{PHRASE_END}"),
+    # "at a place called Nyanya", "a village known as X", "an area named X"
+    re.compile(rf"\b(?:place|area|spot|{SETTLEMENT})\s+(?:called|named|known\s+as)\s+(?P<name>{NAME})"),
     # "raided Kaboro village", "in al-Qadeeh village", "on Kaboro community"
     re.compile(rf"\b(?:in|at|near|on|into|raided|attacked|stormed|struck|hit|targeted)\s+(?P<name>{NAME})\s+"
                rf"(?:village|community|hamlet|settlement)\b"),

@@ -43,6 +43,7 @@ class ArticleContext:
     casualty_predicates: frozenset[int]
     segmentation: Segmentation | None = None
     victim_tokens: frozenset[int] = field(default_factory=frozenset)
+    headline: Doc | None = None  # the parsed title, when the story does not open with it
 
 
 def build_report(context: ArticleContext, role: Role, indices: list[int], date: DatedSpan | None,
@@ -56,7 +57,8 @@ def build_report(context: ArticleContext, role: Role, indices: list[int], date: 
     names = frozenset(p.name for p in perpetrators)
     for kind, mention in choose_counts(context, role, sentences, names, _pivot(context)).items():
         fields[kind] = mention.count
-        evidence.append(_evidence(context, kind, mention.span(context.doc)))
+        if not mention.in_headline:  # evidence spans point into the text; the title has none
+            evidence.append(_evidence(context, kind, mention.span(context.doc)))
 
     location, place = locate(context, sentences)
     if place is None and context_sentence is not None:

@@ -17,11 +17,13 @@ from typing import Literal
 from spacy.tokens import Span, Token
 
 
-# Tokens a date hangs from when it dates the statement, not the attack ("officials said Tuesday").
-REPORTING_WORDS = frozenset({
+# Tokens a date hangs from when it dates the statement, not the attack ("officials said Tuesday"). Reactions
+# (claims, denials, blame) come days later; a statement of the news is the day's (see _statement_day).
+REACTION_WORDS = frozenset({"claimed", "denied", "blamed", "accused", "vowed", "warned"})
+REPORTING_WORDS = REACTION_WORDS | frozenset({
     "said", "says", "say", "told", "added", "announced", "stated", "statement", "posted", "speaking", "spoke",
-    "briefing", "conference", "interview", "reported", "confirmed", "claimed", "published", "issued", "tweeted",
-    "wrote", "according", "denied", "blamed", "accused", "vowed", "warned",
+    "briefing", "conference", "interview", "reported", "confirmed", "published", "issued", "tweeted", "wrote",
+    "according",
 })
 # Nouns too common to tie a sentence to one incident rather than another.
 GENERIC_NOUNS = frozenset({
@@ -56,8 +58,12 @@ NOUN_MODIFIERS = frozenset({"poss", "compound", "nmod", "amod"})
 # Cue labels of a sentence about another incident ("in a separate attack", "last week", "that bombing").
 OTHER_INCIDENT_LABELS = frozenset({"past", "past_near", "past_anaphor"})
 
+# Words that call the attack earlier than the statement ("late last week", "was seized recently", "over the
+# weekend"): then the statement's day is not the attack's.
+EARLIER_IN_STORY = re.compile(r"\b(?:earlier|recently|over the weekend|last week|days ago|previous)\b", re.IGNORECASE)
+
 Role = Literal["main", "background"]
-Attachment = Literal["attack", "reporting", "aftermath", "death", "span_end", "other"]
+Attachment = Literal["attack", "reporting", "reaction", "aftermath", "death", "span_end", "other"]
 
 
 @dataclass
@@ -141,8 +147,9 @@ def date_attachment(date: DatedSpan, cue_tokens: frozenset[int], sentence_start:
     if token.dep_ in NOUN_MODIFIERS and token.head.i in cue_tokens:
         return "attack"  # "said Monday's attack killed five": the attack's own day, whatever comes before
     before = doc[max(sentence_start, date.span.start - 3):date.span.start]
-    if any(t.lower_ in REPORTING_WORDS for t in before):
-        return "reporting"
+    told_before = [_telling_word(t) for t in before if t.lower_ in REPORTING_WORDS]
+    if told_before:
+        return told_before[-1]
     if len(before) and before[-1].lower_ in SPAN_END_WORDS:
         return "span_end"
     attachment = _attachment_above(token, cue_tokens)
@@ -183,6 +190,8 @@ def _governing_verb(token: Token) -> Token:
 
 
 def _telling_word(token: Token) -> Attachment | None:
+    if token.lower_ in REACTION_WORDS:
+        return "reaction"
     if token.lower_ in REPORTING_WORDS:
         return "reporting"
     if token.lower_ in AFTERMATH_WORDS:
@@ -261,10 +270,11 @@ def choose_main_date(sentences: list[SentenceFacts], reference: dt.date | None) 
     in any other sentence telling of the attack or a toll ("a witness said the gunmen rode in on Sunday"), one
     in a scene-setting sentence before the lead. Never the copy's own date stamp, nor a date of a statement, of
     the aftermath or ending a span ("into Tuesday"), nor a death after the lead, nor one after the lead in a
-    sentence about another incident ("in a separate attack on Monday"); None when the lead says only "last
-    week"."""
+    sentence about another incident ("in a separate attack on Monday"). Failing all these, the last resort is the
+    day of a statement opening the story (_statement_day); None when the lead says only "last week"."""
     lead = next((s.index for s in sentences if s.is_event), None)
     candidates: list[tuple[int, int, DatedSpan]] = []
+    statement_days: list[DatedSpan] = []
     for sentence in sentences:
         after_lead = lead is None or sentence.index > lead
         if lead is not None and sentence.index > lead and sentence.labels & OTHER_INCIDENT_LABELS:
@@ -276,9 +286,12 @@ def choose_main_date(sentences: list[SentenceFacts], reference: dt.date | None) 
             if age < 0 or age > FOLLOW_UP_DAYS:
                 continue
             attachment = date_attachment(date, sentence.cue_tokens, sentence.span.start)
+            if attachment == "reporting" and age <= NEAR_PAST_DAYS and _opens_the_story(sentence, sentences, lead):
+                statement_days.append(date)
             if not sentence.is_event and after_lead and attachment != "attack":
                 continue  # "It happened Thursday night" tells the attack without an attack word of its own
-            if attachment in ("reporting", "aftermath", "span_end") or attachment == "death" and sentence.index != lead:
+            if (attachment in ("reporting", "reaction", "aftermath", "span_end")
+                    or attachment == "death" and sentence.index != lead):
                 continue
             if age > NEAR_PAST_DAYS:
                 if attachment != "attack" or sentence.index != lead:
@@ -291,7 +304,35 @@ def choose_main_date(sentences: list[SentenceFacts], reference: dt.date | None) 
             else:
                 rank = 3 if sentence.is_event else 4
             candidates.append((rank, date.span.start, date))
-    return min(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
+    if candidates:
+        return min(candidates, key=lambda c: (c[0], c[1]))[2]
+    return _statement_day(sentences, statement_days)
+
+
+def _opens_the_story(sentence: SentenceFacts, sentences: list[SentenceFacts], lead: int | None) -> bool:
+    """The lead and the rest of its paragraph and the next, where breaking copy says who told the news."""
+    return lead is not None and sentence.index >= lead and sentence.paragraph <= sentences[lead].paragraph + 1
+
+
+def _statement_day(sentences: list[SentenceFacts], statement_days: list[DatedSpan]) -> DatedSpan | None:
+    """The last resort: when nothing in the story dates the attack, the day of the first statement in the lead's
+    paragraph or the next ("nine people were killed ..., authorities said Monday") is the attack's, as breaking
+    news tells the day's attack; never when the story calls something earlier ("last week", "recently", "over the
+    weekend") or a sentence telling of the attack or a toll holds a date before the statement's day."""
+    if not statement_days:
+        return None
+    first = statement_days[0]
+    for sentence in sentences:
+        if (sentence.labels & OTHER_INCIDENT_LABELS or EARLIER_IN_STORY.search(sentence.text)
+                or sentence.is_event and any(_dates_before(d, first, sentence) for d in sentence.dates)):
+            return None
+    return first
+
+
+def _dates_before(date: DatedSpan, statement: DatedSpan, sentence: SentenceFacts) -> bool:
+    """Whether a date may date something before the statement (not the copy's stamp, nor the end of a span)."""
+    return (date.date is not None and statement.date is not None and date.date < statement.date
+            and not date.is_stamp and date_attachment(date, sentence.cue_tokens, sentence.span.start) != "span_end")
 
 
 def segment(sentences: list[SentenceFacts], published: dt.date | None,

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from extractors.casualties import ATTACKER_NOUNS, CasualtyMention
 from extractors.segments import DatedSpan, Role, SentenceFacts, governed_by_time_phrase, is_earlier
@@ -53,27 +53,76 @@ def choose_counts(context: ArticleContext, role: Role, sentences: list[SentenceF
         sentence = by_index.get(context.sentence_of(context.doc[mention.start].idx))
         if sentence is None or mention.subset and mention.kind in ("killed", "injured"):
             continue
-        earlier = [d for d in sentence.dates if pivot is not None and is_earlier(d, pivot, 1)]
+        earlier = _earlier_dates(sentence, pivot)
         if role == "main" and governed_by_time_phrase(context.doc[mention.predicate], sentence, earlier,
                                                       sentence.index == lead):
+            continue
+        recap = _in_a_recap(context, sentence, lead, pivot)
+        if role == "main" and recap:
             continue
         current = best.get(mention.kind)
         if current is None or current.vague and not mention.vague:
             best[mention.kind] = mention
-        elif (mention.count.value > current.count.value and not mention.vague
+        elif (mention.count.value > current.count.value and not mention.vague and not recap
               and _raises_toll(context, mention, current, sentence, lead, earlier, pivot, perpetrators)):
             best[mention.kind] = mention
+    stated = dict(best)  # as the text states them, attackers still in
+    attackers_killed = max((m.count.value for m in context.casualties if m.kind == "attackers_killed"
+                            and not m.vague and context.sentence_of(context.doc[m.start].idx) in by_index), default=0)
     if "killed" in best:
         best["killed"] = _without_attackers(context, best["killed"], list(by_index))
+    if role == "main" and context.headline is not None:
+        # A title's toll often counts in the attackers the story counts apart ("7 dead": 3 victims, 4 attackers).
+        stated_with_attackers = {kind: m.count.value + (attackers_killed if kind == "killed" else 0)
+                                 for kind, m in stated.items() if not m.vague}
+        for kind, mention in _headline_tolls(context.headline).items():
+            if mention.count.value > stated_with_attackers.get(kind, 0) or kind not in stated:
+                best[kind] = mention
     return best
+
+
+def _headline_tolls(headline: Doc) -> dict[str, CasualtyMention]:
+    """The highest killed and injured figures a title states, attackers it counts in taken out ("Eight dead,
+    bomber included"). Titles are rewritten as a story is updated, so a higher figure there is the current
+    one; a lower one is the early figure the story's lead gave."""
+    mentions = [replace(m, in_headline=True) for m in headline._.newswatch_casualties]
+    tolls: dict[str, CasualtyMention] = {}
+    for mention in mentions:
+        if mention.kind in ("killed", "injured") and not (mention.subset or mention.vague) and (
+                mention.kind not in tolls or mention.count.value > tolls[mention.kind].count.value):
+            tolls[mention.kind] = mention
+    attackers = sum(m.count.value for m in mentions if m.kind == "attackers" and m.subset)
+    if "killed" in tolls and 0 < attackers < tolls["killed"].count.value:
+        killed = tolls["killed"]
+        tolls["killed"] = replace(killed, count=killed.count.model_copy(update={"value": killed.count.value - attackers}))
+    return tolls
+
+
+def _earlier_dates(sentence: SentenceFacts, pivot: dt.date | None) -> list[DatedSpan]:
+    return [d for d in sentence.dates if pivot is not None and is_earlier(d, pivot, 1)]
+
+
+def _in_a_recap(context: ArticleContext, sentence: SentenceFacts, lead: int | None, pivot: dt.date | None) -> bool:
+    """A sentence after the lead that mentions an earlier time or another incident, or sits in a paragraph
+    that opens with one ("In 1998, gunmen attacked the same church, killing four."; "March 3, 2009: rebels
+    stormed the barracks. A gunfight followed in which 12 were wounded."), tells of an earlier attack: its
+    figures are never the main toll, not even the first one."""
+    if lead is None or sentence.index <= lead:
+        return False
+    # The sentence holding the paragraph's first character: a headline-like date line runs into the sentence.
+    opener = context.sentences[context.sentence_of(context.text.rfind("\n", 0, sentence.span.start_char) + 1)]
+    return any(s.index > lead and _recap_marked(s, _earlier_dates(s, pivot), pivot) for s in (sentence, opener))
 
 
 def _without_attackers(context: ArticleContext, killed: CasualtyMention, indices: list[int]) -> CasualtyMention:
     """A toll that counts the attackers in ("eight dead, the bomber included"; "six attackers were also
-    counted in the toll" in the next sentence) is reduced by them: victims' tolls exclude the attackers."""
+    counted in the toll" in the next sentence; "five people died, the attacker among them" anywhere the same
+    figure is stated) is reduced by them: victims' tolls exclude the attackers."""
     sentence = context.sentence_of(context.doc[killed.start].idx)
+    same_toll = {context.sentence_of(context.doc[m.start].idx) for m in context.casualties
+                 if m.kind == "killed" and not m.subset and m.count.value == killed.count.value}
     included = [m for m in context.casualties if m.kind == "attackers" and m.subset
-                and context.sentence_of(context.doc[m.start].idx) in (sentence, sentence + 1)
+                and context.sentence_of(context.doc[m.start].idx) in {sentence, sentence + 1} | same_toll
                 and context.sentence_of(context.doc[m.start].idx) in indices]
     attackers = sum(m.count.value for m in included)
     if not attackers or attackers >= killed.count.value:

@@ -22,6 +22,9 @@ from streams.incidents import DATE_WINDOW_DAYS, ArticleRef, best_match, compatib
 
 MAX_ID_SUFFIX = 100
 MAX_PARSED = 20_000
+# How long an incident stays open for matching after its last update; stages that keep state per incident
+# (alerting) keep it as long, since no report can change the incident after that.
+OPEN_FOR = dt.timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ class MergeOutcome:
 class IncidentStore:
     """The incidents still open for matching, per merge key; needs only get, `in`, assignment and `del` on `storage`."""
 
-    def __init__(self, storage: MutableMapping[str, Any], open_for: dt.timedelta = dt.timedelta(days=14),
+    def __init__(self, storage: MutableMapping[str, Any], open_for: dt.timedelta = OPEN_FOR,
                  max_open_per_key: int = 2000):
         if max_open_per_key < 1:
             raise ValueError(f"max_open_per_key must be at least 1, got {max_open_per_key}")
@@ -113,7 +116,8 @@ def record_report(store: IncidentStore, report: IncidentReport, article: Article
 
 
 def _free_id(store: IncidentStore, wanted: str) -> str:
-    """`wanted`, or a deterministic variant when a different open incident already has it (two events, same key facts)."""
+    """`wanted`, or a deterministic variant when a different open incident already has it (two events with the same
+    key facts in one article)."""
     candidate = wanted
     for suffix in range(1, MAX_ID_SUFFIX + 1):
         if store.get(candidate) is None:

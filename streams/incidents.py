@@ -124,11 +124,17 @@ def compatible(incident: Incident, report: IncidentReport) -> bool:
 
 
 def incident_id_for(report: IncidentReport, article: ArticleRef, now: dt.datetime) -> str:
-    """A stable id from the first report's key facts; with no date, the day the article was published (or seen) stands in."""
+    """A stable id from the article that opened the incident and its report's key facts (with no date, the day the
+    article was published, or seen, stands in).
+
+    The article makes the id one incident's: an event that is reported again after its incident closed
+    opens a new incident under a new id, which Elasticsearch indexes from version 1, instead of the closed
+    incident's id, where external versioning refuses version 1 as older than the document's."""
     location = report.location
     day = report.date or (article.published or now).date()
     return stable_id(
         "incident",
+        article.id,
         location.country or "",
         name_key(location.admin1 or ""),
         name_key(location.city or location.name or ""),

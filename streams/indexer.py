@@ -9,6 +9,7 @@ request) is sent again one document at a time, so a refused document costs only 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -21,6 +22,10 @@ from elastic_transport import ConnectionTimeout
 from elasticsearch import AsyncElasticsearch, Elasticsearch
 from elasticsearch.exceptions import ApiError
 from elasticsearch.helpers import async_streaming_bulk
+
+from extractors.schema import Incident
+from streams.alerting.text import summarize
+from streams.documents import incident_document
 
 log = logging.getLogger(__name__)
 
@@ -180,6 +185,11 @@ def versioned_action(index: str, doc_id: str, version: int, document: dict) -> d
     """External versioning: an older incident version arriving late is a conflict, never an overwrite."""
     return {"_op_type": "index", "_index": index, "_id": doc_id, "version": version,
             "version_type": "external_gte", "_source": document}
+
+
+def incident_action(index: str, incident: Incident, now: dt.datetime) -> dict:
+    """An incident update for the incidents index: its document under the incident's id, at the incident's version."""
+    return versioned_action(index, incident.id, incident.version, incident_document(incident, summarize(incident), now))
 
 
 def create_action(index: str, doc_id: str, document: dict) -> dict:

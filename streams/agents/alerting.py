@@ -72,18 +72,26 @@ def install(pipeline) -> LiveWatches:
     @app.timer(RELEASE_CHECK_SECONDS)
     async def request_releases():
         """A timer cannot write a table (Faust ties writes to the current record's partition), so it asks the
-        agent that holds the incident's partition, through a topic partitioned as the incidents topic."""
+        agent that holds the incident's partition, through a topic partitioned as the incidents topic: to
+        release held alerts that are due (wall clock), and to expire incidents past the window (stream clock)."""
         now = dt.datetime.now(dt.timezone.utc)
         for incident_id, at in store.held(watches.index, now).items():
             if at <= now:
                 await topics["alert_releases"].send(key=incident_id, value={"incident_id": incident_id})
+        stream_now = store.latest_update()
+        for incident_id in store.expired(stream_now) if stream_now else ():
+            await topics["alert_releases"].send(key=incident_id, value={"incident_id": incident_id,
+                                                                        "expire_as_of": stream_now.isoformat()})
 
     @app.agent(topics["alert_releases"], name="release_held_alerts")
     async def release_held_alerts(stream):
         await watches.caught_up.wait()
         async for event in stream.events():
             now = dt.datetime.now(dt.timezone.utc)
-            await publish(store.release(event.value["incident_id"], watches.index, now), now)
+            incident_id = event.value["incident_id"]
+            await publish(store.release(incident_id, watches.index, now), now)
+            if event.value.get("expire_as_of"):
+                store.expire(incident_id, dt.datetime.fromisoformat(event.value["expire_as_of"]))
 
     async def deliver(alert: Alert, event) -> None:
         try:

@@ -8,10 +8,9 @@ import logging
 from elasticsearch import AsyncElasticsearch
 
 from extractors.schema import Incident
-from streams.alerting.text import summarize
 from streams.batches import event_batches
-from streams.documents import article_document, incident_document
-from streams.indexer import Indexer, index_action, settings_client_options, versioned_action
+from streams.documents import article_document
+from streams.indexer import Indexer, incident_action, index_action, settings_client_options
 from streams.messages import ExtractedArticle
 
 log = logging.getLogger(__name__)
@@ -41,9 +40,8 @@ def install(pipeline) -> None:
         document = article_document(extracted.article, extracted.extraction, extracted.duplicate_of, now)
         return index_action(es_settings.index("articles"), extracted.article.id, document)
 
-    def incident_action(incident: Incident, now: dt.datetime) -> dict:
-        document = incident_document(incident, summarize(incident), now)
-        return versioned_action(es_settings.index("incidents"), incident.id, incident.version, document)
+    def incident_update_action(incident: Incident, now: dt.datetime) -> dict:
+        return incident_action(es_settings.index("incidents"), incident, now)
 
     def indexing_agent(topic_key: str, name: str, model, to_action) -> None:
         """An agent that indexes each batch of its topic's records in one bulk request."""
@@ -58,4 +56,4 @@ def install(pipeline) -> None:
         app.agent(topics[topic_key], name=name)(index_batches)
 
     indexing_agent("extractions", "index_articles", ExtractedArticle, article_action)
-    indexing_agent("incidents", "index_incidents", Incident, incident_action)
+    indexing_agent("incidents", "index_incidents", Incident, incident_update_action)

@@ -3,6 +3,8 @@ incident gets the highest current toll its article states."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from extractors import extract
@@ -253,3 +255,81 @@ def test_injuries_told_in_another_sentence(nlp, make_article):
     text = ("Gunmen opened fire on worshippers at a mosque in the town of Mubi on Friday, killing five people, "
             "police said.\n\nMore than 40 people were taken to hospital with injuries.")
     assert main_counts(nlp, make_article, text) == (Count(value=5), Count(value=40, qualifier="more_than"))
+
+
+@pytest.mark.parametrize("published", [None, dt.date(2024, 3, 13)])
+def test_a_recap_after_the_lead_never_gives_the_first_figure(nlp, make_article, published):
+    text = ("A gunman opened fire outside a synagogue in the city of Verlo on Monday, killing two people and "
+            "wounding others, police said.\n\nThe attacker was arrested at the scene.\n\n"
+            "In 2009, two men attacked the same synagogue, killing one worshipper and injuring 14.")
+    killed, injured = main_counts(nlp, lambda t: make_article(t, published=published), text)
+    assert killed == Count(value=2, qualifier="exact")
+    assert injured is None
+
+
+def test_a_paragraph_opened_by_an_earlier_date_is_a_recap(nlp, make_article):
+    text = ("Gunmen stormed a police post in the town of Dorsa early on Tuesday, killing three officers, the "
+            "provincial police chief said.\n\nIt was the third attack on a police post in the province. Earlier "
+            "ones include:\n\nJune 2, 2011: rebels raided the barracks at Kesso. A long gunfight followed in "
+            "which nine raiders were shot dead and 31 people, six officers among them, were injured.")
+    killed, injured = main_counts(nlp, make_article, text)
+    assert killed == Count(value=3, qualifier="exact")
+    assert injured is None
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("The shooting, which began in Marlow Park, a garden near the harbour, at 9pm on Friday night, left four "
+     "people dead and two badly hurt.", {("killed", 4, "exact"), ("injured", 2, "exact")}),
+    ("The ambush left two soldiers dead and four critically injured.",
+     {("killed", 2, "exact"), ("injured", 4, "exact")}),
+])
+def test_a_bare_number_takes_the_harm_word_right_after_it(nlp, sentence, expected):
+    assert counts(nlp, sentence) == expected
+
+
+def test_a_higher_toll_in_the_headline_is_the_current_one(nlp, make_article):
+    text = ("A car bomb exploded outside a busy bus terminal in the town of Verlo on Tuesday, killing at least "
+            "five people and wounding others, police said.\n\nThe blast shattered windows across the square.")
+    article = make_article(text, title="Verlo bus terminal bombing leaves 12 dead, 40 wounded")
+    main = extract(article, nlp).main
+    assert (main.killed, main.injured) == (Count(value=12, qualifier="exact"), Count(value=40, qualifier="exact"))
+    assert not any(e.field in ("killed", "injured") for e in main.evidence)
+
+
+def test_a_headline_toll_counting_the_attackers_in_does_not_raise(nlp, make_article):
+    text = ("Gunmen stormed a hotel in the city of Dorsa on Friday. Police said four of the gunmen and three "
+            "guests died in the siege, which ended at dawn.")
+    article = make_article(text, title="Seven dead in Dorsa hotel siege")
+    assert extract(article, nlp).main.killed == Count(value=3, qualifier="exact")
+
+
+def test_a_lower_headline_toll_leaves_the_story_s_toll(nlp, make_article):
+    text = ("Gunmen attacked a village in the district of Kesso on Sunday, killing 23 people, officials said.")
+    article = make_article(text, title="Gunmen kill 9 in Kesso village raid")
+    assert extract(article, nlp).main.killed == Count(value=23, qualifier="exact")
+
+
+def test_a_part_among_a_counted_total(nlp):
+    doc = nlp("Stadium shooting: four children among eleven people killed")
+    assert {(m.count.value, m.subset) for m in doc._.newswatch_casualties} == {(4, True), (11, False)}
+
+
+def test_attackers_counted_as_a_part_of_the_attackers(nlp):
+    assert counts(nlp, "Police said three of the gunmen and two guests died in the siege.") == {
+        ("attackers", 3, "exact"), ("attackers_killed", 3, "exact"), ("killed", 2, "exact")}
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Mine blast death toll jumps to 31, with dozens more injured", {("killed", 31, "exact"), ("injured", 24, "about")}),
+    ("Hotel siege death toll reaches 52, with 80 others hurt", {("killed", 52, "exact"), ("injured", 80, "exact")}),
+])
+def test_headline_toll_verbs_in_the_present(nlp, sentence, expected):
+    assert counts(nlp, sentence) == expected
+
+
+def test_only_people_are_added_to_a_coordinated_count(nlp):
+    """The parser may coordinate the event noun with the victims ("standoff ... and 12 individuals")."""
+    found = counts(nlp, "A bloody standoff ensued in which five of the raiders were shot dead and 12 individuals, "
+                        "three guards among them, were injured.")
+    assert ("injured", 12, "exact") in found
+    assert ("injured", 13, "exact") not in found

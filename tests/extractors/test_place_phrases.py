@@ -65,6 +65,8 @@ def test_bare_capital_needs_a_focus_country(gazetteer):
         ("A bomb exploded in al-Harqeen village after prayers.", ["al-Harqeen"]),
         ("Two suicide bombers struck in Mbalanga, northern Cameroon, on Friday.", ["Mbalanga"]),
         ("The blast in Kawadi in Borno state killed six.", ["Kawadi"]),
+        ("We bombed the market at a place called Ungwan Dosa.", ["Ungwan Dosa"]),
+        ("Fighters overran a settlement known as Tamou Beri before dawn.", ["Tamou Beri"]),
     ],
 )
 def test_scene_phrases_name_villages_no_gazetteer_lists(gazetteer, text, expected):
@@ -79,6 +81,7 @@ def test_scene_phrases_name_villages_no_gazetteer_lists(gazetteer, text, expecte
         "Soldiers returned to the town of Maiduguri.",  # the gazetteer has it
         "The village of The Hague is not a village.",  # an article opens no name
         "They moved to the town of Police.",  # a common word
+        "The group is a movement called Ansaru.",  # only places, areas and settlements are called so
     ],
 )
 def test_scene_phrases_without_an_unlisted_village(gazetteer, text):

@@ -324,3 +324,37 @@ def test_here_in_the_lead_means_the_dateline_town(nlp, make_article):
     text = "KUANTAN (June 2): A gunman killed two guards in an attack on a bank here today, police said."
     location = main_location(nlp, make_article, text)
     assert (location.city, location.country) == ("Kuantan", "MY")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # another town of the same sentence wins over the district's
+        ("Gunmen killed nine pupils in an attack on Kisoro-Nyakabande College in the district of Kabale.", "Kisoro"),
+        # the story names the district's town further down
+        ("Rebels killed nine pupils in a night attack on a college in Kabale, the army said.\n\n"
+         "The commander said the rebels fled on foot.\n\n"
+         "The raid on the college in Kisoro was the worst in years. Kisoro lies in Kabale district.", "Kisoro"),
+        # with no other town, the district's own town stays
+        ("Rebels killed nine pupils in a night attack on a college in Kabale district, the army said.", "Kabale"),
+    ],
+)
+def test_a_town_named_as_a_district_gives_way_to_a_town_in_it(nlp, make_article, text, expected):
+    assert main_location(nlp, make_article, text).city == expected
+
+
+def test_a_bare_town_name_before_district_names_the_region_not_the_scene(nlp, make_article):
+    text = ("In brief:\n\n  • The army blames rebels for the killings at the college.\n\n"
+            "Hours after gunmen carried out Saturday night's raid on Nyota Technical College, Kabale District, "
+            "southwestern Uganda was in mourning.\n\n"
+            "The toll at the college, which lies at Kisoro, had reached 19 by last evening.")
+    location = main_location(nlp, make_article, text)
+    assert (location.city, location.country) == ("Kisoro", "UG")
+
+
+def test_a_place_called_x_is_the_scene_further_down(nlp, make_article):
+    text = ("A video showed the sect leader claiming the bombing at the bus park on Monday.\n\n"
+            "The blast killed 30 people in Nigeria.\n\n"
+            "In the video, he said: \u201cWe bombed the city, at a place called Ungwan Dosa.\u201d")
+    location = main_location(nlp, make_article, text)
+    assert (location.city, location.country) == ("Ungwan Dosa", "NG")

@@ -26,7 +26,15 @@ def main_date(nlp, make_article, text: str) -> dt.date | None:
          "Wednesday.", None),
         ("A suicide bomber killed 12 people at a mosque in Bannu. The group claimed responsibility for the attack "
          "on Wednesday.", None),
-        ("A bomb killed five people at a market in Bannu, according to police on Tuesday.", None),
+        # ... except as the last resort: a lead dated only by its statement tells that day's attack
+        ("A bomb killed five people at a market in Bannu, according to police on Tuesday.", TUESDAY),
+        ("Gunmen killed nine villagers in Zamfara state, authorities said Monday.", MONDAY),
+        ("Gunmen killed nine villagers in Zamfara state.\n\nSpeaking on Monday to reporters, the governor urged "
+         "calm.", MONDAY),
+        # ... never when the lead calls the attack earlier, nor for a claim, denial or blame
+        ("Gunmen killed nine villagers in Zamfara state over the weekend, authorities said Monday.", None),
+        ("Gunmen who killed nine villagers in Zamfara state last week have fled, police said on Tuesday.", None),
+        ("The Taliban denied on Tuesday that they carried out a bombing at a market in Bannu that killed five.", None),
         ("The Taliban denied on Tuesday that they carried out the bombing that killed five people at a market in "
          "Bannu.", None),
         # ... but a reporting verb before "Monday's attack" does not take the attack's own day

@@ -96,8 +96,8 @@ def test_a_dated_report_matches_an_undated_incident_whose_article_came_out_days_
 
 def test_a_new_incident_has_a_stable_id_and_its_first_figures_in_the_history():
     first = merge(None, report(), article(1), NOW)
-    again = merge(None, report(), article(7), later(3))
-    assert first.id == again.id
+    assert merge(None, report(), article(1), later(3)).id == first.id  # a restart or a replay
+    assert merge(None, report(), article(7), later(3)).id != first.id  # another article opening one
     assert first.version == 1 and first.historical is False
     assert first.article_ids == ["article-1"] and first.sources == ["wire"]
     assert [(c.field, c.previous, c.current.value) for c in first.toll_history] == [("killed", None, 59)]
@@ -199,10 +199,24 @@ def test_quiet_incidents_close_and_the_store_holds_only_json():
     assert sorted(storage) == [f"i:{fresh.id}", "k:PK"]
 
 
+def test_an_event_reported_again_after_its_incident_closed_opens_a_new_incident_under_a_new_id():
+    store = IncidentStore({}, open_for=dt.timedelta(days=14))
+    closed = record_report(store, report(), article(1), NOW).incident
+    closed = record_report(store, report(killed=Count(value=61)), article(2), later(1)).incident
+    assert closed.version == 2
+    # A report of another attack in the country after the quiet window drops the closed incident from the store.
+    record_report(store, report(location=Location(city="Lahore", country="PK", lat=31.55, lon=74.34, precision="city"),
+                                date=dt.date(2016, 11, 10)), article(3), NOW + dt.timedelta(days=16))
+    assert store.get(closed.id) is None
+    reopened = record_report(store, report(killed=Count(value=62)), article(4), NOW + dt.timedelta(days=20))
+    assert reopened.status == "created" and reopened.incident.version == 1
+    assert reopened.incident.id != closed.id
+
+
 def test_an_undated_report_takes_its_id_day_from_the_article():
     undated = report(date=None, date_precision=None)
     monday = ArticleRef(id="a", published=dt.datetime(2016, 10, 24, 20, tzinfo=dt.timezone.utc))
-    tuesday = ArticleRef(id="b", published=dt.datetime(2016, 10, 25, 8, tzinfo=dt.timezone.utc))
+    tuesday = ArticleRef(id="a", published=dt.datetime(2016, 10, 25, 8, tzinfo=dt.timezone.utc))
     assert merge(None, undated, monday, NOW).id != merge(None, undated, tuesday, NOW).id
     assert merge(None, undated, monday, NOW).id == merge(None, undated, monday, later(30)).id
 
