@@ -492,5 +492,7 @@ def _verb_complement_kind(verb: Token) -> tuple[Harm | None, int]:
 
 
 def _toll_kind(toll: Token) -> Harm:
-    modifiers = {child.lower_ for child in toll.children}
-    return "injured" if modifiers & {"injury", "injuries", "casualty"} else "killed"
+    """A toll is the dead unless a word on it says injuries: "the injury toll", "the wounded toll"."""
+    injuries = any(child.lower_ in ("injury", "casualty") or casualty_word_kind(child) == "injured"
+                   for child in toll.children)
+    return "injured" if injuries else "killed"

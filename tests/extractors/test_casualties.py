@@ -322,6 +322,8 @@ def test_attackers_counted_as_a_part_of_the_attackers(nlp):
 @pytest.mark.parametrize(("sentence", "expected"), [
     ("Mine blast death toll jumps to 31, with dozens more injured", {("killed", 31, "exact"), ("injured", 24, "about")}),
     ("Hotel siege death toll reaches 52, with 80 others hurt", {("killed", 52, "exact"), ("injured", 80, "exact")}),
+    ("Wounded toll from market bombing climbs to 140", {("injured", 140, "exact")}),
+    ("Injury toll in stadium attack rises to 65", {("injured", 65, "exact")}),
 ])
 def test_headline_toll_verbs_in_the_present(nlp, sentence, expected):
     assert counts(nlp, sentence) == expected
