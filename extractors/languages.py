@@ -1,8 +1,8 @@
 """The languages the extractor reads, each a folder of data: extractors/data/languages/<ISO 639-1 code>/.
 
 A folder holds `language.toml` (the spaCy model, the components the rules never read, and how the model's
-labels map onto the ones the rules are written in), `words.toml` (the named word sets and patterns the rules
-read) and `cues.jsonl` (the cue phrases). The rules are written once; a language is its data. Reading a new
+labels map onto the ones the rules are written in), `words/*.toml` (the named word sets and patterns the rules
+read, one file per concern: prefilter, counts, dates, ...) and `cues.jsonl` (the cue phrases). The rules are written once; a language is its data. Reading a new
 language means adding its folder and its spaCy model: see docs/extraction.md, "Adding a language".
 """
 
@@ -24,6 +24,7 @@ class WordSets(Mapping[str, frozenset[str]]):
     """The named word sets of one language; a name the rules read but the language lacks is a clear error."""
 
     def __init__(self, sets: Mapping[str, frozenset[str]], source: Path):
+        """`source` is the folder of the language's word files, named in errors."""
         self._sets = dict(sets)
         self.source = source
 
@@ -78,8 +79,15 @@ def resources(code: str) -> LanguageResources:
     if code not in readable_languages():
         raise ValueError(f"no extractor data for language {code!r}: readable are {sorted(readable_languages())}")
     settings = _read_toml(folder / "language.toml")
-    words_file = folder / "words.toml"
-    words = _read_toml(words_file)
+    words_folder = folder / "words"
+    words: dict[str, frozenset[str]] = {}
+    patterns: dict[str, re.Pattern[str]] = {}
+    for path in sorted(words_folder.glob("*.toml")):
+        content = _read_toml(path)
+        for name, values in content.get("words", {}).items():
+            _add_once(words, name, frozenset(values), path)
+        for name, alternatives in content.get("patterns", {}).items():
+            _add_once(patterns, name, re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE), path)
     model = settings.get("model", {})
     labels = settings.get("labels", {})
     return LanguageResources(
@@ -90,9 +98,8 @@ def resources(code: str) -> LanguageResources:
         dependency_labels=dict(labels.get("dependencies", {})),
         tag_rules=tuple(TagRule(rule["pos"], frozenset(rule.get("features", ())), rule["tag"])
                         for rule in labels.get("tags", ())),
-        words=WordSets({name: frozenset(values) for name, values in words.get("words", {}).items()}, words_file),
-        patterns={name: re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
-                  for name, alternatives in words.get("patterns", {}).items()},
+        words=WordSets(words, words_folder),
+        patterns=patterns,
     )
 
 
@@ -100,6 +107,12 @@ def words_of(item: Doc | Token) -> WordSets:
     """The word sets of the language a parsed text is in."""
     doc = item if isinstance(item, Doc) else item.doc
     return resources(doc.lang_).words
+
+
+def _add_once(table: dict, name: str, value: object, path: Path) -> None:
+    if name in table:
+        raise ValueError(f"{path}: {name!r} is already defined in another file of {path.parent}")
+    table[name] = value
 
 
 def _read_toml(path: Path) -> dict:

