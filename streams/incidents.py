@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractors.places import distance_km, name_key
-from extractors.schema import Article, Count, Evidence, Incident, IncidentFields, IncidentReport, Location, Perpetrator, TollChange, stable_id
+from extractors.schema import (Article, Count, Evidence, Incident, IncidentFields, IncidentReport, Location, Perpetrator,
+                               Title, TollChange, stable_id)
 
 NO_COUNTRY = "unknown"
 MATCH_THRESHOLD = 3.5
@@ -39,6 +40,8 @@ CREDIBLE_RISE_FACTOR = 10
 CREDIBLE_RISE_FROM = 10
 MAX_EVIDENCE_PER_FIELD = 3
 MAX_EVIDENCE = 24
+# Titles kept for alerts to quote: the first few, and the first in each further language.
+MAX_TITLES = 3
 MAX_MENTIONS = 5
 
 # Words that say what kind of region a name is, not which one.
@@ -61,14 +64,17 @@ class ArticleRef:
     source: str | None = None
     url: str | None = None
     published: dt.datetime | None = None
+    title: str | None = None
+    language: str | None = None  # the one the extractor identified (ISO 639-1)
 
     @property
     def published_on(self) -> dt.date | None:
         return self.published.date() if self.published else None
 
     @classmethod
-    def of(cls, article: Article) -> ArticleRef:
-        return cls(article.id, article.source, article.canonical_url or article.url, article.published)
+    def of(cls, article: Article, language: str | None = None) -> ArticleRef:
+        return cls(article.id, article.source, article.canonical_url or article.url, article.published, article.title,
+                   language)
 
 
 def merge_key(report: IncidentReport) -> str:
@@ -172,6 +178,7 @@ def _create(report: IncidentReport, article: ArticleRef, now: dt.datetime, incid
         sources=[article.source] if article.source else [],
         source_urls=[article.url] if article.url else [],
         evidence=_bounded_evidence([], report.evidence, set()),
+        titles=_with_title([], article),
         toll_history=[
             TollChange(field=field, previous=None, current=getattr(report, field), article_id=article.id, at=now)
             for field in _TOLL_FIELDS if getattr(report, field) is not None
@@ -189,6 +196,7 @@ def _combine(incident: Incident, report: IncidentReport, article: ArticleRef, no
         "article_ids": incident.article_ids + [article.id],
         "sources": _append_new(incident.sources, article.source),
         "source_urls": _append_new(incident.source_urls, article.url),
+        "titles": _with_title(incident.titles, article),
     }
     if report.suicide is not None and incident.suicide is not True:
         changes["suicide"] = report.suicide
@@ -346,6 +354,14 @@ def _ordered_union(first: list, second: list) -> list:
 
 def _append_new(items: list[str], item: str | None) -> list[str]:
     return items + [item] if item and item not in items else list(items)
+
+
+def _with_title(titles: list[Title], article: ArticleRef) -> list[Title]:
+    """The titles with the article's, while fewer than MAX_TITLES are kept or when its language has none yet."""
+    title = (article.title or "").strip()
+    if not title or (len(titles) >= MAX_TITLES and any(t.language == article.language for t in titles)):
+        return list(titles)
+    return titles + [Title(article_id=article.id, text=title, language=article.language)]
 
 
 def _merge_perpetrators(known: list[Perpetrator], reported: list[Perpetrator]) -> list[Perpetrator]:

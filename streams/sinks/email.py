@@ -15,11 +15,15 @@ from streams.alerting.text import DEFAULT_SUBJECT_TEMPLATE, alert_fields, check_
 from streams.sinks.base import PermanentDeliveryError, RetryingSink, SinkConfigError, TransientDeliveryError
 
 DEFAULT_BODY_TEMPLATE = """{summary}
-
+[Original title: {original_titles}
+]
 Watch: {watch} ({kind_label}, threshold {threshold})
 Incident: {incident_id}[, {date}]
 [Source: {url}]
-"""
+[
+Evidence:
+{evidence}
+]"""
 
 
 class EmailSink(RetryingSink):
