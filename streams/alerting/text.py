@@ -53,6 +53,7 @@ TARGET_TYPE_LABELS = {
 }
 ALERT_LANGUAGE = "en"
 MAX_EVIDENCE_LINES = 3
+DATELINE_DASHES = "-–— "  # what a sentence right after a dateline may start with ("NIAMEY, 4 février -- Neuf civils")
 QUALIFIER_WORDS = {"exact": "", "at_least": "at least ", "more_than": "more than ", "about": "about "}
 KIND_LABELS = {"new": "New incident", "escalation": "Escalation"}
 INCIDENT_FIELDS = ("headline", "attack", "target", "place", "tolls", "killed", "injured", "responsibility",
@@ -156,7 +157,7 @@ def original_titles(titles: list[Title]) -> list[Title]:
 
 def evidence_lines(evidence: list[Evidence], limit: int = MAX_EVIDENCE_LINES) -> list[str]:
     """The first `limit` distinct evidence sentences, each marked with its language when not the alerts'."""
-    sentences = dict.fromkeys((" ".join(e.sentence.split()), e.language) for e in evidence)
+    sentences = dict.fromkeys((" ".join(e.sentence.split()).lstrip(DATELINE_DASHES), e.language) for e in evidence)
     return [marked(sentence, language) for sentence, language in list(sentences)[:limit]]
 
 
@@ -170,12 +171,12 @@ def _attack(incident: Incident) -> str:
 
 
 def _target(incident: Incident) -> tuple[str, str]:
-    """(the target, its phrase in the headline): the article's words when they are English ("at a police training
-    college"), else the kind of target ("targeting civilians"), never English grammar around words of another
-    language."""
+    """(the target, its phrase in the headline): the article's words when they are English and name a place or thing
+    ("at a police training college"), else the kind of target ("targeting civilians"), never English grammar around
+    words of another language."""
     target = incident.target
     text = (target.text or "").strip()
-    if target.language not in (None, ALERT_LANGUAGE):
+    if target.language not in (None, ALERT_LANGUAGE) or text[:1].isdigit():  # "25 civilians": people, counted
         label = TARGET_TYPE_LABELS[target.type]
         return label, label and f"targeting {label}"
     if not text:

@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 
 from extractors.schema import Count, Evidence, IncidentReport, Location, Perpetrator, Target, Title
-from streams.alerting.text import (DEFAULT_TEXT_TEMPLATE, TemplateError, alert_fields, check_template, incident_fields, render,
-                                   summarize)
+from streams.alerting.text import (DEFAULT_TEXT_TEMPLATE, TemplateError, alert_fields, check_template, evidence_lines,
+                                   incident_fields, render, summarize)
 from streams.alerting.decision import alerts_for
 from streams.incidents import ArticleRef, merge
 from streams.watches import parse_watches
@@ -122,3 +122,18 @@ def test_a_merged_incident_marks_only_what_is_not_english():
     assert fields["original_titles"] == "[fr] " + NAMSIGUIA_TITLE
     assert fields["evidence"].splitlines() == [FRENCH_LEAD, english_lead]
     assert fields["headline"] == "Armed assault at a weekly market in Namsiguia, Centre-Nord, Burkina Faso"
+
+
+def test_evidence_lines_drop_the_dash_a_dateline_leaves_and_repeated_sentences():
+    after_dateline = Evidence(field="killed", sentence="-- Neuf civils ont été tués mardi soir.", char_start=0, char_end=9,
+                              language="fr")
+    assert evidence_lines([after_dateline, after_dateline.model_copy(update={"field": "date"})]) == [
+        "[fr] Neuf civils ont été tués mardi soir."]
+
+
+def test_counted_people_and_inverted_country_names_read_as_english():
+    komanda = quetta_incident(attack_types=["armed_assault"], suicide=None, killed=None, injured=None, perpetrators=[],
+                              target=Target(type="civilians", text="25 civilians", language="en"),
+                              location=Location(city="Komanda", country="CD"))
+    assert summarize(komanda) == "Armed assault targeting civilians in Komanda, The Democratic Republic of the Congo"
+    assert summarize(komanda.model_copy(update={"location": Location(country="IR")})).endswith(" in Iran")
