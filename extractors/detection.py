@@ -17,39 +17,8 @@ from dataclasses import dataclass
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Token
 
-# Words that only attack reports use; one is enough to send an article to spaCy. A vehicle used as a weapon is
-# named by "van attack" or "deliberately drove / struck / ran down", never by the traffic accident's "struck".
-ATTACK_WORDS = re.compile(
-    r"\b(?:bomb(?:s|ed|ing|ings|er|ers)?|car-bomb\w*|explosives|explosive (?:device|devices|vest|vests|belt)|"
-    r"detonat\w*|suicide (?:attack|bomb)\w*|gunm[ae]n|gunfire|gunshots?|militants?|insurgen\w*|terror\w*|"
-    r"jihad\w*|kidnap\w*|abduct\w*|hostages?|assassin\w*|massacre[sd]?|ambush\w*|grenades?|ieds?|arson\w*|"
-    r"hijack\w*|behead\w*|opened fire|open fire|shot dead|gunned down|set fire to|set ablaze|torched|"
-    r"rampage|stabb(?:ed|ing|ings)|ramming|slain|hacked to death|armed men|assailants?|"
-    r"(?:van|truck|lorry|vehicle)[- ]attacks?|deliberately (?:drove|driving|struck|striking|hit|hitting|rammed|"
-    r"ran (?:over|down|into)|running (?:over|down|into)|mowed|mowing|ploughed|plowed|steered|swerved))\b",
-    re.IGNORECASE,
-)
-# Words with everyday senses ("a shot at goal", "explosive growth", "a blast of cold air"): they send an
-# article to spaCy only with a word for people harmed in the same sentence, and not in a sentence about
-# sport or business.
-AMBIGUOUS_WORDS = re.compile(
-    r"\b(?:(?<!cyber )(?<!cyber-)(?<!heart )(?<!panic )attack\w*|assault\w*|shot|shoot\w*|raid\w*|"
-    r"blasts?(?! of)|explosions?|exploded|explosive|fired (?:on|at|into)|storm(?:ed|ing)|siege|rebels?|"
-    r"militias?|clash\w*|knife\w*|knives|machetes?|wielding|attackers?|mowed down|mowing down|ran over|run over|"
-    r"(?:drove|driven|driving|ploughed|plowed|ploughing|plowing|steered|rammed|smashed|slammed|careered|careened)"
-    r"\b[^.]{0,40}\b(?:into|through|onto))\b",
-    re.IGNORECASE,
-)
-HARM_WORDS = re.compile(
-    r"\b(?:killed|killing|kills|dead|died|dies|deaths?|wounded|wounding|injured|injuring|injuries|"
-    r"casualt\w+|fatalit\w+|victims?|bodies|murdered|hospitali[sz]ed)\b",
-    re.IGNORECASE,
-)
-SPORT_OR_BUSINESS = re.compile(
-    r"\b(?:striker|goals?|(?:first|second) half|match|season|league|coach|penalty|tournament|sales|profits?|"
-    r"output|shares|stocks|investors|earnings)\b",
-    re.IGNORECASE,
-)
+from extractors.languages import resources
+
 SENTENCE_END = re.compile(r"[.!?\n]")
 LANGUAGE_SAMPLE_CHARS = 4000
 MIN_STOPWORD_RATIO = 0.2
@@ -75,14 +44,16 @@ MILITANT_NOUNS = frozenset({
 })
 
 
-def passes_prefilter(title: str | None, text: str) -> bool:
-    """Cheap recall-oriented screen: an attack word, or an ambiguous one in a sentence about people harmed."""
+def passes_prefilter(title: str | None, text: str, language: str = "en") -> bool:
+    """Cheap recall-oriented screen: an attack word, or an ambiguous one in a sentence about people harmed (the
+    language's `prefilter_*` patterns)."""
+    patterns = resources(language).patterns
     whole = f"{title}\n{text}" if title else text
-    if ATTACK_WORDS.search(whole):
+    if patterns["prefilter_attack"].search(whole):
         return True
-    for match in AMBIGUOUS_WORDS.finditer(whole):
+    for match in patterns["prefilter_ambiguous"].finditer(whole):
         sentence = _sentence_around(whole, match.start(), match.end())
-        if HARM_WORDS.search(sentence) and not SPORT_OR_BUSINESS.search(sentence):
+        if patterns["prefilter_harm"].search(sentence) and not patterns["prefilter_sport_or_business"].search(sentence):
             return True
     return False
 

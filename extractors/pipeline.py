@@ -27,6 +27,7 @@ from extractors.detection import (DetectionFacts, decide, is_non_state, is_self_
 from extractors.furniture import Story, story_of
 from extractors.groups import find_groups
 from extractors.language import is_readable, language_of
+from extractors.nlp import load_nlp
 from extractors.numbers import MULTIPLIERS, NUMBER_WORDS
 from extractors.focus import read_places
 from extractors.places import Gazetteer, dateline_span
@@ -43,11 +44,12 @@ PARAGRAPH_BREAK = re.compile(r"\n\s*")
 _HAS_NUMBER = re.compile(r"\d|\b(" + "|".join([*NUMBER_WORDS, *MULTIPLIERS]) + r")\b", re.IGNORECASE)
 
 
-def extract_articles(articles: Sequence[Article], nlp: Language, batch_size: int = 16) -> list[ExtractionResult]:
-    """Screen every article cheaply, parse only those that may report an attack, in nlp.pipe batches."""
+def extract_articles(articles: Sequence[Article], nlp: Language | None = None,
+                     batch_size: int = 16) -> list[ExtractionResult]:
+    """Screen every article cheaply, parse only those that may report an attack, in nlp.pipe batches of one
+    language each. `nlp` serves the articles in its language; the others get their language's shared pipeline."""
     results: list[ExtractionResult | None] = [None] * len(articles)
-    parse: list[int] = []
-    stories: list[Story] = []
+    parse: dict[str, list[tuple[int, Story]]] = {}
     languages: list[str] = []
     for position, article in enumerate(articles):
         text = article.text[:MAX_TEXT_CHARS]
@@ -55,16 +57,17 @@ def extract_articles(articles: Sequence[Article], nlp: Language, batch_size: int
         languages.append(language)
         if not is_readable(language):
             results[position] = ExtractionResult(id=article.id, is_attack_report=False, language=language, read=False)
-        elif passes_prefilter(article.title, text):
-            parse.append(position)
-            stories.append(story_of(text))
+        elif passes_prefilter(article.title, text, language):
+            parse.setdefault(language, []).append((position, story_of(text)))
         else:
             results[position] = ExtractionResult(id=article.id, is_attack_report=False, language=language)
-    docs = nlp.pipe((story.text for story in stories), batch_size=batch_size)
-    headlines = nlp.pipe((headline_of(articles[p], s) for p, s in zip(parse, stories)), batch_size=batch_size)
-    for position, story, doc, headline in zip(parse, stories, docs, headlines):
-        result = read_article(articles[position], doc, story, headline)
-        results[position] = result.model_copy(update={"language": languages[position]})
+    for language, items in parse.items():
+        pipeline = nlp if nlp is not None and nlp.lang == language else load_nlp(language)
+        docs = pipeline.pipe((story.text for _, story in items), batch_size=batch_size)
+        headlines = pipeline.pipe((headline_of(articles[p], s) for p, s in items), batch_size=batch_size)
+        for (position, story), doc, headline in zip(items, docs, headlines):
+            result = read_article(articles[position], doc, story, headline)
+            results[position] = result.model_copy(update={"language": languages[position]})
     return results  # type: ignore[return-value]
 
 

@@ -150,7 +150,8 @@ def _perpetrators(context: ArticleContext, sentences: list[SentenceFacts],
                 mentions[group.name].append(group.text)
             if group.branch:
                 branches.setdefault(group.name, group.branch)
-            group_role = classify_role(sentence.text, group, sentence_start=start)
+            # The parser may end a sentence inside a name ("Boko | Haram"): the name belongs to the one it starts in.
+            group_role = classify_role(context.text[start:max(end, group.end)], group, sentence_start=start)
             if group_role is None or _about_earlier(context.text, sentence, marks, group.start, group.end):
                 continue
             spans.append((group.start, group.end))
