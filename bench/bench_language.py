@@ -1,4 +1,5 @@
-"""Language identification: accuracy on the real-news corpus and the devset, and time per article; prints JSON.
+"""Language identification: accuracy on the real-news corpus and the dev sets (English, French), and time per
+article; prints JSON.
 
 Each article is identified from its title plus lead (extractors.language.language_of), as the worker does.
 Run from the repository root: python bench/bench_language.py [--realnews ../shared/corpus/realnews] [--repeat 5]
@@ -20,6 +21,7 @@ from extractors.language import identify, language_of  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVSET = ROOT / "tests" / "data" / "devset" / "devset-articles.jsonl"
+DEVSET_FR = ROOT / "tests" / "data" / "devset-fr" / "devset-fr-articles.jsonl"
 
 
 def load(path: Path, default_language: str) -> list[tuple[str, str | None, str]]:
@@ -52,7 +54,7 @@ def main() -> None:
     parser.add_argument("--realnews", type=Path, default=ROOT.parent / "shared" / "corpus" / "realnews")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    sets = {"devset": load(DEVSET, "en")}
+    sets = {"devset": load(DEVSET, "en"), "devset-fr": load(DEVSET_FR, "fr")}
     for path in sorted(args.realnews.glob("*-articles.jsonl")):
         part = path.name.split("-")[0]
         sets[f"realnews-{part}"] = load(path, "fr" if part == "fr" else "en")
