@@ -39,12 +39,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.news_filler import filler_article, unique_devset  # noqa: E402
+from bench.news_filler import filler_article, french_devset, unique_devset  # noqa: E402
 from extractors.languages import resources  # noqa: E402
 from extractors.records import article_from_record  # noqa: E402
 
 SEED = ROOT.parent / "shared" / "corpus" / "quetta-2016.txt"
-DEVSET_FR = ROOT / "tests" / "data" / "devset-fr"
 ARTICLE_KEYS = ("id", "title", "text", "published", "url")
 
 
@@ -54,13 +53,6 @@ def _articles(records: list[dict]) -> list:
 
 def _jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def french_devset() -> tuple[list[dict], list[dict]]:
-    """The French dev set's attack reports and its look-alikes."""
-    attack_ids = {label["id"] for label in _jsonl(DEVSET_FR / "devset-fr-labels.jsonl") if label["kind"] == "attack"}
-    records = _jsonl(DEVSET_FR / "devset-fr-articles.jsonl")
-    return [r for r in records if r["id"] in attack_ids], [r for r in records if r["id"] not in attack_ids]
 
 
 def streams(per_attack: int, seed: int = 11) -> tuple[list, list]:
@@ -112,7 +104,8 @@ def compare(runners: dict, articles: list, chunk: int = 40) -> dict[str, dict[st
 
 
 def peak_memory_probe() -> None:
-    """Runs in a fresh process: load everything, extract the seed article, print ru_maxrss in MiB."""
+    """Runs in a fresh process: extract the seed article, then a French attack report; print ru_maxrss in MiB after
+each (English pipeline only, then both)."""
     import datetime as dt
 
     from extractors import extract_batch
@@ -120,10 +113,11 @@ def peak_memory_probe() -> None:
 
     title, _, body = SEED.read_text(encoding="utf-8").partition("\n")
     seed = Article(id="seed", title=title, text=body, published=dt.datetime(2016, 10, 25))
-    french = _articles(french_devset()[0][:1])
-    results = extract_batch([seed, *french])
-    assert [r.language for r in results] == ["en", "fr"] and results[0].is_attack_report
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    [english] = extract_batch([seed])
+    english_only = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    [french] = extract_batch(_articles(french_devset()[0][:1]))
+    assert (english.language, french.language) == ("en", "fr") and english.is_attack_report
+    print(english_only, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def main() -> None:
@@ -227,7 +221,8 @@ def main() -> None:
         "raw_components_full_fr": raw_full_fr.pipe_names,
         "raw_components_needed_fr": raw_needed_fr.pipe_names,
         "extractor_components": nlp.pipe_names,
-        "peak_rss_mib_extractor_process_both_languages": round(float(probe.stdout.strip().splitlines()[-1]), 1),
+        "peak_rss_mib_extractor_process": dict(zip(("english_only", "both_languages"),
+                                                    (round(float(v), 1) for v in probe.stdout.split()[-2:]))),
     }, indent=2))
 
 

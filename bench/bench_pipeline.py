@@ -6,7 +6,8 @@ Run from the repository root (NEWSWATCH_HOME selects the local services, started
 
 The stream (bench/news_filler.py) holds every dev-set article once, invented everyday news as filler, and
 syndicated copies (a fifth of the stream, each a few places after its original, biased to attack
-stories so that about one article in ten reports an attack). Articles go in through the ingest producer
+stories so that about one article in ten reports an attack); with --french-share, the French dev set too and
+that share of the filler in French. Articles go in through the ingest producer
 (streams.ingest.producer.ArticleProducer) and out as Elasticsearch documents; workers are `newswatch
 worker` subprocesses on their own topics and indices, warmed up on the seed article before timing.
 
@@ -158,9 +159,11 @@ class IncidentWatcher(threading.Thread):
             self.consumer.close()
 
 
-def latency(services, rate: float, seconds: float, env: dict[str, str], timeout: float) -> dict:
+def latency(services, rate: float, seconds: float, env: dict[str, str], timeout: float,
+            french_share: float = 0.0) -> dict:
     size = max(130, round(rate * seconds))  # the dev set alone is 100 articles
-    stream = mixed_stream(size, seed=23, step=dt.timedelta(seconds=1 / rate), id_prefix="lat-")
+    stream = mixed_stream(size, seed=23, step=dt.timedelta(seconds=1 / rate), id_prefix="lat-",
+                          french_share=french_share)
     with running_workers(services, 1, env) as (pipeline, _, progress):
         pids = service_pids()
         expected = progress.records("extractions") + len(stream)
@@ -204,10 +207,10 @@ def _round(value: float | None) -> float | None:
 
 
 def memory(services, size: int, event_days: float, attack_share: float, env: dict[str, str],
-           interval: float, timeout: float) -> dict:
+           interval: float, timeout: float, french_share: float = 0.0) -> dict:
     # Event time runs forward from now (after the warm-up article): dedup expires its queue in time order.
     stream = mixed_stream(size, attack_share=attack_share, seed=31, step=dt.timedelta(days=event_days) / size,
-                          id_prefix="rss-")
+                          id_prefix="rss-", french_share=french_share)
     with running_workers(services, 1, env) as (pipeline, processes, progress):
         pid = processes[0].pid
         pids = service_pids()
@@ -256,12 +259,14 @@ def main() -> None:
     parser.add_argument("--rss-event-days", type=float, default=14,
                         help="event time the memory stream spans (dedup keeps 7 days)")
     parser.add_argument("--rss-attack-share", type=float, default=0.02)
+    parser.add_argument("--french-share", type=float, default=0.0,
+                        help="share of French filler in every stream, whose French dev-set articles are added")
     parser.add_argument("--batch-seconds", type=float, default=0.5, help="extract batch wait (the worker default is 0.5 s)")
     parser.add_argument("--timeout", type=float, default=900, help="limit for each wait on the pipeline")
     args = parser.parse_args()
     services = endpoints()
     env = {"NEWSWATCH_WORKER__EXTRACT_BATCH_SECONDS": str(args.batch_seconds)}
-    stream = mixed_stream(args.articles, seed=5, id_prefix="tp-")
+    stream = mixed_stream(args.articles, seed=5, id_prefix="tp-", french_share=args.french_share)
     extractors.load_nlp()
     extractor_alone(stream[:32])  # first-call costs (gazetteer, group tables) out of the timings
     load_at_start = os.getloadavg()
@@ -298,11 +303,12 @@ def main() -> None:
             "runs": measured}
     if args.latency_seconds:
         one_worker = result["pipeline"].get("1_worker", {}).get("articles_per_second", extractor_rate)
-        result["latency"] = latency(services, round(one_worker / 2, 1), args.latency_seconds, env, args.timeout)
+        result["latency"] = latency(services, round(one_worker / 2, 1), args.latency_seconds, env, args.timeout,
+                                    args.french_share)
         progress_note("latency", result["latency"])
     if args.rss_articles:
         result["memory"] = memory(services, args.rss_articles, args.rss_event_days, args.rss_attack_share, env,
-                                  interval=2.0, timeout=args.timeout * 2)
+                                  interval=2.0, timeout=args.timeout * 2, french_share=args.french_share)
     result["load_average_at_end"] = os.getloadavg()
     print_json(result)
 

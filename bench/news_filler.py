@@ -24,6 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from extractors.schema import Article  # noqa: E402
 from tests.integration.corpus import DEVSET, devset_articles, syndicated_copy  # noqa: E402
 
+DEVSET_FR = DEVSET.parent / "devset-fr"
+
 CITIES = ["Leeds", "Denver", "Lyon", "Osaka", "Porto", "Calgary", "Adelaide", "Gdansk", "Bergen", "Austin",
           "Valencia", "Tampere", "Nagoya", "Cork", "Graz", "Rotterdam", "Dunedin", "Halifax", "Bologna", "Tucson"]
 PEOPLE = ["Maria Lindqvist", "Tom Okafor", "Priya Raman", "Jonas Becker", "Elena Sousa", "Marcus Hale",
@@ -347,23 +349,39 @@ def unique_devset() -> tuple[list[dict], list[dict]]:
     return [a for a in articles if a["id"] in attack_ids], [a for a in articles if a["id"] not in attack_ids]
 
 
+def french_devset() -> tuple[list[dict], list[dict]]:
+    """The French dev set's (tests/data/devset-fr) attack reports and its look-alikes."""
+    def records(name: str) -> list[dict]:
+        lines = (DEVSET_FR / name).read_text(encoding="utf-8").splitlines()
+        return [json.loads(line) for line in lines if line.strip()]
+
+    attack_ids = {label["id"] for label in records("devset-fr-labels.jsonl") if label["kind"] == "attack"}
+    articles = records("devset-fr-articles.jsonl")
+    return [a for a in articles if a["id"] in attack_ids], [a for a in articles if a["id"] not in attack_ids]
+
+
 def mixed_stream(size: int, attack_share: float = 0.1, copy_share: float = 0.2, seed: int = 5,
                  start: dt.datetime | None = None, step: dt.timedelta = dt.timedelta(seconds=2),
-                 id_prefix: str = "") -> list[Article]:
+                 id_prefix: str = "", french_share: float = 0.0) -> list[Article]:
     """`size` articles: every dev-set article once, syndicated copies (`copy_share`, biased to attacks so that
     about `attack_share` of the stream reports an attack) each a few places after its original, and filler.
+    With `french_share`, the French dev set's articles too, and that share of the filler in French.
 
     Articles get increasing `fetched_at` times `step` apart from `start` (the time dedup and merging go by).
     """
     rng = random.Random(seed)
     attacks, others = unique_devset()
+    if french_share:
+        french_attacks, french_others = french_devset()
+        attacks, others = attacks + french_attacks, others + french_others
     copies = round(size * copy_share)
     originals_count = size - copies
     if originals_count < len(attacks) + len(others):
         devset = len(attacks) + len(others)
         raise ValueError(f"a stream of {size} articles cannot hold the {devset} dev-set articles and its copies; "
                          f"use at least {round(devset / (1 - copy_share)) + 1}")
-    fillers = [filler_article(rng, f"fill-{n:06d}") for n in range(originals_count - len(attacks) - len(others))]
+    fillers = [filler_article(rng, f"fill-{n:06d}", "fr" if french_share and rng.random() < french_share else "en")
+               for n in range(originals_count - len(attacks) - len(others))]
     originals = attacks + others + fillers
     rng.shuffle(originals)
     attack_copies = min(copies, max(0, round(size * attack_share) - len(attacks)))
