@@ -291,6 +291,8 @@ def main() -> None:
     }
     extractor_cpu = result["extractor_alone"]["cpu_ms_per_article"]
     for workers, measured in runs.items():
+        if not measured:  # --runs 0: the latency or memory run alone
+            continue
         rate = statistics.median(r["articles_per_second"] for r in undisturbed(measured))
         steady = statistics.median(r["steady_extraction_per_second"] for r in undisturbed(measured))
         worker_cpu = statistics.median(sum(ms for name, ms in r["cpu_ms_per_article"].items() if name.startswith("worker"))

@@ -279,8 +279,8 @@ class Grammar:
 
 GRAMMARS = {
     "en": Grammar(TOPICS, SLOTS, NUMBERS, CITIES, PEOPLE, COMPANIES, TEAMS, "{city} {team}"),
-    "fr": Grammar(FRENCH_TOPICS, FRENCH_SLOTS, FRENCH_NUMBERS, FRENCH_CITIES, FRENCH_PEOPLE, FRENCH_COMPANIES, FRENCH_TEAMS,
-                  "{team} de {city}"),
+    "fr": Grammar(FRENCH_TOPICS, FRENCH_SLOTS, FRENCH_NUMBERS, FRENCH_CITIES, FRENCH_PEOPLE, FRENCH_COMPANIES,
+                  FRENCH_TEAMS, "{team} de {city}"),
 }
 
 

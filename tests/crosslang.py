@@ -18,12 +18,8 @@ ARTICLES = CROSSLANG / "crosslang-articles.jsonl"
 LABELS = CROSSLANG / "crosslang-labels.jsonl"
 # One watch per country of the material, so every incident placed in one of them is alerted on.
 WATCHED_COUNTRIES = ("BF", "NE", "CD")
-WATCHES = """
-watches:
-  - {id: burkina, name: Burkina Faso, region: {countries: [BF]}, sinks: [log]}
-  - {id: niger, name: Niger, region: {countries: [NE]}, sinks: [log]}
-  - {id: congo, name: DR Congo, region: {countries: [CD]}, sinks: [log]}
-"""
+WATCHES = "watches:\n" + "".join(f"  - {{id: {code}, name: {code}, region: {{countries: [{code}]}}, sinks: [log]}}\n"
+                                 for code in WATCHED_COUNTRIES)
 ARTICLE_KEYS = ("id", "url", "title", "published", "text")
 # Attacks whose reports the extractor does not bring together yet, and why: their articles must still not join
 # another attack's incident. Remove an entry when its reports merge (the check warns when they do).

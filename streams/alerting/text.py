@@ -6,9 +6,9 @@ Write `[[` and `]]` for literal brackets, as `{{` and `}}` are literal braces.
 
 Alerts are written in English whatever the language of the articles: every word of the summary comes from
 structured fields (types, counts, gazetteer names, canonical group names). The one free text it may quote,
-the target's words, is used only when the article was English; otherwise the kind of target stands in. What
-the articles said in their own words travels beside it: `original_titles` and `evidence`, each line in a
-language other than English marked with its code ("[fr] ...").
+the target's words, is used only when they are English and name a place or thing; otherwise the kind of
+target stands in. What the articles said in their own words travels beside it: `original_titles` and
+`evidence`, each line in a language other than English marked with its code ("[fr] ...").
 """
 
 from __future__ import annotations
