@@ -61,16 +61,16 @@ def profile_attack(sentences: list[Span], cues: list[Span], attack_cue_tokens: f
 
 def gtd_types(found: set[str], target_type: str, killed: int | None, armed: bool) -> list[AttackType]:
     """GTD's hierarchy: an assassination or a kidnapping done with guns is not also an armed assault; killing
-    one to three officials or journalists is an assassination; an attack by gunmen with no other type is an
-    armed assault."""
+    one to three officials or journalists is an assassination; an attack by gunmen with no other type than
+    arson is an armed assault."""
     types = set(found)
     if types & {"armed_assault", "bombing"} and target_type in PROMINENT_TARGETS and killed is not None \
             and 1 <= killed <= 3:
         types.add("assassination")
     if types & {"assassination", "kidnapping"}:
         types.discard("armed_assault")
-    if not types and armed:
-        types.add("armed_assault")
+    if armed and types <= {"facility_attack"}:
+        types.add("armed_assault")  # "gunmen killed nine and burned thirty shelters": an armed assault too
     return sorted(types)  # type: ignore[return-value]
 
 

@@ -140,7 +140,7 @@ def _used_as_verb(token: Token) -> bool:
     return token.tag_.startswith("VB") or {"nsubj", "dobj"} <= deps
 
 
-def _governing_verb(token: Token) -> Token | None:
+def governing_verb(token: Token) -> Token | None:
     """The verb itself, the verb an attack noun hangs from, or the verb of the phrase it sits in ("troops killed
     40 insurgents in airstrikes and ground assaults")."""
     if token.tag_.startswith("VB"):
@@ -155,7 +155,7 @@ def _governing_verb(token: Token) -> Token | None:
 
 def _subject_in(token: Token, tokens: set[int]) -> bool:
     """The verb's subject, or a phrase in apposition to it ("Quito, a gas cylinder blew up"), is among tokens."""
-    verb = _governing_verb(token)
+    verb = governing_verb(token)
     subject = subject_of(verb) if verb is not None else None
     if subject is None:
         return False
@@ -167,6 +167,6 @@ def done_by_state_forces(token: Token) -> bool:
     the attack noun names its own doer: "the army repelled an attack by militants", "a jihadist assault"."""
     if not token.tag_.startswith("VB") and _names_own_doer(token):
         return False
-    verb = _governing_verb(token)
+    verb = governing_verb(token)
     subject = subject_of(verb) if verb is not None else None
     return subject is not None and subject.lower_ in words_of(token)["state_forces"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Token
 
-from extractors.cues import done_by_state_forces
+from extractors.cues import governing_verb, subject_of
 from extractors.languages import resources, words_of
 from extractors.syntax import preposition_phrase
 
@@ -146,7 +146,13 @@ def militants_on_receiving_end(tokens: Iterable[Token]) -> bool:
         if token.lower_ not in words["militant_nouns"]:
             continue
         counted = _counted_noun(token, words["quantity_nouns"])
-        if counted.dep_ in OBJECT_LINKS and not counted.tag_.startswith("VB") and done_by_state_forces(counted):
+        if counted.dep_ not in OBJECT_LINKS or counted.tag_.startswith("VB"):
+            continue
+        verb = governing_verb(counted)
+        while verb is not None and subject_of(verb) is None and verb.dep_ == "xcomp":
+            verb = verb.head  # "l'armée a annoncé avoir tué 96 combattants": the army is the doer
+        subject = subject_of(verb) if verb is not None else None
+        if subject is not None and subject.lower_ in words["state_forces"]:
             return True
     return False
 
