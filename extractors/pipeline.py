@@ -22,8 +22,8 @@ from spacy.tokens import Doc, Span
 from extractors.casualties import CasualtyMention
 from extractors.cues import counted_cues
 from extractors.dates import find_dates
-from extractors.detection import (DetectionFacts, decide, is_non_state, is_self_killed, neutralised_militants,
-                                  passes_prefilter)
+from extractors.detection import (DetectionFacts, decide, is_non_state, is_self_killed, militants_on_receiving_end,
+                                  neutralised_militants, passes_prefilter)
 from extractors.furniture import Story, story_of
 from extractors.groups import find_groups
 from extractors.language import is_readable, language_of
@@ -192,12 +192,13 @@ def detection_facts(context: ArticleContext, main: list[SentenceFacts], report: 
     return DetectionFacts(
         attack_sentences=sum(s.is_attack for s in main),
         lead_labels=lead.labels if lead else frozenset(),
-        lead_non_state=is_non_state(lead.labels if lead else (), lead_attackers, lead_groups),
+        lead_non_state=is_non_state(lead.labels if lead else (), lead_attackers, lead_groups, context.doc.lang_),
         lead_casualties=frozenset(m.kind for m in lead_counts),
         lead_dead_militants=any(m.kind == "attackers_killed" and not is_self_killed(context.doc[m.anchor])
                                 for m in lead_counts) or bool(lead and neutralised_militants(lead.span)),
+        lead_against_militants=bool(lead and militants_on_receiving_end(lead.span)),
         main_labels=labels,
-        non_state=is_non_state(labels, attacker_words, len(report.perpetrators)),
+        non_state=is_non_state(labels, attacker_words, len(report.perpetrators), context.doc.lang_),
         victims=victims,
         political_target=report.target.type in ("government", "journalists", "diplomatic"),
         violent=bool(victims or attacker_words or report.perpetrators or weapons or violent_types),
