@@ -2,7 +2,7 @@
 
 A folder holds `language.toml` (the spaCy model, the components the rules never read, and how the model's
 labels map onto the ones the rules are written in), `words/*.toml` (the named word sets and patterns the rules
-read, one file per concern: prefilter, counts, dates, ...) and `cues.jsonl` (the cue phrases). The rules are written once; a language is its data. Reading a new
+read, one file per concern: prefilter, counts, dates, ...; `[tables]` map names or phrases to what they mean) and `cues.jsonl` (the cue phrases). The rules are written once; a language is its data. Reading a new
 language means adding its folder and its spaCy model: see docs/extraction.md, "Adding a language".
 """
 
@@ -62,6 +62,8 @@ class LanguageResources:
     tag_rules: tuple[TagRule, ...]
     words: WordSets
     patterns: Mapping[str, re.Pattern[str]]
+    # Named tables of names or phrases and what each means (month names and their numbers).
+    tables: Mapping[str, Mapping[str, object]]
 
     @property
     def cue_patterns_file(self) -> Path:
@@ -82,12 +84,15 @@ def resources(code: str) -> LanguageResources:
     words_folder = folder / "words"
     words: dict[str, frozenset[str]] = {}
     patterns: dict[str, re.Pattern[str]] = {}
+    tables: dict[str, Mapping[str, object]] = {}
     for path in sorted(words_folder.glob("*.toml")):
         content = _read_toml(path)
         for name, values in content.get("words", {}).items():
             _add_once(words, name, frozenset(values), path)
         for name, alternatives in content.get("patterns", {}).items():
             _add_once(patterns, name, re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE), path)
+        for name, table in content.get("tables", {}).items():
+            _add_once(tables, name, dict(table), path)
     model = settings.get("model", {})
     labels = settings.get("labels", {})
     return LanguageResources(
@@ -100,6 +105,7 @@ def resources(code: str) -> LanguageResources:
                         for rule in labels.get("tags", ())),
         words=WordSets(words, words_folder),
         patterns=patterns,
+        tables=tables,
     )
 
 
