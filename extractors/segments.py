@@ -120,8 +120,11 @@ def date_attachment(date: DatedSpan, cue_tokens: frozenset[int], sentence_start:
     attack, killing, reporting, aftermath or death word or verb above it."""
     token = date.span.root
     doc = date.span.doc
-    if token.dep_ in NOUN_MODIFIERS and token.head.i in cue_tokens:
-        return "attack"  # "said Monday's attack killed five": the attack's own day, whatever comes before
+    if token.dep_ in NOUN_MODIFIERS and token.head.i in cue_tokens and (
+            token.i < token.head.i or any(child.dep_ == "case" for child in token.children)):
+        # "said Monday's attack killed five", "l'attaque de dimanche": the attack's own day, whatever comes
+        # before; a bare day after the noun ("a revendiqué l'attaque dimanche") dates the verb
+        return "attack"
     before = doc[max(sentence_start, date.span.start - 3):date.span.start]
     words = words_of(doc)
     told_before = [_telling_word(t) for t in before if t.lower_ in words["date_reporting_words"]
