@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from typing import NamedTuple
 
-from extractors.place_words import place_words
+from extractors.place_words import PlaceWords, place_words
 from extractors.places import Gazetteer, PlaceMention, distance_km, to_location
 from extractors.schema import Location
 
@@ -40,7 +40,6 @@ NEARBY_KM = 100
 # town in it ("the school in Mpondwe"; "Mpondwe lies in Kasese district"), so a town the story also names as a
 # district is refined like "near X", and gives way to another town of the same sentence.
 DISTRICT_AFTER = re.compile(r"\s+district\b", re.IGNORECASE)
-DISTRICT_BEFORE = re.compile(r"\bdistrict of\s+(?:the\s+)?$", re.IGNORECASE)
 PARAGRAPH_BREAK = re.compile(r"\n\s*(?=\S)")  # as extractors.pipeline numbers paragraphs
 # "in the city's Gulshan area", "an attack here today": the lead means the place the reporter files from.
 POINTS_TO_DATELINE = re.compile(r"\bthe (?:city|capital|town)(?:'s|’s)?\b(?! of\b)|\bhere\b", re.IGNORECASE)
@@ -67,9 +66,16 @@ def scene_rank(text: str, place: PlaceMention, language: str = "en") -> int:
             or SPEAKING_PLACE_BEFORE.search(window)):
         return 2
     words = place_words(language)
-    if words.scene_before.search(window):
-        return 0
-    return 2 if words.reference_before.search(window) else 1
+    scene = words.scene_before.search(window)
+    if scene and not _origin_before(words, window, scene.start()):
+        return 0  # "from the town of X", "de retour de la localité de X": an origin all the same
+    return 2 if words.reference_before.search(window) or scene else 1
+
+
+def _origin_before(words: PlaceWords, window: str, end: int) -> bool:
+    """Whether the window before a scene phrase ends in an origin ("from", "retour de"), not in a phrase of
+    proximity that also reads as one ("not far from")."""
+    return bool(words.reference_before.search(window, 0, end)) and not words.scene_before.search(window, 0, end)
 
 
 def choose_location(text: str, sentences: list[SceneSentence], places: list[PlaceMention],
@@ -94,7 +100,7 @@ def choose_location(text: str, sentences: list[SceneSentence], places: list[Plac
     # The lead and the paragraph after it; then the lines before a lead that tells no place ("tourists were
     # killed ... near the town of X" above the first toll); then, only for scene phrases and inside the lead's
     # province, the story below (where recaps of other attacks also name towns).
-    districts = _district_names(text, places)
+    districts = _district_names(text, places, language)
     for candidates, worst_rank, region in ((scope, 1, None), (opening, 1, None), (later, 0, frame_region)):
         for position, sentence in enumerate(candidates):
             within = (frame_country, region)
@@ -147,10 +153,12 @@ def _is_landmark(text: str, place: PlaceMention, districts: frozenset[str], lang
     return place.text in districts or bool(proximity.search(text, max(0, place.start - 40), place.start))
 
 
-def _district_names(text: str, places: list[PlaceMention]) -> frozenset[str]:
-    """Town names the story also uses as a district's ("Kasese District", "the district of Kasese")."""
+def _district_names(text: str, places: list[PlaceMention], language: str) -> frozenset[str]:
+    """Town names the story also uses as a district's ("Kasese District", "the district of Kasese", "la région
+    d'Ouallam")."""
+    district_before = place_words(language).district_before
     return frozenset(p.text for p in places if p.kind == "city" and (
-        DISTRICT_AFTER.match(text, p.end) or DISTRICT_BEFORE.search(text, max(0, p.start - 20), p.start)))
+        DISTRICT_AFTER.match(text, p.end) or district_before.search(text, max(0, p.start - 25), p.start)))
 
 
 def _town_close_to(text: str, places: list[PlaceMention], landmark: tuple[Location, PlaceMention],

@@ -70,9 +70,13 @@ def unlisted_towns(text: str, mentions: list[PlaceMention], gazetteer: Gazetteer
     occupied = [(m.start, m.end) for m in mentions]
     by_start = {m.start: m for m in mentions}
     spans: set[tuple[int, int]] = set()
-    for pattern in words.scene_phrases:
+    licensed: set[tuple[int, int]] = set()  # "the village of X", "le marché de Mémé": X is a place, common word or not
+    for number, pattern in enumerate(words.scene_phrases):
         for match in pattern.finditer(text):
-            spans.update(match.span(group) for group in ("name", "other") if match.groupdict().get(group))
+            found_spans = {match.span(group) for group in ("name", "other") if match.groupdict().get(group)}
+            spans |= found_spans
+            if number == 0:
+                licensed |= found_spans
     for match in words.scene_then_region.finditer(text):
         following = by_start.get(match.end())
         near = bool(words.near.search(match.group("link")))
@@ -82,20 +86,22 @@ def unlisted_towns(text: str, mentions: list[PlaceMention], gazetteer: Gazetteer
     found = []
     for start, end in sorted(spans):
         name = text[start:end]
-        if any(s < end and start < e for s, e in occupied) or not _may_be_town(name, gazetteer, words):
+        if any(s < end and start < e for s, e in occupied) or not _may_be_town(name, gazetteer, words,
+                                                                             (start, end) in licensed):
             continue
         found.append(PlaceMention(name, start, end, "city", ()))
     return found
 
 
-def _may_be_town(name: str, gazetteer: Gazetteer, words: PlaceWords) -> bool:
-    """Not an acronym, nor opened by an article, a stop name (months, titles, first names, groups) or a
-    common word ("Police Station"); an Arabic article is skipped ("al-Qadeeh")."""
+def _may_be_town(name: str, gazetteer: Gazetteer, words: PlaceWords, licensed: bool) -> bool:
+    """Not an acronym, nor opened by an article, a stop name (months, titles, first names, groups) or, unless a
+    settlement noun licenses it, a common word ("Police Station"); an Arabic article is skipped ("al-Qadeeh")."""
     parts = [w for w in name.replace("-", " ").split() if w.lower() not in ARABIC_ARTICLES]
     if not parts or name_key(parts[0]) in words.articles or name.isupper():
         return False
     first = name_key(parts[0])
-    return first not in gazetteer.index.stop_keys and first not in words.stop_keys and first not in words.common_keys
+    return (first not in gazetteer.index.stop_keys and first not in words.stop_keys
+            and (licensed or first not in words.common_keys))
 
 
 def _focus_country(focus: Counter[str]) -> str | None:

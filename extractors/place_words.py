@@ -52,6 +52,7 @@ class PlaceWords:
     licensing_before: re.Pattern[str]
     admin1_before: re.Pattern[str]
     town_before: re.Pattern[str]
+    district_before: re.Pattern[str]
     scene_before: re.Pattern[str]
     proximity_before: re.Pattern[str]
     reference_before: re.Pattern[str]
@@ -80,6 +81,7 @@ def place_words(language: str) -> PlaceWords:
         licensing_before=re.compile(rf"\b{leading(words['place_licensing'])}$", before),
         admin1_before=re.compile(rf"\b{alternatives(words['admin1_nouns'])}\s+{of}$", before),
         town_before=re.compile(rf"\b{alternatives(words['town_nouns'])}\s+{of}$", before),
+        district_before=re.compile(rf"\b{alternatives(words['district_nouns'])}\s+{of}{definite}?$", before),
         scene_before=re.compile(
             rf"(?:\b{leading(words['scene_prepositions'])}{definite}?{possessor}(?:{direction})?"
             rf"|\b{articles}(?:[\w-]+\s+){{0,2}}{alternatives(words['scene_nouns'])}\s+{of}"
