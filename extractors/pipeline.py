@@ -106,7 +106,7 @@ def gather_facts(article: Article, doc: Doc, story: Story) -> ArticleContext:
     published = article.published.date() if article.published else None
     cues = counted_cues(doc._.newswatch_cues or [])
     casualties = doc._.newswatch_casualties or []
-    places, focus = read_places(text, Gazetteer.load())
+    places, focus = read_places(text, Gazetteer.load(), doc.lang_)
     dateline = dateline_span(text)
     outside_dateline = [p for p in places if not (dateline and dateline[0] <= p.start < dateline[1])]
     groups = find_groups(text)
