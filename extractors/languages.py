@@ -1,8 +1,8 @@
 """The languages the extractor reads, each a folder of data: extractors/data/languages/<ISO 639-1 code>/.
 
 A folder holds `language.toml` (the spaCy model, the components the rules never read, and how the model's
-labels map onto the ones the rules are written in), `words/*.toml` (the named word sets and patterns the rules
-read, one file per concern: prefilter, counts, dates, ...) and `cues.jsonl` (the cue phrases). The rules are written once; a language is its data. Reading a new
+labels map onto the ones the rules are written in), `words/*.toml` (the named word sets, word values and
+patterns the rules read, one file per concern: prefilter, counts, numbers, dates, ...) and `cues.jsonl` (the cue phrases). The rules are written once; a language is its data. Reading a new
 language means adding its folder and its spaCy model: see docs/extraction.md, "Adding a language".
 """
 
@@ -61,6 +61,8 @@ class LanguageResources:
     # For models without a Penn tagger: the first rule that fits a token gives its tag.
     tag_rules: tuple[TagRule, ...]
     words: WordSets
+    # Named tables of words with the integer each stands for ("vingt" 20, "dozen" 12).
+    values: Mapping[str, Mapping[str, int]]
     patterns: Mapping[str, re.Pattern[str]]
 
     @property
@@ -81,11 +83,16 @@ def resources(code: str) -> LanguageResources:
     settings = _read_toml(folder / "language.toml")
     words_folder = folder / "words"
     words: dict[str, frozenset[str]] = {}
+    values: dict[str, dict[str, int]] = {}
     patterns: dict[str, re.Pattern[str]] = {}
     for path in sorted(words_folder.glob("*.toml")):
         content = _read_toml(path)
-        for name, values in content.get("words", {}).items():
-            _add_once(words, name, frozenset(values), path)
+        for name, members in content.get("words", {}).items():
+            _add_once(words, name, frozenset(members), path)
+        for name, table in content.get("values", {}).items():
+            if not all(isinstance(value, int) for value in table.values()):
+                raise ValueError(f"{path}: every value of [values] {name!r} must be an integer")
+            _add_once(values, name, dict(table), path)
         for name, alternatives in content.get("patterns", {}).items():
             _add_once(patterns, name, re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE), path)
     model = settings.get("model", {})
@@ -99,6 +106,7 @@ def resources(code: str) -> LanguageResources:
         tag_rules=tuple(TagRule(rule["pos"], frozenset(rule.get("features", ())), rule["tag"])
                         for rule in labels.get("tags", ())),
         words=WordSets(words, words_folder),
+        values=values,
         patterns=patterns,
     )
 

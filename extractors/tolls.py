@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Token
 
-from extractors.casualties import ATTACKER_NOUNS, CasualtyMention
+from extractors.casualties import CasualtyMention, is_attacker_noun
+from extractors.languages import words_of
+from extractors.syntax import has_case_marker
 from extractors.segments import DatedSpan, Role, SentenceFacts, governed_by_time_phrase, is_earlier
 
 if TYPE_CHECKING:
@@ -23,21 +25,6 @@ if TYPE_CHECKING:
 # Cue labels that tie a sentence to an earlier incident; "since" and "this year" (past_generic) are left out:
 # leads often rank the attack among earlier ones ("the deadliest since 2015").
 RECAP_LABELS = frozenset({"past", "past_near", "past_anaphor"})
-OTHER_INCIDENT_WORDS = frozenset({"separate", "separately", "elsewhere"})
-PAST_UNITS = frozenset({"day", "week", "fortnight", "month", "year", "decade"})
-# Verbs through which a source states a figure; when the source is the perpetrator, the figure is its claim.
-STATEMENT_VERBS = frozenset({"said", "says", "say", "saying", "claimed", "claims", "claiming", "claim", "cites",
-                             "cited", "citing", "stated", "states", "announced", "boasted", "posted", "tweeted"})
-EARLY_WORDS = frozenset({"initially", "originally", "earlier"})
-EARLY_TOLL_MODIFIERS = frozenset({"initial", "earlier", "first", "preliminary", "previous", "original"})
-NEWS_AGENCIES_OF_ARMED_GROUPS = frozenset({"amaq", "thabat", "naba"})
-# Words above a figure that make it the other side of a comparison.
-COMPARISON_WORDS = frozenset({"since", "than", "surpassing", "surpassed", "eclipsing", "eclipsed", "exceeding",
-                              "overtaking"})
-SERIES_NOUNS = frozenset({"wave", "series", "spate", "string", "campaign"})
-PLURAL_ATTACK_NOUNS = frozenset({"attacks", "bombings", "shootings", "killings", "massacres", "raids", "blasts",
-                                 "explosions"})
-MILITANT_MODIFIERS = frozenset({"militant", "jihadist", "terrorist", "terror", "extremist", "insurgent", "armed"})
 
 
 def choose_counts(context: ArticleContext, role: Role, sentences: list[SentenceFacts], perpetrators: frozenset[str],
@@ -149,10 +136,13 @@ def _recap_marked(sentence: SentenceFacts, earlier: list[DatedSpan], pivot: dt.d
         return True
     if pivot is None and any(d.precision in ("year", "month") for d in sentence.dates):
         return True
-    words = [t.lower_ for t in sentence.span]
-    return any(word in OTHER_INCIDENT_WORDS or word == "same" and following == "day"
-               or following == "ago" and word.rstrip("s") in PAST_UNITS
-               for word, following in zip(words, words[1:] + [""]))
+    words = words_of(sentence.span.doc)
+    other, same, day, ago, units = (words[name] for name in ("other_incident_words", "same_words", "day_words",
+                                                            "ago_words", "past_units"))
+    lowers = [t.lower_ for t in sentence.span]
+    return any(word in other or word in same and following in day
+               or following in ago and (word in units or word.rstrip("s") in units)
+               for word, following in zip(lowers, lowers[1:] + [""]))
 
 
 def _early_or_claimed(context: ArticleContext, mention: CasualtyMention, perpetrators: frozenset[str]) -> bool:
@@ -161,13 +151,16 @@ def _early_or_claimed(context: ArticleContext, mention: CasualtyMention, perpetr
     Amaq"). Walks up from the figure's death word through the clauses that report it; a relative clause ("the
     group claimed the attack, which killed 30") is the reporter's own statement, so the walk stops there."""
     token = context.doc[mention.predicate]
+    words = words_of(token)
+    early, first, early_modifiers, figures = (words[name] for name in ("early_words", "first_words",
+                                                                       "early_toll_modifiers", "figure_nouns"))
     while True:
         for child in token.children:
-            if child.dep_ in ("advmod", "npadvmod", "prep") and any(t.lower_ in EARLY_WORDS for t in child.subtree):
+            if child.dep_ in ("advmod", "npadvmod", "prep") and any(t.lower_ in early for t in child.subtree):
                 return True
-            if child.dep_ == "prep" and child.lower_ == "at" and any(c.lower_ == "first" for c in child.children):
+            if _at_first(child, words["at_first_prepositions"], first):
                 return True
-            if child.dep_ == "amod" and child.lower_ in EARLY_TOLL_MODIFIERS and token.lower_ in ("toll", "figure"):
+            if child.dep_ == "amod" and child.lower_ in early_modifiers and token.lower_ in figures:
                 return True
             if _perpetrator_source(context, token, child, perpetrators):
                 return True
@@ -176,13 +169,22 @@ def _early_or_claimed(context: ArticleContext, mention: CasualtyMention, perpetr
         token = token.head
 
 
+def _at_first(child: Token, prepositions: frozenset[str], first: frozenset[str]) -> bool:
+    """"at first", "au départ": a preposition with a word for the start."""
+    if child.dep_ == "prep":
+        return child.lower_ in prepositions and any(c.lower_ in first for c in child.children)
+    return child.lower_ in first and has_case_marker(child, prepositions)
+
+
 def _perpetrator_source(context: ArticleContext, token: Token, child: Token, perpetrators: frozenset[str]) -> bool:
     """"According to <group>", "<group> said ...", or a quote followed by "<group>'s account states"."""
-    if child.dep_ == "prep" and child.lower_ == "according":
+    words = words_of(token)
+    statement_verbs = words["statement_verbs"]
+    if child.dep_ == "prep" and child.lower_ in words["according_words"]:
         return _names_perpetrator(context, child, perpetrators)
-    if token.lower_ in STATEMENT_VERBS and child.dep_ in ("nsubj", "nsubjpass"):
+    if token.lower_ in statement_verbs and child.dep_ in ("nsubj", "nsubjpass"):
         return _names_perpetrator(context, child, perpetrators)
-    if child.lower_ in STATEMENT_VERBS:
+    if child.lower_ in statement_verbs:
         return any(_names_perpetrator(context, c, perpetrators) for c in child.children if c.dep_ in ("nsubj", "poss"))
     return False
 
@@ -193,28 +195,34 @@ def _names_perpetrator(context: ArticleContext, phrase: Token, perpetrators: fro
     start, end = phrase.left_edge.idx, phrase.right_edge.idx + len(phrase.right_edge)
     if any(start <= group.start < end and group.name in perpetrators for group in context.groups):
         return True
-    return any(t.lower_ in ATTACKER_NOUNS or t.lower_ in NEWS_AGENCIES_OF_ARMED_GROUPS or t.lower_ == "group" and any(
-        c.lower_ in MILITANT_MODIFIERS for c in t.children) for t in phrase.subtree)
+    words = words_of(phrase)
+    agencies, groups, militant = (words[name] for name in ("news_agencies_of_armed_groups", "group_nouns",
+                                                           "militant_modifiers"))
+    return any(is_attacker_noun(t) or t.lower_ in agencies or t.lower_ in groups and any(
+        c.lower_ in militant for c in t.children) for t in phrase.subtree)
 
 
 def _in_comparison(predicate: Token) -> bool:
     """"the deadliest attack since the 2015 bombings, which killed 130", "surpassing the nightclub shooting,
     in which 49 died": a figure under a comparison is the other attack's."""
-    return any(t.lower_ in COMPARISON_WORDS or t.tag_ == "JJS" for t in predicate.ancestors)
+    comparison = words_of(predicate)["comparison_words"]
+    return any(t.lower_ in comparison or t.tag_ == "JJS" for t in predicate.ancestors)
 
 
 def _by_a_series(predicate: Token) -> bool:
     """"a wave of attacks that has killed more than 230 people", "mass shootings have killed ...": the toll of
     many attacks. Twin or numbered attacks ("two blasts killed 20") are one incident."""
+    words = words_of(predicate)
+    series, plural_attacks, joint = (words[name] for name in ("series_nouns", "plural_attack_nouns",
+                                                              "joint_attack_modifiers"))
     subjects = [c for c in predicate.children if c.dep_ == "nsubj"]
     if predicate.dep_ == "relcl":
         subjects.append(predicate.head)
     for subject in subjects:
-        if subject.lower_ in SERIES_NOUNS:
+        if subject.lower_ in series:
             return True
-        if subject.lower_ in PLURAL_ATTACK_NOUNS and not any(
-                c.dep_ == "nummod" or c.lower_ in ("twin", "both", "coordinated", "simultaneous")
-                for c in subject.children):
+        if subject.lower_ in plural_attacks and not any(c.dep_ == "nummod" or c.lower_ in joint
+                                                        for c in subject.children):
             return True
     return False
 
