@@ -90,9 +90,10 @@ def find_casualties(doc: Doc, max_hops: int = 4) -> list[CasualtyMention]:
 
     lowers = array[:, 0].tolist()
     skip_until = -1
-    # Numbers: digits and number words, and the tagger's cardinals ("vingt-sept" is not like_num).
+    # Numbers: digits and number words, the tagger's cardinals, and compounds ("Vingt-sept" is not like_num).
     numbers = numpy.flatnonzero((array[:, 1] == 1) | (array[:, 3] == CARDINAL_TAG)).tolist()
-    for index in sorted(set(numbers).union(i for i, h in enumerate(lowers) if h in quantity_hashes)):
+    number_starts = quantity_hashes | _compound_numbers(doc, set(lowers))
+    for index in sorted(set(numbers).union(i for i, h in enumerate(lowers) if h in number_starts)):
         if index <= skip_until:
             continue
         number, sentence = sentence_at(index)
@@ -116,6 +117,13 @@ def find_casualties(doc: Doc, max_hops: int = 4) -> list[CasualtyMention]:
     return mentions
 
 
+def _compound_numbers(doc: Doc, hashes: set[int]) -> frozenset[int]:
+    """The hyphenated number words among a text's words ("vingt-sept", "dix-huit")."""
+    words = number_words(doc.lang_)
+    strings = doc.vocab.strings
+    return frozenset(h for h in hashes if "-" in strings[h] and words.is_number_word(strings[h]))
+
+
 def _classify_quantity(doc: Doc, quantity: Quantity, max_hops: int) -> list[CasualtyMention]:
     # The phrase's syntactic head: the last number, or the first of "two or three" (the rest hang from it).
     number = next((doc[i] for i in range(quantity.first, quantity.last + 1)
@@ -128,6 +136,8 @@ def _classify_quantity(doc: Doc, quantity: Quantity, max_hops: int) -> list[Casu
     if noun.tag_ == "NNP" and noun.i != number.i:
         return []
     kind, predicate = _quantified_harm(noun) if noun.i != anchor.i else _harm_right_after(doc, quantity)
+    if kind is None:
+        kind, predicate = _harm_right_before(doc, quantity)
     if kind is None:
         kind, predicate = casualty_predicate(anchor, max_hops)
     if _is_agent(anchor, doc[predicate]) or _counts_a_conflict(doc[predicate]) or (
@@ -152,6 +162,17 @@ def _harm_right_after(doc: Doc, quantity: Quantity) -> tuple[Harm | None, int]:
     while index < len(doc) and doc[index].tag_ == "RB":
         index += 1
     if index < len(doc) and doc[index].tag_ in ("VBN", "JJ") and casualty_word_kind(doc[index]):
+        return casualty_word_kind(doc[index]), index
+    return None, doc[quantity.last].i
+
+
+def _harm_right_before(doc: Doc, quantity: Quantity) -> tuple[Harm | None, int]:
+    """A harm verb right before the number, adverbs allowed between, is the number's verb: "et grièvement blessé
+    deux autres personnes", which the parser may hang on the verb of the clause before."""
+    index = quantity.start - 1
+    while index >= 0 and doc[index].tag_ == "RB":
+        index -= 1
+    if index >= 0 and doc[index].tag_ in ("VBN", "VBG", "VBD") and casualty_word_kind(doc[index]):
         return casualty_word_kind(doc[index]), index
     return None, doc[quantity.last].i
 
@@ -209,7 +230,7 @@ def is_attacker_noun(noun: Token) -> bool:
     """"gunmen", "assaillants", and people described as armed ("armed men", "hommes armés")."""
     words = words_of(noun)
     return noun.lower_ in words["attacker_nouns"] or noun.lower_ in words["person_nouns"] | words["people_nouns"] and any(
-        c.dep_ == "amod" and c.lower_ in words["armed_modifiers"] for c in noun.children)
+        c.dep_ in ("amod", "acl") and c.lower_ in words["armed_modifiers"] for c in noun.children)
 
 
 def _counted_in_toll(anchor: Token) -> bool:
@@ -302,7 +323,8 @@ def _coordinated(doc: Doc, mention: CasualtyMention, later: CasualtyMention) -> 
     if mention.anchor == later.anchor or "\n" in doc[mention.start:later.end].text:
         return False
     first, other = doc[mention.anchor], doc[later.anchor]
-    if other in _conjuncts(first):
+    # "trois de ses collègues ainsi que deux fidèles": the parser joins the counted nouns, not the numbers.
+    if other in _conjuncts(first) or _quantified_noun(other) in _conjuncts(_quantified_noun(first)):
         return True
     head = other.head
     return head.i > 0 and f"{head.nbor(-1).lower_} {head.lower_}" in words_of(doc)["along_with_phrases"]
@@ -339,7 +361,9 @@ def _modifier_kind(noun: Token) -> tuple[Harm | None, int]:
     """The counted noun's own death or injury word: "scores of wounded people", "the 40 people martyred",
     "five others, who suffered injuries", "100 others with injuries"."""
     for child in noun.children:
-        if child.dep_ in ("amod", "acl", "relcl") and casualty_word_kind(child):
+        # Not a clause with its own victim ("les cinq personnes présentes, tué un prêtre").
+        if (child.dep_ in ("amod", "acl", "relcl") and casualty_word_kind(child)
+                and not any(c.dep_ == "dobj" for c in child.children)):
             return casualty_word_kind(child), child.i
         if child.dep_ in ("acl", "relcl"):
             objects = [c for c in child.children if c.dep_ == "dobj" and casualty_word_kind(c)]
@@ -385,11 +409,13 @@ def _quantified_noun(anchor: Token) -> Token:
     """"dozens of people" and "une dizaine de personnes" quantify "people"; other anchors quantify themselves.
     A number the parser made the head of its own noun ("vingt-sept morts") quantifies the plural right after."""
     numbers = number_words(anchor.doc.lang_)
-    if anchor.lower_ in numbers.vague or anchor.lower_ in numbers.approximate or anchor.tag_ == "CD":
+    # The French tagger takes a number standing alone for a pronoun ("tué trois de ses collègues").
+    cardinal = anchor.tag_ == "CD" or anchor.like_num or numbers.is_number_word(anchor.lower_)
+    if anchor.lower_ in numbers.vague or anchor.lower_ in numbers.approximate or cardinal:
         counted = next(prepositional_objects(anchor, words_of(anchor)["of_prepositions"]), None)
         if counted is not None:
             return counted
-        if anchor.tag_ == "CD":
+        if cardinal:
             return next((c for c in anchor.children if c.i == anchor.i + 1 and c.dep_ == "nmod" and c.tag_ == "NNS"),
                         anchor)
     return anchor
@@ -398,7 +424,7 @@ def _quantified_noun(anchor: Token) -> Token:
 def _is_agent(anchor: Token, predicate: Token) -> bool:
     """"A man armed with a knife killed one person": the subject of a transitive kill verb is the killer."""
     return (anchor.dep_ == "nsubj" and anchor.head.i == predicate.i and casualty_word_kind(predicate) is not None
-            and any(c.dep_ == "dobj" for c in predicate.children))
+            and any(c.dep_ == "dobj" or c.dep_ == "xcomp" and c.tag_.startswith("NN") for c in predicate.children))
 
 
 def _is_subset(anchor: Token, predicate: Token) -> bool:
@@ -432,7 +458,10 @@ def _part_of_those_before(token: Token) -> bool:
     group_before = words["group_before_words"]
     if any(c.lower_ in words["partitive_pronouns"] for c in token.children):  # "dont deux enfants"
         return True
-    return any(o.lower_ in group_before for o in prepositional_objects(token, words["of_prepositions"])) or any(
+    # A collective number's own noun is what it counts, not a group before ("une dizaine de morts").
+    counts_itself = token.lower_ in number_words(token.doc.lang_).approximate
+    return not counts_itself and any(
+        o.lower_ in group_before for o in prepositional_objects(token, words["of_prepositions"])) or any(
         o.lower_ in group_before or _is_counted(o) for o in prepositional_objects(token, words["among_prepositions"]))
 
 
@@ -447,9 +476,9 @@ def casualty_word_kind(token: Token) -> Harm | None:
 
 
 def _fatally(token: Token) -> bool:
-    """"three people were fatally stabbed", "fatally wounded", "shot fatally": the harm killed them."""
-    return token.tag_.startswith("VB") and any(c.dep_ == "advmod" and c.lower_ in words_of(token)["fatal_adverbs"]
-                                               for c in token.children)
+    """"three people were fatally stabbed", "fatally wounded", "shot fatally": the harm killed them. Any
+    dependent counts: the French tagger takes "mortellement" for an auxiliary."""
+    return token.tag_.startswith("VB") and any(c.lower_ in words_of(token)["fatal_adverbs"] for c in token.children)
 
 
 def casualty_predicate(anchor: Token, max_hops: int) -> tuple[Harm | None, int]:
@@ -492,7 +521,9 @@ def _verb_complement_kind(verb: Token) -> tuple[Harm | None, int]:
     "left 100 others with injuries"."""
     words = words_of(verb)
     for child in verb.children:
-        if child.dep_ in ("acomp", "oprd", "xcomp", "dobj", "advmod", "ccomp") and casualty_word_kind(child):
+        # A complement with an object of its own is another clause: "retenu cinq personnes, tué un prêtre".
+        if (child.dep_ in ("acomp", "oprd", "xcomp", "dobj", "advmod", "ccomp") and casualty_word_kind(child)
+                and not any(c.dep_ == "dobj" for c in child.children)):
             return casualty_word_kind(child), verb.i
         if any(o.lower_ in words["death_nouns"] for o in objects_through(child, words["to_death_prepositions"])):
             return "killed", verb.i

@@ -44,7 +44,8 @@ def choose_counts(context: ArticleContext, role: Role, sentences: list[SentenceF
         if role == "main" and governed_by_time_phrase(context.doc[mention.predicate], sentence, earlier,
                                                       sentence.index == lead):
             continue
-        recap = _in_a_recap(context, sentence, lead, pivot)
+        recap = _in_a_recap(context, sentence, lead, pivot) or (
+            lead is not None and sentence.index > lead and _told_as_earlier(context.doc[mention.predicate]))
         if role == "main" and recap:
             continue
         current = best.get(mention.kind)
@@ -101,6 +102,22 @@ def _in_a_recap(context: ArticleContext, sentence: SentenceFacts, lead: int | No
     return any(s.index > lead and _recap_marked(s, _earlier_dates(s, pivot), pivot) for s in (sentence, opener))
 
 
+def _told_as_earlier(predicate: Token) -> bool:
+    """"au moins 56 personnes avaient été tuées", "un attentat qui avait fait 21 morts": a tense that places
+    the harm before the reported events (the French pluperfect) tells of an earlier incident. Read on the
+    death word and the verbs above it, never across a noun ("avait avancé un bilan de six soldats tués" is this
+    attack's early toll)."""
+    auxiliaries = words_of(predicate)["earlier_tense_auxiliaries"]
+    token = predicate
+    for _ in range(3):
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in auxiliaries for c in token.children):
+            return token.dep_ != "ccomp"  # "a déclaré que l'attaque avait causé neuf morts": reported speech
+        if token.head.i == token.i or not token.head.tag_.startswith("VB"):
+            return False
+        token = token.head
+    return False
+
+
 def _without_attackers(context: ArticleContext, killed: CasualtyMention, indices: list[int]) -> CasualtyMention:
     """A toll that counts the attackers in ("eight dead, the bomber included"; "six attackers were also
     counted in the toll" in the next sentence; "five people died, the attacker among them" anywhere the same
@@ -137,10 +154,10 @@ def _recap_marked(sentence: SentenceFacts, earlier: list[DatedSpan], pivot: dt.d
     if pivot is None and any(d.precision in ("year", "month") for d in sentence.dates):
         return True
     words = words_of(sentence.span.doc)
-    other, same, day, ago, units = (words[name] for name in ("other_incident_words", "same_words", "day_words",
-                                                            "ago_words", "past_units"))
+    other, same, day, ago, units, period = (words[name] for name in (
+        "other_incident_words", "same_words", "day_words", "ago_words", "past_units", "period_words"))
     lowers = [t.lower_ for t in sentence.span]
-    return any(word in other or word in same and following in day
+    return any(word in other or word in period or word in same and following in day
                or following in ago and (word in units or word.rstrip("s") in units)
                for word, following in zip(lowers, lowers[1:] + [""]))
 
@@ -215,9 +232,11 @@ def _by_a_series(predicate: Token) -> bool:
     words = words_of(predicate)
     series, plural_attacks, joint = (words[name] for name in ("series_nouns", "plural_attack_nouns",
                                                               "joint_attack_modifiers"))
-    subjects = [c for c in predicate.children if c.dep_ == "nsubj"]
-    if predicate.dep_ == "relcl":
-        subjects.append(predicate.head)
+    # The death word's own subject, or its verb's when it is the object ("trois séries d'assauts ont fait 300 morts").
+    verb = predicate.head if predicate.dep_ == "dobj" else predicate
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if verb.dep_ == "relcl":
+        subjects.append(verb.head)
     for subject in subjects:
         if subject.lower_ in series:
             return True
