@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 from pathlib import Path
 
 from extractors.schema import Alert
@@ -21,12 +20,6 @@ WATCHED_COUNTRIES = ("BF", "NE", "CD")
 WATCHES = "watches:\n" + "".join(f"  - {{id: {code}, name: {code}, region: {{countries: [{code}]}}, sinks: [log]}}\n"
                                  for code in WATCHED_COUNTRIES)
 ARTICLE_KEYS = ("id", "url", "title", "published", "text")
-# Attacks whose reports the extractor does not bring together yet, and why: their articles must still not join
-# another attack's incident. Remove an entry when its reports merge (the check warns when they do).
-NOT_MERGED_YET = {
-    "inc_komanda_2026_02_05": "the French report is placed at its dateline, Bunia (75 km away), with no toll "
-                              "(December 2026: main with the French places and dates rounds; in Albania before them)",
-}
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 
@@ -54,17 +47,14 @@ def groups() -> dict[str, list[str]]:
 
 
 def check_merging(incidents: list[dict]) -> None:
-    """Each labelled attack is one news incident (those of NOT_MERGED_YET may still be split), and no incident holds
-    articles of two attacks. `incidents` are Incident records."""
+    """Each labelled attack is one news incident, and no incident holds articles of two attacks. `incidents` are
+    Incident records."""
     found = [sorted(incident["article_ids"]) for incident in incidents if not incident["historical"]]
     group_of = {article: group for group, ids in groups().items() for article in ids}
     for ids in found:
         assert len({group_of[article] for article in ids}) == 1, f"one incident holds articles of two attacks: {ids}"
     for group, ids in groups().items():
-        if group not in NOT_MERGED_YET:
-            assert ids in found, f"{group}: {ids} should be one incident; incidents: {found}"
-        elif ids in found:
-            warnings.warn(f"{group} is one incident now: remove it from NOT_MERGED_YET in {__name__}", stacklevel=2)
+        assert ids in found, f"{group}: {ids} should be one incident; incidents: {found}"
 
 
 def french_words_in_summary(alert: Alert) -> set[str]:
