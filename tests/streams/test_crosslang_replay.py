@@ -24,6 +24,7 @@ def test_each_attack_is_one_incident_in_either_language_and_alerts_quote_the_fre
     bilingual = [i for i in incidents if len(i.article_ids) > 1]
     assert len(bilingual) >= 2 and all({t.language for t in i.titles} == {"fr", "en"} for i in bilingual)
     assert all({e.language for e in i.evidence} == {"fr", "en"} for i in bilingual)
+    assert all(i.target.language in {t.language for t in i.titles} for i in incidents if i.target.text)
 
     alerts = [Alert.model_validate_json(line) for line in alerts_out.read_text().splitlines()]
     with_french = [a for a in alerts if any(t.language == "fr" for t in a.incident.titles)]
