@@ -131,6 +131,8 @@ def _names_own_doer(noun: Token) -> bool:
     for preposition, doer in prepositional_objects(noun):
         if preposition.lower_ in words["agent_prepositions"]:
             return doer.lower_ not in words["state_forces"]
+        if preposition.lower_ in words["doer_prepositions"] and doer.lower_ in words["non_state_doers"]:
+            return True  # "l'attaque des jihadistes": "de" names the doer when it names attackers
     return False
 
 
