@@ -2,7 +2,8 @@
 
 A folder holds `language.toml` (the spaCy model, the components the rules never read, and how the model's
 labels map onto the ones the rules are written in), `words/*.toml` (the named word sets and patterns the rules
-read, one file per concern: prefilter, counts, dates, ...) and `cues.jsonl` (the cue phrases). The rules are written once; a language is its data. Reading a new
+read, one file per concern: prefilter, counts, dates, ...; `[tables]` map names or phrases to what they mean)
+and `cues.jsonl` (the cue phrases). The rules are written once; a language is its data. Reading a new
 language means adding its folder and its spaCy model: see docs/extraction.md, "Adding a language".
 """
 
@@ -65,6 +66,8 @@ class LanguageResources:
     # Regular-expression alternatives the rules compose into larger expressions (the claim rules'); a fragment
     # may name another as {{name}}.
     fragments: Mapping[str, str]
+    # Named tables of names or phrases and what each means (month names and their numbers).
+    tables: Mapping[str, Mapping[str, object]]
 
     @property
     def cue_patterns_file(self) -> Path:
@@ -86,6 +89,7 @@ def resources(code: str) -> LanguageResources:
     words: dict[str, frozenset[str]] = {}
     patterns: dict[str, re.Pattern[str]] = {}
     fragments: dict[str, str] = {}
+    tables: dict[str, Mapping[str, object]] = {}
     for path in sorted(words_folder.glob("*.toml")):
         content = _read_toml(path)
         for name, values in content.get("words", {}).items():
@@ -94,6 +98,8 @@ def resources(code: str) -> LanguageResources:
             _add_once(patterns, name, re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE), path)
         for name, alternatives in content.get("fragments", {}).items():
             _add_once(fragments, name, "|".join(alternatives), path)
+        for name, table in content.get("tables", {}).items():
+            _add_once(tables, name, dict(table), path)
     model = settings.get("model", {})
     labels = settings.get("labels", {})
     return LanguageResources(
@@ -107,6 +113,7 @@ def resources(code: str) -> LanguageResources:
         words=WordSets(words, words_folder),
         patterns=patterns,
         fragments=_expanded(fragments, words_folder),
+        tables=tables,
     )
 
 

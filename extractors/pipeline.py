@@ -106,7 +106,7 @@ def gather_facts(article: Article, doc: Doc, story: Story) -> ArticleContext:
     published = article.published.date() if article.published else None
     cues = counted_cues(doc._.newswatch_cues or [])
     casualties = doc._.newswatch_casualties or []
-    places, focus = read_places(text, Gazetteer.load())
+    places, focus = read_places(text, Gazetteer.load(), doc.lang_)
     dateline = dateline_span(text)
     outside_dateline = [p for p in places if not (dateline and dateline[0] <= p.start < dateline[1])]
     groups = find_groups(text)
@@ -119,7 +119,7 @@ def gather_facts(article: Article, doc: Doc, story: Story) -> ArticleContext:
 
     token_offsets = doc.to_array(IDX).tolist() if len(doc) else []
     dates: dict[int, list[DatedSpan]] = {}
-    for mention in find_dates(text, published):
+    for mention in find_dates(text, published, doc.lang_):
         first = max(0, bisect.bisect_right(token_offsets, mention.start) - 1)
         last = max(first + 1, bisect.bisect_left(token_offsets, mention.end))
         dates.setdefault(sentence_of(mention.start), []).append(DatedSpan(mention, doc[first:last]))

@@ -97,7 +97,7 @@ def _pivot(context: ArticleContext) -> dt.date | None:
 def locate(context: ArticleContext, sentences: list[SentenceFacts]) -> tuple[Location, PlaceMention | None]:
     scene = [SceneSentence(s.span.start_char, s.span.end_char, s.paragraph, s.is_event) for s in sentences]
     return choose_location(context.text, scene, context.places, context.dateline_places, context.country_hint,
-                           Gazetteer.load())
+                           Gazetteer.load(), context.doc.lang_)
 
 
 def _earlier_marks(context: ArticleContext, sentence: SentenceFacts) -> list[tuple[int, int]]:

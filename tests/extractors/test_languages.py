@@ -14,6 +14,7 @@ def test_every_language_defines_what_the_english_rules_read(language):
     assert set(english.words) <= set(other.words), f"{other.words.source} lacks {set(english.words) - set(other.words)}"
     assert set(english.patterns) <= set(other.patterns)
     assert set(english.fragments) <= set(other.fragments), f"{other.words.source} lacks fragments"
+    assert set(english.tables) <= set(other.tables), f"{other.words.source} lacks tables {set(english.tables) - set(other.tables)}"
 
 
 def test_a_missing_word_set_names_the_file():
