@@ -86,8 +86,18 @@ def is_non_factual(token: Token) -> bool:
             break  # "urged calm after the attack": the attack is when, not what was urged
         current = current.head
         if current.lower_ in words["non_factual_heads"]:
-            return True
+            return not _failed_prevention(current, words)
     return _in_unrealised_clause(token)
+
+
+def _failed_prevention(head: Token, words) -> bool:
+    """"could not prevent the attack", "n'ont pas pu empêcher l'attaque": a prevention that failed means the
+    attack happened. The negation sits on the prevention verb or on the verb it completes."""
+    if head.lower_ not in words["prevention_words"]:
+        return False
+    holders = [head, head.head] if head.dep_ == "xcomp" else [head]
+    return any(child.lower_ in words["negators"] or child.dep_ == "neg" for holder in holders
+               for child in holder.children if child.i < head.i)
 
 
 def _in_unrealised_clause(token: Token) -> bool:

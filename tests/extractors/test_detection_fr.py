@@ -100,6 +100,9 @@ def test_french_claim_names_the_group_and_its_branch(french_nlp, make_article):
     ("Les terroristes s'apprêtaient à attaquer un convoi.", None),
     ("Il ne s'agit pas d'un attentat, selon le procureur.", None),
     ("Des hommes armés ont attaqué le village dans la nuit.", "attack"),
+    ("Sept déplacés ont été tués jeudi par des miliciens sur le site de Djaiba.", "attack"),
+    ("Les soldats n'ont pas pu empêcher l'attaque du camp.", "attack"),
+    ("Les soldats ont réussi à empêcher l'attaque du camp.", None),
 ])
 def test_french_attack_words_done_by_troops_planned_or_negated(french_nlp, sentence, family):
     families = {c.label_ for c in counted_cues(french_nlp(sentence)._.newswatch_cues)
