@@ -78,6 +78,7 @@ class DetectionFacts:
     lead_casualties: frozenset[str]
     lead_dead_militants: bool
     lead_against_militants: bool
+    operation_before_attack: bool  # militants neutralised or acted on by troops before any attack sentence
     main_labels: Counter
     non_state: bool
     victims: int
@@ -106,6 +107,9 @@ def decide(facts: DetectionFacts) -> tuple[bool, str]:
         return False, "a security operation: the dead in the lead are the militants"
     if facts.lead_against_militants and "attack" not in lead and not facts.lead_casualties & {"killed", "injured"}:
         return False, "a security operation: the lead tells what troops or police did to militants"
+    if facts.operation_before_attack and "negative:military" in lead and "attack" not in lead \
+            and not facts.lead_casualties & {"killed", "injured"}:
+        return False, "a security operation: militants are neutralised before any attack is told"
     if labels["negative:fiction"] >= MIN_FICTION_CUES and "negative:fiction" in lead:
         return False, "a novel, film or series about violence"
     unrealised = sorted(label for label in lead & UNREALISED_LEADS.keys())

@@ -10,6 +10,7 @@ attack, and build the main and background IncidentReports.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -197,6 +198,8 @@ def detection_facts(context: ArticleContext, main: list[SentenceFacts], report: 
         lead_dead_militants=any(m.kind == "attackers_killed" and not is_self_killed(context.doc[m.anchor])
                                 for m in lead_counts) or bool(lead and neutralised_militants(lead.span)),
         lead_against_militants=bool(lead and militants_on_receiving_end(lead.span)),
+        operation_before_attack=any(neutralised_militants(s.span) or militants_on_receiving_end(s.span)
+                                    for s in itertools.takewhile(lambda s: not s.is_attack, main)),
         main_labels=labels,
         non_state=is_non_state(labels, attacker_words, len(report.perpetrators), context.doc.lang_),
         victims=victims,
