@@ -7,7 +7,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from extractors.languages import words_of
-from extractors.syntax import CASE_MARKED, preposition_phrase, prepositional_objects
+from extractors.syntax import CASE_MARKED, preposition_phrase, prepositional_phrases
 
 EVENT_FAMILIES = frozenset({"attack", "attack_weak", "type", "weapon", "suicide", "terror"})
 # The word sets these rules read come from the language's words/detection.toml (negators, non-factual heads
@@ -138,7 +138,7 @@ def _names_own_doer(noun: Token) -> bool:
         if child.dep_ in ("amod", "compound", "poss") and child.lower_ not in words["state_forces"]:
             if child.lower_ in words["non_state_doers"] or child.tag_ in ("NNP", "NNPS"):
                 return True
-    for preposition, doer in prepositional_objects(noun):
+    for preposition, doer in prepositional_phrases(noun):
         if preposition.lower_ in words["agent_prepositions"]:
             return doer.lower_ not in words["state_forces"]
         if preposition.lower_ in words["doer_prepositions"] and doer.lower_ in words["non_state_doers"]:

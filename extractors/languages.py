@@ -66,7 +66,7 @@ class LanguageResources:
     # Regular-expression alternatives the rules compose into larger expressions (the claim rules'); a fragment
     # may name another as {{name}}.
     fragments: Mapping[str, str]
-    # Named tables of names or phrases and what each means (month names and their numbers).
+    # Named tables of names or phrases and what each means (month names and their numbers, number words and their values).
     tables: Mapping[str, Mapping[str, object]]
 
     @property
@@ -92,8 +92,8 @@ def resources(code: str) -> LanguageResources:
     tables: dict[str, Mapping[str, object]] = {}
     for path in sorted(words_folder.glob("*.toml")):
         content = _read_toml(path)
-        for name, values in content.get("words", {}).items():
-            _add_once(words, name, frozenset(values), path)
+        for name, members in content.get("words", {}).items():
+            _add_once(words, name, frozenset(members), path)
         for name, alternatives in content.get("patterns", {}).items():
             _add_once(patterns, name, re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE), path)
         for name, alternatives in content.get("fragments", {}).items():
