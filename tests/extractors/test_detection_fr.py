@@ -30,7 +30,8 @@ LOOK_ALIKES = {
     "army_operation": (
         "OUAGADOUGOU, 4 mars (AFP) - L'armée burkinabè a neutralisé une vingtaine de terroristes lors d'une "
         "opération de ratissage menée lundi dans la province du Soum, a annoncé l'état-major dans un communiqué. "
-        "Aucune perte n'a été enregistrée dans les rangs des soldats."),
+        "Aucune perte n'a été enregistrée dans les rangs des soldats. La semaine dernière, des jihadistes avaient "
+        "attaqué un poste de gendarmerie dans la même province."),
     "airstrike_on_a_column": (
         "Des frappes aériennes de l'armée ont visé mardi une colonne de jihadistes qui s'apprêtaient à attaquer "
         "un convoi près de Djibo, ont indiqué des sources sécuritaires. Plusieurs dizaines de terroristes ont "
@@ -44,6 +45,10 @@ LOOK_ALIKES = {
     "anniversary": (
         "TUNIS, 18 mars - La Tunisie a commémoré vendredi le deuxième anniversaire de l'attentat contre un hôtel "
         "de Sousse, lors d'une cérémonie en hommage aux victimes en présence du Premier ministre."),
+    "operation_with_losses": (
+        "N'DJAMENA, 9 mars (AFP) - L'armée tchadienne a tué 40 combattants de Boko Haram lors d'une opération de "
+        "ratissage sur les îles du lac, six soldats ont péri au cours de l'opération, selon l'état-major. "
+        "L'opération avait été lancée après des attaques des jihadistes contre des positions militaires."),
     "bus_crash": (
         "Au moins 20 personnes ont été tuées dans un accident de la route entre un bus et un camion-citerne près "
         "de Bafoussam, a indiqué la gendarmerie mercredi."),
