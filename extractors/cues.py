@@ -176,9 +176,13 @@ def _subject_in(token: Token, tokens: set[int]) -> bool:
 
 def done_by_state_forces(token: Token) -> bool:
     """The attack verb's subject (or the verb governing an attack noun) is police, troops or the army, unless
-    the attack noun names its own doer: "the army repelled an attack by militants", "a jihadist assault"."""
+    the attack noun names its own doer ("the army repelled an attack by militants", "a jihadist assault") or
+    the verb says the forces bore it ("came under attack", "ont essuyé une attaque")."""
     if not token.tag_.startswith("VB") and _names_own_doer(token):
         return False
+    words = words_of(token)
     verb = governing_verb(token)
-    subject = subject_of(verb) if verb is not None else None
-    return subject is not None and subject.lower_ in words_of(token)["state_forces"]
+    if verb is None or verb is not token and verb.lower_ in words["undergoing_verbs"]:
+        return False  # "les militaires ont essuyé une attaque", "troops came under attack": the attack is theirs to bear
+    subject = subject_of(verb)
+    return subject is not None and subject.lower_ in words["state_forces"]

@@ -101,6 +101,7 @@ def test_french_claim_names_the_group_and_its_branch(french_nlp, make_article):
     ("Les soldats ont attaqué une base des rebelles à l'aube.", "negative:military"),
     ("L'armée a lancé une attaque contre les positions des terroristes.", "negative:military"),
     ("Les VDP ont repoussé une attaque de terroristes contre le village.", "attack"),
+    ("Les militaires ont essuyé une attaque dans la nuit.", "attack"),
     ("Les militaires ont repoussé l'attaque des jihadistes contre leur base.", "attack"),
     ("Les terroristes s'apprêtaient à attaquer un convoi.", None),
     ("Il ne s'agit pas d'un attentat, selon le procureur.", None),
