@@ -219,6 +219,7 @@ def test_french_months_years_and_names():
     "text",
     [
         "OUAGADOUGOU, 25 oct. (AFP) - Des hommes armés ont tué douze civils.",
+        "Ouagadougou, le 25 octobre (AIB) – Des hommes armés ont tué douze civils.",
         "NIAMEY, 25 octobre 2016 (Xinhua) -- Des assaillants ont attaqué un poste.",
         "Mis à jour le 25 octobre 2016 à 08h41\nDes assaillants ont attaqué un poste.",
     ],
