@@ -9,20 +9,11 @@ whole words: `police` does not match "policeman", and "suicide bomber" matches "
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
+from extractors.folding import fold_words
+
 _TERM = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
-_NON_WORD = re.compile(r"[\W_]+")
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, words separated by single spaces: the form every comparison of names and text uses."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    # Looked up per distinct character, not per character: articles are long, their alphabets small.
-    marks = {ord(c): None for c in set(decomposed) if unicodedata.combining(c)}
-    without_marks = decomposed.translate(marks) if marks else decomposed
-    return _NON_WORD.sub(" ", without_marks.casefold()).strip()
 
 
 class SearchableText:
@@ -30,7 +21,7 @@ class SearchableText:
     a phrase is searched for only when its first word occurs (an article is tested against every query)."""
 
     def __init__(self, text: str):
-        folded = fold(text)
+        folded = fold_words(text)
         self._padded = f" {folded} "
         self.words = frozenset(folded.split())
 
@@ -63,7 +54,7 @@ class TextQuery:
                     raise QueryError(f"text query {query!r}: OR needs a word or phrase on both sides")
                 join_next = True
                 continue
-            term = fold(raw)
+            term = fold_words(raw)
             if not term:
                 continue
             if match.group(1) or match.group(3):

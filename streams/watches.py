@@ -22,8 +22,9 @@ from pydantic import ValidationError
 from shapely.geometry import MultiPolygon, Point, Polygon, box, shape
 from shapely.geometry.base import BaseGeometry
 
+from extractors.folding import fold_words
 from extractors.schema import Count, Incident, Watch
-from streams.text_query import QueryError, SearchableText, TextQuery, fold
+from streams.text_query import QueryError, SearchableText, TextQuery
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -119,7 +120,7 @@ class IncidentFacts:
             article_text=article_text,
             text_matched=frozenset(text_matched),
             country=location.country.upper() if location.country else None,
-            admin1=fold(location.admin1) if location.admin1 else None,
+            admin1=fold_words(location.admin1) if location.admin1 else None,
             point=(location.lat, location.lon) if has_point else None,
             precision=location.precision,
             killed=lower_bound(incident.killed),
@@ -130,7 +131,7 @@ class IncidentFacts:
     @cached_property
     def perpetrators(self) -> frozenset[str]:
         """Every name a group goes by in the incident: name, branch and the mentions the extractor linked to it."""
-        return frozenset(fold(name) for p in self.incident.perpetrators for name in (p.name, p.branch, *p.mentions) if name)
+        return frozenset(fold_words(name) for p in self.incident.perpetrators for name in (p.name, p.branch, *p.mentions) if name)
 
     @cached_property
     def searchable_text(self) -> SearchableText:
@@ -287,7 +288,7 @@ def prepare(watch: Watch) -> PreparedWatch:
             min_killed=rule.min_killed,
             min_injured=rule.min_injured,
             attack_types=frozenset(rule.attack_types),
-            perpetrators=frozenset(fold(name) for name in rule.perpetrators),
+            perpetrators=frozenset(fold_words(name) for name in rule.perpetrators),
             query=_query(rule.text_query),
         ),
     )
@@ -326,7 +327,7 @@ def _admin1_key(name: str) -> tuple[str | None, str]:
 
 
 def _nonempty_fold(text: str, original: str) -> str:
-    folded = fold(text)
+    folded = fold_words(text)
     if not folded:
         raise WatchError(f"region.admin1: {original!r} has no letters; write a name such as 'Balochistan' or 'PK/Punjab'")
     return folded
