@@ -82,7 +82,7 @@ def run(args) -> int:
 def status(args) -> int:
     import time
 
-    from streams.ingest.health import DAY_SECONDS, feed_health, format_table
+    from streams.ingest.health import DAY_SECONDS, feed_health, health_table
     from streams.ingest.service import store_path
     from streams.ingest.store import IngestStore
 
@@ -100,7 +100,7 @@ def status(args) -> int:
         for record in records:
             print(json.dumps(record))
     else:
-        print(format_table(records, now))
+        print(health_table(records, now))
     return 0
 
 
