@@ -23,10 +23,9 @@ from shapely.geometry import MultiPolygon, Point, Polygon, box, shape
 from shapely.geometry.base import BaseGeometry
 
 from extractors.folding import fold_words
+from extractors.places import EARTH_RADIUS_KM, distance_km
 from extractors.schema import Count, Incident, Watch
 from streams.text_query import QueryError, SearchableText, TextQuery
-
-EARTH_RADIUS_KM = 6371.0088
 
 
 class WatchError(ValueError):
@@ -89,13 +88,6 @@ def meets_toll_minimums(min_killed: int, min_injured: int, killed: int | None, i
     return (min_killed > 0 and (killed or 0) >= min_killed) or (min_injured > 0 and (injured or 0) >= min_injured)
 
 
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
 @dataclass
 class IncidentFacts:
     """What matching looks at, computed once per incident rather than once per watch (names and text only if asked)."""
@@ -149,7 +141,7 @@ class Circle:
     km: float
 
     def distance_km(self, point: tuple[float, float]) -> float:
-        return haversine_km(self.lat, self.lon, point[0], point[1])
+        return distance_km(self.lat, self.lon, point[0], point[1])
 
     def contains(self, point: tuple[float, float]) -> bool:
         return self.distance_km(point) <= self.km

@@ -5,7 +5,7 @@ import pytest
 
 from extractors.schema import Location, Perpetrator, Region, Rule, Watch
 from streams.text_query import SearchableText, TextQuery
-from streams.watches import Circle, WatchError, WatchIndex, explain, haversine_km, load_watches, parse_watches
+from streams.watches import Circle, WatchError, WatchIndex, explain, load_watches, parse_watches
 from tests.streams.alert_factories import QUETTA, located, quetta_incident, text_query_watches
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "deploy" / "watches.example.yaml"
@@ -57,7 +57,7 @@ def test_point_and_radius():
     assert matches(watch(point=QUETTA, radius_km=100))
     karachi = quetta_incident(**located(*KARACHI, country="PK"))
     assert not matches(watch(point=QUETTA, radius_km=100), karachi)
-    assert 585 < haversine_km(*QUETTA, *KARACHI) < 600
+    assert 585 < Circle(*QUETTA, 1).distance_km(KARACHI) < 600
     assert matches(watch(point=QUETTA, radius_km=700), karachi)
 
 
