@@ -8,7 +8,6 @@ request) is sent again one document at a time, so a refused document costs only 
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import logging
@@ -26,6 +25,7 @@ from elasticsearch.helpers import async_streaming_bulk
 from extractors.schema import Incident
 from streams.alerting.text import summarize
 from streams.documents import incident_document
+from streams.retry import Backoff, retry
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,13 @@ INDEX_KINDS = ("articles", "incidents", "alerts", "watches", "feeds")
 # Overload and server-side errors: worth another try; any other status is the request's fault.
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 CONFLICT = 409
+
+
+def is_unavailable(error: Exception) -> bool:
+    """The cluster is unreachable, slow or overloaded: the request may work later as it is."""
+    if isinstance(error, ApiError):
+        return error.status_code in RETRY_STATUSES
+    return isinstance(error, TransportConnectionError | ConnectionTimeout)
 
 
 def client_options(url: str, api_key: str | None = None, username: str | None = None,
@@ -145,20 +152,14 @@ class Indexer:
 
     async def retrying(self, request: Callable[[], Awaitable[T]], what: str, attempts: int | None = None) -> T:
         """`request()`, again with capped exponential backoff while the cluster is unreachable or overloaded."""
-        backoff = 0.5
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return await request()
-            except (TransportConnectionError, ConnectionTimeout, ApiError) as error:
-                if isinstance(error, ApiError) and error.status_code not in RETRY_STATUSES:
-                    raise
-                if attempts is not None and attempt >= attempts:
-                    raise
-                log.warning("Elasticsearch unavailable (%s); retrying %s in %.1f s", error, what, backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, self.max_backoff)
+        return await retry(
+            request,
+            transient=is_unavailable,
+            backoff=Backoff(0.5, self.max_backoff),
+            attempts=attempts,
+            on_retry=lambda error, _, wait: log.warning(
+                "Elasticsearch unavailable (%s); retrying %s in %.1f s", error, what, wait),
+        )
 
     async def _send(self, actions: Sequence[dict]) -> BulkOutcome:
         outcome = BulkOutcome()

@@ -3,13 +3,13 @@ breaker and dead letters."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from typing import ClassVar
 
 from extractors.schema import Alert
+from streams.retry import Backoff, retry
 from streams.sinks.breaker import CircuitBreaker
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,10 @@ class TransientDeliveryError(Exception):
 
 class PermanentDeliveryError(Exception):
     """Retrying will not help (the receiver rejected the alert): dead-letter it at once."""
+
+
+class CircuitOpen(Exception):
+    """The sink's circuit breaker refuses attempts for now; the message says until when."""
 
 
 class Sink(ABC):
@@ -74,8 +78,7 @@ class RetryingSink(Sink):
             raise SinkConfigError("breaker_failures must be >= 1 and breaker_reset_seconds > 0")
         self.dead_letter = dead_letter
         self.max_attempts = max_attempts
-        self.backoff_seconds = backoff_seconds
-        self.max_backoff_seconds = max_backoff_seconds
+        self.backoff = Backoff(backoff_seconds, max_backoff_seconds)
         self.breaker = CircuitBreaker(breaker_failures, breaker_reset_seconds)
 
     @abstractmethod
@@ -83,34 +86,45 @@ class RetryingSink(Sink):
         """One attempt; raises TransientDeliveryError or PermanentDeliveryError."""
 
     async def send(self, alert: Alert) -> bool:
-        delay = self.backoff_seconds
-        attempt = 0
-        while True:
-            attempt += 1
+        attempts = 0
+
+        async def attempt() -> None:
+            nonlocal attempts
             if not self.breaker.allows_attempt():
-                return await self._give_up(alert, self.breaker.reason(), attempt - 1)
+                raise CircuitOpen(self.breaker.reason())
+            attempts += 1
             try:
                 await self.deliver(alert)
-            except PermanentDeliveryError as error:
+            except PermanentDeliveryError:
                 self.breaker.succeeded()
-                return await self._give_up(alert, f"rejected: {error}", attempt)
+                raise
             except TransientDeliveryError as error:
                 if self.breaker.failed(str(error)):
                     log.error("sink %s: %d failed attempts in a row; its alerts go to the dead letters for %.0f s, "
                               "then one trial attempt", self.display_name, self.breaker.failures, self.breaker.reset_seconds)
-                if attempt == self.max_attempts:
-                    return await self._give_up(alert, f"still failing after {attempt} attempts: {error}", attempt)
-                wait = min(max(delay, error.retry_after or 0), self.max_backoff_seconds)
-                log.warning("sink %s: alert %s attempt %d failed (%s); retrying in %.1f s",
-                            self.display_name, alert.id, attempt, error, wait)
-                await asyncio.sleep(wait)
-                delay = min(delay * 2, self.max_backoff_seconds)
+                raise
             except BaseException:
                 self.breaker.abandoned()
                 raise
-            else:
-                self.breaker.succeeded()
-                return True
+            self.breaker.succeeded()
+
+        try:
+            await retry(
+                attempt,
+                transient=lambda error: isinstance(error, TransientDeliveryError),
+                backoff=self.backoff,
+                attempts=self.max_attempts,
+                on_retry=lambda error, failures, wait: log.warning(
+                    "sink %s: alert %s attempt %d failed (%s); retrying in %.1f s",
+                    self.display_name, alert.id, failures, error, wait),
+            )
+        except CircuitOpen as error:
+            return await self._give_up(alert, str(error), attempts)
+        except PermanentDeliveryError as error:
+            return await self._give_up(alert, f"rejected: {error}", attempts)
+        except TransientDeliveryError as error:
+            return await self._give_up(alert, f"still failing after {attempts} attempts: {error}", attempts)
+        return True
 
     async def _give_up(self, alert: Alert, reason: str, attempts: int) -> bool:
         log.error("sink %s: alert %s not delivered (%s); sent to dead letters", self.display_name, alert.id, reason)
