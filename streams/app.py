@@ -10,15 +10,17 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 import faust
 from aiokafka.errors import MessageSizeTooLargeError
 from faust.exceptions import ProducerSendError
+from elasticsearch import AsyncElasticsearch
 from pydantic import BaseModel
 
 from streams.flow_control import keep_buffered_records_on_resume
+from streams.indexer import Indexer, settings_client_options
 from streams.messages import DeadLetter
 from streams.settings import Settings
 from streams.topics import TopicSpec, private_topic_specs, topic_specs
@@ -28,11 +30,19 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 @dataclass
 class Pipeline:
-    """What the agents share: the app, its topics, and the settings they were built from."""
+    """What the agents share: the app, its topics, the settings they were built from, and one Elasticsearch client."""
 
     app: faust.App
     settings: Settings
     topics: dict[str, faust.TopicT]
+    _indexer: Indexer | None = field(default=None, init=False, repr=False)
+
+    def indexer(self) -> Indexer:
+        """The worker's Elasticsearch client, made on first use (inside the running event loop) and shared by the
+        indexing and alerting agents, so the worker holds one connection pool."""
+        if self._indexer is None:
+            self._indexer = Indexer(AsyncElasticsearch(**settings_client_options(self.settings.elasticsearch)))
+        return self._indexer
 
     async def dead_letter(self, stage: str, error: Exception | str, payload: bytes | str | dict,
                           event: faust.EventT | None = None) -> None:

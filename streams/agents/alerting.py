@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from elasticsearch import AsyncElasticsearch
-
 from extractors.schema import Alert, Incident
 from streams.alerting.alert_store import AlertStore
 from streams.alerting.delivery import AlertDelivery
 from streams.alerting.elasticsearch_outbox import ElasticsearchOutbox
 from streams.in_order_acks import InOrderAcks
-from streams.indexer import Indexer, settings_client_options
 from streams.messages import TEXT_MATCHES_HEADER, text_matches_in
 from streams.sinks import build_dispatcher
 from streams.watch_feed import LiveWatches, follow
@@ -34,15 +31,7 @@ def install(pipeline) -> LiveWatches:
     dispatcher.check(loaded)
     watches = LiveWatches(loaded, check=dispatcher.check)
     store = AlertStore(app.Table("alert-state"), app.Table("text-query-matches"), settings.alerting.summary_template)
-    indexer: Indexer | None = None
-
-    def get_indexer() -> Indexer:
-        nonlocal indexer
-        if indexer is None:
-            indexer = Indexer(AsyncElasticsearch(**settings_client_options(settings.elasticsearch)))
-        return indexer
-
-    outbox = ElasticsearchOutbox(get_indexer, settings.elasticsearch.index("alerts"))
+    outbox = ElasticsearchOutbox(pipeline.indexer, settings.elasticsearch.index("alerts"))
     delivery = AlertDelivery(outbox, dispatcher, lambda: watches.index)
 
     async def publish(alerts: list[Alert], now: dt.datetime) -> None:

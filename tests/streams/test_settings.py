@@ -37,3 +37,14 @@ def test_the_worker_session_reaches_the_kafka_consumer_and_heartbeats_fit_in_it(
         Settings(worker={"session_timeout_seconds": 10, "heartbeat_interval_seconds": 4})
     with pytest.raises(ValueError, match="greater than or equal to 6"):
         Settings(worker={"session_timeout_seconds": 3, "heartbeat_interval_seconds": 1})
+
+
+def test_the_worker_makes_one_elasticsearch_client_for_all_its_agents(monkeypatch):
+    import streams.app
+    from streams.app import create_app
+
+    made = []
+    monkeypatch.setattr(streams.app, "AsyncElasticsearch", lambda **options: made.append(options) or object())
+    pipeline = create_app(Settings())
+    assert pipeline.indexer() is pipeline.indexer()
+    assert len(made) == 1
