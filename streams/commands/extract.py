@@ -76,7 +76,7 @@ def extract_jsonl(source: Path, destination: Path, batch_size: int) -> int:
         batch = []
         for item in read_articles(source):
             if isinstance(item, RecordError):
-                print(f"newswatch extract: {source}: {item}; skipped", file=sys.stderr)
+                print(f"newswatch extract: {item}; skipped", file=sys.stderr)
                 skipped += 1
                 continue
             batch.append(item)

@@ -19,7 +19,8 @@ def run(args) -> int:
     from kafka.errors import KafkaError
     from tqdm import tqdm
 
-    from streams.ingest.files import BadRecord, article_files, read_articles
+    from extractors.records import RecordError
+    from streams.ingest.files import article_files, read_articles
     from streams.ingest.producer import ArticleProducer
     from streams.settings import Settings
 
@@ -32,7 +33,7 @@ def run(args) -> int:
         # The bar shows on a terminal only (disable=None), so scripts and logs stay clean.
         for path in tqdm(files, unit="file", disable=None, file=sys.stderr):
             for record in read_articles(path, published, now):
-                if isinstance(record, BadRecord):
+                if isinstance(record, RecordError):
                     print(f"skipped {record}", file=sys.stderr)
                     failed += 1
                     continue

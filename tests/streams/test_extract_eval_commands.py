@@ -43,9 +43,9 @@ def test_extract_jsonl_skips_malformed_lines_and_keeps_the_rest(tmp_path, capsys
                       encoding="utf-8")
     assert main(["extract", "--jsonl", str(source), "--out", str(destination)]) == 1
     errors = capsys.readouterr().err
-    assert "line 2: not valid JSON" in errors
-    assert "line 3: missing text" in errors
-    assert "line 5: published" in errors
+    assert "in.jsonl:2: not valid JSON" in errors
+    assert "in.jsonl:3: missing text" in errors
+    assert "in.jsonl:5: published" in errors
     results = [json.loads(line) for line in destination.read_text(encoding="utf-8").splitlines()]
     assert [(r["id"], r["is_attack_report"]) for r in results] == [("x1", True), ("x2", False)]
     assert results[0]["incidents"][0]["location"]["city"] == "Kano"
