@@ -1,9 +1,12 @@
 """keep_buffered_records_on_resume: a second resume keeps buffered records, a resume after a suspend clears them."""
 
 import faust
+import pytest
 from mode.utils.queues import FlowControlQueue
 
-from streams.flow_control import keep_buffered_records_on_resume
+from streams.flow_control import (
+    ANALYSED_SOURCES, ANALYSED_VERSIONS, FaustChanged, check_faust_as_analysed, keep_buffered_records_on_resume,
+)
 
 
 def buffered_after(steps: list[str]) -> int:
@@ -23,3 +26,18 @@ def test_resuming_a_running_flow_keeps_the_buffer():
 
 def test_resuming_after_a_suspend_still_clears_the_buffer():
     assert buffered_after(["suspend", "resume"]) == 0
+
+
+def test_the_installed_faust_is_the_one_the_workarounds_were_analysed_on():
+    check_faust_as_analysed()
+
+
+def test_a_changed_faust_stops_the_worker_with_what_changed(monkeypatch):
+    with pytest.raises(FaustChanged, match=r"mode-streaming 0\.7\.1 \(analysed on 0\.6\.0\).*re-do the analysis"):
+        check_faust_as_analysed({**ANALYSED_VERSIONS, "mode-streaming": "0.6.0"})
+    changed = dict(ANALYSED_SOURCES, **{"mode.utils.queues:FlowControlEvent.resume": "0" * 16})
+    with pytest.raises(FaustChanged, match=r"FlowControlEvent\.resume \(its source changed\)"):
+        check_faust_as_analysed(sources=changed)
+    monkeypatch.setattr("streams.flow_control.ANALYSED_SOURCES", changed)
+    with pytest.raises(FaustChanged):
+        keep_buffered_records_on_resume(faust.App("flow-control-check", broker="kafka://127.0.0.1:9", web_enabled=False))
