@@ -27,7 +27,8 @@ def install(pipeline) -> LiveWatches:
     app, topics, settings = pipeline.app, pipeline.topics, pipeline.settings
     loaded = load_watches(settings.watches_file)
     # The alerts topic gets every alert (it is the pipeline's output); the kafka sink is for other clusters or topics.
-    dispatcher = build_dispatcher(settings.alerting, dead_letter=pipeline.dead_letter)
+    dispatcher = build_dispatcher(settings.alerting, dead_letter=pipeline.dead_letter,
+                                  alerts_topic=(settings.kafka.bootstrap_servers, settings.topics.alerts))
     dispatcher.check(loaded)
     watches = LiveWatches(loaded, check=dispatcher.check)
     store = AlertStore(app.Table("alert-state"), app.Table("text-query-matches"), settings.alerting.summary_template)

@@ -57,7 +57,8 @@ def sync(args, settings) -> int:
 
     watches = load_watches(args.file)
     try:
-        build_dispatcher(settings.alerting, dead_letter=None).check(watches)
+        build_dispatcher(settings.alerting, dead_letter=None,
+                         alerts_topic=(settings.kafka.bootstrap_servers, settings.topics.alerts)).check(watches)
     except SinkConfigError as error:
         print(f"warning: {error}", file=sys.stderr)
     client = _client(settings)

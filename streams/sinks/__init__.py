@@ -25,7 +25,7 @@ from streams.sinks.slack import SlackSink
 from streams.sinks.webhook import WebhookSink
 
 SINK_TYPES: dict[str, type[Sink]] = {cls.name: cls for cls in (LogSink, WebhookSink, SlackSink, EmailSink, KafkaSink)}
-INJECTED = frozenset({"dead_letter", "clock", "publish"})  # supplied by code, never by configuration
+INJECTED = frozenset({"dead_letter", "clock"})  # supplied by code, never by configuration
 LANE_OPTIONS = {"concurrency": (int, Sink.concurrency), "max_pending": (int, Sink.max_pending)}
 CLOSE_WAIT_SECONDS = 30.0
 
@@ -60,16 +60,20 @@ def build_sinks(configured: Mapping[str, Mapping[str, Any]], injected: Mapping[s
     return sinks
 
 
-def build_dispatcher(alerting, dead_letter: DeadLetterWriter, alerts_topic=None) -> Dispatcher:
-    """The sinks of Settings.alerting; with a Faust `alerts_topic`, the kafka sink publishes through the app's producer."""
+def build_dispatcher(alerting, dead_letter: DeadLetterWriter, alerts_topic: tuple[str, str] | None = None) -> Dispatcher:
+    """The sinks of Settings.alerting. `alerts_topic` (bootstrap servers, topic) is the pipeline's own alerts topic,
+    which the alerts are delivered from: a kafka sink that publishes there is refused."""
     configured = {name: {**dict(sink), **(sink.model_extra or {})} for name, sink in alerting.sinks.items()}
-    injected = {"dead_letter": dead_letter}
+    sinks = build_sinks(configured, {"dead_letter": dead_letter})
     if alerts_topic is not None:
-        async def publish(key: str, value: dict) -> None:
-            await alerts_topic.send(key=key, value=value)
-
-        injected["publish"] = publish
-    return Dispatcher(build_sinks(configured, injected), dead_letter)
+        looping = [name for name, sink in sinks.items() if isinstance(sink, KafkaSink) and sink.publishes_to(*alerts_topic)]
+        if looping:
+            raise SinkConfigError(
+                f"sink {looping[0]!r} (kafka) publishes to {alerts_topic[1]}, the alerts topic the worker delivers "
+                "from: every alert would be delivered again, for ever. That topic already carries every alert; "
+                "name another topic or cluster, or remove the sink."
+            )
+    return Dispatcher(sinks, dead_letter)
 
 
 def check_watch_sinks(watches: Iterable[Watch], sinks: Mapping[str, Sink]) -> None:
