@@ -28,8 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from extractors.folding import fold_words  # noqa: E402
 from extractors.schema import Count, Incident, Location, Perpetrator, Region, Rule, Watch  # noqa: E402
-from streams.text_query import SearchableText, TextQuery  # noqa: E402
-from streams.watches import WatchIndex, query_text  # noqa: E402
+from streams.watches.index import WatchIndex  # noqa: E402
+from streams.watches.text_query import SearchableText, TextQuery  # noqa: E402
+from streams.watches.text_query import query_text  # noqa: E402
 from tests.integration.corpus import devset_articles  # noqa: E402
 from tests.streams.alert_factories import text_query_watches  # noqa: E402
 

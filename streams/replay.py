@@ -24,12 +24,13 @@ from extractors.schema import Alert, Article, ExtractionResult, Incident
 from streams.alerting.alert_store import AlertStore
 from streams.alerting.outbox import InMemoryOutbox, Outbox
 from streams.dedup import DedupIndex
-from streams.extraction import extract_isolating_failures
-from streams.incident_store import IncidentStore, record_report
-from streams.incidents import ArticleRef
-from streams.messages import article_time
-from streams.recent_extractions import RecentExtractions
-from streams.watches import WatchIndex, query_text
+from streams.extraction.extractor_process import extract_isolating_failures
+from streams.extraction.recent_extractions import RecentExtractions
+from streams.incidents.merge import ArticleRef
+from streams.incidents.store import IncidentStore, record_report
+from streams.runtime.messages import article_time
+from streams.watches.index import WatchIndex
+from streams.watches.text_query import query_text
 
 log = logging.getLogger(__name__)
 

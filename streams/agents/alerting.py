@@ -14,11 +14,11 @@ from extractors.schema import Alert, Incident
 from streams.alerting.alert_store import AlertStore
 from streams.alerting.delivery import AlertDelivery
 from streams.alerting.elasticsearch_outbox import ElasticsearchOutbox
-from streams.in_order_acks import InOrderAcks
-from streams.messages import TEXT_MATCHES_HEADER, text_matches_in
-from streams.sinks import build_dispatcher
-from streams.watch_feed import LiveWatches, follow
-from streams.watches import load_watches
+from streams.alerting.sinks import build_dispatcher
+from streams.runtime.in_order_acks import InOrderAcks
+from streams.runtime.messages import TEXT_MATCHES_HEADER, text_matches_in
+from streams.watches.live_watches import LiveWatches, follow
+from streams.watches.loading import load_watches
 
 RELEASE_CHECK_SECONDS = 30.0
 

@@ -6,10 +6,11 @@ import datetime as dt
 import logging
 
 from extractors.schema import Incident
-from streams.batches import event_batches
-from streams.documents import article_document
-from streams.indexer import incident_action, index_action
-from streams.messages import ExtractedArticle
+from streams.alerting.text import summarize
+from streams.elasticsearch.documents import article_document
+from streams.elasticsearch.indexer import incident_action, index_action
+from streams.runtime.batches import event_batches
+from streams.runtime.messages import ExtractedArticle
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ def install(pipeline) -> None:
         return index_action(es_settings.index("articles"), extracted.article.id, document)
 
     def incident_update_action(incident: Incident, now: dt.datetime) -> dict:
-        return incident_action(es_settings.index("incidents"), incident, now)
+        return incident_action(es_settings.index("incidents"), incident, summarize(incident), now)
 
     def indexing_agent(topic_key: str, name: str, model, to_action) -> None:
         """An agent that indexes each batch of its topic's records in one bulk request."""

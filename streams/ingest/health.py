@@ -8,7 +8,7 @@ from extractors.language import is_readable
 from streams.ingest.feedlist import FeedConfig
 from streams.ingest.store import FeedState
 from streams.ingest.urls import host_of
-from streams.tables import format_table
+from streams.terminal_tables import format_table
 
 DAY_SECONDS = 86400
 TABLE_COLUMNS = ("FEED", "STATUS", "LAST SUCCESS", "FAILS", "ITEMS/DAY", "UNREAD/DAY", "LANGUAGES/DAY", "LATENCY", "LAST ERROR")

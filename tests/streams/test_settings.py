@@ -28,7 +28,7 @@ def test_explicit_arguments_win(monkeypatch):
 
 
 def test_the_worker_session_reaches_the_kafka_consumer_and_heartbeats_fit_in_it(monkeypatch):
-    from streams.app import create_app
+    from streams.runtime.app import create_app
 
     monkeypatch.setenv("NEWSWATCH_WORKER__SESSION_TIMEOUT_SECONDS", "12")
     conf = create_app(Settings()).app.conf
@@ -40,11 +40,11 @@ def test_the_worker_session_reaches_the_kafka_consumer_and_heartbeats_fit_in_it(
 
 
 def test_the_worker_makes_one_elasticsearch_client_for_all_its_agents(monkeypatch):
-    import streams.app
-    from streams.app import create_app
+    import streams.runtime.app
+    from streams.runtime.app import create_app
 
     made = []
-    monkeypatch.setattr(streams.app, "AsyncElasticsearch", lambda **options: made.append(options) or object())
+    monkeypatch.setattr(streams.runtime.app, "AsyncElasticsearch", lambda **options: made.append(options) or object())
     pipeline = create_app(Settings())
     assert pipeline.indexer() is pipeline.indexer()
     assert len(made) == 1
