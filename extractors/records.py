@@ -13,6 +13,8 @@ from pydantic import ValidationError
 from extractors.schema import Article
 
 RECORD_KEYS = frozenset({"id", "title", "text", "published", "url", "source", "language", "tags"})
+# What the labelled corpora (../shared/corpus/realnews, tests/data) add beside each record, for scoring: dropped.
+CORPUS_KEYS = frozenset({"kind", "group", "truncated"})
 
 
 class RecordError(ValueError):
@@ -23,17 +25,15 @@ class RecordError(ValueError):
         self.line_number = line_number
 
 
-def article_from_record(record: object, *, source: str | None = None, fetched_at: dt.datetime | None = None,
-                        ignored_keys: frozenset[str] = frozenset()) -> Article:
+def article_from_record(record: object, *, source: str | None = None, fetched_at: dt.datetime | None = None) -> Article:
     """An Article from one record. `text` is required; `id` defaults to one derived from the URL or the text;
     `published` is an ISO date or datetime; `source` defaults to the one given. Any other key is refused (a
-    misspelt `publshed` would otherwise be lost quietly), except `ignored_keys`: keys a known format adds
-    beside the record's own (a labelled corpus's `kind`, `group`), dropped."""
+    misspelt `publshed` would otherwise be lost quietly), except the labelled corpora's CORPUS_KEYS, dropped."""
     if not isinstance(record, dict):
         raise ValueError(f"expected a JSON object, got {type(record).__name__}")
     if "text" not in record:
         raise ValueError("missing text; each record needs a text")
-    unknown = record.keys() - RECORD_KEYS - ignored_keys
+    unknown = record.keys() - RECORD_KEYS - CORPUS_KEYS
     if unknown:
         raise ValueError(f"unknown keys {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(RECORD_KEYS))}")
     text, url = record["text"], record.get("url")
@@ -55,8 +55,7 @@ def problems(error: ValidationError) -> str:
     return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'record'}: {e['msg']}" for e in error.errors())
 
 
-def read_articles(path: Path, *, fetched_at: dt.datetime | None = None,
-                  ignored_keys: frozenset[str] = frozenset()) -> Iterator[Article | RecordError]:
+def read_articles(path: Path, *, fetched_at: dt.datetime | None = None) -> Iterator[Article | RecordError]:
     """Each line's Article (its source `file:NAME` unless the record names one), or a RecordError for a line
     that is not UTF-8, not JSON or not a valid record: one bad line never costs the others."""
     with path.open("rb") as handle:
@@ -73,8 +72,7 @@ def read_articles(path: Path, *, fetched_at: dt.datetime | None = None,
                 yield RecordError(path, f"not valid JSON ({error.msg} at column {error.colno})", line_number)
                 continue
             try:
-                yield article_from_record(record, source=f"file:{path.name}", fetched_at=fetched_at,
-                                          ignored_keys=ignored_keys)
+                yield article_from_record(record, source=f"file:{path.name}", fetched_at=fetched_at)
             except ValueError as error:
                 yield RecordError(path, str(error), line_number)
 

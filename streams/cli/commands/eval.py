@@ -14,8 +14,6 @@ from pathlib import Path
 
 ARTICLES_SUFFIX = "-articles.jsonl"
 LABELS_SUFFIX = "-labels.jsonl"
-# Keys the real-news corpus puts on its articles beside the record's own: facts about the article, not input.
-CORPUS_METADATA_KEYS = frozenset({"kind", "group", "truncated"})
 COLUMNS = (("articles", "articles"), ("det F1", "detection_f1"), ("country", "country"), ("city", "city"),
            ("date", "date"), ("killed", "killed"), ("injured", "injured"), ("claimed", "claimed_group_recall"),
            ("type", "attack_type_accuracy"), ("prefilter", "prefilter_recall"),
@@ -73,7 +71,7 @@ def score_files(files: list[tuple[str, Path, Path]], *, replay: bool = False, nl
     part_ids: dict[str, list[str]] = {}
     for name, articles_file, labels_file in files:
         part_ids[name] = []
-        for item in read_articles(articles_file, ignored_keys=CORPUS_METADATA_KEYS):
+        for item in read_articles(articles_file):
             if isinstance(item, RecordError):
                 problems.append(f"{item}; skipped")
                 continue
