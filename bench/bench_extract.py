@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.news_filler import filler_article, unique_devset  # noqa: E402
-from extractors.nlp import EXCLUDED_COMPONENTS, MODEL_NAME  # noqa: E402
+from extractors.languages import resources  # noqa: E402
 from extractors.records import article_from_record  # noqa: E402
 
 SEED = ROOT.parent / "shared" / "corpus" / "quetta-2016.txt"
@@ -102,8 +102,9 @@ def main() -> None:
     mixed, attack_only = streams(args.per_attack)
     attack_only = attack_only * args.attack_repeats
     nlp = load_nlp()
-    raw_full = spacy.load(MODEL_NAME)
-    raw_needed = spacy.load(MODEL_NAME, exclude=list(EXCLUDED_COMPONENTS))
+    english = resources("en")
+    raw_full = spacy.load(english.model)
+    raw_needed = spacy.load(english.model, exclude=list(english.excluded_components))
     extract_batch(attack_only[:2], nlp)  # warm up: gazetteer, group table, first batch
 
     def extractor(articles):

@@ -16,11 +16,11 @@ if TYPE_CHECKING:
 __all__ = ["load_nlp", "extract", "extract_batch"]
 
 
-def load_nlp() -> Language:
-    """The shared spaCy pipeline (model plus newswatch components), loaded once per process."""
+def load_nlp(language: str = "en") -> Language:
+    """The shared spaCy pipeline of a language (model plus newswatch components), loaded once per process."""
     from extractors.nlp import load_nlp as load
 
-    return load()
+    return load(language)
 
 
 def extract(article: Article, nlp: Language | None = None) -> ExtractionResult:
@@ -29,7 +29,8 @@ def extract(article: Article, nlp: Language | None = None) -> ExtractionResult:
 
 
 def extract_batch(articles: Iterable[Article], nlp: Language | None = None, batch_size: int = 16) -> list[ExtractionResult]:
-    """extract() for many articles, parsing the ones that pass the prefilter in nlp.pipe batches; order is kept."""
+    """extract() for many articles, parsing the ones that pass the prefilter in nlp.pipe batches; order is kept.
+    `nlp` serves the articles in its language; every other readable language loads its shared pipeline."""
     from extractors.pipeline import extract_articles
 
-    return extract_articles(list(articles), nlp or load_nlp(), batch_size=batch_size)
+    return extract_articles(list(articles), nlp, batch_size=batch_size)

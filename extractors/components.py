@@ -1,7 +1,9 @@
-"""The extractor's spaCy components, registered as factories: cue matching and casualty counting.
+"""The extractor's spaCy components, registered as factories: label mapping, cue matching and casualty counting.
 
-Each writes one namespaced Doc attribute: `doc._.newswatch_cues` (labelled Spans from the patterns in
-extractors/data/cues.jsonl) and `doc._.newswatch_casualties` (CasualtyMention list).
+`newswatch_labels` rewrites a model's dependency labels and tags into the ones the rules are written in (the
+language's language.toml says how; English needs nothing). The others each write one namespaced Doc attribute:
+`doc._.newswatch_cues` (labelled Spans from the language's cues.jsonl) and `doc._.newswatch_casualties`
+(CasualtyMention list).
 """
 
 from __future__ import annotations
@@ -12,12 +14,12 @@ from typing import get_args
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from extractors.casualties import CasualtyMention, find_casualties
+from extractors.languages import TagRule, resources
 from extractors.schema import AttackType, TargetType, Weapon
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
 # Families whose label is the family alone, and families whose label names a schema value after a colon.
 PLAIN_CUE_FAMILIES = frozenset({
     "attack", "attack_weak", "suicide", "attacker", "terror", "past", "past_near", "past_generic", "recap",
@@ -34,6 +36,31 @@ VALUED_CUE_FAMILIES = {
 for _attribute in ("newswatch_cues", "newswatch_casualties"):
     if not Doc.has_extension(_attribute):
         Doc.set_extension(_attribute, default=None)
+
+
+class LabelMapper:
+    """Renames dependency labels ("nsubj:pass" to "nsubjpass") and sets Penn tags from universal parts of speech
+    and morphology, for models parsed and tagged in another scheme than the one the rules read."""
+
+    def __init__(self, dependency_labels: dict[str, str], tag_rules: tuple[TagRule, ...]):
+        self.dependency_labels = dependency_labels
+        self.tag_rules = tag_rules
+
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc:
+            renamed = self.dependency_labels.get(token.dep_)
+            if renamed:
+                token.dep_ = renamed
+            if self.tag_rules:
+                token.tag_ = self.tag_of(token)
+        return doc
+
+    def tag_of(self, token: Token) -> str:
+        features = str(token.morph).split("|")
+        for rule in self.tag_rules:
+            if token.pos_ == rule.pos and rule.features.issubset(features):
+                return rule.tag
+        return token.pos_
 
 
 class CueMatcher:
@@ -79,7 +106,7 @@ def validate_cue_label(label: object, where: str) -> str:
 def load_cue_patterns(path: Path) -> list[dict]:
     """Read and check a patterns file: one {"label", "pattern"} object a line, pattern a phrase or token list."""
     if not path.is_file():
-        raise ValueError(f"cue patterns file {path} does not exist; pass patterns_file relative to {DATA_DIR}")
+        raise ValueError(f"cue patterns file {path} does not exist; pass patterns_file relative to the language's folder")
     patterns = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -101,10 +128,16 @@ def load_cue_patterns(path: Path) -> list[dict]:
     return patterns
 
 
+@Language.factory("newswatch_labels", requires=["token.dep", "token.pos", "token.morph"])
+def make_label_mapper(nlp: Language, name: str) -> LabelMapper:
+    settings = resources(nlp.lang)
+    return LabelMapper(dict(settings.dependency_labels), settings.tag_rules)
+
+
 @Language.factory("newswatch_cues", default_config={"patterns_file": "cues.jsonl"})
 def make_cue_matcher(nlp: Language, name: str, patterns_file: str) -> CueMatcher:
     path = Path(patterns_file)
-    patterns = load_cue_patterns(path if path.is_absolute() else DATA_DIR / path)
+    patterns = load_cue_patterns(path if path.is_absolute() else resources(nlp.lang).folder / path)
     phrase_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     token_matcher = Matcher(nlp.vocab)
     phrases: dict[str, list[Doc]] = {}
@@ -127,5 +160,5 @@ def make_casualty_tagger(nlp: Language, name: str, max_hops: int) -> CasualtyTag
     return CasualtyTagger(max_hops)
 
 
-__all__ = ["CasualtyMention", "CasualtyTagger", "CueMatcher", "load_cue_patterns", "make_casualty_tagger",
-           "make_cue_matcher"]
+__all__ = ["CasualtyMention", "CasualtyTagger", "CueMatcher", "LabelMapper", "load_cue_patterns",
+           "make_casualty_tagger", "make_cue_matcher", "make_label_mapper"]

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import py3langid
 
+from extractors.languages import readable_languages
+
 ENGLISH = "en"
 UNDETERMINED = "und"
 # Title plus the first characters of the text: enough to tell, and the cost stays flat on long articles.
 LEAD_CHARS = 600
-# The languages the extractor can read; an article in any other is indexed as unread, never as "no attack".
-READABLE_LANGUAGES = frozenset({ENGLISH})
 
 
 def identify(title: str | None, text: str) -> str:
@@ -40,4 +40,6 @@ def english_or_undetermined(text: str) -> str:
 
 
 def is_readable(language: str) -> bool:
-    return language in READABLE_LANGUAGES
+    """Whether the extractor has data for the language; an article in any other is indexed as unread, never as
+    "no attack"."""
+    return language in readable_languages()

