@@ -10,7 +10,7 @@ from pathlib import Path
 
 from extractors.schema import Alert
 from streams.alerting.text import alert_fields
-from streams.documents import country_name
+from streams.elasticsearch.documents import country_name
 
 CROSSLANG = Path(__file__).resolve().parent / "data" / "crosslang"
 ARTICLES = CROSSLANG / "crosslang-articles.jsonl"

@@ -17,7 +17,7 @@ import re
 import string
 
 from extractors.schema import Alert, Count, Evidence, Incident, Title
-from streams.documents import country_name
+from streams.elasticsearch.documents import country_name
 
 DEFAULT_SUMMARY_TEMPLATE = "{headline}[: {tolls}][; {responsibility}][ ({change})]"
 DEFAULT_TEXT_TEMPLATE = "{kind_label} — {watch}: {summary}[ {url}][ — original title: {original_titles}]"

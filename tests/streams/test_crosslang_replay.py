@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from extractors.schema import Alert, Incident
-from streams.cli import main
+from streams.cli.main import main
 from tests import crosslang
 
 

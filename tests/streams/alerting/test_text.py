@@ -3,13 +3,13 @@ import datetime as dt
 import pytest
 
 from extractors.schema import Count, Evidence, IncidentReport, Location, Perpetrator, Target, Title
+from streams.alerting.decision import alerts_for
 from streams.alerting.text import (DEFAULT_TEXT_TEMPLATE, TemplateError, alert_fields, check_template, evidence_lines,
                                    incident_fields, render, summarize)
-from streams.alerting.decision import alerts_for
-from streams.incidents import ArticleRef, merge
-from streams.watches import parse_watches
+from streams.incidents.merge import ArticleRef, merge
+from streams.watches.loading import parse_watches
 from tests.streams.alert_factories import NAMSIGUIA_FLIGHT, NAMSIGUIA_LEAD, NAMSIGUIA_TITLE, namsiguia_incident, quetta_incident
-from tests.streams.sinks.sample import sample_alert
+from tests.streams.alerting.sinks.sample import sample_alert
 
 CLAIMED_ONLY = [Perpetrator(name="Islamic State", role="claimed")]
 
