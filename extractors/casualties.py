@@ -194,7 +194,9 @@ def _single_person(token: Token, sentence: Span, max_hops: int) -> list[Casualty
     words = words_of(token)
     if casualty_word_kind(token) is not None:
         return _one_casualty(token)
-    if not (token.tag_ == "NN" and (lower in words["person_nouns"] or lower in words["single_attackers"])
+    # The French tagger often takes a role noun for an adjective ("une paroissienne"): its article tells.
+    nominal = token.tag_ == "NN" or token.tag_ == "JJ" and any(c.dep_ == "det" for c in token.children)
+    if not (nominal and (lower in words["person_nouns"] or lower in words["single_attackers"])
             or _refers_to_one_person(token)):
         return []
     if any(c.dep_ == "nummod" or c.lower_ in words["non_single_determiners"] for c in token.children):
@@ -525,6 +527,8 @@ def _verb_complement_kind(verb: Token) -> tuple[Harm | None, int]:
         if (child.dep_ in ("acomp", "oprd", "xcomp", "dobj", "advmod", "ccomp") and casualty_word_kind(child)
                 and not any(c.dep_ == "dobj" for c in child.children)):
             return casualty_word_kind(child), verb.i
+        if child.dep_ == "dobj" and child.lower_ in words["life_nouns"]:  # "ont perdu la vie", "coûté la vie à"
+            return "killed", verb.i
         if any(o.lower_ in words["death_nouns"] for o in objects_through(child, words["to_death_prepositions"])):
             return "killed", verb.i
         if any(casualty_word_kind(o) == "injured" for o in objects_through(child, words["with_prepositions"])):

@@ -45,7 +45,9 @@ def choose_counts(context: ArticleContext, role: Role, sentences: list[SentenceF
                                                       sentence.index == lead):
             continue
         recap = _in_a_recap(context, sentence, lead, pivot) or (
-            lead is not None and sentence.index > lead and _told_as_earlier(context.doc[mention.predicate]))
+            lead is not None and sentence.index > lead and _told_as_earlier(_clause_of(context, mention)))
+        if role == "main" and _over_a_period(_clause_of(context, mention)):
+            continue
         if role == "main" and recap:
             continue
         current = best.get(mention.kind)
@@ -102,20 +104,41 @@ def _in_a_recap(context: ArticleContext, sentence: SentenceFacts, lead: int | No
     return any(s.index > lead and _recap_marked(s, _earlier_dates(s, pivot), pivot) for s in (sentence, opener))
 
 
-def _told_as_earlier(predicate: Token) -> bool:
+def _told_as_earlier(clause: list[Token]) -> bool:
     """"au moins 56 personnes avaient été tuées", "un attentat qui avait fait 21 morts": a tense that places
     the harm before the reported events (the French pluperfect) tells of an earlier incident. Read on the
     death word and the verbs above it, never across a noun ("avait avancé un bilan de six soldats tués" is this
     attack's early toll)."""
-    auxiliaries = words_of(predicate)["earlier_tense_auxiliaries"]
-    token = predicate
-    for _ in range(3):
-        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in auxiliaries for c in token.children):
+    auxiliaries = words_of(clause[0])["earlier_tense_auxiliaries"]
+    for token in clause:
+        if any(c.dep_ == "aux" and c.lower_ in auxiliaries for c in token.children):
             return token.dep_ != "ccomp"  # "a déclaré que l'attaque avait causé neuf morts": reported speech
-        if token.head.i == token.i or not token.head.tag_.startswith("VB"):
-            return False
-        token = token.head
     return False
+
+
+def _over_a_period(clause: list[Token]) -> bool:
+    """"Boko Haram a fait près de 400 morts dans la région depuis janvier 2014": a total over a period, never
+    one attack's toll."""
+    period = words_of(clause[0])["period_words"]
+    return any(child.lower_ in period or has_case_marker(child, period) for token in clause for child in token.children)
+
+
+def _clause_of(context: ArticleContext, mention: CasualtyMention) -> list[Token]:
+    """The figure's death word and counted word with the verbs right above each (two at most), never across a
+    noun: "avait avancé un bilan de six soldats tués" reads "soldats tués" alone, "le bilan s'était élevé à 141
+    personnes tuées" reaches "élevé"."""
+    clause: list[Token] = []
+    toll_verbs = words_of(context.doc)["toll_verbs"]
+    for token in dict.fromkeys((context.doc[mention.predicate], context.doc[mention.anchor])):
+        clause.append(token)
+        for _ in range(2):
+            head = token.head
+            # A toll verb the tagger took for an adjective ("s'était élevé à 141") is a verb here.
+            if head.i == token.i or not (head.tag_.startswith("VB") or head.lower_ in toll_verbs):
+                break
+            token = token.head
+            clause.append(token)
+    return clause
 
 
 def _without_attackers(context: ArticleContext, killed: CasualtyMention, indices: list[int]) -> CasualtyMention:
@@ -154,10 +177,10 @@ def _recap_marked(sentence: SentenceFacts, earlier: list[DatedSpan], pivot: dt.d
     if pivot is None and any(d.precision in ("year", "month") for d in sentence.dates):
         return True
     words = words_of(sentence.span.doc)
-    other, same, day, ago, units, period = (words[name] for name in (
-        "other_incident_words", "same_words", "day_words", "ago_words", "past_units", "period_words"))
+    other, same, day, ago, units = (words[name] for name in (
+        "other_incident_words", "same_words", "day_words", "ago_words", "past_units"))
     lowers = [t.lower_ for t in sentence.span]
-    return any(word in other or word in period or word in same and following in day
+    return any(word in other or word in same and following in day
                or following in ago and (word in units or word.rstrip("s") in units)
                for word, following in zip(lowers, lowers[1:] + [""]))
 
