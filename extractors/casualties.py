@@ -453,6 +453,14 @@ def _is_subset(anchor: Token, predicate: Token) -> bool:
     return False
 
 
+def counts_people_named_before(anchor: Token) -> bool:
+    """"eleven of them", "onze d'entre eux": a part of people a pronoun points back to, who may be the victims
+    counted elsewhere or the people attacked ("attacked the soldiers' position, killing eleven of them")."""
+    words = words_of(anchor)
+    return any(o.tag_ == "PRP" and o.lower_ in words["group_before_words"]
+               for o in prepositional_objects(anchor, words["of_prepositions"]))
+
+
 def _part_of_those_before(token: Token) -> bool:
     """"two of them", "three of the dead", "nine police officers among them", "five students among eight
     people killed": a part of a group named before or after."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Token
 
-from extractors.casualties import CasualtyMention, is_attacker_noun
+from extractors.casualties import CasualtyMention, counts_people_named_before, is_attacker_noun
 from extractors.languages import words_of
 from extractors.syntax import has_case_marker
 from extractors.segments import DatedSpan, Role, SentenceFacts, governed_by_time_phrase, is_earlier
@@ -36,9 +36,12 @@ def choose_counts(context: ArticleContext, role: Role, sentences: list[SentenceF
     by_index = {s.index: s for s in sentences}
     lead = next((s.index for s in sentences if s.is_event), None)
     best: dict[str, CasualtyMention] = {}
+    # A part of people named before is the toll when the text gives no other figure of its kind.
+    totals = {m.kind for m in context.casualties if not m.subset}
     for mention in context.casualties:
         sentence = by_index.get(context.sentence_of(context.doc[mention.start].idx))
-        if sentence is None or mention.subset and mention.kind in ("killed", "injured"):
+        if sentence is None or mention.subset and mention.kind in ("killed", "injured") and (
+                mention.kind in totals or not counts_people_named_before(context.doc[mention.anchor])):
             continue
         earlier = _earlier_dates(sentence, pivot)
         if role == "main" and governed_by_time_phrase(context.doc[mention.predicate], sentence, earlier,

@@ -92,3 +92,16 @@ def test_a_later_toll_raises_the_first(nlp_fr):
                          "Mali, tuant six gendarmes.\n"
                          "Le bilan s'est alourdi mardi à onze morts, a indiqué une source sécuritaire.")
     assert main is not None and main.killed is not None and main.killed.value == 11
+
+
+def test_a_total_over_a_period_is_not_the_toll(nlp_fr):
+    main = _main(nlp_fr, "Des hommes armés ont attaqué dimanche un convoi près de Djibo, dans le nord du Burkina "
+                         "Faso, tuant quatre soldats, selon une source sécuritaire.\n"
+                         "Les groupes jihadistes ont fait plus de 2 000 morts dans la province depuis janvier 2019.")
+    assert main is not None and main.killed is not None and main.killed.value == 4
+
+
+def test_a_part_of_the_people_attacked_is_the_toll_when_no_total_is_given(nlp_fr):
+    main = _main(nlp_fr, "Des assaillants ont attaqué mardi soir la position de gendarmes à Tera, dans l'ouest du "
+                         "Niger, tuant au moins sept d'entre eux, ont rapporté des sources concordantes.")
+    assert main is not None and main.killed is not None and main.killed.value == 7
