@@ -23,7 +23,7 @@ from extractors.languages import resources, words_of
 from extractors.numbers import YEAR_LIKE, Quantity, is_not_a_headcount, number_words, quantity_at
 from extractors.schema import Count
 from extractors.segments import clause_head
-from extractors.syntax import has_case_marker, objects_through, prepositional_objects
+from extractors.syntax import has_case_marker, introduced_by, objects_through, prepositional_objects
 
 CasualtyKind = Literal["killed", "injured", "attackers", "attackers_killed"]
 Harm = Literal["killed", "injured"]
@@ -131,6 +131,13 @@ def _classify_quantity(doc: Doc, quantity: Quantity, max_hops: int) -> list[Casu
     anchor = number.head if number.dep_ in ("nummod", "quantmod") and number.head.i > number.i else number
     words = words_of(doc)
     noun = _quantified_noun(anchor)
+    if noun.i == number.i and number.i + 1 < len(doc) and doc[number.i + 1].tag_ == "NNS" and not YEAR_LIKE.match(
+            number.text):  # the parser left the number off its noun ("Vingt-trois personnes" after a byline)
+        noun = anchor = doc[number.i + 1]
+    one = next((h for h in (noun.head,) if noun.i != h.i and h.lower_ in words["one_words"]
+                and introduced_by(noun, words["of_prepositions"])), None)
+    if one is not None:  # "l'un des deux policiers a succombé": one of them
+        return _one_of(doc, one, noun, max_hops)
     if noun.lower_ in words["non_victim_nouns"] or (YEAR_LIKE.match(number.text) and noun.tag_ != "NNS"):
         return []
     if noun.tag_ == "NNP" and noun.i != number.i:
@@ -164,6 +171,15 @@ def _harm_right_after(doc: Doc, quantity: Quantity) -> tuple[Harm | None, int]:
     if index < len(doc) and doc[index].tag_ in ("VBN", "JJ") and casualty_word_kind(doc[index]):
         return casualty_word_kind(doc[index]), index
     return None, doc[quantity.last].i
+
+
+def _one_of(doc: Doc, one: Token, noun: Token, max_hops: int) -> list[CasualtyMention]:
+    """"L'un des deux policiers poignardés a succombé": the count is the one, its harm the one's."""
+    kind, predicate = casualty_predicate(one, max_hops)
+    if kind is None or _is_agent(one, doc[predicate]):
+        return []
+    start = one.i - 1 if one.i > 0 and doc[one.i - 1].dep_ == "det" and doc[one.i - 1].head.i == one.i else one.i
+    return [CasualtyMention(kind, Count(value=1), start, noun.i + 1, one.i, predicate)]
 
 
 def _harm_right_before(doc: Doc, quantity: Quantity) -> tuple[Harm | None, int]:

@@ -40,6 +40,7 @@ def counts(nlp, sentence: str) -> set[tuple[str, int, str]]:
      {("killed", 3, "exact"), ("injured", 1, "exact"), ("attackers", 1, "exact")}),
     ("Le bilan s'est alourdi à dix-huit morts lundi.", {("killed", 18, "exact")}),
     ("L'assaut a fait quatre-vingt-dix morts selon la mairie.", {("killed", 90, "exact")}),
+    ("L'un des trois gendarmes blessés lundi à Kaya a succombé mardi.", {("killed", 1, "exact")}),
 ])
 def test_french_numbers_attach_to_killed_or_injured(nlp_fr, sentence, expected):
     assert counts(nlp_fr, sentence) == expected
