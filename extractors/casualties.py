@@ -130,6 +130,8 @@ def _classify_quantity(doc: Doc, quantity: Quantity, max_hops: int) -> list[Casu
                    if not quantity.first <= doc[i].head.i <= quantity.last), doc[quantity.last])
     anchor = number.head if number.dep_ in ("nummod", "quantmod") and number.head.i > number.i else number
     words = words_of(doc)
+    if _names_a_thing(number):
+        return []
     noun = _quantified_noun(anchor)
     if noun.i == number.i and number.i + 1 < len(doc) and doc[number.i + 1].tag_ == "NNS" and not YEAR_LIKE.match(
             number.text):  # the parser left the number off its noun ("Vingt-trois personnes" after a byline)
@@ -171,6 +173,15 @@ def _harm_right_after(doc: Doc, quantity: Quantity) -> tuple[Harm | None, int]:
     if index < len(doc) and doc[index].tag_ in ("VBN", "JJ") and casualty_word_kind(doc[index]):
         return casualty_word_kind(doc[index]), index
     return None, doc[quantity.last].i
+
+
+def _names_a_thing(number: Token) -> bool:
+    """"la route nationale 3", "Route 7", "article 5": a number right after the singular noun it modifies
+    is a name, not a head count."""
+    head = number.head
+    return (head.i < number.i <= head.i + 2 and head.tag_ in ("NN", "JJ") and number.dep_ in (
+        "nummod", "nmod", "amod", "appos", "compound") and casualty_word_kind(head) is None
+        and head.lower_ not in words_of(number)["toll_nouns"])
 
 
 def _one_of(doc: Doc, one: Token, noun: Token, max_hops: int) -> list[CasualtyMention]:
