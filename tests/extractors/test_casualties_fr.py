@@ -50,7 +50,7 @@ def test_french_numbers_attach_to_killed_or_injured(nlp_fr, sentence, expected):
     "Le village compte 1 200 habitants, à 30 kilomètres de la frontière.",
     "Le commerçant, âgé de 45 ans, a été interrogé par les gendarmes.",
     "Des dizaines de maisons ont été incendiées le 14 mars.",
-    "Les blessés ont péri sur la route nationale 3 faute de soins.",
+    "Ces hommes avaient péri sous des frappes sur la route nationale 3, près de Kaya.",
 ])
 def test_french_numbers_that_are_not_tolls(nlp_fr, sentence):
     assert {kind for kind, _, _ in counts(nlp_fr, sentence)} <= {"attackers"}
