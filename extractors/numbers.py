@@ -32,6 +32,9 @@ class NumberWords:
     approximate: Mapping[str, int]
     indefinite_articles: frozenset[str]
     halves: frozenset[str]
+    # "vingt et un": a word that joins tens and the units allowed after it.
+    joiners: frozenset[str]
+    joined_units: Mapping[str, int]
     # Longest phrase first, so "no fewer than" is tried before any phrase it ends with.
     qualifier_phrases: tuple[tuple[tuple[str, ...], Qualifier], ...]
     digits: re.Pattern[str]
@@ -46,9 +49,13 @@ class NumberWords:
     months: frozenset[str]
 
     def is_number_word(self, lower: str) -> bool:
-        """"vingt", "twenty", and hyphenated compounds of them ("vingt-sept", "dix-huit")."""
-        return lower in self.numbers or "-" in lower and all(
-            part in self.numbers or part in self.multipliers for part in lower.split("-"))
+        """"vingt", "twenty", and hyphenated compounds of them ("vingt-sept", "dix-huit", "vingt-et-un")."""
+        if lower in self.numbers:
+            return True
+        parts = lower.split("-")
+        return len(parts) > 1 and parts[0] in self.numbers and all(
+            part in self.numbers or part in self.multipliers or part in self.joiners or part in self.joined_units
+            for part in parts[1:])
 
     def starts(self) -> frozenset[str]:
         """Words other than digits that can start a number phrase."""
@@ -67,7 +74,8 @@ def number_words(language: str) -> NumberWords:
     return NumberWords(
         numbers=values["number_words"], multipliers=values["multipliers"], vague=values["vague_quantities"],
         approximate=values["approximate_quantities"], indefinite_articles=words["indefinite_articles"],
-        halves=words["halves"], qualifier_phrases=tuple(sorted(phrases, key=lambda p: -len(p[0]))),
+        halves=words["halves"], joiners=words["number_joiners"], joined_units=values["joined_units"],
+        qualifier_phrases=tuple(sorted(phrases, key=lambda p: -len(p[0]))),
         digits=digits, spaced_thousands=any(s.isspace() for s in separators), range_words=words["range_words"],
         range_openers=words["range_openers"], currency=words["currency_symbols"],
         before_not_a_count=words["before_not_a_count"], after_not_a_count=words["after_not_a_count"],
@@ -129,6 +137,9 @@ def _spelled_number(doc: Doc, index: int, limit: int, words: NumberWords) -> tup
             last += 1
         elif following.text == "-" and last + 2 < limit and words.is_number_word(doc[last + 2].lower_):
             last += 2
+        elif (following.lower_ in words.joiners and last + 2 < limit and doc[last + 2].lower_ in words.joined_units
+              and words.numbers.get(doc[last].lower_, 0) >= 20):
+            last += 2
         elif (words.spaced_thousands and doc[last].text.isdigit() and len(doc[last].text) <= 3
               and len(following.text) == 3 and following.text.isdigit() and doc[last].whitespace_):
             last += 1
@@ -169,6 +180,10 @@ def number_value(pieces: list[str], language: str = "en") -> int | None:
             number = words.numbers[piece]
             # "quatre-vingt": a number before twenty multiplies it, as before a hundred.
             current = current * number if number == 20 and 1 < current < 10 else current + number
+        elif piece in words.joiners:
+            continue
+        elif piece in words.joined_units:
+            current += words.joined_units[piece]
         elif piece in words.multipliers:
             multiplier = words.multipliers[piece]
             current = max(current, 1) * multiplier

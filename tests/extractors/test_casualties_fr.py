@@ -41,6 +41,8 @@ def counts(nlp, sentence: str) -> set[tuple[str, int, str]]:
     ("Le bilan s'est alourdi à dix-huit morts lundi.", {("killed", 18, "exact")}),
     ("L'assaut a fait quatre-vingt-dix morts selon la mairie.", {("killed", 90, "exact")}),
     ("L'un des trois gendarmes blessés lundi à Kaya a succombé mardi.", {("killed", 1, "exact")}),
+    ("Vingt et un civils ont été massacrés par des hommes armés.", {("killed", 21, "exact")}),
+    ("L'explosion n'a fait aucun blessé.", {("injured", 0, "exact")}),
 ])
 def test_french_numbers_attach_to_killed_or_injured(nlp_fr, sentence, expected):
     assert counts(nlp_fr, sentence) == expected
@@ -71,7 +73,7 @@ def test_a_part_of_the_dead_is_a_subset(nlp_fr):
 
 @pytest.mark.parametrize(("pieces", "value"), [
     (["vingt", "sept"], 27), (["quatre", "vingt", "dix"], 90), (["deux", "cents"], 200), (["10.000"], 10000),
-    (["trois", "mille"], 3000), (["beaucoup"], None),
+    (["trois", "mille"], 3000), (["soixante", "et", "onze"], 71), (["beaucoup"], None),
 ])
 def test_french_number_words(pieces, value):
     assert number_value(pieces, "fr") == value
