@@ -352,8 +352,13 @@ def _coordinated(doc: Doc, mention: CasualtyMention, later: CasualtyMention) -> 
     if mention.anchor == later.anchor or "\n" in doc[mention.start:later.end].text:
         return False
     first, other = doc[mention.anchor], doc[later.anchor]
-    # "trois de ses collègues ainsi que deux fidèles": the parser joins the counted nouns, not the numbers.
-    if other in _conjuncts(first) or _quantified_noun(other) in _conjuncts(_quantified_noun(first)):
+    # "trois de ses collègues ainsi que deux fidèles": the parser joins the counted nouns, not the numbers, or
+    # hangs the second on the shared verb with its "along with" phrase ("ainsi que") still on it.
+    later_noun = _quantified_noun(other)
+    along_with = words_of(doc)["along_with_phrases"]
+    if (other in _conjuncts(first) or later_noun in _conjuncts(_quantified_noun(first))
+            or any(c.dep_ == "cc" and f"{c.lower_} {f.lower_}" in along_with
+                   for c in later_noun.children for f in c.children)):
         return True
     head = other.head
     return head.i > 0 and f"{head.nbor(-1).lower_} {head.lower_}" in words_of(doc)["along_with_phrases"]
