@@ -42,7 +42,8 @@ def counts(nlp, sentence: str) -> set[tuple[str, int, str]]:
     ("L'assaut a fait quatre-vingt-dix morts selon la mairie.", {("killed", 90, "exact")}),
     ("L'un des trois gendarmes blessés lundi à Kaya a succombé mardi.", {("killed", 1, "exact")}),
     ("Vingt et un civils ont été massacrés par des hommes armés.", {("killed", 21, "exact")}),
-    ("Le tireur a tué trois de ses collègues ainsi que deux passants.", {("killed", 5, "exact")}),
+    ("Le tireur a tué trois de ses collègues ainsi que deux passants.",
+     {("killed", 5, "exact"), ("attackers", 1, "exact")}),
     ("L'explosion n'a fait aucun blessé.", {("injured", 0, "exact")}),
 ])
 def test_french_numbers_attach_to_killed_or_injured(nlp_fr, sentence, expected):
