@@ -23,7 +23,7 @@ from extractors.languages import resources, words_of
 from extractors.numbers import YEAR_LIKE, Quantity, is_not_a_headcount, number_words, quantity_at
 from extractors.schema import Count
 from extractors.segments import clause_head
-from extractors.syntax import has_case_marker, introduced_by, objects_through, prepositional_objects
+from extractors.syntax import has_case_marker, objects_through, preposition_phrase, prepositional_objects
 
 CasualtyKind = Literal["killed", "injured", "attackers", "attackers_killed"]
 Harm = Literal["killed", "injured"]
@@ -136,10 +136,9 @@ def _classify_quantity(doc: Doc, quantity: Quantity, max_hops: int) -> list[Casu
     if noun.i == number.i and number.i + 1 < len(doc) and doc[number.i + 1].tag_ == "NNS" and not YEAR_LIKE.match(
             number.text):  # the parser left the number off its noun ("Vingt-trois personnes" after a byline)
         noun = anchor = doc[number.i + 1]
-    one = next((h for h in (noun.head,) if noun.i != h.i and h.lower_ in words["one_words"]
-                and introduced_by(noun, words["of_prepositions"])), None)
-    if one is not None:  # "l'un des deux policiers a succombé": one of them
-        return _one_of(doc, one, noun, max_hops)
+    phrase = preposition_phrase(noun)
+    if phrase is not None and phrase[0].lower_ in words["of_prepositions"] and phrase[1].lower_ in words["one_words"]:
+        return _one_of(doc, phrase[1], noun, max_hops)  # "l'un des deux policiers a succombé": one of them
     if noun.lower_ in words["non_victim_nouns"] or (YEAR_LIKE.match(number.text) and noun.tag_ != "NNS"):
         return []
     if noun.tag_ == "NNP" and noun.i != number.i:

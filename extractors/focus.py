@@ -24,12 +24,12 @@ OPENING_WEIGHT = 3
 WELL_KNOWN_CITY_POPULATION = 250_000
 
 
-def read_places(text: str, gazetteer: Gazetteer) -> tuple[list[PlaceMention], Counter[str]]:
+def read_places(text: str, gazetteer: Gazetteer, language: str = "en") -> tuple[list[PlaceMention], Counter[str]]:
     """The article's places, in order (namesakes abroad dropped, capitals named by role and towns named by a
     scene phrase added), and its focus_countries."""
-    places = drop_namesakes_abroad(gazetteer.find_places(text), dateline_span(text))
+    places = drop_namesakes_abroad(gazetteer.find_places(text, language), dateline_span(text))
     focus = focus_countries(places)
-    described = capital_mentions(text, places, focus, gazetteer) + unlisted_towns(text, places, gazetteer)
+    described = capital_mentions(text, places, focus, gazetteer) + unlisted_towns(text, places, gazetteer, language)
     return sorted(places + described, key=lambda m: m.start), focus
 
 

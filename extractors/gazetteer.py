@@ -132,15 +132,15 @@ class _Rows:
 
 
 class GazetteerIndex:
-    """Name keys to gazetteer rows, with the hand-kept aliases, stop names and common-word names."""
+    """Name keys to gazetteer rows, with the hand-kept aliases and stop names (the names that are also common
+    words of a language are that language's: extractors.place_words)."""
 
     def __init__(self, rows: _Rows, keys: dict[str, int | list[int]], exact: dict[str, list[int]],
-                 stop_keys: frozenset[str], common_keys: frozenset[str], capitals: dict[str, str] | None = None):
+                 stop_keys: frozenset[str], capitals: dict[str, str] | None = None):
         self._rows = rows
         self._keys = keys
         self.exact = exact
         self.stop_keys = stop_keys
-        self.common_keys = common_keys
         self._capitals = capitals or {}
         self._admin1_names = {fields[1]: fields[4] for _, fields in rows.regions() if fields[0] == "A"}
         self._countries = {fields[2]: position for position, fields in rows.regions() if fields[0] == "C"}
@@ -150,9 +150,8 @@ class GazetteerIndex:
         rows, keys = _Rows.read(data_dir / "gazetteer.tsv")
         exact = _add_aliases(keys, rows, data_dir / "place_aliases.tsv")
         stop_keys = frozenset(name_key(line[0]) for line in _read_table(data_dir / "place_stopnames.txt"))
-        common_keys = frozenset(line[0] for line in _read_table(data_dir / "place_common_words.txt"))
         capitals = dict(_read_table(data_dir / "country_capitals.tsv"))
-        return cls(rows, keys, exact, stop_keys, common_keys, capitals)
+        return cls(rows, keys, exact, stop_keys, capitals)
 
     def __contains__(self, key: str) -> bool:
         return key in self._keys

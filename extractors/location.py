@@ -16,20 +16,10 @@ import re
 from collections import Counter
 from typing import NamedTuple
 
+from extractors.place_words import PlaceWords, place_words
 from extractors.places import Gazetteer, PlaceMention, distance_km, to_location
 from extractors.schema import Location
 
-POSSESSOR = r"(?:[A-Z][\w-]+(?:\s[A-Z][\w-]+)?['’]s\s+)?"  # "in Nigeria's Borno state", "in the Sahel's Yagha"
-DIRECTION = r"(?:(?:north|south|east|west|central)(?:ern|east|west|eastern|western)?\s+)?"
-SCENE_BEFORE = re.compile(
-    r"(?:\b(?:in|at|near|outside|inside|on the outskirts of|close to|next to|not far from|raided|attacked|stormed)"
-    r"\s+(?:the\s+)?" + POSSESSOR + DIRECTION
-    + r"|\b(?:the|a|an)\s+(?:[\w-]+\s+){0,2}(?:city|town|village|district|province|state|region|area) of\s+"
-    + r"|\b(?:a|the|an)\s+(?:place|area|spot|city|town|village|community|settlement)\s+(?:called|named|known as)\s+)$",
-    re.IGNORECASE)
-REFERENCE_BEFORE = re.compile(
-    r"\b(?:from|to|toward|towards|between|and|(?:north|south|east|west|northeast|northwest|southeast|southwest)"
-    r"(?:ern)? of|(?:km|kilometers|kilometres|miles) (?:from|of))\s+(?:the\s+)?$", re.IGNORECASE)
 # "Barely 48 hours after a church in Kaduna was hit, gunmen raided ...": a place in a clause dated hours or
 # days away from the news belongs to another event.
 # "Speaking to reporters in Naypyitaw", "told a news conference in Kabul": where someone spoke, not the scene.
@@ -45,14 +35,11 @@ EARLIER_EVENT_BEFORE = re.compile(r"\b(?:hours|days|weeks|months|years)\s+(?:aft
                                   re.IGNORECASE)
 # "a school near Sao Paulo": the lead names a landmark town; a town the next sentences put the scene in
 # ("the school in Suzano") within NEARBY_KM of it is where it happened.
-PROXIMITY_BEFORE = re.compile(r"\b(?:near|outside|close to|next to|not far from|on the outskirts of)\s+(?:the\s+)?$",
-                              re.IGNORECASE)
 NEARBY_KM = 100
 # "Kasese District", "the district of Kasese": a district named after its main town. The scene may be another
 # town in it ("the school in Mpondwe"; "Mpondwe lies in Kasese district"), so a town the story also names as a
 # district is refined like "near X", and gives way to another town of the same sentence.
 DISTRICT_AFTER = re.compile(r"\s+district\b", re.IGNORECASE)
-DISTRICT_BEFORE = re.compile(r"\bdistrict of\s+(?:the\s+)?$", re.IGNORECASE)
 PARAGRAPH_BREAK = re.compile(r"\n\s*(?=\S)")  # as extractors.pipeline numbers paragraphs
 # "in the city's Gulshan area", "an attack here today": the lead means the place the reporter files from.
 POINTS_TO_DATELINE = re.compile(r"\bthe (?:city|capital|town)(?:'s|’s)?\b(?! of\b)|\bhere\b", re.IGNORECASE)
@@ -68,7 +55,7 @@ class SceneSentence(NamedTuple):
     is_event: bool
 
 
-def scene_rank(text: str, place: PlaceMention) -> int:
+def scene_rank(text: str, place: PlaceMention, language: str = "en") -> int:
     """0 for the scene ("in Quetta", "the city of Quetta", "close to Quetta"), 1 for a bare name, 2 for an
     origin or landmark ("from Quetta", "south of Quetta", "near the Afghan border"), where someone spoke
     ("told reporters in Quetta") or another event's place ("two days after a bombing in Quetta")."""
@@ -78,21 +65,29 @@ def scene_rank(text: str, place: PlaceMention) -> int:
     if (place.kind == "country" and (BORDER_AFTER.match(text, place.end) or BORDER_BEFORE.search(window))
             or SPEAKING_PLACE_BEFORE.search(window)):
         return 2
-    if SCENE_BEFORE.search(window):
-        return 0
-    return 2 if REFERENCE_BEFORE.search(window) else 1
+    words = place_words(language)
+    scene = words.scene_before.search(window)
+    if scene and not _origin_before(words, window, scene.start()):
+        return 0  # "from the town of X", "de retour de la localité de X": an origin all the same
+    return 2 if words.reference_before.search(window) or scene else 1
+
+
+def _origin_before(words: PlaceWords, window: str, end: int) -> bool:
+    """Whether the window before a scene phrase ends in an origin ("from", "retour de"), not in a phrase of
+    proximity that also reads as one ("not far from")."""
+    return bool(words.reference_before.search(window, 0, end)) and not words.scene_before.search(window, 0, end)
 
 
 def choose_location(text: str, sentences: list[SceneSentence], places: list[PlaceMention],
                     dateline_places: list[PlaceMention], country_hint: Counter,
-                    gazetteer: Gazetteer) -> tuple[Location, PlaceMention | None]:
+                    gazetteer: Gazetteer, language: str = "en") -> tuple[Location, PlaceMention | None]:
     """The incident's place: the lead's region, narrowed to a town named in the lead or the paragraph after."""
     event = [s for s in sentences if s.is_event]
     if not event:
-        fallback = [p for s in sentences for p in _places_in(text, places, s) if scene_rank(text, p) == 0]
+        fallback = [p for s in sentences for p in _places_in(text, places, s, language) if scene_rank(text, p, language) == 0]
         return (gazetteer.resolve(fallback[:1], country_hint), fallback[0]) if fallback else (Location(), None)
     lead = event[0]
-    frame = _frame(text, places, event)
+    frame = _frame(text, places, event, language)
     context = [frame] if frame is not None and frame.kind != "city" else []
     frame_country = gazetteer.resolve([frame], country_hint).country if frame is not None else None
     # A lead glued to the line above it ("a standfirst\nOfficials said ...") still has its next paragraph.
@@ -105,17 +100,18 @@ def choose_location(text: str, sentences: list[SceneSentence], places: list[Plac
     # The lead and the paragraph after it; then the lines before a lead that tells no place ("tourists were
     # killed ... near the town of X" above the first toll); then, only for scene phrases and inside the lead's
     # province, the story below (where recaps of other attacks also name towns).
-    districts = _district_names(text, places)
+    districts = _district_names(text, places, language)
     for candidates, worst_rank, region in ((scope, 1, None), (opening, 1, None), (later, 0, frame_region)):
         for position, sentence in enumerate(candidates):
             within = (frame_country, region)
-            found = _town_in(text, places, sentence, worst_rank, context, within, districts, country_hint, gazetteer)
-            if found is not None and _is_landmark(text, found[1], districts):
+            found = _town_in(text, places, sentence, worst_rank, context, within, districts, country_hint, gazetteer,
+                             language)
+            if found is not None and _is_landmark(text, found[1], districts, language):
                 # a district's town may be named further down ("Mpondwe lies in Kasese district")
                 further = [s for s in later if s.start > sentence.start and s not in candidates]
                 following = candidates[position + 1:] + (further if found[1].text in districts else [])
                 return _town_close_to(text, places, found, following, context, within, districts, country_hint,
-                                      gazetteer)
+                                      gazetteer, language)
             if found is not None:
                 return found
     if dateline_places and POINTS_TO_DATELINE.search(text, lead.start, lead.end):
@@ -129,16 +125,16 @@ def choose_location(text: str, sentences: list[SceneSentence], places: list[Plac
 
 def _town_in(text: str, places: list[PlaceMention], sentence: SceneSentence, worst_rank: int,
              context: list[PlaceMention], within: tuple[str | None, str | None], districts: frozenset[str],
-             country_hint: Counter, gazetteer: Gazetteer) -> tuple[Location, PlaceMention] | None:
+             country_hint: Counter, gazetteer: Gazetteer, language: str) -> tuple[Location, PlaceMention] | None:
     """The sentence's best town that lies within the frame's country (and province, when one is given); a town
     the story also names as a district only when the sentence names no other."""
     frame_country, frame_region = within
-    mentions = _places_in(text, places, sentence)
+    mentions = _places_in(text, places, sentence, language)
     regions = [m for m in mentions if m.kind != "city" and m.candidates
                and frame_country in (None, *(e.country for e in m.candidates))]
     district_town = None
     for mention in mentions:
-        if mention.kind != "city" or scene_rank(text, mention) > worst_rank:
+        if mention.kind != "city" or scene_rank(text, mention, language) > worst_rank:
             continue
         if mention.candidates:
             location = gazetteer.resolve([mention] + context, country_hint)
@@ -151,28 +147,31 @@ def _town_in(text: str, places: list[PlaceMention], sentence: SceneSentence, wor
     return district_town
 
 
-def _is_landmark(text: str, place: PlaceMention, districts: frozenset[str]) -> bool:
+def _is_landmark(text: str, place: PlaceMention, districts: frozenset[str], language: str) -> bool:
     """A town the lead names as nearby ("near Sao Paulo") or as a district ("Kasese District")."""
-    return place.text in districts or bool(PROXIMITY_BEFORE.search(text, max(0, place.start - 40), place.start))
+    proximity = place_words(language).proximity_before
+    return place.text in districts or bool(proximity.search(text, max(0, place.start - 40), place.start))
 
 
-def _district_names(text: str, places: list[PlaceMention]) -> frozenset[str]:
-    """Town names the story also uses as a district's ("Kasese District", "the district of Kasese")."""
+def _district_names(text: str, places: list[PlaceMention], language: str) -> frozenset[str]:
+    """Town names the story also uses as a district's ("Kasese District", "the district of Kasese", "la région
+    d'Ouallam")."""
+    district_before = place_words(language).district_before
     return frozenset(p.text for p in places if p.kind == "city" and (
-        DISTRICT_AFTER.match(text, p.end) or DISTRICT_BEFORE.search(text, max(0, p.start - 20), p.start)))
+        DISTRICT_AFTER.match(text, p.end) or district_before.search(text, max(0, p.start - 25), p.start)))
 
 
 def _town_close_to(text: str, places: list[PlaceMention], landmark: tuple[Location, PlaceMention],
                    sentences: list[SceneSentence], context: list[PlaceMention], within: tuple[str | None, str | None],
                    districts: frozenset[str], country_hint: Counter,
-                   gazetteer: Gazetteer) -> tuple[Location, PlaceMention]:
+                   gazetteer: Gazetteer, language: str) -> tuple[Location, PlaceMention]:
     """The first town the sentences put the scene in ("the school in Suzano") close to the landmark the lead
     named ("a school near Sao Paulo"): within NEARBY_KM, or in its province for a town no gazetteer lists;
     else the landmark."""
     near, _ = landmark
     for sentence in sentences:
-        found = _town_in(text, places, sentence, 0, context, within, districts, country_hint, gazetteer)
-        if found is None or _is_landmark(text, found[1], districts):
+        found = _town_in(text, places, sentence, 0, context, within, districts, country_hint, gazetteer, language)
+        if found is None or _is_landmark(text, found[1], districts, language):
             continue
         town = found[0]
         if town.gazetteer_id is None:
@@ -184,11 +183,12 @@ def _town_close_to(text: str, places: list[PlaceMention], landmark: tuple[Locati
     return landmark
 
 
-def _frame(text: str, places: list[PlaceMention], event: list[SceneSentence]) -> PlaceMention | None:
+def _frame(text: str, places: list[PlaceMention], event: list[SceneSentence], language: str) -> PlaceMention | None:
     """The first event sentence's best place that the gazetteer knows; a sentence that names places only as
     origins or landmarks ("back to Bamiyan province") frames the story only when no sentence names a scene."""
-    found = [[p for p in _places_in(text, places, s) if p.candidates] for s in event]
-    scene = next((mentions[0] for mentions in found if mentions and scene_rank(text, mentions[0]) < 2), None)
+    found = [[p for p in _places_in(text, places, s, language) if p.candidates] for s in event]
+    scene = next((mentions[0] for mentions in found if mentions and scene_rank(text, mentions[0], language) < 2),
+                 None)
     return scene or next((mentions[0] for mentions in found if mentions), None)
 
 
@@ -204,8 +204,8 @@ def _unlisted_town(town: PlaceMention, regions: list[PlaceMention], country_hint
     return region.model_copy(update={"name": town.text, "city": town.text, "gazetteer_id": None})
 
 
-def _places_in(text: str, places: list[PlaceMention], sentence: SceneSentence) -> list[PlaceMention]:
+def _places_in(text: str, places: list[PlaceMention], sentence: SceneSentence, language: str) -> list[PlaceMention]:
     """A sentence's places, scene first, then the more specific, then those the gazetteer knows, then the
     earlier."""
     inside = [p for p in places if sentence.start <= p.start < sentence.end]
-    return sorted(inside, key=lambda p: (scene_rank(text, p), SPECIFICITY[p.kind], not p.candidates, p.start))
+    return sorted(inside, key=lambda p: (scene_rank(text, p, language), SPECIFICITY[p.kind], not p.candidates, p.start))

@@ -65,7 +65,7 @@ class NumberWords:
 @cache
 def number_words(language: str) -> NumberWords:
     settings = resources(language)
-    words, values = settings.words, settings.values
+    words, values = settings.words, settings.tables
     phrases = [(tuple(phrase.split()), qualifier) for qualifier in QUALIFIERS
                for phrase in words[f"qualifier_{qualifier}"]]
     separators = words["thousands_separators"]

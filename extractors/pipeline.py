@@ -23,8 +23,8 @@ from spacy.tokens import Doc, Span
 from extractors.casualties import CasualtyMention
 from extractors.cues import counted_cues
 from extractors.dates import find_dates
-from extractors.detection import (DetectionFacts, decide, is_non_state, is_self_killed, neutralised_militants,
-                                  passes_prefilter)
+from extractors.detection import (DetectionFacts, decide, is_non_state, is_self_killed, militants_on_receiving_end,
+                                  neutralised_militants, passes_prefilter)
 from extractors.furniture import Story, story_of
 from extractors.groups import find_groups
 from extractors.language import is_readable, language_of
@@ -118,7 +118,7 @@ def gather_facts(article: Article, doc: Doc, story: Story) -> ArticleContext:
     published = article.published.date() if article.published else None
     cues = counted_cues(doc._.newswatch_cues or [])
     casualties = doc._.newswatch_casualties or []
-    places, focus = read_places(text, Gazetteer.load())
+    places, focus = read_places(text, Gazetteer.load(), doc.lang_)
     dateline = dateline_span(text)
     outside_dateline = [p for p in places if not (dateline and dateline[0] <= p.start < dateline[1])]
     groups = find_groups(text)
@@ -131,7 +131,7 @@ def gather_facts(article: Article, doc: Doc, story: Story) -> ArticleContext:
 
     token_offsets = doc.to_array(IDX).tolist() if len(doc) else []
     dates: dict[int, list[DatedSpan]] = {}
-    for mention in find_dates(text, published):
+    for mention in find_dates(text, published, doc.lang_):
         first = max(0, bisect.bisect_right(token_offsets, mention.start) - 1)
         last = max(first + 1, bisect.bisect_left(token_offsets, mention.end))
         dates.setdefault(sentence_of(mention.start), []).append(DatedSpan(mention, doc[first:last]))
@@ -204,12 +204,13 @@ def detection_facts(context: ArticleContext, main: list[SentenceFacts], report: 
     return DetectionFacts(
         attack_sentences=sum(s.is_attack for s in main),
         lead_labels=lead.labels if lead else frozenset(),
-        lead_non_state=is_non_state(lead.labels if lead else (), lead_attackers, lead_groups),
+        lead_non_state=is_non_state(lead.labels if lead else (), lead_attackers, lead_groups, context.doc.lang_),
         lead_casualties=frozenset(m.kind for m in lead_counts),
         lead_dead_militants=any(m.kind == "attackers_killed" and not is_self_killed(context.doc[m.anchor])
                                 for m in lead_counts) or bool(lead and neutralised_militants(lead.span)),
+        lead_against_militants=bool(lead and militants_on_receiving_end(lead.span)),
         main_labels=labels,
-        non_state=is_non_state(labels, attacker_words, len(report.perpetrators)),
+        non_state=is_non_state(labels, attacker_words, len(report.perpetrators), context.doc.lang_),
         victims=victims,
         political_target=report.target.type in ("government", "journalists", "diplomatic"),
         violent=bool(victims or attacker_words or report.perpetrators or weapons or violent_types),

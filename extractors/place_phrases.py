@@ -14,34 +14,9 @@ import re
 from collections import Counter
 
 from extractors.gazetteer import name_key
+from extractors.place_words import PlaceWords, place_words
 from extractors.places import Gazetteer, PlaceMention
 
-UPPER = "A-ZÀ-ÖØ-Þ"
-WORD = rf"[{UPPER}][^\W\d_]*(?:['’][^\W\d_]+)?"
-# One to three capitalised words, joined by spaces or hyphens, after an optional Arabic article: "Solhan",
-# "Tchoma Bangou", "al-Qadeeh".
-NAME = rf"(?:(?:al|el|an|ad|ar|as|ash|at|az)-)?{WORD}(?:[ -]{WORD}){{0,2}}"
-SETTLEMENT = r"(?:village|town|city|community|hamlet|settlement|locality)"
-DIRECTION = r"(?:(?:north|south|east|west|central)(?:ern|east|west|eastern|western)?|far[ -]north)"
-# The settlement noun ends its phrase ("a town in ...", "a village, ..."), unlike "the village head".
-PHRASE_END = (r"(?=\s*(?:[,.;:)]|$)|\s+(?:in|of|on|near|close|located|lying|within|about|some|outside|along|by|that"
-              r"|where|which|with|and|(?:north|south|east|west)\w*)\b)")
-SCENE_PHRASES = [
-    # "the village of Solhan", "the resort town of X", "the villages of Tchoma Bangou and Zaroumadareye"
-    re.compile(rf"\b{SETTLEMENT}s?\s+of\s+(?P<name>{NAME})(?:\s+and\s+(?P<other>{NAME}))?"),
-    # "Mpeketoni, a coastal town in ...", "Kasindi, an eastern Congolese city"
-    re.compile(rf"(?P<name>{NAME}),\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?{SETTLEMENT}{PHRASE_END}"),
-    # "at a place called Nyanya", "a village known as X", "an area named X"
-    re.compile(rf"\b(?:place|area|spot|{SETTLEMENT})\s+(?:called|named|known\s+as)\s+(?P<name>{NAME})"),
-    # "raided Kaboro village", "in al-Qadeeh village", "on Kaboro community"
-    re.compile(rf"\b(?:in|at|near|on|into|raided|attacked|stormed|struck|hit|targeted)\s+(?P<name>{NAME})\s+"
-               rf"(?:village|community|hamlet|settlement)\b"),
-]
-# "in Kolofata, northern Cameroon", "in X in Y province", "at X, near Y": the text places the name inside a
-# known region or near a known town right after it ("in X, the Iraqi army said" does not).
-SCENE_BEFORE_NAME = re.compile(rf"\b(?:in|at|near)\s+(?P<name>{NAME})"
-                               rf"(?P<link>,\s*(?:near\s+)?|\s+(?:in|near)\s+(?:the\s+)?)(?:{DIRECTION}\s+)?")
-ARTICLES = frozenset({"the", "a", "an"})
 ARABIC_ARTICLES = frozenset({"al", "el", "an", "ad", "ar", "as", "ash", "at", "az"})
 # The capital by its role: "the Turkish capital", "Somalia's capital", "the capital of Chad", "the country's
 # capital", "in the capital". Provincial, state, commercial and other capitals are not the country's.
@@ -87,37 +62,46 @@ def capital_mentions(text: str, mentions: list[PlaceMention], focus: Counter[str
     return found
 
 
-def unlisted_towns(text: str, mentions: list[PlaceMention], gazetteer: Gazetteer) -> list[PlaceMention]:
+def unlisted_towns(text: str, mentions: list[PlaceMention], gazetteer: Gazetteer,
+                   language: str = "en") -> list[PlaceMention]:
     """Names a scene phrase calls a village or town, where no gazetteer place (of the article's countries)
     stands: candidate-less city mentions."""
+    words = place_words(language)
     occupied = [(m.start, m.end) for m in mentions]
     by_start = {m.start: m for m in mentions}
     spans: set[tuple[int, int]] = set()
-    for pattern in SCENE_PHRASES:
+    licensed: set[tuple[int, int]] = set()  # "the village of X", "le marché de Mémé": X is a place, common word or not
+    for number, pattern in enumerate(words.scene_phrases):
         for match in pattern.finditer(text):
-            spans.update(match.span(group) for group, text_ in match.groupdict().items() if text_)
-    for match in SCENE_BEFORE_NAME.finditer(text):
+            found_spans = {match.span(group) for group in ("name", "other") if match.groupdict().get(group)}
+            spans |= found_spans
+            if number == 0:
+                licensed |= found_spans
+    for match in words.scene_then_region.finditer(text):
         following = by_start.get(match.end())
-        near = "near" in match.group("link")
-        if following is not None and (following.kind != "city" or near):
+        near = bool(words.near.search(match.group("link")))
+        in_region = bool(match.groupdict().get("region"))  # "à Tiloua, dans la région d'Ouallam"
+        if following is not None and (following.kind != "city" or near or in_region):
             spans.add(match.span("name"))
     found = []
     for start, end in sorted(spans):
         name = text[start:end]
-        if any(s < end and start < e for s, e in occupied) or not _may_be_town(name, gazetteer):
+        if any(s < end and start < e for s, e in occupied) or not _may_be_town(name, gazetteer, words,
+                                                                             (start, end) in licensed):
             continue
         found.append(PlaceMention(name, start, end, "city", ()))
     return found
 
 
-def _may_be_town(name: str, gazetteer: Gazetteer) -> bool:
-    """Not an acronym, nor opened by an article, a stop name (months, titles, first names, groups) or a
-    common word ("Police Station"); an Arabic article is skipped ("al-Qadeeh")."""
-    words = [w for w in name.replace("-", " ").split() if w.lower() not in ARABIC_ARTICLES]
-    if not words or words[0].lower() in ARTICLES or name.isupper():
+def _may_be_town(name: str, gazetteer: Gazetteer, words: PlaceWords, licensed: bool) -> bool:
+    """Not an acronym, nor opened by an article, a stop name (months, titles, first names, groups) or, unless a
+    settlement noun licenses it, a common word ("Police Station"); an Arabic article is skipped ("al-Qadeeh")."""
+    parts = [w for w in name.replace("-", " ").split() if w.lower() not in ARABIC_ARTICLES]
+    if not parts or name_key(parts[0]) in words.articles or name.isupper():
         return False
-    first = name_key(words[0])
-    return first not in gazetteer.index.stop_keys and first not in gazetteer.index.common_keys
+    first = name_key(parts[0])
+    return (first not in gazetteer.index.stop_keys and first not in words.stop_keys
+            and (licensed or first not in words.common_keys))
 
 
 def _focus_country(focus: Counter[str]) -> str | None:

@@ -15,32 +15,22 @@ from functools import cache
 from pathlib import Path
 
 from extractors.gazetteer import DATA_DIR, GazetteerEntry, GazetteerIndex, PlaceKind, fold, name_key
+from extractors.place_words import PlaceWords, place_words
 from extractors.schema import Location
 
 SPECIFICITY: dict[str, int] = {"city": 0, "admin1": 1, "country": 2}
 MAX_NAME_TOKENS = 6
 MIN_KEY_LENGTH = 3
-# Lower-case particles allowed inside a multi-word name ("Dera Ismail Khan", "Sar-e Pol", "Kafr ash Shaykh").
+# Lower-case particles allowed inside a multi-word name ("Dera Ismail Khan", "Sar-e Pol", "Kafr ash Shaykh"),
+# and French elided articles ("Côte d'Ivoire").
 CONNECTORS = frozenset(
-    "al el ad ar as an ash at az es ul e i de del di da do du dos das des la le les of and the y en sur am bin ibn".split()
+    "al el ad ar as an ash at az es ul e i de del di da do du dos das des la le les of and the y en sur am bin ibn d l"
+    .split()
 )
-# Capitalised words that may stand right before a place without making it part of a person's or
-# organisation's name ("In Quetta", "Northern Nigeria"); any other capitalised word before a town
-# ("Nawaz Sharif", "John Kirby") means the town name is a surname.
-OPENERS = frozenset(
-    """in on at the but and or as for from of to by with near outside inside across when after before while since
-    until if though although where a an this that these those then meanwhile also both north south east west northern
-    southern eastern western central northeastern northwestern southeastern southwestern upper lower greater rural
-    downtown""".split()
-)
-LOCATIVE_CUE = re.compile(
-    r"\b(?:in|near|outside|(?:city|town|village|province|district|state|region) of)\s+$", re.IGNORECASE
-)
+APOSTROPHES = ("'", "’")
 ADMIN1_AFTER = re.compile(r"\s+(?:province|state|governorate|region|district|prefecture)\b", re.IGNORECASE)
 PROVINCE_AFTER = re.compile(r"\s+(?:province|governorate|state|prefecture)\b", re.IGNORECASE)
 CITY_AFTER = re.compile(r"\s+(?:city|town)\b", re.IGNORECASE)
-CITY_BEFORE = re.compile(r"\b(?:city|town|village) of\s+$", re.IGNORECASE)
-ADMIN1_BEFORE = re.compile(r"\b(?:province|state|governorate|region) of\s+$", re.IGNORECASE)
 # "Lashkar-e-Jhangvi", "Zia-ul-Haq", "Anwar ul-Haq": an Urdu/Persian particle joined by a hyphen makes a
 # person's or organisation's name, not a town.
 HYPHEN_PARTICLE_AFTER = re.compile(r"-(?:e|i|ul|ud|ur|us)-")
@@ -92,9 +82,10 @@ class PlaceMention:
 
 
 class _Tokens:
-    """The words of a text as character spans; keys and headline checks are computed only when a scan asks."""
+    """The words of a text as character spans; keys and headline checks are computed only when a scan asks.
+    An elided article joined by an apostrophe ("d'Arras", "l'Ituri") is a word of its own."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, elisions: frozenset[str] = frozenset()):
         self.text = text
         self.starts: list[int] = []
         self.ends: list[int] = []
@@ -105,6 +96,12 @@ class _Tokens:
             if text[end - 1].isupper() and not text[start].isupper():
                 glued = GLUED_PREFIX.match(text, start, end)
                 start = glued.end() if glued else start
+            if elisions:
+                apostrophe = next((i for i in range(start, end) if text[i] in APOSTROPHES), -1)
+                if apostrophe > start and text[start:apostrophe].lower() in elisions:
+                    self.starts.append(start)
+                    self.ends.append(apostrophe)
+                    start = apostrophe + 1
             if start < end:
                 self.starts.append(start)
                 self.ends.append(end)
@@ -163,13 +160,18 @@ class Gazetteer:
     def lookup(self, name: str) -> tuple[GazetteerEntry, ...]:
         return self.index.lookup(name)
 
-    def find_places(self, text: str) -> list[PlaceMention]:
-        """Countries, demonyms, admin1 regions and towns named in the text, in order, longest name first."""
-        tokens = _Tokens(text)
+    def find_places(self, text: str, language: str = "en") -> list[PlaceMention]:
+        """Countries, demonyms, admin1 regions and towns named in the text, in order, longest name first; read
+        with the words of the text's language (extractors.place_words)."""
+        words = place_words(language)
+        tokens = _Tokens(text, words.elisions)
         mentions: list[PlaceMention] = []
         i = 0
         while i < len(tokens):
-            mention = self._mention_at(tokens, i) if _may_start_name(tokens, i) else None
+            if tokens.key(i) in words.lowercase_demonym_keys or tokens.key(i).removesuffix("s") in words.lowercase_demonym_keys:
+                mention = self._mention_at(tokens, i, words, lowercase=True)
+            else:
+                mention = self._mention_at(tokens, i, words) if _may_start_name(tokens, i) else None
             if mention is None:
                 i += 1
                 continue
@@ -185,31 +187,32 @@ class Gazetteer:
             mentions.append(PlaceMention(match.group(), match.start(), match.end(), candidates[0].kind, candidates))
         return sorted(mentions, key=lambda m: m.start)
 
-    def _mention_at(self, tokens: _Tokens, i: int) -> PlaceMention | None:
+    def _mention_at(self, tokens: _Tokens, i: int, words: PlaceWords, lowercase: bool = False) -> PlaceMention | None:
+        """The longest place name starting at token i; `lowercase` for a demonym the language writes so."""
         spans = []
         key = ""
         for j in range(i, min(len(tokens), i + MAX_NAME_TOKENS)):
             if j > i and not _joinable(tokens, j):
                 break
             key += tokens.key(j)
-            if tokens.capitalised(j) and len(key) >= MIN_KEY_LENGTH and key in self.index:
+            if (tokens.capitalised(j) or lowercase) and len(key) >= MIN_KEY_LENGTH and key in self.index:
                 spans.append((j, key))
         text = tokens.text
         for j, key in reversed(spans):
             start, end = tokens.starts[i], tokens.ends[j]
-            positions = self._plausible(tokens, i, j, key)
+            positions = self._plausible(tokens, i, j, key, words)
             if positions:
                 candidates = self.index.ranked(positions)
-                kind = self._kind(text, start, end, candidates)
+                kind = self._kind(text, start, end, candidates, words)
                 ordered = sorted(candidates, key=lambda e: e.kind != kind)
                 return PlaceMention(text[start:end], start, end, kind, tuple(ordered))
         return None
 
-    def _plausible(self, tokens: _Tokens, i: int, j: int, key: str) -> list[int]:
+    def _plausible(self, tokens: _Tokens, i: int, j: int, key: str, words: PlaceWords) -> list[int]:
         """The rows tokens i..j may stand for, after the rules against common words, people's names and
         organisations."""
         text, start, end = tokens.text, tokens.starts[i], tokens.ends[j]
-        if key in self.index.stop_keys or _is_acronym(text[start:end]):
+        if key in self.index.stop_keys or key in words.stop_keys or _is_acronym(text[start:end]):
             return []
         if PROVINCE_AFTER.match(text, end) and not self._has_region_sense(key):
             return []  # "Khorasan Province" (a militant branch) is no town called Khorasan
@@ -217,11 +220,11 @@ class Gazetteer:
             return []
         if HOME_AFTER.match(text, end):
             return []
-        if (i > 0 and tokens.capitalised(i - 1) and tokens.gap(i) == " " and tokens.key(i - 1) not in OPENERS
+        if (i > 0 and tokens.capitalised(i - 1) and tokens.gap(i) == " " and tokens.key(i - 1) not in words.openers
                 and not tokens.in_headline(i)):
             return []  # "Nawaz Sharif", "John Kirby": a town name used as a surname
         found = self.index.rows_named(key)
-        if key in self.index.common_keys and not LOCATIVE_CUE.search(text, max(0, start - 30), start):
+        if key in words.common_keys and not words.licensing_before.search(text, max(0, start - 30), start):
             found = [p for p in found if self.index.kind(p if p >= 0 else ~p) == "C"]
         primary = [p for p in found if p >= 0]
         alternate = [~p for p in found if p < 0]
@@ -239,13 +242,14 @@ class Gazetteer:
     def _has_region_sense(self, key: str) -> bool:
         return any(self.index.kind(p if p >= 0 else ~p) in "AC" for p in self.index.rows_named(key))
 
-    def _kind(self, text: str, start: int, end: int, candidates: tuple[GazetteerEntry, ...]) -> PlaceKind:
+    def _kind(self, text: str, start: int, end: int, candidates: tuple[GazetteerEntry, ...],
+              words: PlaceWords) -> PlaceKind:
         """Which sense of an ambiguous name the text means: 'Niger state', 'Kandahar city', or the usual one."""
         kinds = {e.kind for e in candidates}
         window = text[max(0, start - 30):start]
-        if "admin1" in kinds and (ADMIN1_AFTER.match(text, end) or ADMIN1_BEFORE.search(window)):
+        if "admin1" in kinds and (ADMIN1_AFTER.match(text, end) or words.admin1_before.search(window)):
             return "admin1"
-        if "city" in kinds and (CITY_AFTER.match(text, end) or CITY_BEFORE.search(window)):
+        if "city" in kinds and (CITY_AFTER.match(text, end) or words.town_before.search(window)):
             return "city"
         if "country" in kinds:
             return "country"
@@ -342,7 +346,8 @@ def _joinable(tokens: _Tokens, j: int) -> bool:
     """Whether token j continues the name before it: a space or hyphen between (or an abbreviation's dot,
     'St. Louis'), and a capitalised word or a particle ('Dera Ismail Khan', 'Sar-e Pol')."""
     gap = tokens.gap(j)
-    if gap not in (" ", "-") and not (gap in (". ", ".") and tokens.ends[j - 1] - tokens.starts[j - 1] <= 3):
+    elided = gap in APOSTROPHES and tokens.key(j - 1) in CONNECTORS  # "Côte d'Ivoire"
+    if gap not in (" ", "-") and not elided and not (gap in (". ", ".") and tokens.ends[j - 1] - tokens.starts[j - 1] <= 3):
         return False
     return tokens.capitalised(j) or tokens.key(j) in CONNECTORS
 

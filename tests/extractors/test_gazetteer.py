@@ -21,7 +21,6 @@ def write_data(directory: Path, aliases: str) -> Path:
     (directory / "gazetteer.tsv").write_text("\n".join(ROWS) + "\n", encoding="utf-8")
     (directory / "place_aliases.tsv").write_text(aliases, encoding="utf-8")
     (directory / "place_stopnames.txt").write_text("# none\nMay\n", encoding="utf-8")
-    (directory / "place_common_words.txt").write_text("# none\n", encoding="utf-8")
     (directory / "country_capitals.tsv").write_text("# capitals\nPK\tIslamabad\nXX\tNowhere\n", encoding="utf-8")
     return directory
 

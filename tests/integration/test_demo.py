@@ -11,7 +11,7 @@ from tests.integration.pipeline import REPO
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
-DEMO_ALERTS = 5  # Pakistan, Quetta radius, Somalia, Lake Chad, Kabul: one new-incident alert each
+DEMO_ALERTS = 6  # Pakistan, Quetta radius, Somalia, Lake Chad (Maiduguri, and Bosso in French), Kabul: one new-incident alert each
 
 
 def test_demo_prints_alerts_delivered_to_the_webhook(services):
@@ -26,4 +26,5 @@ def test_demo_prints_alerts_delivered_to_the_webhook(services):
     assert len(alerts) >= DEMO_ALERTS and len(received) >= DEMO_ALERTS
     assert all("signature verified" in line for line in received)
     assert any("[Pakistan, every attack]" in line and "Quetta" in line and "at least 17 killed" in line for line in alerts)
+    assert any("[Lake Chad basin]" in line and "Bosso" in line for line in alerts), "the French demo article is read"
     assert "bad signature" not in output

@@ -24,12 +24,12 @@ def test_extract_file_prints_a_summary_or_json(seed_path, capsys):
 
 
 def test_extract_says_an_article_in_another_language_was_not_read(tmp_path, capsys):
-    french = tmp_path / "depeche.txt"
-    french.write_text("Attaque meurtrière contre un marché\nDes hommes armés ont attaqué un marché de la ville mardi soir, faisant au moins six morts et "
-                      "une dizaine de blessés, a indiqué la gendarmerie.", encoding="utf-8")
-    assert main(["extract", str(french)]) == 0
+    turkish = tmp_path / "haber.txt"
+    turkish.write_text("Pazar yerine silahlı saldırı\nSilahlı kişiler salı akşamı kentin merkezindeki pazar yerine saldırdı, "
+                       "jandarmaya göre en az altı kişi hayatını kaybetti, on kişi yaralandı.", encoding="utf-8")
+    assert main(["extract", str(turkish)]) == 0
     summary = capsys.readouterr().out
-    assert "language: fr" in summary and "attack report: not read (language fr is not read yet)" in summary
+    assert "language: tr" in summary and "attack report: not read (language tr is not read yet)" in summary
 
 
 def test_extract_jsonl_skips_malformed_lines_and_keeps_the_rest(tmp_path, capsys):

@@ -345,7 +345,7 @@ async def test_the_demo_feeds_through_the_real_consumer(stacks):
     try:
         stack = await stacks(None, demo.feeds)
         report = await stack.poller.poll_all()
-        assert report["delivered"] == 11 and report["ok"] == 3
+        assert report["delivered"] == 12 and report["ok"] == 4
         assert (await stack.poller.poll_all())["delivered"] == 0
     finally:
         await demo.close()
@@ -356,4 +356,7 @@ async def test_the_demo_feeds_through_the_real_consumer(stacks):
     assert paragraphs[-1].endswith("a suicide bombing at a hospital killed more than 70 people.")
     assert quetta.published.date().isoformat() == "2016-10-25"
     assert quetta.canonical_url == "https://harbour-wire.example/world/2016/10/25/quetta-checkpoint-attack"
-    assert {article.source for article in stack.produced} == {"harbour-wire", "continental-news", "lakeside-monitor"}
+    assert {article.source for article in stack.produced} == {"harbour-wire", "continental-news", "lakeside-monitor", "sahel-depeches"}
+    bosso = next(article for article in stack.produced if article.source == "sahel-depeches")
+    assert bosso.language == "fr", "the channel's <language> reaches the article"
+    assert bosso.text.startswith("NIAMEY, 28 octobre (Sahel Dépêches) - Au moins six soldats")

@@ -1,0 +1,75 @@
+"""Places read with the words of the text's language (extractors/place_words.py, words/places.toml)."""
+
+import re
+from collections import Counter
+
+import pytest
+
+from extractors.focus import read_places
+from extractors.location import scene_rank
+from extractors.place_phrases import unlisted_towns
+from extractors.place_words import alternatives, leading, place_words
+from extractors.places import Gazetteer
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return Gazetteer.load()
+
+
+def found(gazetteer, text, language="fr"):
+    return [(m.text, m.kind, m.candidates[0].country) for m in gazetteer.find_places(text, language)]
+
+
+def test_phrases_compile_longest_first_and_an_elision_needs_no_space():
+    pattern = re.compile(leading(["près de", "près d'", "à"]) + "$")
+    assert pattern.search("près d'") and pattern.search("près d’") and pattern.search("près de ")
+    assert not pattern.search("près de")
+    assert not re.search(alternatives([]), "anything")
+
+
+def test_french_elided_articles_and_sentence_openers_are_not_places(gazetteer):
+    text = "Vendredi matin, un homme a tué un enseignant dans le lycée d'Arras. Selon la police, il était seul."
+    assert found(gazetteer, text) == [("Arras", "city", "FR")]
+
+
+def test_the_english_reading_is_the_default_and_keeps_its_own_words(gazetteer):
+    assert found(gazetteer, "Gunmen stormed a school in Arras on Friday.", "en") == [("Arras", "city", "FR")]
+    assert [m.text for m in gazetteer.find_places("Une patrouille a été attaquée.")] == ["Une"]  # "Une" is no English word
+
+
+def test_lower_case_french_demonyms_and_exonyms_name_their_countries(gazetteer):
+    text = "Seize soldats nigériens ont été tués près de la frontière avec le Tchad et la Côte d'Ivoire."
+    assert found(gazetteer, text) == [("nigériens", "country", "NE"), ("Tchad", "country", "TD"),
+                                      ("Côte d'Ivoire", "country", "CI")]
+
+
+def test_a_french_common_word_is_a_place_only_after_a_licensing_preposition(gazetteer):
+    assert found(gazetteer, "Garde à vue prolongée pour le suspect.") == []
+    assert ("Paris", "city", "FR") in found(gazetteer, "Le suspect a été transféré à Paris, en France.")
+    assert ("Paris", "city", "FR") not in found(gazetteer, "Paris perdus, le joueur a quitté la France.")
+
+
+@pytest.mark.parametrize("text, name, rank", [
+    ("Des hommes armés ont attaqué un poste dans le nord du Mali.", "Mali", 0),
+    ("Une embuscade a visé la patrouille dans la région de Tahoua.", "Tahoua", 0),
+    ("L'embuscade a été tendue à 18 km au sud de Bankilaré.", "Bankilaré", 2),
+    ("Le convoi rentrait de la localité de Téra, dans l'ouest du Niger.", "Téra", 0),
+    ("Le convoi était de retour de la localité de Téra quand il a été attaqué.", "Téra", 2),
+])
+def test_french_scene_and_reference_phrases_rank_places(gazetteer, text, name, rank):
+    [place] = [m for m in gazetteer.find_places(text, "fr") if m.text == name]
+    assert scene_rank(text, place, "fr") == rank
+
+
+def test_french_scene_phrases_name_towns_the_gazetteer_lacks(gazetteer):
+    text = ("Au Niger, des assaillants ont tué six gendarmes à Bossey, dans le département de Say. Au Cameroun, "
+            "deux kamikazes ont frappé le marché de Bonne, dans l'extrême nord du pays.")
+    places, _ = read_places(text, gazetteer, "fr")
+    assert [m.text for m in places if not m.candidates] == ["Bossey", "Bonne"]
+
+
+def test_every_language_compiles_its_place_words():
+    for language in ("en", "fr"):
+        words = place_words(language)
+        assert words.stop_keys and words.common_keys and words.scene_before.pattern
