@@ -164,10 +164,11 @@ def _classify_quantity(doc: Doc, quantity: Quantity, max_hops: int) -> list[Casu
 
 
 def _harm_right_after(doc: Doc, quantity: Quantity) -> tuple[Harm | None, int]:
-    """A bare number followed by its own harm word, adverbs allowed between: "left three dead and three
-    seriously hurt", "12 critically injured". The parse often hangs such a number on the first harm word."""
+    """A bare number followed by its own harm word, adverbs and auxiliaries allowed between: "left three dead and
+    three seriously hurt", "12 critically injured", "17 sont mortes et vingt-quatre ont été blessées". The parse
+    often hangs such a number on the first harm word."""
     index = quantity.last + 1
-    while index < len(doc) and doc[index].tag_ == "RB":
+    while index < len(doc) and (doc[index].tag_ == "RB" or doc[index].dep_ in ("aux", "auxpass", "cop")):
         index += 1
     if index < len(doc) and doc[index].tag_ in ("VBN", "JJ") and casualty_word_kind(doc[index]):
         return casualty_word_kind(doc[index]), index
@@ -527,6 +528,8 @@ def casualty_predicate(anchor: Token, max_hops: int) -> tuple[Harm | None, int]:
     kind = casualty_word_kind(anchor)
     if kind:
         return kind, anchor.i
+    if _preposition_before(anchor) in words_of(anchor)["speech_verbs"]:
+        return None, anchor.i  # the source, not a victim: "selon le ministre, 26 personnes ont été tuées"
     kind, predicate = _modifier_kind(anchor)
     if kind:
         return kind, predicate
@@ -548,6 +551,17 @@ def casualty_predicate(anchor: Token, max_hops: int) -> tuple[Harm | None, int]:
             return _verb_complement_kind(head)
         current = head
     return None, anchor.i
+
+
+def _preposition_before(noun: Token) -> str:
+    """The preposition a noun stands after, as written ("according", "selon", "d'après"), or ""."""
+    phrase = preposition_phrase(noun)
+    if phrase is None or phrase[0].i > noun.i:
+        return ""
+    if phrase[0].dep_ == "prep":
+        return phrase[0].lower_
+    case = phrase[0]  # with its fixed parts: "d'" + "après"
+    return noun.doc[case.left_edge.i:case.right_edge.i + 1].text.lower()
 
 
 def _sends_to_hospital(verb: Token) -> bool:

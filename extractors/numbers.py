@@ -34,6 +34,8 @@ class NumberWords:
     halves: frozenset[str]
     # "vingt et un": a word that joins tens and the units allowed after it.
     joiners: frozenset[str]
+    # Multipliers that stand alone at the start of a number ("cent vingt"): English says "a hundred".
+    bare_multipliers: frozenset[str]
     joined_units: Mapping[str, int]
     # Longest phrase first, so "no fewer than" is tried before any phrase it ends with.
     qualifier_phrases: tuple[tuple[tuple[str, ...], Qualifier], ...]
@@ -59,7 +61,8 @@ class NumberWords:
 
     def starts(self) -> frozenset[str]:
         """Words other than digits that can start a number phrase."""
-        return frozenset((*self.numbers, *self.vague, *self.indefinite_articles, *self.halves))
+        return frozenset((*self.numbers, *self.vague, *self.indefinite_articles, *self.halves,
+                          *self.bare_multipliers))
 
 
 @cache
@@ -74,7 +77,7 @@ def number_words(language: str) -> NumberWords:
     return NumberWords(
         numbers=values["number_words"], multipliers=values["multipliers"], vague=values["vague_quantities"],
         approximate=values["approximate_quantities"], indefinite_articles=words["indefinite_articles"],
-        halves=words["halves"], joiners=words["number_joiners"], joined_units=values["joined_units"],
+        halves=words["halves"], joiners=words["number_joiners"], bare_multipliers=words["bare_multipliers"], joined_units=values["joined_units"],
         qualifier_phrases=tuple(sorted(phrases, key=lambda p: -len(p[0]))),
         digits=digits, spaced_thousands=any(s.isspace() for s in separators), range_words=words["range_words"],
         range_openers=words["range_openers"], currency=words["currency_symbols"],
@@ -128,7 +131,8 @@ def _spelled_number(doc: Doc, index: int, limit: int, words: NumberWords) -> tup
     """(last token, value) of the digits or number words starting at `index` ("twenty-five", "1,200",
     "1 200")."""
     token = doc[index]
-    if not (words.digits.match(token.text) or words.is_number_word(token.lower_)):
+    if not (words.digits.match(token.text) or words.is_number_word(token.lower_)
+            or token.lower_ in words.bare_multipliers):
         return None
     last = index
     while last + 1 < limit:

@@ -45,6 +45,10 @@ def counts(nlp, sentence: str) -> set[tuple[str, int, str]]:
     ("Le tireur a tué trois de ses collègues ainsi que deux passants.",
      {("killed", 5, "exact"), ("attackers", 1, "exact")}),
     ("L'explosion n'a fait aucun blessé.", {("injured", 0, "exact")}),
+    ("Dix-sept personnes sont mortes et vingt-quatre ont été blessées.",
+     {("killed", 17, "exact"), ("injured", 24, "exact")}),
+    ("Cent vingt personnes ont été tuées dans le massacre.", {("killed", 120, "exact")}),
+    ("D'après le maire, 9 civils ont été tués.", {("killed", 9, "exact")}),
 ])
 def test_french_numbers_attach_to_killed_or_injured(nlp_fr, sentence, expected):
     assert counts(nlp_fr, sentence) == expected
