@@ -221,8 +221,10 @@ def _single_person(token: Token, sentence: Span, max_hops: int) -> list[Casualty
     words = words_of(token)
     if casualty_word_kind(token) is not None:
         return _one_casualty(token)
-    # The French tagger often takes a role noun for an adjective ("une paroissienne"): its article tells.
-    nominal = token.tag_ == "NN" or token.tag_ == "JJ" and any(c.dep_ == "det" for c in token.children)
+    # The French tagger often takes a role noun for an adjective ("une paroissienne") or a name ("le
+    # kamikaze"): its article and lower case tell.
+    nominal = token.tag_ == "NN" or token.tag_ in ("JJ", "NNP") and token.text.islower() and any(
+        c.dep_ == "det" for c in token.children)
     if not (nominal and (lower in words["person_nouns"] or lower in words["single_attackers"])
             or _refers_to_one_person(token)):
         return []
@@ -431,12 +433,14 @@ def _counts_a_conflict(predicate: Token) -> bool:
 def _is_combined_total(predicate: Token) -> bool:
     """"more than 100 people were killed and injured", "hurt or killed": one subject for both kinds is a
     count of casualties, neither a death toll nor an injury count. "10 were killed and 20 wounded" is two
-    figures: there the other word has a count of its own."""
+    figures: there the other word has a count of its own, as in "cinq tués et plusieurs autres blessés"."""
     kind = casualty_word_kind(predicate)
     if kind is None:
         return False
+    quantifiers = words_of(predicate)["quantifier_determiners"]
     return any(t.dep_ == "conj" and casualty_word_kind(t) not in (None, kind)
-               and not any(c.dep_ in OWN_COUNT_DEPS or c.like_num for c in t.subtree) for t in predicate.children)
+               and not any(c.dep_ in OWN_COUNT_DEPS or c.like_num or c.dep_ == "det" and c.lower_ in quantifiers
+                           for c in t.subtree) for t in predicate.children)
 
 
 def _quantified_noun(anchor: Token) -> Token:

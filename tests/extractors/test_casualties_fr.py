@@ -49,6 +49,7 @@ def counts(nlp, sentence: str) -> set[tuple[str, int, str]]:
      {("killed", 17, "exact"), ("injured", 24, "exact")}),
     ("Cent vingt personnes ont été tuées dans le massacre.", {("killed", 120, "exact")}),
     ("D'après le maire, 9 civils ont été tués.", {("killed", 9, "exact")}),
+    ("Cinq militaires ont été tués et plusieurs autres blessés.", {("killed", 5, "exact")}),
 ])
 def test_french_numbers_attach_to_killed_or_injured(nlp_fr, sentence, expected):
     assert counts(nlp_fr, sentence) == expected
@@ -70,6 +71,12 @@ def test_neutralised_or_shot_attackers_are_not_victims(nlp_fr):
     assert ("attackers", 10, "exact") in found
     armed = counts(nlp_fr, "Deux hommes armés ont été abattus par les VDP.")
     assert not any(kind == "killed" for kind, _, _ in armed)
+
+
+def test_attackers_counted_in_a_toll_are_taken_out(nlp_fr):
+    main = _main(nlp_fr, "Un kamikaze s'est fait exploser lundi sur le marché de Kolofata, dans l'Extrême-Nord du "
+                         "Cameroun. L'attentat a fait au moins 4 morts, dont le kamikaze, selon une source militaire.")
+    assert main is not None and main.killed is not None and main.killed.value == 3
 
 
 def test_a_part_of_the_dead_is_a_subset(nlp_fr):
