@@ -43,6 +43,9 @@ class NumberWords:
     spaced_thousands: bool
     range_words: frozenset[str]
     range_openers: frozenset[str]
+    # "between 20 and 30": the words that open and join a span read as a range.
+    span_openers: frozenset[str]
+    span_joiners: frozenset[str]
     currency: frozenset[str]
     before_not_a_count: frozenset[str]
     after_not_a_count: frozenset[str]
@@ -80,7 +83,7 @@ def number_words(language: str) -> NumberWords:
         halves=words["halves"], joiners=words["number_joiners"], bare_multipliers=words["bare_multipliers"], joined_units=values["joined_units"],
         qualifier_phrases=tuple(sorted(phrases, key=lambda p: -len(p[0]))),
         digits=digits, spaced_thousands=any(s.isspace() for s in separators), range_words=words["range_words"],
-        range_openers=words["range_openers"], currency=words["currency_symbols"],
+        range_openers=words["range_openers"], span_openers=words["span_openers"], span_joiners=words["span_joiners"], currency=words["currency_symbols"],
         before_not_a_count=words["before_not_a_count"], after_not_a_count=words["after_not_a_count"],
         age_units=words["age_units"], age_words=words["age_words"], months=words["month_words"],
     )
@@ -162,11 +165,13 @@ def _pieces(lower: str, words: NumberWords) -> list[str]:
 
 def _range_upper_bound(doc: Doc, index: int, last: int, value: int, limit: int,
                        words: NumberWords) -> tuple[int, int] | None:
-    """"50 to 55 people", "one or two", "20-25": a range stands for its upper bound. Not "from 10 to 25",
-    which is a revision and leaves 25 to be read on its own."""
-    if last + 2 >= limit or doc[last + 1].lower_ not in words.range_words:
+    """"50 to 55 people", "one or two", "20-25", "entre 20 et 30": a range stands for its upper bound. Not
+    "from 10 to 25", which is a revision and leaves 25 to be read on its own."""
+    if last + 2 >= limit:
         return None
-    if index > 0 and doc[index - 1].lower_ in words.range_openers:
+    opener = doc[index - 1].lower_ if index > 0 else ""
+    between = opener in words.span_openers and doc[last + 1].lower_ in words.span_joiners
+    if not between and (doc[last + 1].lower_ not in words.range_words or opener in words.range_openers):
         return None
     upper = _spelled_number(doc, last + 2, limit, words)
     return upper if upper is not None and upper[1] > value else None

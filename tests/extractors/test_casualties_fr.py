@@ -50,6 +50,8 @@ def counts(nlp, sentence: str) -> set[tuple[str, int, str]]:
     ("Cent vingt personnes ont été tuées dans le massacre.", {("killed", 120, "exact")}),
     ("D'après le maire, 9 civils ont été tués.", {("killed", 9, "exact")}),
     ("Cinq militaires ont été tués et plusieurs autres blessés.", {("killed", 5, "exact")}),
+    ("Entre 20 et 30 civils ont été tués.", {("killed", 30, "about")}),
+    ("De 20 à 40 personnes ont péri.", {("killed", 40, "about")}),
 ])
 def test_french_numbers_attach_to_killed_or_injured(nlp_fr, sentence, expected):
     assert counts(nlp_fr, sentence) == expected
