@@ -40,6 +40,8 @@ def choose_counts(context: ArticleContext, role: Role, sentences: list[SentenceF
     totals = {m.kind for m in context.casualties if not m.subset}
     for mention in context.casualties:
         sentence = by_index.get(context.sentence_of(context.doc[mention.start].idx))
+        if sentence is not None:
+            sentence = _paragraph_part(context, sentence, context.doc[mention.start].idx)
         if sentence is None or mention.subset and mention.kind in ("killed", "injured") and (
                 mention.kind in totals or not counts_people_named_before(context.doc[mention.anchor])):
             continue
@@ -91,6 +93,25 @@ def _headline_tolls(headline: Doc) -> dict[str, CasualtyMention]:
     return tolls
 
 
+def _paragraph_part(context: ArticleContext, sentence: SentenceFacts, char: int) -> SentenceFacts:
+    """The part of a sentence inside the paragraph holding `char`: the French parser often runs a sentence on
+    across paragraph breaks, and a date or recap word in the next paragraph ("Depuis 2015, ...") is not about
+    the figure before it."""
+    before = context.text.rfind("\n", sentence.span.start_char, char)
+    after = context.text.find("\n", char, sentence.span.end_char)
+    start = sentence.span.start_char if before < 0 else before + 1
+    end = sentence.span.end_char if after < 0 else after
+    if start == sentence.span.start_char and end == sentence.span.end_char:
+        return sentence
+    tokens = [t.i for t in sentence.span if start <= t.idx < end]
+    span = context.doc[tokens[0]:tokens[-1] + 1] if tokens else sentence.span
+    cues = [c for c in sentence.cues if start <= c.start_char < end]
+    return replace(sentence, span=span, text=context.text[start:end], cues=cues,
+                   labels=frozenset(c.label_ for c in cues),
+                   cue_tokens=frozenset(t for t in sentence.cue_tokens if span.start <= t < span.end),
+                   dates=[d for d in sentence.dates if start <= d.span.start_char < end])
+
+
 def _earlier_dates(sentence: SentenceFacts, pivot: dt.date | None) -> list[DatedSpan]:
     return [d for d in sentence.dates if pivot is not None and is_earlier(d, pivot, 1)]
 
@@ -103,7 +124,8 @@ def _in_a_recap(context: ArticleContext, sentence: SentenceFacts, lead: int | No
     if lead is None or sentence.index <= lead:
         return False
     # The sentence holding the paragraph's first character: a headline-like date line runs into the sentence.
-    opener = context.sentences[context.sentence_of(context.text.rfind("\n", 0, sentence.span.start_char) + 1)]
+    paragraph_start = context.text.rfind("\n", 0, sentence.span.start_char) + 1
+    opener = _paragraph_part(context, context.sentences[context.sentence_of(paragraph_start)], paragraph_start)
     return any(s.index > lead and _recap_marked(s, _earlier_dates(s, pivot), pivot) for s in (sentence, opener))
 
 
@@ -183,7 +205,7 @@ def _recap_marked(sentence: SentenceFacts, earlier: list[DatedSpan], pivot: dt.d
     other, same, day, ago, units = (words[name] for name in (
         "other_incident_words", "same_words", "day_words", "ago_words", "past_units"))
     lowers = [t.lower_ for t in sentence.span]
-    return any(word in other or word in same and following in day
+    return any(word in other or f"{word} {following}" in other or word in same and following in day
                or following in ago and (word in units or word.rstrip("s") in units)
                for word, following in zip(lowers, lowers[1:] + [""]))
 

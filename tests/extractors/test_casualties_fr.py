@@ -124,3 +124,25 @@ def test_a_part_of_the_people_attacked_is_the_toll_when_no_total_is_given(nlp_fr
     main = _main(nlp_fr, "Des assaillants ont attaqué mardi soir la position de gendarmes à Tera, dans l'ouest du "
                          "Niger, tuant au moins sept d'entre eux, ont rapporté des sources concordantes.")
     assert main is not None and main.killed is not None and main.killed.value == 7
+
+
+def test_a_sentence_run_on_into_the_next_paragraph_keeps_its_own_toll(nlp_fr):
+    """The French parser may run a sentence on across a paragraph break; the next paragraph's "Depuis 2015"
+    must not make the toll before it a recap."""
+    from extractors.furniture import story_of
+    from extractors.pipeline import read_article
+
+    text = ("Des hommes armés ont attaqué jeudi soir le village de Sollé, près de Djibo, tuant une dizaine de "
+            "civils, a indiqué un élu local.\n"
+            "Un habitant a pour sa part avancé un bilan de treize morts.\n"
+            "Depuis 2015, le pays est confronté à des attaques jihadistes qui ont fait des milliers de morts.")
+    story = story_of(text)
+    doc = nlp_fr.make_doc(story.text)
+    for token in doc[1:]:
+        if "\n" in doc[token.i - 1].whitespace_ or "\n" in doc[token.i - 1].text:
+            token.is_sent_start = token.text != "Depuis"
+    for _, component in nlp_fr.pipeline:
+        doc = component(doc)
+    assert any("\n" in sentence.text.strip() for sentence in doc.sents)  # the run-on the test is about
+    main = read_article(Article(id="p", text=text, language="fr"), doc, story).main
+    assert main is not None and main.killed is not None and main.killed.value == 13
