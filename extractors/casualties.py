@@ -442,9 +442,10 @@ def _quantified_noun(anchor: Token) -> Token:
 
 
 def _is_agent(anchor: Token, predicate: Token) -> bool:
-    """"A man armed with a knife killed one person": the subject of a transitive kill verb is the killer."""
+    """"A man armed with a knife killed one person": the subject of a transitive kill verb is the killer. Never
+    the subject of a verb that takes no object ("a succombé", "died"), whatever the parser hangs on it."""
     return (anchor.dep_ == "nsubj" and anchor.head.i == predicate.i and casualty_word_kind(predicate) is not None
-            and any(c.dep_ == "dobj" or c.dep_ == "xcomp" and c.tag_.startswith("NN") for c in predicate.children))
+            and predicate.lower_ not in words_of(predicate)["intransitive_harm_words"] and any(c.dep_ == "dobj" or c.dep_ == "xcomp" and c.tag_.startswith("NN") for c in predicate.children))
 
 
 def _is_subset(anchor: Token, predicate: Token) -> bool:

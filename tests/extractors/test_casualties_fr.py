@@ -146,3 +146,18 @@ def test_a_sentence_run_on_into_the_next_paragraph_keeps_its_own_toll(nlp_fr):
     assert any("\n" in sentence.text.strip() for sentence in doc.sents)  # the run-on the test is about
     main = read_article(Article(id="p", text=text, language="fr"), doc, story).main
     assert main is not None and main.killed is not None and main.killed.value == 13
+
+
+def test_the_subject_of_a_verb_without_object_is_a_victim_whatever_hangs_on_it():
+    """A parse that hangs the statement's source on "succombé" as its object ("..., a annoncé le parquet")
+    must not make the officer who died his own killer."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from extractors.casualties import find_casualties
+
+    words = ["Un", "policier", "a", "succombé", "le", "parquet", "."]
+    doc = Doc(spacy.blank("fr").vocab, words=words, heads=[1, 3, 3, 3, 5, 3, 3],
+              deps=["det", "nsubj", "aux", "ROOT", "det", "dobj", "punct"],
+              tags=["DT", "NN", "VBZ", "VBN", "DT", "NN", "."], sent_starts=[True] + [False] * 6)
+    assert [(m.kind, m.count.value) for m in find_casualties(doc)] == [("killed", 1)]
