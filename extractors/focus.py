@@ -11,6 +11,7 @@ itself; a story that names no country at all is judged by the provinces it names
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import replace
 
 from extractors.place_phrases import capital_mentions, unlisted_towns
@@ -24,13 +25,27 @@ OPENING_WEIGHT = 3
 WELL_KNOWN_CITY_POPULATION = 250_000
 
 
-def read_places(text: str, gazetteer: Gazetteer, language: str = "en") -> tuple[list[PlaceMention], Counter[str]]:
+def read_places(text: str, gazetteer: Gazetteer, language: str = "en",
+                names: Iterable[tuple[int, int]] = ()) -> tuple[list[PlaceMention], Counter[str]]:
     """The article's places, in order (namesakes abroad dropped, capitals named by role and towns named by a
-    scene phrase added), and its focus_countries."""
-    places = drop_namesakes_abroad(gazetteer.find_places(text, language), dateline_span(text))
+    scene phrase added), and its focus_countries. `names` are the spans of other names (groups: "l'État
+    islamique au Sahel") whose place words are no place of the story."""
+    spans = list(names)
+    found = [m for m in gazetteer.find_places(text, language)
+             if not any(start <= m.start and m.end <= end for start, end in spans)]
+    places = drop_namesakes_abroad(found, _dateline_place(text))
     focus = focus_countries(places)
     described = capital_mentions(text, places, focus, gazetteer) + unlisted_towns(text, places, gazetteer, language)
     return sorted(places + described, key=lambda m: m.start), focus
+
+
+def _dateline_place(text: str) -> tuple[int, int] | None:
+    """The dateline up to the agency in brackets: "YAOUNDE, 5 octobre (Xinhua) --" names Cameroon, not China."""
+    span = dateline_span(text)
+    if span is None:
+        return None
+    bracket = text.find("(", span[0], span[1])
+    return (span[0], bracket) if bracket >= 0 else span
 
 
 def focus_countries(mentions: list[PlaceMention]) -> Counter[str]:

@@ -22,11 +22,6 @@ from extractors.schema import Location
 
 # "Barely 48 hours after a church in Kaduna was hit, gunmen raided ...": a place in a clause dated hours or
 # days away from the news belongs to another event.
-# "Speaking to reporters in Naypyitaw", "told a news conference in Kabul": where someone spoke, not the scene.
-SPEAKING_PLACE_BEFORE = re.compile(
-    r"\b(?:(?:told|telling|addressing|briefed|briefing|speaking to|spoke to)\s+(?:the\s+)?"
-    r"(?:reporters|journalists|press|media|lawmakers|parliament|(?:a\s+)?(?:news|press) conference)"
-    r"|(?:news|press) conference|speaking|spoke)\s+(?:in|at)\s+(?:the\s+)?$", re.IGNORECASE)
 # "near the Bangladesh border", "on Myanmar's border with Bangladesh": the country across a frontier is a
 # landmark; the scene lies on the story's side of it ("Myanmar's border").
 BORDER_AFTER = re.compile(r"\s+(?:border|frontier)\b", re.IGNORECASE)
@@ -62,10 +57,10 @@ def scene_rank(text: str, place: PlaceMention, language: str = "en") -> int:
     if EARLIER_EVENT_BEFORE.search(text, max(0, place.start - 150), place.start):
         return 2
     window = text[max(0, place.start - 40):place.start]
-    if (place.kind == "country" and (BORDER_AFTER.match(text, place.end) or BORDER_BEFORE.search(window))
-            or SPEAKING_PLACE_BEFORE.search(window)):
-        return 2
     words = place_words(language)
+    if (place.kind == "country" and (BORDER_AFTER.match(text, place.end) or BORDER_BEFORE.search(window))
+            or words.speaking_before.search(window)):
+        return 2
     scene = words.scene_before.search(window)
     if scene and not _origin_before(words, window, scene.start()):
         return 0  # "from the town of X", "de retour de la localité de X": an origin all the same

@@ -106,10 +106,10 @@ def gather_facts(article: Article, doc: Doc, story: Story) -> ArticleContext:
     published = article.published.date() if article.published else None
     cues = counted_cues(doc._.newswatch_cues or [])
     casualties = doc._.newswatch_casualties or []
-    places, focus = read_places(text, Gazetteer.load(), doc.lang_)
+    groups = find_groups(text)
+    places, focus = read_places(text, Gazetteer.load(), doc.lang_, [(g.start, g.end) for g in groups])
     dateline = dateline_span(text)
     outside_dateline = [p for p in places if not (dateline and dateline[0] <= p.start < dateline[1])]
-    groups = find_groups(text)
     paragraph_starts = [0] + [m.end() for m in PARAGRAPH_BREAK.finditer(text)]
     sentence_spans = sentences_of(doc)
     sentence_starts = [s.start_char for s in sentence_spans]

@@ -56,6 +56,7 @@ class PlaceWords:
     scene_before: re.Pattern[str]
     proximity_before: re.Pattern[str]
     reference_before: re.Pattern[str]
+    speaking_before: re.Pattern[str]
     # extractors.place_phrases: towns named by a scene phrase.
     scene_phrases: tuple[re.Pattern[str], ...]
     scene_then_region: re.Pattern[str]
@@ -89,6 +90,10 @@ def place_words(language: str) -> PlaceWords:
         proximity_before=re.compile(rf"\b{leading(words['proximity_prepositions'])}{definite}?$", before),
         reference_before=re.compile(rf"\b{leading(words['reference_phrases'])}{definite}?$", before),
         near=re.compile(alternatives(words["scene_then_region_near"]), re.IGNORECASE),
+        speaking_before=re.compile(
+            rf"\b(?:{leading(words['speaking_verbs'])}{definite}?{alternatives(words['speaking_audiences'])}"
+            rf"|{alternatives(words['speaking_alone'])})\s+(?:[\w-]+\s+)?{leading(words['speaking_prepositions'])}"
+            rf"{definite}?$", before),
         scene_phrases=_scene_phrases(words),
         scene_then_region=re.compile(
             rf"\b{leading(words['scene_then_region_before'])}(?P<name>{NAME})"

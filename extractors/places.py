@@ -49,12 +49,14 @@ FACILITY_WORDS = frozenset(
 )
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 GLUED_PREFIX = re.compile(r"[a-z]+(?=[A-Z]{3,}$)")  # "fnnfISLAMABAD": scraper junk glued to a dateline
+# The day after a dateline's place, month first ("May 17, 2024") or day first ("14 mars", "le 1er mai 2025").
+DATELINE_DAY = r"(?:[A-Z][a-z]{2,8}\.?[ ]+\d{1,2}(?:,[ ]*\d{4})?|(?:[a-z]{2,3}[ ]+)?\d{1,2}(?:er)?[ ]+[^\W\d_]{3,9}\.?(?:[ ]+\d{4})?)"
 DATELINE = re.compile(
     r"""^[^\S\n]*(?:[a-z]{1,8}(?=[A-Z]{3}))?
     (?:(?P<caps>[A-Z][A-Z.'’-]+(?:[ ][A-Z][A-Z.'’-]+){0,3})(?:,[ ]+[A-Z][\w.]+(?:[ ][A-Z][\w.]+){0,2})?
-      (?:,[ ]*[A-Z][a-z]{2,8}\.?[ ]+\d{1,2}(?:,[ ]*\d{4})?)?[ ]*(?:\([^)\n]{1,40}\))?[ ]*(?:[–—-]{1,2}|:(?=[ ]))
+      (?:,[ ]*DAY)?[ ]*(?:\([^)\n]{1,40}\))?[ ]*(?:[–—-]{1,2}|:(?=[ ]))
      |(?P<title>[A-Z][\w.'’-]+(?:[ ][A-Z][\w.'’-]+){0,3})(?:,[ ]+[A-Z][\w.]+(?:[ ][A-Z][\w.]+){0,2})?
-      [ ]*\([^)\n]{1,40}\)[ ]*[–—-]{1,2})""",
+      (?:[ ]*\([^)\n]{1,40}\)|,[ ]*DAY[ ]*(?:\([^)\n]{1,40}\))?)[ ]*[–—-]{1,2})""".replace("DAY", DATELINE_DAY),
     re.MULTILINE | re.VERBOSE,
 )
 DATELINE_SEARCH_CHARS = 600

@@ -9,7 +9,7 @@ from extractors.focus import read_places
 from extractors.location import scene_rank
 from extractors.place_phrases import unlisted_towns
 from extractors.place_words import alternatives, leading, place_words
-from extractors.places import Gazetteer
+from extractors.places import Gazetteer, dateline_span
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +73,33 @@ def test_every_language_compiles_its_place_words():
     for language in ("en", "fr"):
         words = place_words(language)
         assert words.stop_keys and words.common_keys and words.scene_before.pattern
+
+
+@pytest.mark.parametrize("text, dateline", [
+    ("BAMAKO, 20 août (AFP) - Au moins onze civils ont été tués.", "BAMAKO, 20 août (AFP) -"),
+    ("Niamey, le 24 juin 2025 - Trois jours après l'attaque, les rescapés témoignent.", "Niamey, le 24 juin 2025 -"),
+    ("OUAGADOUGOU, 1er mars (AFP) - Des hommes armés ont attaqué un village.", "OUAGADOUGOU, 1er mars (AFP) -"),
+])
+def test_day_first_datelines_are_the_reporters_place(text, dateline):
+    start, end = dateline_span(text)
+    assert text[start:end] == dateline
+
+
+def test_the_agency_in_a_dateline_names_no_country(gazetteer):
+    text = ("YAOUNDE, 5 octobre (Xinhua) -- Huit personnes ont été tuées au marché de Kolofata, dans l'Extrême-Nord "
+            "du Cameroun, a appris Xinhua auprès des autorités.")
+    places, focus = read_places(text, gazetteer, "fr")
+    assert "CN" not in focus and "Xinhua" not in [m.text for m in places]
+
+
+def test_where_someone_spoke_or_was_taken_is_not_the_scene(gazetteer):
+    text = "Les soldats ont été attaqués à Tiloua, ont rapporté jeudi à Niamey des sources sécuritaires."
+    [niamey] = [m for m in gazetteer.find_places(text, "fr") if m.text == "Niamey"]
+    assert scene_rank(text, niamey, "fr") == 2
+
+
+def test_place_words_inside_a_group_name_are_no_place(gazetteer):
+    text = "Des combattants de l'État islamique au Sahel ont attaqué le poste de Tillia, au Niger."
+    start = text.index("État")
+    places, focus = read_places(text, gazetteer, "fr", [(start, text.index(" ont"))])
+    assert [m.text for m in places] == ["Tillia", "Niger"] and set(focus) == {"NE"}
