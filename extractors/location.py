@@ -79,8 +79,7 @@ def choose_location(text: str, sentences: list[SceneSentence], places: list[Plac
     """The incident's place: the lead's region, narrowed to a town named in the lead or the paragraph after."""
     event = [s for s in sentences if s.is_event]
     if not event:
-        fallback = [p for s in sentences for p in _places_in(text, places, s, language) if scene_rank(text, p, language) == 0]
-        return (gazetteer.resolve(fallback[:1], country_hint), fallback[0]) if fallback else (Location(), None)
+        return _first_scene(text, sentences, places, country_hint, gazetteer, language)
     lead = event[0]
     frame = _frame(text, places, event, language)
     context = [frame] if frame is not None and frame.kind != "city" else []
@@ -113,9 +112,17 @@ def choose_location(text: str, sentences: list[SceneSentence], places: list[Plac
         location = gazetteer.resolve(dateline_places[:1] + context, country_hint)
         if location.city and frame_country in (None, location.country):
             return location, dateline_places[0]
-    if frame is None:
-        return Location(), None
+    if frame is None:  # event sentences that name no place: the scene the lines above them name
+        return _first_scene(text, [s for s in sentences if s.start < lead.start], places, country_hint, gazetteer,
+                            language)
     return gazetteer.resolve([frame], country_hint), frame
+
+
+def _first_scene(text: str, sentences: list[SceneSentence], places: list[PlaceMention], country_hint: Counter,
+                 gazetteer: Gazetteer, language: str) -> tuple[Location, PlaceMention | None]:
+    """The first place the sentences name as a scene ("in X", "dans un lycée d'Arras")."""
+    scenes = [p for s in sentences for p in _places_in(text, places, s, language) if scene_rank(text, p, language) == 0]
+    return (gazetteer.resolve(scenes[:1], country_hint), scenes[0]) if scenes else (Location(), None)
 
 
 def _town_in(text: str, places: list[PlaceMention], sentence: SceneSentence, worst_rank: int,
@@ -125,7 +132,9 @@ def _town_in(text: str, places: list[PlaceMention], sentence: SceneSentence, wor
     the story also names as a district only when the sentence names no other."""
     frame_country, frame_region = within
     mentions = _places_in(text, places, sentence, language)
-    regions = [m for m in mentions if m.kind != "city" and m.candidates
+    # A town the sentence names as a district's ("dans le territoire de Djugu") places an unlisted village better
+    # than its province does.
+    regions = [m for m in mentions if (m.kind != "city" or m.text in districts) and m.candidates
                and frame_country in (None, *(e.country for e in m.candidates))]
     district_town = None
     for mention in mentions:
@@ -189,14 +198,17 @@ def _frame(text: str, places: list[PlaceMention], event: list[SceneSentence], la
 
 def _unlisted_town(town: PlaceMention, regions: list[PlaceMention], country_hint: Counter,
                    gazetteer: Gazetteer) -> Location:
-    """A town no gazetteer lists, placed at the region or country the text puts it in (its precision)."""
+    """A town no gazetteer lists, placed at the district, region or country the text puts it in (its precision:
+    a district's town gives the point of a region, not of the village)."""
     region = gazetteer.resolve(regions, country_hint) if regions else Location()
     if region.country is None and country_hint:
         country = gazetteer.index.country(country_hint.most_common(1)[0][0])
         region = to_location(country) if country else Location()
     if region.country is None:
         return Location()
-    return region.model_copy(update={"name": town.text, "city": town.text, "gazetteer_id": None})
+    precision = "admin1" if region.precision == "city" else region.precision
+    return region.model_copy(update={"name": town.text, "city": town.text, "gazetteer_id": None,
+                                     "precision": precision})
 
 
 def _places_in(text: str, places: list[PlaceMention], sentence: SceneSentence, language: str) -> list[PlaceMention]:

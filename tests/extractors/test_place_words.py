@@ -103,3 +103,33 @@ def test_place_words_inside_a_group_name_are_no_place(gazetteer):
     start = text.index("État")
     places, focus = read_places(text, gazetteer, "fr", [(start, text.index(" ont"))])
     assert [m.text for m in places] == ["Tillia", "Niger"] and set(focus) == {"NE"}
+
+
+def test_two_towns_named_close_together_vouch_for_their_country(gazetteer):
+    text = ("Deux hommes armés de couteaux ont pris des otages dans une église de Saint-Etienne-du-Rouvray, près de "
+            "Rouen. Ils disaient agir pour venger les frappes en Irak et en Syrie.")
+    places, focus = read_places(text, gazetteer, "fr")
+    assert [m.text for m in places if m.kind == "city"] == ["Saint-Etienne-du-Rouvray", "Rouen"]
+    assert focus["FR"] > 0
+
+
+def test_an_unlisted_village_lies_at_the_town_of_the_district_it_is_in(gazetteer):
+    from extractors.location import SceneSentence, choose_location
+
+    text = "Des miliciens ont tué dix déplacés dans la plaine de Kalonga, dans le territoire de Djugu, en Ituri."
+    places, focus = read_places(text, gazetteer, "fr")
+    sentence = SceneSentence(0, len(text), 0, True)
+    location, place = choose_location(text, [sentence], places, [], focus, gazetteer, "fr")
+    assert (place.text, location.city, location.country, location.precision) == ("Kalonga", "Kalonga", "CD", "admin1")
+    assert abs(location.lat - 1.92) < 0.1 and abs(location.lon - 30.50) < 0.1  # Djugu's point
+
+
+def test_event_sentences_naming_no_place_take_the_scene_of_the_lines_above(gazetteer):
+    from extractors.location import SceneSentence, choose_location
+
+    first = "Vendredi matin, dans un lycée d'Arras, un homme a blessé deux enseignants. "
+    text = first + "L'assaillant a été interpellé."
+    places, focus = read_places(text, gazetteer, "fr")
+    sentences = [SceneSentence(0, len(first), 0, False), SceneSentence(len(first), len(text), 1, True)]
+    location, place = choose_location(text, sentences, places, [], focus, gazetteer, "fr")
+    assert (location.city, location.country) == ("Arras", "FR")
