@@ -39,7 +39,8 @@ def read_places(text: str, gazetteer: Gazetteer, language: str = "en",
              if not any(start <= m.start and m.end <= end for start, end in spans)]
     places = drop_namesakes_abroad(found, _dateline_place(text))
     focus = focus_countries(places)
-    described = capital_mentions(text, places, focus, gazetteer) + unlisted_towns(text, places, gazetteer, language)
+    described = (capital_mentions(text, places, focus, gazetteer, language)
+                 + unlisted_towns(text, places, gazetteer, language))
     return sorted(places + described, key=lambda m: m.start), focus
 
 

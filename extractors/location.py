@@ -22,10 +22,9 @@ from extractors.schema import Location
 
 # "Barely 48 hours after a church in Kaduna was hit, gunmen raided ...": a place in a clause dated hours or
 # days away from the news belongs to another event.
-# "near the Bangladesh border", "on Myanmar's border with Bangladesh": the country across a frontier is a
-# landmark; the scene lies on the story's side of it ("Myanmar's border").
+# "near the Bangladesh border", "on Myanmar's border with Bangladesh", "près de la frontière malienne": the
+# country across a frontier is a landmark; the scene lies on the story's side of it ("Myanmar's border").
 BORDER_AFTER = re.compile(r"\s+(?:border|frontier)\b", re.IGNORECASE)
-BORDER_BEFORE = re.compile(r"\b(?:border|frontier)\s+with\s+(?:the\s+)?$", re.IGNORECASE)
 EARLIER_EVENT_BEFORE = re.compile(r"\b(?:hours|days|weeks|months|years)\s+(?:after|before)\b[^,.;:\n]*$",
                                   re.IGNORECASE)
 # "a school near Sao Paulo": the lead names a landmark town; a town the next sentences put the scene in
@@ -58,7 +57,7 @@ def scene_rank(text: str, place: PlaceMention, language: str = "en") -> int:
         return 2
     window = text[max(0, place.start - 40):place.start]
     words = place_words(language)
-    if (place.kind == "country" and (BORDER_AFTER.match(text, place.end) or BORDER_BEFORE.search(window))
+    if (place.kind == "country" and (BORDER_AFTER.match(text, place.end) or words.border_before.search(window))
             or words.speaking_before.search(window)):
         return 2
     scene = words.scene_before.search(window)

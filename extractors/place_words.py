@@ -57,8 +57,10 @@ class PlaceWords:
     proximity_before: re.Pattern[str]
     reference_before: re.Pattern[str]
     speaking_before: re.Pattern[str]
+    border_before: re.Pattern[str]
     # extractors.place_phrases: towns named by a scene phrase.
     scene_phrases: tuple[re.Pattern[str], ...]
+    capital: re.Pattern[str]
     scene_then_region: re.Pattern[str]
     near: re.Pattern[str]  # in scene_then_region's link: the name is near the region's town, not in it
 
@@ -94,7 +96,14 @@ def place_words(language: str) -> PlaceWords:
             rf"\b(?:{leading(words['speaking_verbs'])}{definite}?{alternatives(words['speaking_audiences'])}"
             rf"|{alternatives(words['speaking_alone'])})\s+(?:[\w-]+\s+)?{leading(words['speaking_prepositions'])}"
             rf"{definite}?$", before),
+        border_before=re.compile(rf"\b{leading(words['border_before'])}{definite}?$", before),
         scene_phrases=_scene_phrases(words),
+        capital=re.compile(
+            rf"\b(?:(?P<determiner>{alternatives(words['capital_determiners'])})\s+(?P<qualifier>[\w'’-]+\s+)?"
+            rf"|(?P<possessor>[A-Z][\w-]+(?:\s[A-Z][\w-]+)?)['’]s\s+)(?P<capital>{alternatives(words['capital_words'])})\b"
+            rf"(?!\s+{alternatives(words['capital_not_after'])}\b)"
+            rf"(?:(?P<of_word>\s+{alternatives(words['place_of'])}\b)(?:\s*{definite}?(?:(?P<country_noun>"
+            rf"{alternatives(words['capital_country_nouns'])}\b)|(?P<of>[A-Z])))?|\s+(?P<after>[^\W\d_]+))?"),
         scene_then_region=re.compile(
             rf"\b{leading(words['scene_then_region_before'])}(?P<name>{NAME})"
             rf"(?P<link>,\s*{leading(words['scene_then_region_near'])}?"

@@ -133,3 +133,24 @@ def test_event_sentences_naming_no_place_take_the_scene_of_the_lines_above(gazet
     sentences = [SceneSentence(0, len(first), 0, False), SceneSentence(len(first), len(text), 1, True)]
     location, place = choose_location(text, sentences, places, [], focus, gazetteer, "fr")
     assert (location.city, location.country) == ("Arras", "FR")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Une explosion a frappé la capitale burkinabè dimanche.", [("la capitale burkinabè", "Ouagadougou")]),
+    ("Des tirs ont été entendus dans la capitale du Niger.", [("la capitale du Niger", "Niamey")]),
+    ("Les écoles sont restées fermées dans la capitale du pays.", [("la capitale du pays", "Bamako")]),
+    ("Les écoles sont restées fermées dans la capitale.", [("la capitale", "Bamako")]),
+    ("Mopti, la capitale régionale, et Ségou, capitale économique, sont calmes.", []),
+])
+def test_french_capitals_named_by_role(gazetteer, text, expected):
+    from extractors.place_phrases import capital_mentions
+
+    mentions = gazetteer.find_places(text, "fr")
+    found = capital_mentions(text, mentions, Counter({"ML": 3}), gazetteer, "fr")
+    assert [(m.text, m.candidates[0].name) for m in found] == expected
+
+
+def test_the_country_across_a_french_border_is_a_landmark(gazetteer):
+    text = "Des hommes armés ont attaqué un poste près de la frontière malienne, au Niger."
+    ranks = {m.text: scene_rank(text, m, "fr") for m in gazetteer.find_places(text, "fr")}
+    assert ranks == {"malienne": 2, "Niger": 0}
