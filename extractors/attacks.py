@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
+from extractors.languages import words_of
 from extractors.schema import AttackType, Target, TargetType, Weapon
+from extractors.syntax import preposition_phrase
 
-# Dependency links that make a target word the thing attacked: "attack on X", "stormed X", "X was bombed".
-TARGET_PREPOSITIONS = frozenset({"on", "at", "against", "near", "outside", "inside", "in", "targeting"})
 NOUN_PHRASE_MODIFIERS = frozenset({"compound", "amod", "nmod", "poss", "det", "nummod", "case"})
 PROMINENT_TARGETS = frozenset({"government", "journalists", "diplomatic"})
 
@@ -61,16 +61,16 @@ def profile_attack(sentences: list[Span], cues: list[Span], attack_cue_tokens: f
 
 def gtd_types(found: set[str], target_type: str, killed: int | None, armed: bool) -> list[AttackType]:
     """GTD's hierarchy: an assassination or a kidnapping done with guns is not also an armed assault; killing
-    one to three officials or journalists is an assassination; an attack by gunmen with no other type is an
-    armed assault."""
+    one to three officials or journalists is an assassination; an attack by gunmen with no other type than
+    arson is an armed assault."""
     types = set(found)
     if types & {"armed_assault", "bombing"} and target_type in PROMINENT_TARGETS and killed is not None \
             and 1 <= killed <= 3:
         types.add("assassination")
     if types & {"assassination", "kidnapping"}:
         types.discard("armed_assault")
-    if not types and armed:
-        types.add("armed_assault")
+    if armed and types <= {"facility_attack"}:
+        types.add("armed_assault")  # "gunmen killed nine and burned thirty shelters": an armed assault too
     return sorted(types)  # type: ignore[return-value]
 
 
@@ -121,8 +121,9 @@ def _is_attacked(cue: Span, phrase: Span, attack_cue_tokens: frozenset[int], vic
         return True
     if head.dep_ in ("dobj", "nsubjpass") and head.head.i in attack_cue_tokens:
         return True
-    if head.dep_ == "pobj" and head.head.lower_ in TARGET_PREPOSITIONS:
-        return head.head.head.i in attack_cue_tokens
+    attached = preposition_phrase(head)  # "attack on X", "attaque contre X"
+    if attached is not None and attached[0].lower_ in words_of(head)["target_prepositions"]:
+        return attached[1].i in attack_cue_tokens
     return False
 
 

@@ -11,87 +11,39 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Literal
 
 import numpy
-from spacy.attrs import LIKE_NUM, LOWER, SENT_START
+from spacy.attrs import LIKE_NUM, LOWER, SENT_START, TAG
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Span, Token
 
-from extractors.numbers import VAGUE_QUANTITIES, YEAR_LIKE, Quantity, is_not_a_headcount, quantity_at
+from extractors.languages import resources, words_of
+from extractors.numbers import YEAR_LIKE, Quantity, is_not_a_headcount, number_words, quantity_at
 from extractors.schema import Count
 from extractors.segments import clause_head
+from extractors.syntax import has_case_marker, objects_through, prepositional_objects
 
 CasualtyKind = Literal["killed", "injured", "attackers", "attackers_killed"]
 Harm = Literal["killed", "injured"]
 
-KILLED_WORDS = frozenset({
-    "killed", "kill", "kills", "killing", "dead", "died", "die", "dies", "dying", "death", "deaths", "slain",
-    "slew", "massacred", "perished", "fatalities", "lives", "murdered", "executed", "beheaded", "body", "bodies",
-    "martyred", "massacre",
-})
-INJURED_WORDS = frozenset({
-    "wounded", "wounding", "wound", "wounds", "injured", "injuring", "injure", "injures", "injuries", "hurt",
-    "hospitalized", "hospitalised", "maimed",
-})
-TOLL_VERBS = frozenset({"rose", "risen", "rises", "climbed", "climbs", "reached", "reaches", "jumped", "jumps",
-                        "increased", "increases", "stood", "stands", "hit", "hits", "mounted", "mounts", "surged",
-                        "surges", "soared", "soars", "topped", "tops", "passed", "passes", "bringing", "brought",
-                        "brings", "raising", "raised", "pushing", "pushed", "taking", "took", "is", "was"})
-FATAL_ADVERBS = frozenset({"fatally"})
-# Verbs that send the wounded to hospital: "33 people were admitted at Mulago Hospital" counts the injured.
-HOSPITAL_VERBS = frozenset({"admitted", "taken", "rushed", "brought", "treated", "evacuated", "airlifted",
-                            "transported", "moved", "hospitalized", "hospitalised"})
-# What a clause counts when it counts the dead of a war or an insurgency, not of one attack ("killed in the
-# violence" or "the unrest" often means the attack itself, so those words are not here).
-CONFLICT_NOUNS = frozenset({"conflict", "conflicts", "war", "wars", "insurgency", "uprising", "rebellion", "crisis"})
-SPEECH_VERBS = frozenset({"said", "says", "say", "told", "tells", "added", "announced", "stated", "claimed",
-                          "according"})
-# What "of" or "among" points back to when a count is a part of the victims named before ("two of them").
-GROUP_BEFORE_WORDS = frozenset({"them", "whom", "those", "dead", "victims", "wounded", "injured"})
-SUBSET_WORDS = frozenset({"including", "among", "included", "includes"})
-INCLUSION_WORDS = frozenset({"including", "included", "include", "includes", "counted"})
-ATTACKER_NOUNS = frozenset({
-    "attackers", "attacker", "gunmen", "gunman", "assailants", "assailant", "militants", "militant", "bombers",
-    "bomber", "insurgents", "insurgent", "terrorists", "terrorist", "jihadists", "jihadist", "hijackers",
-    "kidnappers", "abductors", "hostage-takers", "assassins", "fighters", "extremists",
-})
-PERSON_NOUNS = frozenset({
-    "policeman", "policewoman", "soldier", "officer", "guard", "bodyguard", "civilian", "man", "woman", "child",
-    "boy", "girl", "teenager", "journalist", "reporter", "photographer", "student", "teacher", "worker",
-    "employee", "judge", "lawmaker", "politician", "cleric", "priest", "imam", "monk", "nun", "leader",
-    "official", "commander", "chief", "colonel", "general", "captain", "sergeant", "deputy", "tourist",
-    "passenger", "pedestrian", "resident", "villager", "shopkeeper", "owner", "doctor", "nurse", "driver",
-    "bystander", "lawyer", "prosecutor", "activist", "cadet", "constable", "worshipper", "person", "trooper",
-    "mayor", "governor", "minister", "councillor", "councilor", "councilman", "councilwoman", "candidate",
-    "senator", "elder", "farmer", "pilgrim", "engineer", "contractor", "ranger", "gendarme", "guest",
-})
-SINGLE_ATTACKERS = frozenset({"gunman", "attacker", "bomber", "assailant", "militant", "terrorist", "hijacker",
-                              "kidnapper", "assassin", "suspect", "shooter", "knifeman", "perpetrator", "intruder"})
-# Nouns a number can quantify that are never victims: units, time, money, objects, events.
-NON_VICTIM_NOUNS = frozenset({
-    "miles", "mile", "km", "kilometres", "kilometers", "kilometre", "kilometer", "metres", "meters", "metre",
-    "meter", "feet", "foot", "yards", "yard", "minutes", "minute", "hours", "hour", "days", "day", "weeks", "week",
-    "months", "month", "years", "year", "decades", "decade", "percent", "per", "%", "dollars", "dollar", "$",
-    "rupees", "euros", "pounds", "tonnes", "tons", "kg", "kilograms", "times", "attacks", "attack", "bombings",
-    "blasts", "explosions", "incidents", "groups", "vehicles", "cars", "houses", "homes", "buildings", "shops",
-    "rounds", "shots", "bullets", "goals", "points", "runs", "wickets", "games", "matches", "shares", "cases",
-    "votes", "seats", "villages", "provinces", "districts", "countries", "cities", "floors", "storeys",
-    "bombs", "grenades", "rockets", "mortars", "weapons", "rifles", "o'clock", "am", "pm", "a.m.", "p.m.",
-})
 # Dependents that give a death or injury word a count of its own ("and 20 wounded", "wounding 20").
 OWN_COUNT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "nummod", "attr", "npadvmod"})
-NO_ONE = frozenset({"nobody", "one", "none"})
-ZERO_NOUNS: dict[str, tuple[Harm, ...]] = {
-    "casualties": ("killed", "injured"), "injuries": ("injured",), "deaths": ("killed",),
-    "fatalities": ("killed",), "dead": ("killed",),
-}
+CARDINAL_TAG = hash_string("CD")
 
 
-# Lower-case hashes of the words that can start a count, so one pass over doc.to_array finds the candidates.
-QUANTITY_HASHES = frozenset(hash_string(w) for w in (*VAGUE_QUANTITIES, "a", "an", "half"))
-SINGLE_HASHES = frozenset(hash_string(w) for w in (*PERSON_NOUNS, *SINGLE_ATTACKERS, "who"))
-ZERO_HASHES = frozenset(hash_string(w) for w in ("no", "nobody", "none"))
+@cache
+def _start_hashes(language: str) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
+    """Lower-case hashes of the words that can start a count, a single victim or a zero, so one pass over
+    doc.to_array finds the candidates."""
+    words = resources(language).words
+    quantities = frozenset(hash_string(w) for w in number_words(language).starts())
+    singles = frozenset(hash_string(w) for w in (*words["person_nouns"], *words["single_attackers"],
+                                                   *words["person_relative_pronouns"], *words["killed_words"],
+                                                   *words["injured_words"]))
+    zeros = frozenset(hash_string(w) for w in (*words["zero_determiners"], *words["zero_pronouns"]))
+    return quantities, singles, zeros
 
 
 @dataclass(frozen=True)
@@ -121,7 +73,8 @@ def find_casualties(doc: Doc, max_hops: int = 4) -> list[CasualtyMention]:
     "no", "nobody"); only those are looked at through the parse."""
     if not len(doc):
         return []
-    array = doc.to_array([LOWER, LIKE_NUM, SENT_START])
+    quantity_hashes, single_hashes, zero_hashes = _start_hashes(doc.lang_)
+    array = doc.to_array([LOWER, LIKE_NUM, SENT_START, TAG])
     starts = [int(i) for i in numpy.flatnonzero(array[:, 2] == 1)] or [0]
     if starts[0] != 0:
         starts.insert(0, 0)
@@ -137,8 +90,10 @@ def find_casualties(doc: Doc, max_hops: int = 4) -> list[CasualtyMention]:
 
     lowers = array[:, 0].tolist()
     skip_until = -1
-    numbers = numpy.flatnonzero(array[:, 1] == 1).tolist()
-    for index in sorted(numbers + [i for i, h in enumerate(lowers) if h in QUANTITY_HASHES]):
+    # Numbers: digits and number words, the tagger's cardinals, and compounds ("Vingt-sept" is not like_num).
+    numbers = numpy.flatnonzero((array[:, 1] == 1) | (array[:, 3] == CARDINAL_TAG)).tolist()
+    number_starts = quantity_hashes | _compound_numbers(doc, set(lowers))
+    for index in sorted(set(numbers).union(i for i, h in enumerate(lowers) if h in number_starts)):
         if index <= skip_until:
             continue
         number, sentence = sentence_at(index)
@@ -149,11 +104,11 @@ def find_casualties(doc: Doc, max_hops: int = 4) -> list[CasualtyMention]:
         if not is_not_a_headcount(doc, quantity, sentence):
             found.setdefault(number, []).extend(_classify_quantity(doc, quantity, max_hops))
     covered = {i for mentions in found.values() for m in mentions for i in range(m.start, m.end)}
-    for index in (i for i, h in enumerate(lowers) if h in SINGLE_HASHES):
+    for index in (i for i, h in enumerate(lowers) if h in single_hashes):
         if index not in covered:
             number, sentence = sentence_at(index)
             found.setdefault(number, []).extend(_single_person(doc[index], sentence, max_hops))
-    for index in (i for i, h in enumerate(lowers) if h in ZERO_HASHES):
+    for index in (i for i, h in enumerate(lowers) if h in zero_hashes):
         number, sentence = sentence_at(index)
         found.setdefault(number, []).extend(_zero_count(doc[index], sentence, max_hops))
     mentions: list[CasualtyMention] = []
@@ -162,17 +117,27 @@ def find_casualties(doc: Doc, max_hops: int = 4) -> list[CasualtyMention]:
     return mentions
 
 
+def _compound_numbers(doc: Doc, hashes: set[int]) -> frozenset[int]:
+    """The hyphenated number words among a text's words ("vingt-sept", "dix-huit")."""
+    words = number_words(doc.lang_)
+    strings = doc.vocab.strings
+    return frozenset(h for h in hashes if "-" in strings[h] and words.is_number_word(strings[h]))
+
+
 def _classify_quantity(doc: Doc, quantity: Quantity, max_hops: int) -> list[CasualtyMention]:
     # The phrase's syntactic head: the last number, or the first of "two or three" (the rest hang from it).
     number = next((doc[i] for i in range(quantity.first, quantity.last + 1)
                    if not quantity.first <= doc[i].head.i <= quantity.last), doc[quantity.last])
     anchor = number.head if number.dep_ in ("nummod", "quantmod") and number.head.i > number.i else number
+    words = words_of(doc)
     noun = _quantified_noun(anchor)
-    if noun.lower_ in NON_VICTIM_NOUNS or (YEAR_LIKE.match(number.text) and noun.tag_ != "NNS"):
+    if noun.lower_ in words["non_victim_nouns"] or (YEAR_LIKE.match(number.text) and noun.tag_ != "NNS"):
         return []
     if noun.tag_ == "NNP" and noun.i != number.i:
         return []
-    kind, predicate = _modifier_kind(noun) if noun.i != anchor.i else _harm_right_after(doc, quantity)
+    kind, predicate = _quantified_harm(noun) if noun.i != anchor.i else _harm_right_after(doc, quantity)
+    if kind is None:
+        kind, predicate = _harm_right_before(doc, quantity)
     if kind is None:
         kind, predicate = casualty_predicate(anchor, max_hops)
     if _is_agent(anchor, doc[predicate]) or _counts_a_conflict(doc[predicate]) or (
@@ -180,8 +145,8 @@ def _classify_quantity(doc: Doc, quantity: Quantity, max_hops: int) -> list[Casu
         kind = None
     count = Count(value=quantity.value, qualifier=quantity.qualifier)
     end = (noun.i if quantity.last < noun.i <= quantity.last + 3 else quantity.last) + 1
-    if noun.lower_ in ATTACKER_NOUNS:
-        if number.dep_ != "nummod" and number.lower_ not in ("dozens", "scores", "hundreds") and noun.i == anchor.i:
+    if is_attacker_noun(noun):
+        if number.dep_ != "nummod" and number.lower_ not in words["attacker_quantity_words"] and noun.i == anchor.i:
             return []
         return _attacker_mentions(count, quantity.start, end, anchor, predicate, kind, quantity.vague)
     if kind is None:
@@ -201,6 +166,17 @@ def _harm_right_after(doc: Doc, quantity: Quantity) -> tuple[Harm | None, int]:
     return None, doc[quantity.last].i
 
 
+def _harm_right_before(doc: Doc, quantity: Quantity) -> tuple[Harm | None, int]:
+    """A harm verb right before the number, adverbs allowed between, is the number's verb: "et grièvement blessé
+    deux autres personnes", which the parser may hang on the verb of the clause before."""
+    index = quantity.start - 1
+    while index >= 0 and doc[index].tag_ == "RB":
+        index -= 1
+    if index >= 0 and doc[index].tag_ in ("VBN", "VBG", "VBD") and casualty_word_kind(doc[index]):
+        return casualty_word_kind(doc[index]), index
+    return None, doc[quantity.last].i
+
+
 def _attacker_mentions(count: Count, start: int, end: int, anchor: Token, predicate: int,
                        kind: Harm | None, vague: bool = False) -> list[CasualtyMention]:
     """`subset` marks attackers counted in the victims' toll ("eight dead, the bomber included")."""
@@ -215,25 +191,46 @@ def _attacker_mentions(count: Count, start: int, end: int, anchor: Token, predic
 def _single_person(token: Token, sentence: Span, max_hops: int) -> list[CasualtyMention]:
     """One victim named by role ("shot dead their driver") or one attacker ("a suicide bomber"), no number."""
     lower = token.lower_
-    if not (token.tag_ == "NN" and lower in PERSON_NOUNS | SINGLE_ATTACKERS or _refers_to_one_person(token)):
+    words = words_of(token)
+    if casualty_word_kind(token) is not None:
+        return _one_casualty(token)
+    if not (token.tag_ == "NN" and (lower in words["person_nouns"] or lower in words["single_attackers"])
+            or _refers_to_one_person(token)):
         return []
-    if any(c.dep_ == "nummod" or c.lower_ in ("no", "any", "every", "each") for c in token.children):
+    if any(c.dep_ == "nummod" or c.lower_ in words["non_single_determiners"] for c in token.children):
         return []
     kind, predicate = casualty_predicate(token, max_hops)
     if _is_agent(token, sentence.doc[predicate]):
         kind = None
     start = min((c.i for c in token.children if c.dep_ in ("det", "poss", "amod", "compound") and c.i < token.i),
                 default=token.i)
-    if lower in SINGLE_ATTACKERS:
-        if any(c.lower_ in ("a", "an", "the") for c in token.children):
+    if lower in words["single_attackers"]:
+        if any(c.lower_ in words["single_determiners"] for c in token.children):
             return _attacker_mentions(Count(value=1), start, token.i + 1, token, predicate, kind)
         return []
     # "the killing of the mayor" names a victim without counting; "the body of a journalist" counts one.
     predicate_token = sentence.doc[predicate]
-    if kind is None or not (predicate_token.tag_.startswith(("VB", "JJ")) or predicate_token.lower_ in ("body", "bodies")):
+    if kind is None or not (predicate_token.tag_.startswith(("VB", "JJ")) or predicate_token.lower_ in words["body_nouns"]):
         return []
     return [CasualtyMention(kind, Count(value=1), start, token.i + 1, token.i, predicate,
                             subset=_is_subset(token, predicate_token))]
+
+
+def _one_casualty(token: Token) -> list[CasualtyMention]:
+    """"un blessé", "un mort": a death or injury noun after an indefinite article is one victim."""
+    if token.tag_ != "NN" or not any(c.dep_ == "det" and c.lower_ in words_of(token)["indefinite_articles"]
+                                     for c in token.children):
+        return []
+    kind = casualty_word_kind(token)
+    start = min(c.i for c in token.children if c.dep_ == "det")
+    return [CasualtyMention(kind, Count(value=1), start, token.i + 1, token.i, token.i)]  # type: ignore[arg-type]
+
+
+def is_attacker_noun(noun: Token) -> bool:
+    """"gunmen", "assaillants", and people described as armed ("armed men", "hommes armés")."""
+    words = words_of(noun)
+    return noun.lower_ in words["attacker_nouns"] or noun.lower_ in words["person_nouns"] | words["people_nouns"] and any(
+        c.dep_ in ("amod", "acl") and c.lower_ in words["armed_modifiers"] for c in noun.children)
 
 
 def _counted_in_toll(anchor: Token) -> bool:
@@ -241,6 +238,7 @@ def _counted_in_toll(anchor: Token) -> bool:
     the gunman, died": an inclusion word above the attackers, in a clause that speaks of the dead or the toll.
     Also an attacker listed with the dead ("five people died, the attacker among them"; "three people were
     confirmed dead - the suspect and two officers")."""
+    inclusion = words_of(anchor)["inclusion_words"]
     current = _conj_root(anchor)
     if _part_of_those_before(anchor):
         return _speaks_of_the_dead(anchor.sent)
@@ -248,9 +246,9 @@ def _counted_in_toll(anchor: Token) -> bool:
         return _speaks_of_the_dead(clause_head(current.head).subtree)
     for _ in range(3):
         head = current.head
-        if head.i == current.i or head.tag_.startswith("VB") and head.lower_ not in INCLUSION_WORDS:
+        if head.i == current.i or head.tag_.startswith("VB") and head.lower_ not in inclusion:
             return False
-        if head.lower_ in INCLUSION_WORDS:
+        if head.lower_ in inclusion:
             return _speaks_of_the_dead(clause_head(head.head if head.dep_ == "prep" else head).subtree)
         current = head
     return False
@@ -262,29 +260,39 @@ def _is_counted(noun: Token) -> bool:
 
 
 def _speaks_of_the_dead(tokens: Iterable[Token]) -> bool:
-    return any(t.lower_ == "toll" or casualty_word_kind(t) == "killed" for t in tokens)
+    tokens = list(tokens)
+    if not tokens:
+        return False
+    toll_nouns = words_of(tokens[0])["toll_nouns"]
+    return any(t.lower_ in toll_nouns or casualty_word_kind(t) == "killed" for t in tokens)
 
 
 def _refers_to_one_person(token: Token) -> bool:
     """"the mayor, who was shot dead": a relative pronoun standing for one person."""
-    if token.lower_ != "who" or token.head.dep_ != "relcl":
+    words = words_of(token)
+    if token.lower_ not in words["person_relative_pronouns"] or token.head.dep_ != "relcl":
         return False
     antecedent = token.head.head
-    return antecedent.tag_ == "NNP" or antecedent.tag_ == "NN" and antecedent.lower_ in PERSON_NOUNS
+    return antecedent.tag_ == "NNP" or antecedent.tag_ == "NN" and antecedent.lower_ in words["person_nouns"]
 
 
 def _zero_count(token: Token, sentence: Span, max_hops: int) -> list[CasualtyMention]:
     """"No one was killed", "no officers were hurt" (so none died either), "there were no casualties"."""
-    if token.lower_ == "no":
+    words = words_of(token)
+    determiners = words["zero_determiners"]
+    if token.lower_ in determiners:
         token = token.head if token.dep_ == "det" else token.nbor(1) if token.i + 1 < sentence.end else token
-    if token.lower_ in ZERO_NOUNS:
-        kinds, predicate = ZERO_NOUNS[token.lower_], token.i
-    elif token.lower_ in NO_ONE or token.tag_ in ("NN", "NNS") and token.lower_ != "no":
+    zero_kinds: tuple[Harm, ...] = tuple(kind for kind, nouns in (("killed", words["no_deaths_nouns"]),
+                                                                   ("injured", words["no_injuries_nouns"]))
+                                         if token.lower_ in nouns)
+    if zero_kinds:
+        kinds, predicate = zero_kinds, token.i
+    elif token.lower_ in words["no_one_words"] or token.tag_ in ("NN", "NNS") and token.lower_ not in determiners:
         kind, predicate = casualty_predicate(token, max_hops)
         kinds = () if kind is None else ("killed",) if kind == "killed" else ("killed", "injured")
     else:
         return []
-    start = token.i - 1 if token.i > sentence.start and token.nbor(-1).lower_ == "no" else token.i
+    start = token.i - 1 if token.i > sentence.start and token.nbor(-1).lower_ in determiners else token.i
     return [CasualtyMention(k, Count(value=0), start, token.i + 1, token.i, predicate) for k in kinds]
 
 
@@ -315,17 +323,19 @@ def _coordinated(doc: Doc, mention: CasualtyMention, later: CasualtyMention) -> 
     if mention.anchor == later.anchor or "\n" in doc[mention.start:later.end].text:
         return False
     first, other = doc[mention.anchor], doc[later.anchor]
-    if other in _conjuncts(first):
+    # "trois de ses collègues ainsi que deux fidèles": the parser joins the counted nouns, not the numbers.
+    if other in _conjuncts(first) or _quantified_noun(other) in _conjuncts(_quantified_noun(first)):
         return True
     head = other.head
-    return head.lower_ == "with" and head.i > 0 and head.nbor(-1).lower_ in ("along", "together")
+    return head.i > 0 and f"{head.nbor(-1).lower_} {head.lower_}" in words_of(doc)["along_with_phrases"]
 
 
 def _total(doc: Doc, group: list[CasualtyMention], mentions: list[CasualtyMention]) -> CasualtyMention:
     """The group's sum, plus coordinated names without a count of their own ("Salgado and a bodyguard")."""
     anchors = {m.anchor for m in group}
+    person_nouns = words_of(doc)["person_nouns"]
     extra = {t.i for m in group for t in _conjuncts(doc[m.anchor])
-             if t.i not in anchors and (t.tag_ == "NNP" or t.tag_ == "NN" and t.lower_ in PERSON_NOUNS)
+             if t.i not in anchors and (t.tag_ == "NNP" or t.tag_ == "NN" and t.lower_ in person_nouns)
              and not any(o.start <= t.i < o.end for o in mentions)}
     if len(group) == 1 and not extra:
         return group[0]
@@ -351,27 +361,37 @@ def _modifier_kind(noun: Token) -> tuple[Harm | None, int]:
     """The counted noun's own death or injury word: "scores of wounded people", "the 40 people martyred",
     "five others, who suffered injuries", "100 others with injuries"."""
     for child in noun.children:
-        if child.dep_ in ("amod", "acl", "relcl") and casualty_word_kind(child):
+        # Not a clause with its own victim ("les cinq personnes présentes, tué un prêtre").
+        if (child.dep_ in ("amod", "acl", "relcl") and casualty_word_kind(child)
+                and not any(c.dep_ == "dobj" for c in child.children)):
             return casualty_word_kind(child), child.i
         if child.dep_ in ("acl", "relcl"):
             objects = [c for c in child.children if c.dep_ == "dobj" and casualty_word_kind(c)]
             if objects:
                 return casualty_word_kind(objects[0]), objects[0].i
-        if child.dep_ == "prep" and child.lower_ == "with":
-            objects = [c for c in child.children if c.dep_ == "pobj" and casualty_word_kind(c) == "injured"]
-            if objects:
-                return "injured", objects[0].i
+    injuries = [o for o in prepositional_objects(noun, words_of(noun)["with_prepositions"])
+                if casualty_word_kind(o) == "injured"]
+    if injuries:
+        return "injured", injuries[0].i
     return None, noun.i
+
+
+def _quantified_harm(noun: Token) -> tuple[Harm | None, int]:
+    """What the counted noun says of its people: "dozens of wounded", "une trentaine de blessés", or its own
+    death or injury word ("scores of wounded people")."""
+    kind = casualty_word_kind(noun)
+    return (kind, noun.i) if kind else _modifier_kind(noun)
 
 
 def _counts_a_conflict(predicate: Token) -> bool:
     """"More than 4,500 people have died in the conflict", "the insurgency has killed more than 27,000 people":
     a war's toll, not the attack's."""
+    words = words_of(predicate)
+    conflicts, prepositions = words["conflict_nouns"], words["conflict_prepositions"]
     clause = [predicate, predicate.head] if predicate.dep_ in ("acl", "relcl", "amod", "acomp", "oprd") else [predicate]
-    return any(child.dep_ == "nsubj" and child.lower_ in CONFLICT_NOUNS
-               or child.dep_ == "prep" and child.lower_ in ("in", "during", "since", "throughout", "over")
-               and any(c.lower_ in CONFLICT_NOUNS for c in child.children)
-               for token in clause for child in token.children)
+    return any(any(c.dep_ == "nsubj" and c.lower_ in conflicts for c in token.children)
+               or any(o.lower_ in conflicts for o in prepositional_objects(token, prepositions))
+               for token in clause)
 
 
 def _is_combined_total(predicate: Token) -> bool:
@@ -386,20 +406,25 @@ def _is_combined_total(predicate: Token) -> bool:
 
 
 def _quantified_noun(anchor: Token) -> Token:
-    """"dozens of people" quantifies "people"; other anchors quantify themselves."""
-    if anchor.lower_ in ("dozens", "scores", "hundreds", "thousands") or anchor.tag_ == "CD":
-        for child in anchor.children:
-            if child.dep_ == "prep" and child.lower_ == "of":
-                objects = [c for c in child.children if c.dep_ == "pobj"]
-                if objects:
-                    return objects[0]
+    """"dozens of people" and "une dizaine de personnes" quantify "people"; other anchors quantify themselves.
+    A number the parser made the head of its own noun ("vingt-sept morts") quantifies the plural right after."""
+    numbers = number_words(anchor.doc.lang_)
+    # The French tagger takes a number standing alone for a pronoun ("tué trois de ses collègues").
+    cardinal = anchor.tag_ == "CD" or anchor.like_num or numbers.is_number_word(anchor.lower_)
+    if anchor.lower_ in numbers.vague or anchor.lower_ in numbers.approximate or cardinal:
+        counted = next(prepositional_objects(anchor, words_of(anchor)["of_prepositions"]), None)
+        if counted is not None:
+            return counted
+        if cardinal:
+            return next((c for c in anchor.children if c.i == anchor.i + 1 and c.dep_ == "nmod" and c.tag_ == "NNS"),
+                        anchor)
     return anchor
 
 
 def _is_agent(anchor: Token, predicate: Token) -> bool:
     """"A man armed with a knife killed one person": the subject of a transitive kill verb is the killer."""
     return (anchor.dep_ == "nsubj" and anchor.head.i == predicate.i and casualty_word_kind(predicate) is not None
-            and any(c.dep_ == "dobj" for c in predicate.children))
+            and any(c.dep_ == "dobj" or c.dep_ == "xcomp" and c.tag_.startswith("NN") for c in predicate.children))
 
 
 def _is_subset(anchor: Token, predicate: Token) -> bool:
@@ -409,12 +434,19 @@ def _is_subset(anchor: Token, predicate: Token) -> bool:
         return True
     if not predicate.is_ancestor(anchor):  # "the 40 people killed included a candidate": the total
         return False
+    words = words_of(anchor)
+    among, subset = words["among_prepositions"], words["subset_words"]
     current = anchor
     while current.i != predicate.i and current.head.i != current.i:
-        current = current.head
-        if current.lower_ == "among" and _is_counted(current.head):  # "five students among eight people": the total
+        # English puts "among" on the path up from the count; Universal Dependencies marks it on the noun.
+        if has_case_marker(current, among) and _is_counted(current.head):
             return False
-        if current.lower_ in SUBSET_WORDS:
+        if has_case_marker(current, subset):
+            return True
+        current = current.head
+        if current.lower_ in among and _is_counted(current.head):  # "five students among eight people": the total
+            return False
+        if current.lower_ in subset:
             return True
     return False
 
@@ -422,24 +454,31 @@ def _is_subset(anchor: Token, predicate: Token) -> bool:
 def _part_of_those_before(token: Token) -> bool:
     """"two of them", "three of the dead", "nine police officers among them", "five students among eight
     people killed": a part of a group named before or after."""
-    return any(child.dep_ == "prep" and child.lower_ in ("of", "among") and any(
-        c.lower_ in GROUP_BEFORE_WORDS or child.lower_ == "among" and _is_counted(c) for c in child.children)
-        for child in token.children)
+    words = words_of(token)
+    group_before = words["group_before_words"]
+    if any(c.lower_ in words["partitive_pronouns"] for c in token.children):  # "dont deux enfants"
+        return True
+    # A collective number's own noun is what it counts, not a group before ("une dizaine de morts").
+    counts_itself = token.lower_ in number_words(token.doc.lang_).approximate
+    return not counts_itself and any(
+        o.lower_ in group_before for o in prepositional_objects(token, words["of_prepositions"])) or any(
+        o.lower_ in group_before or _is_counted(o) for o in prepositional_objects(token, words["among_prepositions"]))
 
 
 def casualty_word_kind(token: Token) -> Harm | None:
     lower = token.lower_
-    if lower in KILLED_WORDS or _fatally(token):
+    words = words_of(token)
+    if lower in words["killed_words"] or _fatally(token):
         return "killed"
-    if lower in INJURED_WORDS:
+    if lower in words["injured_words"]:
         return "injured"
     return None
 
 
 def _fatally(token: Token) -> bool:
-    """"three people were fatally stabbed", "fatally wounded", "shot fatally": the harm killed them."""
-    return token.tag_.startswith("VB") and any(c.dep_ == "advmod" and c.lower_ in FATAL_ADVERBS
-                                               for c in token.children)
+    """"three people were fatally stabbed", "fatally wounded", "shot fatally": the harm killed them. Any
+    dependent counts: the French tagger takes "mortellement" for an auxiliary."""
+    return token.tag_.startswith("VB") and any(c.lower_ in words_of(token)["fatal_adverbs"] for c in token.children)
 
 
 def casualty_predicate(anchor: Token, max_hops: int) -> tuple[Harm | None, int]:
@@ -450,17 +489,19 @@ def casualty_predicate(anchor: Token, max_hops: int) -> tuple[Harm | None, int]:
     kind, predicate = _modifier_kind(anchor)
     if kind:
         return kind, predicate
+    words = words_of(anchor)
     current = anchor
     for _ in range(max_hops):
         head = current.head
-        if head.i == current.i or head.lower_ in SPEECH_VERBS:
+        if head.i == current.i or head.lower_ in words["speech_verbs"]:
             break
         kind = casualty_word_kind(head)
         if kind:
             return kind, head.i
-        if head.lower_ == "toll":
+        if head.lower_ in words["toll_nouns"]:
             return _toll_kind(head), head.i
-        if head.tag_.startswith("VB") and head.lower_ not in SUBSET_WORDS:
+        # A toll verb the tagger took for an adjective ("le bilan s'est alourdi à 27") is still a verb here.
+        if (head.tag_.startswith("VB") or head.lower_ in words["toll_verbs"]) and head.lower_ not in words["subset_words"]:
             if current.dep_ in ("nsubj", "nsubjpass", "dobj") and _sends_to_hospital(head):
                 return "injured", head.i
             return _verb_complement_kind(head)
@@ -470,29 +511,32 @@ def casualty_predicate(anchor: Token, max_hops: int) -> tuple[Harm | None, int]:
 
 def _sends_to_hospital(verb: Token) -> bool:
     """"33 people were admitted at Mulago Hospital", "took 20 people to hospital": the wounded."""
-    return verb.lower_ in HOSPITAL_VERBS and any(
-        child.dep_ == "prep" and any(c.lower_ in ("hospital", "hospitals") for c in child.children)
-        for child in verb.children)
+    words = words_of(verb)
+    return verb.lower_ in words["hospital_verbs"] and any(
+        o.lower_ in words["hospital_nouns"] for o in prepositional_objects(verb, None))
 
 
 def _verb_complement_kind(verb: Token) -> tuple[Harm | None, int]:
     """"left five people dead", "shot dead", "hacked to death", "lost their lives", "the toll rose to 14",
     "left 100 others with injuries"."""
+    words = words_of(verb)
     for child in verb.children:
-        if child.dep_ in ("acomp", "oprd", "xcomp", "dobj", "advmod", "ccomp") and casualty_word_kind(child):
+        # A complement with an object of its own is another clause: "retenu cinq personnes, tué un prêtre".
+        if (child.dep_ in ("acomp", "oprd", "xcomp", "dobj", "advmod", "ccomp") and casualty_word_kind(child)
+                and not any(c.dep_ == "dobj" for c in child.children)):
             return casualty_word_kind(child), verb.i
-        if child.dep_ == "prep" and child.lower_ == "to" and any(c.lower_ == "death" for c in child.children):
+        if any(o.lower_ in words["death_nouns"] for o in objects_through(child, words["to_death_prepositions"])):
             return "killed", verb.i
-        if child.dep_ == "prep" and child.lower_ == "with" and any(
-                casualty_word_kind(c) == "injured" for c in child.children):
+        if any(casualty_word_kind(o) == "injured" for o in objects_through(child, words["with_prepositions"])):
             return "injured", verb.i
-        if child.dep_ in ("nsubj", "nsubjpass", "dobj") and child.lower_ == "toll" and verb.lower_ in TOLL_VERBS:
+        if (child.dep_ in ("nsubj", "nsubjpass", "dobj") and child.lower_ in words["toll_nouns"]
+                and verb.lower_ in words["toll_verbs"]):
             return _toll_kind(child), verb.i
     return None, verb.i
 
 
 def _toll_kind(toll: Token) -> Harm:
     """A toll is the dead unless a word on it says injuries: "the injury toll", "the wounded toll"."""
-    injuries = any(child.lower_ in ("injury", "casualty") or casualty_word_kind(child) == "injured"
-                   for child in toll.children)
+    modifiers = words_of(toll)["injury_toll_modifiers"]
+    injuries = any(child.lower_ in modifiers or casualty_word_kind(child) == "injured" for child in toll.children)
     return "injured" if injuries else "killed"

@@ -6,29 +6,16 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
+from extractors.languages import words_of
+from extractors.syntax import CASE_MARKED, preposition_phrase, prepositional_phrases
+
 EVENT_FAMILIES = frozenset({"attack", "attack_weak", "type", "weapon", "suicide", "terror"})
-NEGATORS = frozenset({"no", "not", "n't", "never", "without"})
-# Heads that make an attack word hypothetical, figurative or unrealised: "feared a bomb attack", "like an
-# attack", "plotted an attack", "an attack had been thwarted", "a bomb threat", "a bomb hoax", "bomb-making".
-NON_FACTUAL_HEADS = frozenset({
-    "like", "feared", "fears", "fear", "unlike", "ruled", "rule", "rules",
-    "plot", "plots", "plotted", "plotting", "plan", "plans", "planned", "planning", "conspiracy", "conspiring",
-    "conspired", "foil", "foiled", "foiling", "thwart", "thwarted", "thwarting", "prevent", "prevented",
-    "preventing", "avert", "averted", "threat", "threats", "threaten", "threatened", "threatening", "threatens",
-    "vow", "vowed", "vows", "pledged", "urge", "urged", "urges", "urging", "incite", "incited", "inciting", "hoax",
-    "hoaxes", "scare", "scares", "defuse", "defused", "defusing", "made", "warn", "warned", "warning", "warns", "drill", "drills", "exercise", "simulation",
-    "simulate", "simulated", "simulating", "rehearse", "rehearsed", "rehearsing", "rehearsal", "make", "making",
-    "build", "building", "assemble", "assembling",
-})
-# Modifiers that say the device or attack was not real: "a possible bomb", "a fake bomb", "a hoax device".
-NON_FACTUAL_MODIFIERS = frozenset({
-    "possible", "potential", "fake", "hoax", "dummy", "imitation", "mock", "replica", "hypothetical",
-    "would-be", "planned", "foiled", "thwarted", "averted", "unexploded", "simulated", "staged", "fictional",
-    "fictitious",
-})
+# The word sets these rules read come from the language's words/detection.toml (negators, non-factual heads
+# and modifiers, state forces, ...).
 # How far up the parse a non-factual head may govern the attack word: "plotted to carry out a bomb attack".
 NON_FACTUAL_LINKS = frozenset({
-    "dobj", "pobj", "prep", "xcomp", "compound", "nsubjpass", "amod", "acl", "nmod", "npadvmod",
+    "dobj", "pobj", "prep", "xcomp", "compound", "nsubjpass", "amod", "acl", "nmod", "npadvmod", "obl", "obl:mod",
+    "obl:arg",
 })
 MAX_NON_FACTUAL_HOPS = 3
 # Links from an attack word that is the clause's subject or object up to the clause's verb: "before they were
@@ -36,25 +23,10 @@ MAX_NON_FACTUAL_HOPS = 3
 # from the bombing may rise" the modal is the toll's.
 CLAUSE_LINKS = frozenset({"dobj", "xcomp", "acomp", "nsubj", "nsubjpass", "compound", "amod"})
 MAX_CLAUSE_HOPS = 5
-# "before they could strike", "before they were able to launch an attack": the attack was stopped.
-PREVENTED_MARKERS = frozenset({"before"})
-ABILITY_WORDS = frozenset({"could", "can", "able", "managed"})
-# Generic statements about attacks, not an attack that happened: "attacks frequently happen with no warning",
-# "bombings can happen anywhere". "may have been carried out" is about a real attack and stays.
-FREQUENCY_ADVERBS = frozenset({"frequently", "often", "usually", "routinely", "regularly", "sometimes", "typically"})
-GENERIC_MODALS = frozenset({"can", "may", "might"})
-CONTENT_PREPOSITIONS = frozenset({"of", "for", "about", "to", "against", "on", "into"})
 MAX_VERB_HOPS = 5
-STATE_FORCES = frozenset({
-    "police", "policemen", "policeman", "officers", "officer", "troops", "soldiers", "army", "forces", "military",
-    "commandos", "gendarmes", "navy", "warplanes", "jets", "marines", "paratroopers", "artillery", "squad",
-    "sappers", "technicians", "personnel",
-})
 MISHAP_FAMILIES = ("negative:accident", "negative:disaster")
-NON_STATE_DOERS = frozenset({
-    "militant", "militants", "jihadist", "jihadists", "insurgent", "insurgents", "terrorist", "terrorists",
-    "rebel", "rebels", "extremist", "extremists", "islamist", "gunmen", "suicide", "bandit", "bandits",
-})
+# Links an attack noun climbs to reach its verb: English prepositions, Universal Dependencies' oblique nouns.
+VERB_PATH_LINKS = frozenset({"prep", "pobj", "conj", "obl", "obl:mod", "obl:arg"})
 
 
 def counted_cues(cues: list[Span]) -> list[Span]:
@@ -87,25 +59,33 @@ def _inside_negative(cue: Span, negatives: list[Span]) -> bool:
 
 def is_negated(token: Token) -> bool:
     """"no traces of explosives", "there was no element of terrorism", "was not a terror attack"."""
+    negators = words_of(token)["negators"]
     holders = [token, token.head]
-    if token.dep_ == "pobj" and token.head.dep_ == "prep":
-        holders.append(token.head.head)
-    return any(child.lower_ in NEGATORS or child.dep_ == "neg" for holder in holders for child in holder.children
+    phrase = preposition_phrase(token)
+    if phrase is not None:
+        holders.append(phrase[1])
+    return any(child.lower_ in negators or child.dep_ == "neg" for holder in holders for child in holder.children
                if child.i < token.i)
 
 
 def is_non_factual(token: Token) -> bool:
     """The attack word is planned, threatened, foiled, feared, faked or a simile, not something that happened."""
-    if any(child.lower_ in NON_FACTUAL_MODIFIERS for child in token.children if child.dep_ in ("amod", "compound")):
+    words = words_of(token)
+    if any(child.lower_ in words["non_factual_modifiers"] for child in token.children
+           if child.dep_ in ("amod", "compound")):
         return True
     current = token
     for _ in range(MAX_NON_FACTUAL_HOPS):
         if current.dep_ not in NON_FACTUAL_LINKS or current.head.i == current.i:
             break  # a verb joined by "and" or a clause of its own is an event of its own
-        if current.dep_ == "prep" and current.lower_ not in CONTENT_PREPOSITIONS:
+        preposition = current if current.dep_ == "prep" else None
+        if current.dep_ in CASE_MARKED:
+            phrase = preposition_phrase(current)
+            preposition = phrase[0] if phrase else None
+        if preposition is not None and preposition.lower_ not in words["content_prepositions"]:
             break  # "urged calm after the attack": the attack is when, not what was urged
         current = current.head
-        if current.lower_ in NON_FACTUAL_HEADS:
+        if current.lower_ in words["non_factual_heads"]:
             return True
     return _in_unrealised_clause(token)
 
@@ -116,13 +96,15 @@ def _in_unrealised_clause(token: Token) -> bool:
     path = [token]
     while path[-1].dep_ in CLAUSE_LINKS and path[-1].head.i != path[-1].i and len(path) <= MAX_CLAUSE_HOPS:
         path.append(path[-1].head)
+    words = words_of(token)
     children = [child for word in path for child in word.children]
-    words = {t.lower_ for t in path} | {child.lower_ for child in children if child.dep_ == "aux"}
-    if any(child.dep_ == "mark" and child.lower_ in PREVENTED_MARKERS for child in path[-1].children):
-        return bool(words & ABILITY_WORDS)
-    perfect = any(child.dep_ == "aux" and child.lower_ == "have" for child in children)
-    return any(child.dep_ == "advmod" and child.lower_ in FREQUENCY_ADVERBS
-               or child.dep_ == "aux" and child.lower_ in GENERIC_MODALS and not perfect for child in children)
+    clause_words = {t.lower_ for t in path} | {child.lower_ for child in children if child.dep_ == "aux"}
+    if any(child.dep_ == "mark" and child.lower_ in words["prevented_markers"] for child in path[-1].children):
+        return bool(clause_words & words["ability_words"])
+    perfect = any(child.dep_ == "aux" and child.lower_ in words["perfect_auxiliaries"] for child in children)
+    return any(child.dep_ == "advmod" and child.lower_ in words["frequency_adverbs"]
+               or child.dep_ == "aux" and child.lower_ in words["generic_modals"] and not perfect
+               for child in children)
 
 
 def subject_of(verb: Token) -> Token | None:
@@ -141,13 +123,14 @@ def subject_of(verb: Token) -> Token | None:
 
 
 def _names_own_doer(noun: Token) -> bool:
+    words = words_of(noun)
     for child in noun.children:
-        if child.dep_ in ("amod", "compound", "poss") and child.lower_ not in STATE_FORCES:
-            if child.lower_ in NON_STATE_DOERS or child.tag_ in ("NNP", "NNPS"):
+        if child.dep_ in ("amod", "compound", "poss") and child.lower_ not in words["state_forces"]:
+            if child.lower_ in words["non_state_doers"] or child.tag_ in ("NNP", "NNPS"):
                 return True
-        if child.dep_ == "prep" and child.lower_ == "by":
-            doer = next((c for c in child.children if c.dep_ == "pobj"), None)
-            return doer is not None and doer.lower_ not in STATE_FORCES
+    for preposition, doer in prepositional_phrases(noun):
+        if preposition.lower_ in words["agent_prepositions"]:
+            return doer.lower_ not in words["state_forces"]
     return False
 
 
@@ -157,14 +140,14 @@ def _used_as_verb(token: Token) -> bool:
     return token.tag_.startswith("VB") or {"nsubj", "dobj"} <= deps
 
 
-def _governing_verb(token: Token) -> Token | None:
+def governing_verb(token: Token) -> Token | None:
     """The verb itself, the verb an attack noun hangs from, or the verb of the phrase it sits in ("troops killed
     40 insurgents in airstrikes and ground assaults")."""
     if token.tag_.startswith("VB"):
         return token
     current = token.head
     for _ in range(MAX_VERB_HOPS):
-        if current.tag_.startswith("VB") or current.dep_ not in ("prep", "pobj", "conj") or current.head.i == current.i:
+        if current.tag_.startswith("VB") or current.dep_ not in VERB_PATH_LINKS or current.head.i == current.i:
             break
         current = current.head
     return current if current.tag_.startswith("VB") else None
@@ -172,7 +155,7 @@ def _governing_verb(token: Token) -> Token | None:
 
 def _subject_in(token: Token, tokens: set[int]) -> bool:
     """The verb's subject, or a phrase in apposition to it ("Quito, a gas cylinder blew up"), is among tokens."""
-    verb = _governing_verb(token)
+    verb = governing_verb(token)
     subject = subject_of(verb) if verb is not None else None
     if subject is None:
         return False
@@ -184,6 +167,6 @@ def done_by_state_forces(token: Token) -> bool:
     the attack noun names its own doer: "the army repelled an attack by militants", "a jihadist assault"."""
     if not token.tag_.startswith("VB") and _names_own_doer(token):
         return False
-    verb = _governing_verb(token)
+    verb = governing_verb(token)
     subject = subject_of(verb) if verb is not None else None
-    return subject is not None and subject.lower_ in STATE_FORCES
+    return subject is not None and subject.lower_ in words_of(token)["state_forces"]

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Token
 
-from extractors.languages import resources
+from extractors.cues import governing_verb, subject_of
+from extractors.languages import resources, words_of
+from extractors.syntax import preposition_phrase
 
 SENTENCE_END = re.compile(r"[.!?\n]")
 LANGUAGE_SAMPLE_CHARS = 4000
@@ -25,10 +27,6 @@ MIN_STOPWORD_RATIO = 0.2
 WORD = re.compile(r"[^\W\d_]+")
 # Signals that the violence comes from a non-state attacker, not an army, an accident or a robber.
 NON_STATE_LABELS = frozenset({"terror", "suicide"})
-IRREGULAR_ATTACKERS = frozenset({
-    "gunmen", "gunman", "assailants", "assailant", "attackers", "attacker", "bomber", "bombers", "hijackers",
-    "kidnappers", "abductors", "hostage-takers", "assassins", "arsonists", "armed men", "masked men",
-})
 # Leads about something that did not happen (yet): the rule names the look-alike it rejects.
 UNREALISED_LEADS = {
     "negative:plot": "a foiled plot or arrests, with no attack carried out",
@@ -36,12 +34,9 @@ UNREALISED_LEADS = {
     "negative:policy": "counter-terrorism policy, law or drills, with no attack",
 }
 MIN_FICTION_CUES = 2
-SELF_KILLED = frozenset({"bomber", "bombers"})
-NEUTRALISED_WORDS = frozenset({"neutralised", "neutralized", "neutralise", "neutralize", "eliminated", "liquidated"})
-MILITANT_NOUNS = frozenset({
-    "militant", "militants", "terrorist", "terrorists", "insurgent", "insurgents", "jihadist", "jihadists",
-    "extremist", "extremists", "fighters", "rebels", "gunmen", "attackers", "assailants", "bandits", "ultras",
-})
+# How the thing acted on hangs from its verb: an object, a passive subject, or (Universal Dependencies) a noun
+# the verb governs through a preposition or a partitive the parser takes for one ("neutralisé des dizaines").
+OBJECT_LINKS = frozenset({"dobj", "nsubjpass", "obl", "obl:mod", "obl:arg", "pobj"})
 
 
 def passes_prefilter(title: str | None, text: str, language: str = "en") -> bool:
@@ -82,6 +77,7 @@ class DetectionFacts:
     lead_non_state: bool
     lead_casualties: frozenset[str]
     lead_dead_militants: bool
+    lead_against_militants: bool
     main_labels: Counter
     non_state: bool
     victims: int
@@ -89,9 +85,10 @@ class DetectionFacts:
     violent: bool
 
 
-def is_non_state(labels: Iterable[str], attacker_words: Iterable[str], groups: int) -> bool:
+def is_non_state(labels: Iterable[str], attacker_words: Iterable[str], groups: int, language: str) -> bool:
     """Signals that the violence comes from militants or gunmen, not an army, an accident or a robber."""
-    return bool(groups or set(labels) & NON_STATE_LABELS or set(attacker_words) & IRREGULAR_ATTACKERS)
+    irregular = resources(language).words["irregular_attackers"]
+    return bool(groups or set(labels) & NON_STATE_LABELS or set(attacker_words) & irregular)
 
 
 def decide(facts: DetectionFacts) -> tuple[bool, str]:
@@ -107,6 +104,8 @@ def decide(facts: DetectionFacts) -> tuple[bool, str]:
         return False, "fighting between armed forces (shelling, airstrikes, border clashes)"
     if facts.lead_dead_militants and "attack" not in lead and "killed" not in facts.lead_casualties:
         return False, "a security operation: the dead in the lead are the militants"
+    if facts.lead_against_militants and "attack" not in lead and not facts.lead_casualties & {"killed", "injured"}:
+        return False, "a security operation: the lead tells what troops or police did to militants"
     if labels["negative:fiction"] >= MIN_FICTION_CUES and "negative:fiction" in lead:
         return False, "a novel, film or series about violence"
     unrealised = sorted(label for label in lead & UNREALISED_LEADS.keys())
@@ -124,16 +123,51 @@ def decide(facts: DetectionFacts) -> tuple[bool, str]:
 def neutralised_militants(tokens: Iterable[Token]) -> bool:
     """Militants "neutralised" or "eliminated" (security forces' word for killing them): "Troops neutralised 23
     terrorists", "Two terrorists neutralised in Shopian encounter"."""
+    words = None
     for token in tokens:
-        if token.lower_ not in MILITANT_NOUNS:
+        words = words or words_of(token)
+        if token.lower_ not in words["militant_nouns"]:
             continue
-        if token.head.lower_ in NEUTRALISED_WORDS and token.dep_ in ("dobj", "nsubjpass"):
+        counted = _counted_noun(token, words["quantity_nouns"])
+        if counted.head.lower_ in words["neutralised_words"] and counted.dep_ in OBJECT_LINKS:
             return True
-        if any(child.lower_ in NEUTRALISED_WORDS and child.dep_ in ("acl", "amod") for child in token.children):
+        if any(child.lower_ in words["neutralised_words"] and child.dep_ in ("acl", "amod")
+               for noun in (token, counted) for child in noun.children):
             return True
     return False
 
 
+def militants_on_receiving_end(tokens: Iterable[Token]) -> bool:
+    """Militants are what police or troops acted on, not the doers: "les militaires infligent une déroute à des
+    dizaines de terroristes", "troops routed dozens of militants"."""
+    words = None
+    for token in tokens:
+        words = words or words_of(token)
+        if token.lower_ not in words["militant_nouns"]:
+            continue
+        counted = _counted_noun(token, words["quantity_nouns"])
+        if counted.dep_ not in OBJECT_LINKS or counted.tag_.startswith("VB"):
+            continue
+        verb = governing_verb(counted)
+        while verb is not None and subject_of(verb) is None and verb.dep_ == "xcomp":
+            verb = verb.head  # "l'armée a annoncé avoir tué 96 combattants": the army is the doer
+        subject = subject_of(verb) if verb is not None else None
+        if subject is not None and subject.lower_ in words["state_forces"]:
+            return True
+    return False
+
+
+def _counted_noun(noun: Token, quantity_nouns: frozenset[str]) -> Token:
+    """The quantity a noun is counted by, when it has one: "des dizaines de terroristes" (the parse hangs the
+    militants from "dizaines"), "dozens of militants"."""
+    phrase = preposition_phrase(noun)
+    if phrase is not None and phrase[1].lower_ in quantity_nouns:
+        return phrase[1]
+    return noun
+
+
 def is_self_killed(attacker: Token) -> bool:
     """Suicide bombers die by their own attack; militants otherwise die at the hands of troops or police."""
-    return attacker.lower_ in SELF_KILLED or any(child.lower_ == "suicide" for child in attacker.children)
+    words = words_of(attacker)
+    return attacker.lower_ in words["self_killed"] or any(child.lower_ in words["suicide_words"]
+                                                          for child in attacker.children)

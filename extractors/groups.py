@@ -5,7 +5,8 @@ aliases and branches); the longest alias wins, so "Tehrik-i-Taliban Pakistan" is
 "Islamic State West Africa Province" is Islamic State's West Africa branch. Long aliases match the usual
 transliteration variants of Urdu and Arabic names ("Tehrik", "Tehreek", "Tehreik"; "-e-" or "-i-").
 A claim may sit in a later sentence than the group's name ("The group said in a statement that its fighters
-...", "Amaq said ..."): `implied_claimant` resolves it to the group named last before it.
+...", "Amaq said ..."): `implied_claimant` resolves it to the group named last before it. The words of claims
+and suspicions come from each language's words/claims.toml; the shapes of the rules are written once here.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Literal
+
+from extractors.languages import resources
 
 GROUPS_FILE = Path(__file__).parent / "data" / "groups.jsonl"
 Role = Literal["claimed", "suspected"]
@@ -30,103 +33,77 @@ LONG_I = re.compile(r"ee|ei|i", re.IGNORECASE)
 CAPITAL_WORD = re.compile(r"[A-Z]{2,}\b")
 WORD = re.compile(r"[^\W\d_]+")
 
-# What may stand between a group's name and its verb: "'s armed wing", "(ISIS)", an appositive
-# (", a Pakistani extremist group that ...,"), ", which", "'s regional command in Samar", auxiliaries and adverbs.
-HEAD_NOUN = (r"(?:group|militants?|fighters?|insurgents?|rebels?|members?|gunmen|jihadists?|operatives|extremists?"
-             r"|militia|faction|movement|organi[sz]ation|network|affiliate|wing|command|branch|arm|cell|unit|leadership)")
-HEAD_PHRASE = (
-    rf"(?:(?:(?!splinter|breakaway|rival|former)[\w-]+\s+){{0,2}}{HEAD_NOUN}"
-    r"(?:\s+(?:in|of|from|for)\s+(?:[A-Z][\w'’-]*\s*){1,3})?\s*)?"
-)
-AFTER_NAME = (
-    rf"^(?:['’]s?)?\s*{HEAD_PHRASE}(?:\([^)]{{0,40}}\)\s*)?(?:(?:,[^,;]{{1,200}}){{1,2}},\s*|,\s*(?:which|who|that)\s+)?"
-    rf"{HEAD_PHRASE}"
-    r"(?:(?:has|have|had|did|does|do|is|was|were|are|been|also|quickly|later|swiftly|reportedly|purportedly|allegedly"
-    r"|not|never|yet|to|n't|may|might|could|be|being|widely|likely|probably|possibly)\s+)*"
-)
-DEED = (r"(?:carried out|attacked|stormed|killed|targeted|struck|hit|launched|detonated|blew|raided|ambushed|seized"
-        r"|destroyed|bombed|shot|executed|beheaded|captured|abducted|kidnapped|took|were responsible|was responsible)")
-# "said it carried out", "said its fighters stormed": the group speaking of its own deed.
-SAID_IT_DID = (r"said\b[^.;]{0,80}?\b(?:(?:it|they)\b[^.;]{0,40}\b(?:carried out|was behind|were behind|responsible"
-               r"|attacked|killed|targeted|went after)|(?:its|their)\s+(?:own\s+)?(?:fighters|militants|members"
-               r"|operatives|bombers?|attackers?|soldiers|mujahideen)\s+(?:had\s+|have\s+)?" + DEED + ")")
-CLAIM_AFTER = re.compile(
-    AFTER_NAME + r"(?:claimed|claims|claim|took responsibility|takes responsibility|accepted responsibility"
-    r"|admitted responsibility|owned up|" + SAID_IT_DID + r")\b",
-    re.IGNORECASE,
-)
-DENIAL_AFTER = re.compile(
-    AFTER_NAME + r"(?:denied|denies|deny|rejected|rejects|distanced|disowned|condemned|condemns)\b", re.IGNORECASE
-)
-SUSPECT_AFTER = re.compile(
-    AFTER_NAME + r"(?:responsible|behind|blamed|suspected|believed|thought|accused|linked|likely|probably)\b",
-    re.IGNORECASE,
-)
-# "X carried out the attack" counts as a suspicion only when officials are the ones saying it.
-DEED_AFTER = re.compile(AFTER_NAME + r"(?:carried out|staged|orchestrated|masterminded|was behind|were behind)\b",
-                        re.IGNORECASE)
-AUTHORITIES = (r"(?:officials?|police|authorities|minister|spokes(?:man|woman|person)|army|military|investigators"
-               r"|intelligence|governor|commander)")
-OFFICIALS_SAY = re.compile(
-    rf"\b{AUTHORITIES}\b[^.;]{{0,40}}\b(?:said|say|says|believe|believes|suspect|told)\b"
-    rf"|\b(?:said|says|told)\b[^.;]{{0,40}}\b{AUTHORITIES}\b",
-    re.IGNORECASE,
-)
-# Words that may describe a group between "claimed by" and its name: "claimed by militant group Daesh",
-# "claimed by the Somalia-based armed group al-Shabaab", "a claim from a group calling itself ...".
-DESCRIPTOR = (r"(?:(?!(?:as|to|that|who|which|officials?|police|authorities|government)\b)[a-z][\w'’-]*"
-              r"|[A-Z][\w'’]*-(?:based|linked|affiliated|allied|aligned|backed)"
-              r"|[A-Z][a-z]+(?:i|an|ese|ish))")  # a demonym: "the Somali extremist group"
-CLAIM_BEFORE = re.compile(
-    r"(?i:\b(?:claimed|claim(?:s|ed)? of responsibility|responsibility\s+(?:was|has been)\s+claimed"
-    rf"|statement claiming responsibility|a claim)\s+(?:by|from)\s+(?:the\s+)?)(?:{DESCRIPTOR}\s+){{0,5}}$",
-)
-# The group as the source of the account: "According to Islamic State's Yemen branch, dozens were killed".
-SOURCE_BEFORE = re.compile(r"\baccording to\s+(?:a\s+statement\s+(?:by|from)\s+)?(?:the\s+)?$", re.IGNORECASE)
-OWN_TOLL = re.compile(r"^[^,;]{0,60},[^;]*\b(?:killed|wounded|dead|died)\b(?![^;]*\b(?:by|blamed|behind)\b)",
-                      re.IGNORECASE)
-STATEMENT_BEFORE = re.compile(r"\bstatement\s+(?:\w+\s+){0,2}(?:by|from)\s+(?:the\s+)?$", re.IGNORECASE)
-CLAIM_WORD = re.compile(r"\b(?:claim\w*|responsibility)\b", re.IGNORECASE)
-# A cue before the name, separated only by words that keep the sentence about the attack: "blamed the attack
-# on", "bore the hallmarks of", "believed the assault had been carried out by fighters of".
-GAP_WORD = (r"(?:the|a|an|this|that|it|its|to|of|on|by|be|been|being|was|were|is|had|have|has|carried|out|work"
-            r"|attack|attacks|assault|bombing|blast|killing|killings|raid|ambush|massacre|fighters?|militants?"
-            r"|members?|gunmen|cell|group|local|either|both|loyal|outlawed|banned|militant|armed|insurgent|rebel"
-            r"|extremist|terrorist|separatist|jihadist|islamist|radical)")
-
-
-def _cue_before(cues: str, max_gap_words: int) -> re.Pattern:
-    """A cue ending the text before a name, with at most `max_gap_words` GAP_WORDs after it."""
-    return re.compile(rf"\b(?:{cues})\b(?:\s+{GAP_WORD}){{0,{max_gap_words}}}\s+$", re.IGNORECASE)
-
-
-SUSPECT_BEFORE = _cue_before(
-    r"blam\w*|suspect\w*|believ\w*|accus\w*|hallmarks?|attribut\w*|pointed the finger|pointed to|points to"
-    r"|pointing to|suspicion|(?:handi)?work of|hand of", 10)
-# Attackers said to belong to a group: a suspicion when officials say it ("police said the gunmen belonged to").
-MEMBERSHIP_BEFORE = _cue_before(
-    r"belong\w* to|members? of|supporters? of|loyal to|inspired by|affiliated with|carried out by|staged by"
-    r"|perpetrated by", 6)
-DENIAL_WORDS = re.compile(r"\b(?:denied|denies|deny|rejected|disowned|condemned|condemns)\b", re.IGNORECASE)
-NEGATION = re.compile(r"\b(?:not|never|no|yet to|denied|ruled out|unclear|whether)\b|n't\b", re.IGNORECASE)
-CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:but|while|although|though|whereas)\b", re.IGNORECASE)
 BRANCH_OF = re.compile(r"(?:\s+group)?['’]s?\s+(?:so-called\s+|local\s+)?")  # "Islamic State's Sahel Province"
 AMAQ = re.compile(r"\bA{1,2}maq\b")
-# A claim whose subject stands for a group named earlier: "The group said in a statement that its fighters
-# carried out the raid", "It claimed responsibility", "the militants later claimed the attack".
-ANAPHOR = (r"(?:(?:the|this|that)\s+(?:[\w-]+\s+){0,2}(?:group|organi[sz]ation|outfit|movement|network|faction"
-           r"|militants|insurgents|jihadists|extremists)|it|they)")
-ANAPHORIC_CLAIM = re.compile(
-    rf"(?:^[\s\"'“‘]*|[,;:]\s*|\b(?:and|but|while)\s+){ANAPHOR}\s+"
-    r"(?:(?:has|have|had|also|later|quickly|swiftly|reportedly|purportedly|soon|then)\s+)*"
-    r"(?:claimed(?!\s+(?:the\s+)?(?:lives|life|\d|at\s+least|more\s+than|dozens|hundreds|thousands|scores|victims))"
-    r"|took responsibility|accepted responsibility|admitted responsibility|owned up|" + SAID_IT_DID + r")\b",
-    re.IGNORECASE,
-)
-# What a claim through Islamic State's news agency says: "Amaq said its fighters ...", "a claim on Amaq".
-AGENCY_CLAIM = re.compile(r"\b(?:claim\w*|responsibility|carried out|its fighters|fighters of|soldiers? of)\b",
-                          re.IGNORECASE)
 ISLAMIC_STATE = "Islamic State"
+
+
+
+@dataclass(frozen=True)
+class ClaimRules:
+    """The expressions that read a claim or a suspicion around a group's name, built from one language's
+    words/claims.toml fragments (see there for what each says)."""
+
+    claim_after: re.Pattern
+    denial_after: re.Pattern
+    suspect_after: re.Pattern
+    deed_after: re.Pattern
+    officials_say: re.Pattern
+    claim_before: re.Pattern
+    source_before: re.Pattern
+    own_toll: re.Pattern
+    statement_before: re.Pattern
+    claim_word: re.Pattern
+    suspect_before: re.Pattern
+    membership_before: re.Pattern
+    denial_words: re.Pattern
+    negation: re.Pattern
+    clause_break: re.Pattern
+    anaphoric_claim: re.Pattern
+    agency_claim: re.Pattern
+
+
+def _cue_before(cues: str, gap_word: str, elided: str, max_gap_words: int) -> re.Pattern:
+    """A cue ending the text before a name, with at most `max_gap_words` gap words after it (and perhaps an
+    article glued to the name)."""
+    return re.compile(rf"\b(?:{cues})\b(?:\s+{elided}?{gap_word}){{0,{max_gap_words}}}\s+{elided}?$", re.IGNORECASE)
+
+
+@cache
+def claim_rules(language: str) -> ClaimRules:
+    f = {name: f"(?:{alternatives})" for name, alternatives in resources(language).fragments.items()}
+    head_phrase = (rf"(?:(?:(?!{f['head_exclusions']})[\w-]+\s+){{0,2}}{f['head_nouns']}"
+                   rf"(?:\s+{f['head_prepositions']}\s+(?:[A-Z][\w'’-]*\s*){{1,3}})?\s*)?")
+    after_name = (rf"^(?:['’]s?)?\s*{head_phrase}(?:\([^)]{{0,40}}\)\s*)?"
+                  rf"(?:(?:,[^,;]{{1,200}}){{1,2}},\s*|,\s*{f['relative_pronouns']}\s+)?{head_phrase}"
+                  rf"(?:{f['auxiliaries']}\s+)*")
+    authorities = f["authorities"]
+    descriptor = rf"(?:(?!{f['descriptor_stops']}\b)[a-z][\w'’-]*|{f['descriptor_proper']})"
+    return ClaimRules(
+        claim_after=re.compile(after_name + rf"{f['claim_verbs']}\b", re.IGNORECASE),
+        denial_after=re.compile(after_name + rf"{f['denial_verbs']}\b", re.IGNORECASE),
+        suspect_after=re.compile(after_name + rf"{f['suspect_after']}\b", re.IGNORECASE),
+        deed_after=re.compile(after_name + rf"{f['deed_by_officials']}\b", re.IGNORECASE),
+        officials_say=re.compile(rf"\b{authorities}\b[^.;]{{0,40}}\b{f['officials_verbs']}\b"
+                                 rf"|\b{f['reporting_verbs']}\b[^.;]{{0,40}}\b{authorities}\b", re.IGNORECASE),
+        claim_before=re.compile(rf"(?i:\b{f['claim_before']}\s+(?:{f['claim_before_asides']}\s+)*"
+                                rf"{f['claim_before_links']}{f['articles']}?)"
+                                rf"(?:{descriptor}\s+){{0,5}}$"),
+        source_before=re.compile(rf"\b{f['source_before']}$", re.IGNORECASE),
+        own_toll=re.compile(rf"^[^,;]{{0,60}},[^;]*\b{f['toll_words']}\b(?![^;]*\b{f['blame_words']}\b)",
+                            re.IGNORECASE),
+        statement_before=re.compile(rf"\b{f['statement_before']}$", re.IGNORECASE),
+        claim_word=re.compile(rf"\b{f['claim_words']}\b", re.IGNORECASE),
+        suspect_before=_cue_before(f["suspect_before"], f["gap_words"], f["elided_articles"], 10),
+        membership_before=_cue_before(f["membership_before"], f["gap_words"], f["elided_articles"], 6),
+        denial_words=re.compile(rf"\b{f['denial_words']}\b", re.IGNORECASE),
+        negation=re.compile(rf"\b{f['negation']}\b|{f['negation_endings']}\b", re.IGNORECASE),
+        clause_break=re.compile(rf"[,;:]|\b{f['clause_breaks']}\b", re.IGNORECASE),
+        anaphoric_claim=re.compile(
+            rf"(?:^[\s\"'“‘]*|[,;:]\s*|\b{f['anaphor_joins']}\s+){f['anaphors']}\s+(?:{f['anaphor_adverbs']}\s+)*"
+            rf"{f['anaphor_claims']}\b", re.IGNORECASE),
+        agency_claim=re.compile(rf"\b{f['agency_claim']}\b", re.IGNORECASE),
+    )
 
 
 @dataclass(frozen=True)
@@ -264,7 +241,7 @@ def _in_capitals(text: str, start: int, end: int) -> bool:
     return any(CAPITAL_WORD.match(word.strip("\"'“”(),.:;")) for word in neighbours)
 
 
-def classify_role(sentence: str, mention: GroupMention, sentence_start: int = 0) -> Role | None:
+def classify_role(sentence: str, mention: GroupMention, sentence_start: int = 0, language: str = "en") -> Role | None:
     """What the sentence says about the group: it claimed the attack, others suspect it, or nothing
     (background, a denial, or a negated claim or suspicion). `mention` offsets are in the article;
     `sentence_start` is where the sentence begins there."""
@@ -272,42 +249,45 @@ def classify_role(sentence: str, mention: GroupMention, sentence_start: int = 0)
     if not (0 <= start < end <= len(sentence)) or sentence[start:end] != mention.text:
         raise ValueError(f"mention {mention.text!r} at {mention.start} is not in the sentence starting at "
                          f"{sentence_start}; pass the sentence's own start offset")
+    rules = claim_rules(language)
     before, after = sentence[:start], sentence[end:]
-    clause_before = CLAUSE_BREAK.split(before)[-1]
-    if DENIAL_AFTER.match(after):
+    clause_before = rules.clause_break.split(before)[-1]
+    if rules.denial_after.match(after):
         return None
-    claim = CLAIM_AFTER.match(after)
+    claim = rules.claim_after.match(after)
     if claim:
-        return None if NEGATION.search(claim.group()) else "claimed"
-    if CLAIM_BEFORE.search(before) or (STATEMENT_BEFORE.search(before) and CLAIM_WORD.search(sentence)):
-        return None if NEGATION.search(clause_before) else "claimed"
-    if SOURCE_BEFORE.search(before) and OWN_TOLL.search(after) and not NEGATION.search(after):
+        return None if rules.negation.search(claim.group()) else "claimed"
+    if rules.claim_before.search(before) or (rules.statement_before.search(before) and rules.claim_word.search(sentence)):
+        return None if rules.negation.search(clause_before) else "claimed"
+    if rules.source_before.search(before) and rules.own_toll.search(after) and not rules.negation.search(after):
         return "claimed"  # the group's own account of the attack's toll is its claim
     if mention.name == ISLAMIC_STATE and AMAQ.search(sentence):
         return "claimed"  # Amaq is the Islamic State's news agency: what it publishes is the group's claim
-    suspicion = SUSPECT_AFTER.match(after) or (DEED_AFTER.match(after) if OFFICIALS_SAY.search(sentence) else None)
+    suspicion = rules.suspect_after.match(after) or (rules.deed_after.match(after) if rules.officials_say.search(sentence) else None)
     if suspicion:
-        return None if NEGATION.search(suspicion.group()) or NEGATION.search(clause_before) else "suspected"
-    cue = SUSPECT_BEFORE.search(before)
-    membership = MEMBERSHIP_BEFORE.search(before)
-    if not cue and membership and OFFICIALS_SAY.search(before, 0, membership.start()):
+        return None if rules.negation.search(suspicion.group()) or rules.negation.search(clause_before) else "suspected"
+    cue = rules.suspect_before.search(before)
+    membership = rules.membership_before.search(before)
+    if not cue and membership and rules.officials_say.search(before, 0, membership.start()):
         cue = membership  # reported speech: "police said the gunmen belonged to ..."
     if cue:
-        clause = CLAUSE_BREAK.split(before[:cue.start()])[-1] + cue.group()
-        return None if NEGATION.search(clause) else "suspected"
+        clause = rules.clause_break.split(before[:cue.start()])[-1] + cue.group()
+        return None if rules.negation.search(clause) else "suspected"
     return None
 
 
-def implied_claimant(sentence: str, earlier: list[GroupMention], sentence_start: int = 0) -> GroupMention | None:
+def implied_claimant(sentence: str, earlier: list[GroupMention], sentence_start: int = 0,
+                     language: str = "en") -> GroupMention | None:
     """The group a sentence that names none says claimed the attack: Islamic State when the claim comes
     through Amaq, else the group named last before the sentence when its subject stands for a group
     ("The group said in a statement that its fighters ...")."""
-    if NEGATION.search(sentence) or DENIAL_WORDS.search(sentence):
+    rules = claim_rules(language)
+    if rules.negation.search(sentence) or rules.denial_words.search(sentence):
         return None
     agency = AMAQ.search(sentence)
-    if agency and AGENCY_CLAIM.search(sentence):
+    if agency and rules.agency_claim.search(sentence):
         return GroupMention(ISLAMIC_STATE, None, sentence_start + agency.start(), sentence_start + agency.end(),
                             agency.group())
-    if earlier and ANAPHORIC_CLAIM.search(sentence):
+    if earlier and rules.anaphoric_claim.search(sentence):
         return earlier[-1]
     return None

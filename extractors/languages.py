@@ -2,7 +2,8 @@
 
 A folder holds `language.toml` (the spaCy model, the components the rules never read, and how the model's
 labels map onto the ones the rules are written in), `words/*.toml` (the named word sets and patterns the rules
-read, one file per concern: prefilter, counts, dates, ...) and `cues.jsonl` (the cue phrases). The rules are written once; a language is its data. Reading a new
+read, one file per concern: prefilter, counts, dates, ...; `[tables]` map names or phrases to what they mean)
+and `cues.jsonl` (the cue phrases). The rules are written once; a language is its data. Reading a new
 language means adding its folder and its spaCy model: see docs/extraction.md, "Adding a language".
 """
 
@@ -62,6 +63,11 @@ class LanguageResources:
     tag_rules: tuple[TagRule, ...]
     words: WordSets
     patterns: Mapping[str, re.Pattern[str]]
+    # Regular-expression alternatives the rules compose into larger expressions (the claim rules'); a fragment
+    # may name another as {{name}}.
+    fragments: Mapping[str, str]
+    # Named tables of names or phrases and what each means (month names and their numbers, number words and their values).
+    tables: Mapping[str, Mapping[str, object]]
 
     @property
     def cue_patterns_file(self) -> Path:
@@ -82,12 +88,18 @@ def resources(code: str) -> LanguageResources:
     words_folder = folder / "words"
     words: dict[str, frozenset[str]] = {}
     patterns: dict[str, re.Pattern[str]] = {}
+    fragments: dict[str, str] = {}
+    tables: dict[str, Mapping[str, object]] = {}
     for path in sorted(words_folder.glob("*.toml")):
         content = _read_toml(path)
-        for name, values in content.get("words", {}).items():
-            _add_once(words, name, frozenset(values), path)
+        for name, members in content.get("words", {}).items():
+            _add_once(words, name, frozenset(members), path)
         for name, alternatives in content.get("patterns", {}).items():
             _add_once(patterns, name, re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE), path)
+        for name, alternatives in content.get("fragments", {}).items():
+            _add_once(fragments, name, "|".join(alternatives), path)
+        for name, table in content.get("tables", {}).items():
+            _add_once(tables, name, dict(table), path)
     model = settings.get("model", {})
     labels = settings.get("labels", {})
     return LanguageResources(
@@ -100,6 +112,8 @@ def resources(code: str) -> LanguageResources:
                         for rule in labels.get("tags", ())),
         words=WordSets(words, words_folder),
         patterns=patterns,
+        fragments=_expanded(fragments, words_folder),
+        tables=tables,
     )
 
 
@@ -107,6 +121,20 @@ def words_of(item: Doc | Token) -> WordSets:
     """The word sets of the language a parsed text is in."""
     doc = item if isinstance(item, Doc) else item.doc
     return resources(doc.lang_).words
+
+
+FRAGMENT_REFERENCE = re.compile(r"\{\{(\w+)\}\}")
+
+
+def _expanded(fragments: dict[str, str], folder: Path) -> dict[str, str]:
+    """Each fragment with the fragments it names as {{name}} put in, to any depth; a cycle is an error."""
+    def expand(name: str, seen: tuple[str, ...]) -> str:
+        if name not in fragments:
+            raise ValueError(f"{folder}: fragment {{{{{name}}}}} is named by {seen[-1]!r} but not defined")
+        if name in seen:
+            raise ValueError(f"{folder}: fragments name each other in a cycle: {' -> '.join((*seen, name))}")
+        return FRAGMENT_REFERENCE.sub(lambda match: expand(match.group(1), (*seen, name)), fragments[name])
+    return {name: expand(name, ()) for name in fragments}
 
 
 def _add_once(table: dict, name: str, value: object, path: Path) -> None:

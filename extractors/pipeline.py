@@ -13,6 +13,7 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import cache
 
 import numpy
 from spacy.attrs import IDX, SENT_START
@@ -22,13 +23,13 @@ from spacy.tokens import Doc, Span
 from extractors.casualties import CasualtyMention
 from extractors.cues import counted_cues
 from extractors.dates import find_dates
-from extractors.detection import (DetectionFacts, decide, is_non_state, is_self_killed, neutralised_militants,
-                                  passes_prefilter)
+from extractors.detection import (DetectionFacts, decide, is_non_state, is_self_killed, militants_on_receiving_end,
+                                  neutralised_militants, passes_prefilter)
 from extractors.furniture import Story, story_of
 from extractors.groups import find_groups
 from extractors.language import is_readable, language_of
 from extractors.nlp import load_nlp
-from extractors.numbers import MULTIPLIERS, NUMBER_WORDS
+from extractors.numbers import number_words
 from extractors.focus import read_places
 from extractors.places import Gazetteer, dateline_span
 from extractors.reports import ArticleContext, build_report
@@ -41,7 +42,6 @@ CORROBORATING_LABELS = frozenset({"attack", "terror", "attacker", "suicide"})
 EVENT_FAMILIES = frozenset({"attack", "attack_weak", "type"})
 LEAD_FAMILIES = frozenset({"attack", "attack_weak", "type", "negative"})
 PARAGRAPH_BREAK = re.compile(r"\n\s*")
-_HAS_NUMBER = re.compile(r"\d|\b(" + "|".join([*NUMBER_WORDS, *MULTIPLIERS]) + r")\b", re.IGNORECASE)
 
 
 def extract_articles(articles: Sequence[Article], nlp: Language | None = None,
@@ -64,20 +64,32 @@ def extract_articles(articles: Sequence[Article], nlp: Language | None = None,
     for language, items in parse.items():
         pipeline = nlp if nlp is not None and nlp.lang == language else load_nlp(language)
         docs = pipeline.pipe((story.text for _, story in items), batch_size=batch_size)
-        headlines = pipeline.pipe((headline_of(articles[p], s) for p, s in items), batch_size=batch_size)
+        headlines = pipeline.pipe((headline_of(articles[p], s, language) for p, s in items), batch_size=batch_size)
         for (position, story), doc, headline in zip(items, docs, headlines):
             result = read_article(articles[position], doc, story, headline)
             results[position] = result.model_copy(update={"language": languages[position]})
     return results  # type: ignore[return-value]
 
 
-def headline_of(article: Article, story: Story) -> str:
+def headline_of(article: Article, story: Story, language: str) -> str:
     """The title, unless the story already opens with it: a headline often states the current toll that an
     excerpt of the story leaves out ("Attack near synagogue leaves four killed, 22 injured")."""
     title = (article.title or "").strip()
-    if not title or title in story.text[:len(title) + 200] or not _HAS_NUMBER.search(title):
+    if not title or title in story.text[:len(title) + 200] or not _has_number(title, language):
         return ""  # a title without a number cannot state a toll: not parsed
     return title
+
+
+@cache
+def _number_pattern(language: str) -> re.Pattern[str]:
+    """Digits, or a number word of the language ("twelve", "douze", "vingt-sept")."""
+    words = number_words(language)
+    spelled = sorted((*words.numbers, *words.multipliers, *words.approximate), key=len, reverse=True)
+    return re.compile(r"\d|\b(?:" + "|".join(map(re.escape, spelled)) + r")\b", re.IGNORECASE)
+
+
+def _has_number(title: str, language: str) -> bool:
+    return _number_pattern(language).search(title) is not None
 
 
 def read_article(article: Article, doc: Doc, story: Story, headline: Doc | None = None) -> ExtractionResult:
@@ -119,7 +131,7 @@ def gather_facts(article: Article, doc: Doc, story: Story) -> ArticleContext:
 
     token_offsets = doc.to_array(IDX).tolist() if len(doc) else []
     dates: dict[int, list[DatedSpan]] = {}
-    for mention in find_dates(text, published):
+    for mention in find_dates(text, published, doc.lang_):
         first = max(0, bisect.bisect_right(token_offsets, mention.start) - 1)
         last = max(first + 1, bisect.bisect_left(token_offsets, mention.end))
         dates.setdefault(sentence_of(mention.start), []).append(DatedSpan(mention, doc[first:last]))
@@ -192,12 +204,13 @@ def detection_facts(context: ArticleContext, main: list[SentenceFacts], report: 
     return DetectionFacts(
         attack_sentences=sum(s.is_attack for s in main),
         lead_labels=lead.labels if lead else frozenset(),
-        lead_non_state=is_non_state(lead.labels if lead else (), lead_attackers, lead_groups),
+        lead_non_state=is_non_state(lead.labels if lead else (), lead_attackers, lead_groups, context.doc.lang_),
         lead_casualties=frozenset(m.kind for m in lead_counts),
         lead_dead_militants=any(m.kind == "attackers_killed" and not is_self_killed(context.doc[m.anchor])
                                 for m in lead_counts) or bool(lead and neutralised_militants(lead.span)),
+        lead_against_militants=bool(lead and militants_on_receiving_end(lead.span)),
         main_labels=labels,
-        non_state=is_non_state(labels, attacker_words, len(report.perpetrators)),
+        non_state=is_non_state(labels, attacker_words, len(report.perpetrators), context.doc.lang_),
         victims=victims,
         political_target=report.target.type in ("government", "journalists", "diplomatic"),
         violent=bool(victims or attacker_words or report.perpetrators or weapons or violent_types),

@@ -132,12 +132,14 @@ def _perpetrators(context: ArticleContext, sentences: list[SentenceFacts],
     spans = []
     branches: dict[str, str] = {}
     mentions: dict[str, list[str]] = {}
+    language = context.doc.lang_
     for sentence in sentences:
         start, end = sentence.span.start_char, sentence.span.end_char
         named = [group for group in context.groups if start <= group.start < end]
         marks = _earlier_marks(context, sentence) if role == "main" else []
         claimant = None if named else implied_claimant(
-            sentence.text, [group for group in context.groups if group.end <= start], sentence_start=start)
+            sentence.text, [group for group in context.groups if group.end <= start], sentence_start=start,
+            language=language)
         if claimant is not None and not _about_earlier(context.text, sentence, marks, start, end):
             spans.append((claimant.start, claimant.end) if claimant.start >= start else (start, end))
             found[claimant.name] = Perpetrator(name=claimant.name, role="claimed")
@@ -151,7 +153,8 @@ def _perpetrators(context: ArticleContext, sentences: list[SentenceFacts],
             if group.branch:
                 branches.setdefault(group.name, group.branch)
             # The parser may end a sentence inside a name ("Boko | Haram"): the name belongs to the one it starts in.
-            group_role = classify_role(context.text[start:max(end, group.end)], group, sentence_start=start)
+            group_role = classify_role(context.text[start:max(end, group.end)], group, sentence_start=start,
+                                       language=language)
             if group_role is None or _about_earlier(context.text, sentence, marks, group.start, group.end):
                 continue
             spans.append((group.start, group.end))

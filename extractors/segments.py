@@ -16,15 +16,9 @@ from typing import Literal
 
 from spacy.tokens import Span, Token
 
+from extractors.languages import resources, words_of
 
-# Tokens a date hangs from when it dates the statement, not the attack ("officials said Tuesday"). Reactions
-# (claims, denials, blame) come days later; a statement of the news is the day's (see _statement_day).
-REACTION_WORDS = frozenset({"claimed", "denied", "blamed", "accused", "vowed", "warned"})
-REPORTING_WORDS = REACTION_WORDS | frozenset({
-    "said", "says", "say", "told", "added", "announced", "stated", "statement", "posted", "speaking", "spoke",
-    "briefing", "conference", "interview", "reported", "confirmed", "published", "issued", "tweeted", "wrote",
-    "according",
-})
+
 # Nouns too common to tie a sentence to one incident rather than another.
 GENERIC_NOUNS = frozenset({
     "attack", "attacks", "people", "person", "police", "official", "officials", "group", "groups", "city",
@@ -32,35 +26,17 @@ GENERIC_NOUNS = frozenset({
     "responsibility", "militants", "gunmen", "attackers", "bomb", "blast", "explosion", "news", "agency",
     "reporters", "spokesman", "minister", "region", "state", "authorities", "incident", "members", "side",
 })
-# Tokens a date hangs from when it dates what followed the attack ("will be buried on Monday", "condemned the
-# attack on Friday").
-AFTERMATH_WORDS = frozenset({
-    "funeral", "funerals", "buried", "burial", "rest", "mourned", "mourners", "vigil",
-    "condemned", "condemning", "condemnation", "visited", "arrested", "detained", "protest", "protested",
-})
-# A death dates the attack only in the lead or with a clause telling the attack ("five people died on Sunday
-# when a bomb exploded"); else it may be a wounded victim's ("two of the wounded died on Tuesday").
-DEATH_WORDS = frozenset({"died", "dies", "succumbed"})
-# "It happened Thursday night", "it took place on Sunday": a pronoun standing for the attack just told.
-HAPPENING_VERBS = frozenset({"happened", "happens", "occurred", "occurs", "unfolded"})
-TAKING_VERBS = frozenset({"took", "takes", "taken"})  # "took place"
-PRONOUN_SUBJECTS = frozenset({"it", "this"})
-# "Into Tuesday, it was still not clear ...", "until Sunday": a day that ends a span, not the day of an event.
-SPAN_END_WORDS = frozenset({"into", "until", "till", "through", "by"})
 NEAR_PAST_DAYS = 7
 FOLLOW_UP_DAYS = 92  # how far back a follow-up story's lead may date its attack
-ATTACK_DATING_VERBS = frozenset({"killed", "killing", "wounded", "wounding", "injured", "injuring"})
 # Clauses whose verb belongs to the attack noun they describe: "the blast that targeted the rally on Friday",
 # "the attack, which took place during a Sunday service".
 DESCRIBING_CLAUSES = frozenset({"relcl", "acl"})
 SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 NOUN_MODIFIERS = frozenset({"poss", "compound", "nmod", "amod"})
+# Cue labels of a sentence that tells the attackers at work ("la kamikaze a fait détoner sa charge").
+ATTACKER_LABELS = frozenset({"attacker", "suicide"})
 # Cue labels of a sentence about another incident ("in a separate attack", "last week", "that bombing").
 OTHER_INCIDENT_LABELS = frozenset({"past", "past_near", "past_anaphor"})
-
-# Words that call the attack earlier than the statement ("late last week", "was seized recently", "over the
-# weekend"): then the statement's day is not the attack's.
-EARLIER_IN_STORY = re.compile(r"\b(?:earlier|recently|over the weekend|last week|days ago|previous)\b", re.IGNORECASE)
 
 Role = Literal["main", "background"]
 Attachment = Literal["attack", "reporting", "reaction", "aftermath", "death", "span_end", "other"]
@@ -144,20 +120,34 @@ def date_attachment(date: DatedSpan, cue_tokens: frozenset[int], sentence_start:
     attack, killing, reporting, aftermath or death word or verb above it."""
     token = date.span.root
     doc = date.span.doc
-    if token.dep_ in NOUN_MODIFIERS and token.head.i in cue_tokens:
-        return "attack"  # "said Monday's attack killed five": the attack's own day, whatever comes before
+    if token.dep_ in NOUN_MODIFIERS and token.head.i in cue_tokens and (
+            token.i < token.head.i or any(child.dep_ == "case" for child in token.children)):
+        # "said Monday's attack killed five", "l'attaque de dimanche": the attack's own day, whatever comes
+        # before; a bare day after the noun ("a revendiqué l'attaque dimanche") dates the verb
+        return "attack"
     before = doc[max(sentence_start, date.span.start - 3):date.span.start]
-    told_before = [_telling_word(t) for t in before if t.lower_ in REPORTING_WORDS]
+    words = words_of(doc)
+    told_before = [_telling_word(t) for t in before if t.lower_ in words["date_reporting_words"]
+                   or t.lower_ in words["date_reaction_words"]]
     if told_before:
         return told_before[-1]
-    if len(before) and before[-1].lower_ in SPAN_END_WORDS:
+    if len(before) and before[-1].lower_ in words["date_span_end_words"]:
         return "span_end"
     attachment = _attachment_above(token, cue_tokens)
     following = doc[date.span.end] if date.span.end < len(doc) else None
-    if attachment == "other" and following is not None and following.lower_ == "after" and any(
-            child.dep_ == "pobj" and child.i in cue_tokens for child in following.children):
-        return "aftermath"  # "the president, on Friday after the attack, ..." (not "killed on Friday after an ambush")
+    if attachment == "other" and following is not None and following.lower_ in words["date_after_words"]:
+        governed = preposition_object(following)
+        if governed is not None and governed.i in cue_tokens:
+            return "aftermath"  # "the president, on Friday after the attack, ..." (not "killed on Friday after an ambush")
     return attachment
+
+
+def preposition_object(preposition: Token) -> Token | None:
+    """The noun a preposition governs, in either scheme: English attaches it under the preposition ("after" ->
+    pobj "attack"), Universal Dependencies attaches the preposition under it ("après" <-case- "attaque")."""
+    if preposition.dep_ == "case":
+        return preposition.head
+    return next((child for child in preposition.children if child.dep_ == "pobj"), None)
 
 
 def _attachment_above(token: Token, cue_tokens: frozenset[int]) -> Attachment:
@@ -169,7 +159,8 @@ def _attachment_above(token: Token, cue_tokens: frozenset[int]) -> Attachment:
             return "attack"  # "four people died on Friday when a truck drove into a crowd"
         if told is not None:
             return told
-        if head.i in cue_tokens or head.lower_ in ATTACK_DATING_VERBS:
+        words = words_of(head)
+        if head.i in cue_tokens or head.lower_ in words["date_attack_verbs"] or head.lower_ in words["date_incident_nouns"]:
             if token.dep_ == "prep" and head.dep_ in ("dobj", "pobj"):
                 # "claimed the attack on Wednesday", "claimed responsibility for the attack on Wednesday": a
                 # phrase after the object dates the verb ("Wednesday's attack" would date the attack)
@@ -190,20 +181,24 @@ def _governing_verb(token: Token) -> Token:
 
 
 def _telling_word(token: Token) -> Attachment | None:
-    if token.lower_ in REACTION_WORDS:
+    """Whether a word tells a reaction (claims, denials, blame: days later), a statement (the day's news), the
+    aftermath or a death (the language's `date_*_words`)."""
+    words, word = words_of(token), token.lower_
+    if word in words["date_reaction_words"]:
         return "reaction"
-    if token.lower_ in REPORTING_WORDS:
+    if word in words["date_reporting_words"]:
         return "reporting"
-    if token.lower_ in AFTERMATH_WORDS:
+    if word in words["date_aftermath_words"]:
         return "aftermath"
-    if token.lower_ in DEATH_WORDS:
+    if word in words["date_death_words"]:
         return "death"
     return None
 
 
 def _tells_the_attack(verb: Token, cue_tokens: frozenset[int]) -> bool:
     """Whether a verb has a "when" clause telling of the attack ("died ... when a bomb exploded")."""
-    return any(child.dep_ == "advcl" and any(t.lower_ == "when" for t in child.children)
+    when_words = words_of(verb)["date_when_words"]
+    return any(child.dep_ == "advcl" and any(t.lower_ in when_words for t in child.children)
                and any(t.i in cue_tokens for t in child.subtree) for child in verb.children)
 
 
@@ -216,7 +211,7 @@ def _verb_attachment(verb: Token, cue_tokens: frozenset[int]) -> Attachment:
     for child in verb.children:
         if child.dep_ not in SUBJECTS:
             continue
-        if child.lower_ in PRONOUN_SUBJECTS and _is_happening(verb):
+        if child.lower_ in words_of(verb)["date_pronoun_subjects"] and _is_happening(verb):
             return "attack"
         told = _telling_word(child)
         if told is not None:
@@ -227,9 +222,10 @@ def _verb_attachment(verb: Token, cue_tokens: frozenset[int]) -> Attachment:
 
 
 def _is_happening(verb: Token) -> bool:
-    """'happened', 'occurred', 'took place'."""
-    return verb.lower_ in HAPPENING_VERBS or verb.lower_ in TAKING_VERBS and any(
-        child.dep_ == "dobj" and child.lower_ == "place" for child in verb.children)
+    """'happened', 'occurred', 'took place', 's'est produite', 'a eu lieu'."""
+    words = words_of(verb)
+    return verb.lower_ in words["date_happening_verbs"] or verb.lower_ in words["date_taking_verbs"] and any(
+        child.dep_ == "dobj" and child.lower_ in words["date_taking_objects"] for child in verb.children)
 
 
 def is_earlier(date: DatedSpan, pivot: dt.date, tolerance_days: int) -> bool:
@@ -270,11 +266,14 @@ def choose_main_date(sentences: list[SentenceFacts], reference: dt.date | None) 
     in any other sentence telling of the attack or a toll ("a witness said the gunmen rode in on Sunday"), one
     in a scene-setting sentence before the lead. Never the copy's own date stamp, nor a date of a statement, of
     the aftermath or ending a span ("into Tuesday"), nor a death after the lead, nor one after the lead in a
-    sentence about another incident ("in a separate attack on Monday"). Failing all these, the last resort is the
-    day of a statement opening the story (_statement_day); None when the lead says only "last week"."""
+    sentence about another incident ("in a separate attack on Monday") or in the pluperfect ("Jeudi, 20 personnes
+    avaient été tuées"). Failing all these, the last resort is the day of a statement opening the story
+    (_statement_day), then the day that sets the scene of the attack told next (_is_scene_setting); None when the
+    lead says only "last week"."""
     lead = next((s.index for s in sentences if s.is_event), None)
     candidates: list[tuple[int, int, DatedSpan]] = []
     statement_days: list[DatedSpan] = []
+    scene_days: list[DatedSpan] = []
     for sentence in sentences:
         after_lead = lead is None or sentence.index > lead
         if lead is not None and sentence.index > lead and sentence.labels & OTHER_INCIDENT_LABELS:
@@ -285,9 +284,14 @@ def choose_main_date(sentences: list[SentenceFacts], reference: dt.date | None) 
             age = (reference - date.date).days if reference is not None else 0
             if age < 0 or age > FOLLOW_UP_DAYS:
                 continue
+            if after_lead and _in_pluperfect(date):
+                continue  # an earlier event, told as background
             attachment = date_attachment(date, sentence.cue_tokens, sentence.span.start)
             if attachment == "reporting" and age <= NEAR_PAST_DAYS and _opens_the_story(sentence, sentences, lead):
                 statement_days.append(date)
+            if (attachment == "other" and age <= NEAR_PAST_DAYS and not sentence.is_event and after_lead
+                    and _is_scene_setting(date, sentence, sentences)):
+                scene_days.append(date)
             if not sentence.is_event and after_lead and attachment != "attack":
                 continue  # "It happened Thursday night" tells the attack without an attack word of its own
             if (attachment in ("reporting", "reaction", "aftermath", "span_end")
@@ -306,7 +310,26 @@ def choose_main_date(sentences: list[SentenceFacts], reference: dt.date | None) 
             candidates.append((rank, date.span.start, date))
     if candidates:
         return min(candidates, key=lambda c: (c[0], c[1]))[2]
-    return _statement_day(sentences, statement_days)
+    return _statement_day(sentences, statement_days) or next(iter(scene_days), None)
+
+
+def _in_pluperfect(date: DatedSpan) -> bool:
+    """Whether a date sits in a clause in the pluperfect ("avaient été tuées", "had been killed"): news tells
+    earlier events in it."""
+    verb = clause_head(date.span.root)
+    auxiliaries = words_of(verb)["date_pluperfect_auxiliaries"]
+    return any(child.dep_ in ("aux", "auxpass") and child.lower_ in auxiliaries for child in verb.children)
+
+
+def _is_scene_setting(date: DatedSpan, sentence: SentenceFacts, sentences: list[SentenceFacts]) -> bool:
+    """A day that dates its whole sentence, whose paragraph tells the attack or the attackers at work in the next
+    sentence: "Ce mercredi soir, deux jeunes filles se sont mêlées à la foule. L'une d'elles a fait détoner sa
+    charge." """
+    verb = modified_verb(date.span.root)
+    following = sentence.index + 1
+    return (verb is not None and verb.i == sentence.span.root.i and following < len(sentences)
+            and sentences[following].paragraph == sentence.paragraph
+            and (sentences[following].is_event or sentences[following].labels & ATTACKER_LABELS))
 
 
 def _opens_the_story(sentence: SentenceFacts, sentences: list[SentenceFacts], lead: int | None) -> bool:
@@ -322,8 +345,9 @@ def _statement_day(sentences: list[SentenceFacts], statement_days: list[DatedSpa
     if not statement_days:
         return None
     first = statement_days[0]
+    earlier_in_story = resources(first.span.doc.lang_).patterns["earlier_in_story"]
     for sentence in sentences:
-        if (sentence.labels & OTHER_INCIDENT_LABELS or EARLIER_IN_STORY.search(sentence.text)
+        if (sentence.labels & OTHER_INCIDENT_LABELS or earlier_in_story.search(sentence.text)
                 or sentence.is_event and any(_dates_before(d, first, sentence) for d in sentence.dates)):
             return None
     return first

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Token
 
-from extractors.casualties import ATTACKER_NOUNS, CasualtyMention
+from extractors.casualties import CasualtyMention, is_attacker_noun
+from extractors.languages import words_of
+from extractors.syntax import has_case_marker
 from extractors.segments import DatedSpan, Role, SentenceFacts, governed_by_time_phrase, is_earlier
 
 if TYPE_CHECKING:
@@ -23,21 +25,6 @@ if TYPE_CHECKING:
 # Cue labels that tie a sentence to an earlier incident; "since" and "this year" (past_generic) are left out:
 # leads often rank the attack among earlier ones ("the deadliest since 2015").
 RECAP_LABELS = frozenset({"past", "past_near", "past_anaphor"})
-OTHER_INCIDENT_WORDS = frozenset({"separate", "separately", "elsewhere"})
-PAST_UNITS = frozenset({"day", "week", "fortnight", "month", "year", "decade"})
-# Verbs through which a source states a figure; when the source is the perpetrator, the figure is its claim.
-STATEMENT_VERBS = frozenset({"said", "says", "say", "saying", "claimed", "claims", "claiming", "claim", "cites",
-                             "cited", "citing", "stated", "states", "announced", "boasted", "posted", "tweeted"})
-EARLY_WORDS = frozenset({"initially", "originally", "earlier"})
-EARLY_TOLL_MODIFIERS = frozenset({"initial", "earlier", "first", "preliminary", "previous", "original"})
-NEWS_AGENCIES_OF_ARMED_GROUPS = frozenset({"amaq", "thabat", "naba"})
-# Words above a figure that make it the other side of a comparison.
-COMPARISON_WORDS = frozenset({"since", "than", "surpassing", "surpassed", "eclipsing", "eclipsed", "exceeding",
-                              "overtaking"})
-SERIES_NOUNS = frozenset({"wave", "series", "spate", "string", "campaign"})
-PLURAL_ATTACK_NOUNS = frozenset({"attacks", "bombings", "shootings", "killings", "massacres", "raids", "blasts",
-                                 "explosions"})
-MILITANT_MODIFIERS = frozenset({"militant", "jihadist", "terrorist", "terror", "extremist", "insurgent", "armed"})
 
 
 def choose_counts(context: ArticleContext, role: Role, sentences: list[SentenceFacts], perpetrators: frozenset[str],
@@ -57,7 +44,8 @@ def choose_counts(context: ArticleContext, role: Role, sentences: list[SentenceF
         if role == "main" and governed_by_time_phrase(context.doc[mention.predicate], sentence, earlier,
                                                       sentence.index == lead):
             continue
-        recap = _in_a_recap(context, sentence, lead, pivot)
+        recap = _in_a_recap(context, sentence, lead, pivot) or (
+            lead is not None and sentence.index > lead and _told_as_earlier(context.doc[mention.predicate]))
         if role == "main" and recap:
             continue
         current = best.get(mention.kind)
@@ -114,6 +102,22 @@ def _in_a_recap(context: ArticleContext, sentence: SentenceFacts, lead: int | No
     return any(s.index > lead and _recap_marked(s, _earlier_dates(s, pivot), pivot) for s in (sentence, opener))
 
 
+def _told_as_earlier(predicate: Token) -> bool:
+    """"au moins 56 personnes avaient été tuées", "un attentat qui avait fait 21 morts": a tense that places
+    the harm before the reported events (the French pluperfect) tells of an earlier incident. Read on the
+    death word and the verbs above it, never across a noun ("avait avancé un bilan de six soldats tués" is this
+    attack's early toll)."""
+    auxiliaries = words_of(predicate)["earlier_tense_auxiliaries"]
+    token = predicate
+    for _ in range(3):
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in auxiliaries for c in token.children):
+            return token.dep_ != "ccomp"  # "a déclaré que l'attaque avait causé neuf morts": reported speech
+        if token.head.i == token.i or not token.head.tag_.startswith("VB"):
+            return False
+        token = token.head
+    return False
+
+
 def _without_attackers(context: ArticleContext, killed: CasualtyMention, indices: list[int]) -> CasualtyMention:
     """A toll that counts the attackers in ("eight dead, the bomber included"; "six attackers were also
     counted in the toll" in the next sentence; "five people died, the attacker among them" anywhere the same
@@ -149,10 +153,13 @@ def _recap_marked(sentence: SentenceFacts, earlier: list[DatedSpan], pivot: dt.d
         return True
     if pivot is None and any(d.precision in ("year", "month") for d in sentence.dates):
         return True
-    words = [t.lower_ for t in sentence.span]
-    return any(word in OTHER_INCIDENT_WORDS or word == "same" and following == "day"
-               or following == "ago" and word.rstrip("s") in PAST_UNITS
-               for word, following in zip(words, words[1:] + [""]))
+    words = words_of(sentence.span.doc)
+    other, same, day, ago, units, period = (words[name] for name in (
+        "other_incident_words", "same_words", "day_words", "ago_words", "past_units", "period_words"))
+    lowers = [t.lower_ for t in sentence.span]
+    return any(word in other or word in period or word in same and following in day
+               or following in ago and (word in units or word.rstrip("s") in units)
+               for word, following in zip(lowers, lowers[1:] + [""]))
 
 
 def _early_or_claimed(context: ArticleContext, mention: CasualtyMention, perpetrators: frozenset[str]) -> bool:
@@ -161,13 +168,16 @@ def _early_or_claimed(context: ArticleContext, mention: CasualtyMention, perpetr
     Amaq"). Walks up from the figure's death word through the clauses that report it; a relative clause ("the
     group claimed the attack, which killed 30") is the reporter's own statement, so the walk stops there."""
     token = context.doc[mention.predicate]
+    words = words_of(token)
+    early, first, early_modifiers, figures = (words[name] for name in ("early_words", "first_words",
+                                                                       "early_toll_modifiers", "figure_nouns"))
     while True:
         for child in token.children:
-            if child.dep_ in ("advmod", "npadvmod", "prep") and any(t.lower_ in EARLY_WORDS for t in child.subtree):
+            if child.dep_ in ("advmod", "npadvmod", "prep") and any(t.lower_ in early for t in child.subtree):
                 return True
-            if child.dep_ == "prep" and child.lower_ == "at" and any(c.lower_ == "first" for c in child.children):
+            if _at_first(child, words["at_first_prepositions"], first):
                 return True
-            if child.dep_ == "amod" and child.lower_ in EARLY_TOLL_MODIFIERS and token.lower_ in ("toll", "figure"):
+            if child.dep_ == "amod" and child.lower_ in early_modifiers and token.lower_ in figures:
                 return True
             if _perpetrator_source(context, token, child, perpetrators):
                 return True
@@ -176,13 +186,22 @@ def _early_or_claimed(context: ArticleContext, mention: CasualtyMention, perpetr
         token = token.head
 
 
+def _at_first(child: Token, prepositions: frozenset[str], first: frozenset[str]) -> bool:
+    """"at first", "au départ": a preposition with a word for the start."""
+    if child.dep_ == "prep":
+        return child.lower_ in prepositions and any(c.lower_ in first for c in child.children)
+    return child.lower_ in first and has_case_marker(child, prepositions)
+
+
 def _perpetrator_source(context: ArticleContext, token: Token, child: Token, perpetrators: frozenset[str]) -> bool:
     """"According to <group>", "<group> said ...", or a quote followed by "<group>'s account states"."""
-    if child.dep_ == "prep" and child.lower_ == "according":
+    words = words_of(token)
+    statement_verbs = words["statement_verbs"]
+    if child.dep_ == "prep" and child.lower_ in words["according_words"]:
         return _names_perpetrator(context, child, perpetrators)
-    if token.lower_ in STATEMENT_VERBS and child.dep_ in ("nsubj", "nsubjpass"):
+    if token.lower_ in statement_verbs and child.dep_ in ("nsubj", "nsubjpass"):
         return _names_perpetrator(context, child, perpetrators)
-    if child.lower_ in STATEMENT_VERBS:
+    if child.lower_ in statement_verbs:
         return any(_names_perpetrator(context, c, perpetrators) for c in child.children if c.dep_ in ("nsubj", "poss"))
     return False
 
@@ -193,28 +212,36 @@ def _names_perpetrator(context: ArticleContext, phrase: Token, perpetrators: fro
     start, end = phrase.left_edge.idx, phrase.right_edge.idx + len(phrase.right_edge)
     if any(start <= group.start < end and group.name in perpetrators for group in context.groups):
         return True
-    return any(t.lower_ in ATTACKER_NOUNS or t.lower_ in NEWS_AGENCIES_OF_ARMED_GROUPS or t.lower_ == "group" and any(
-        c.lower_ in MILITANT_MODIFIERS for c in t.children) for t in phrase.subtree)
+    words = words_of(phrase)
+    agencies, groups, militant = (words[name] for name in ("news_agencies_of_armed_groups", "group_nouns",
+                                                           "militant_modifiers"))
+    return any(is_attacker_noun(t) or t.lower_ in agencies or t.lower_ in groups and any(
+        c.lower_ in militant for c in t.children) for t in phrase.subtree)
 
 
 def _in_comparison(predicate: Token) -> bool:
     """"the deadliest attack since the 2015 bombings, which killed 130", "surpassing the nightclub shooting,
     in which 49 died": a figure under a comparison is the other attack's."""
-    return any(t.lower_ in COMPARISON_WORDS or t.tag_ == "JJS" for t in predicate.ancestors)
+    comparison = words_of(predicate)["comparison_words"]
+    return any(t.lower_ in comparison or t.tag_ == "JJS" for t in predicate.ancestors)
 
 
 def _by_a_series(predicate: Token) -> bool:
     """"a wave of attacks that has killed more than 230 people", "mass shootings have killed ...": the toll of
     many attacks. Twin or numbered attacks ("two blasts killed 20") are one incident."""
-    subjects = [c for c in predicate.children if c.dep_ == "nsubj"]
-    if predicate.dep_ == "relcl":
-        subjects.append(predicate.head)
+    words = words_of(predicate)
+    series, plural_attacks, joint = (words[name] for name in ("series_nouns", "plural_attack_nouns",
+                                                              "joint_attack_modifiers"))
+    # The death word's own subject, or its verb's when it is the object ("trois séries d'assauts ont fait 300 morts").
+    verb = predicate.head if predicate.dep_ == "dobj" else predicate
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if verb.dep_ == "relcl":
+        subjects.append(verb.head)
     for subject in subjects:
-        if subject.lower_ in SERIES_NOUNS:
+        if subject.lower_ in series:
             return True
-        if subject.lower_ in PLURAL_ATTACK_NOUNS and not any(
-                c.dep_ == "nummod" or c.lower_ in ("twin", "both", "coordinated", "simultaneous")
-                for c in subject.children):
+        if subject.lower_ in plural_attacks and not any(c.dep_ == "nummod" or c.lower_ in joint
+                                                        for c in subject.children):
             return True
     return False
 

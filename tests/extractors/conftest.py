@@ -18,6 +18,13 @@ def nlp():
     return load_nlp()
 
 
+@pytest.fixture(scope="session")
+def french_nlp():
+    from extractors import load_nlp
+
+    return load_nlp("fr")
+
+
 @pytest.fixture
 def make_article():
     """Article(text, published=a Wednesday, title=None, article_id="a1"), published at midnight."""

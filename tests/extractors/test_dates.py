@@ -164,3 +164,61 @@ def test_the_copy_s_date_line_or_dateline_is_a_stamp(text):
 def test_dates_in_sentences_are_no_stamps():
     text = "Tuesday's attack killed four.\nOn 24 October 2016 a bomb went off in the market.\nlast Monday\nyesterday"
     assert [m.stamp for m in find_dates(text, TUESDAY)] == [False, False, False, False]
+
+
+# French: the same readers, built from extractors/data/languages/fr/words/dates.toml. Published Tuesday 25 October
+# 2016, as above.
+@pytest.mark.parametrize(
+    ("text", "expected_text", "expected"),
+    [
+        ("Des hommes armés ont attaqué lundi soir le village de Kodiel.", "lundi", dt.date(2016, 10, 24)),
+        ("Mercredi, des assaillants ont tué six soldats.", "Mercredi", dt.date(2016, 10, 19)),
+        ("Ce mardi, un kamikaze s'est fait exploser.", "Ce mardi", TUESDAY),
+        ("Le poste a été attaqué mardi dernier.", "mardi dernier", dt.date(2016, 10, 18)),
+        ("Le convoi est tombé dans une embuscade hier soir.", "hier", dt.date(2016, 10, 24)),
+        ("Avant-hier, des jihadistes ont enlevé trois enseignants.", "Avant-hier", dt.date(2016, 10, 23)),
+        ("Le marché a été frappé il y a trois jours.", "il y a trois jours", dt.date(2016, 10, 22)),
+        ("Le groupe a revendiqué l'attaque menée la veille.", "la veille", dt.date(2016, 10, 24)),
+        ("Un attentat a frappé la ville aujourd’hui.", "aujourd’hui", TUESDAY),
+        # a night from one day into the next is dated by the day it began
+        ("Dans la nuit de samedi à dimanche, des hommes armés ont tué dix civils.",
+         "Dans la nuit de samedi à dimanche", dt.date(2016, 10, 22)),
+        ("Dans la nuit du 18 au 19 octobre, le camp a été attaqué.", "Dans la nuit du 18 au 19 octobre",
+         dt.date(2016, 10, 18)),
+        # a weekday before a calendar date is part of it, whatever the weekday would say on its own
+        ("Le vendredi, 14 octobre 2016, une embuscade a fait neuf morts.", "vendredi, 14 octobre 2016",
+         dt.date(2016, 10, 14)),
+        ("Samedi 1er octobre, des hommes armés ont attaqué une école.", "Samedi 1er octobre", dt.date(2016, 10, 1)),
+        ("Le 19 août dernier, un attentat a visé un hôtel.", "19 août", dt.date(2016, 8, 19)),
+    ],
+)
+def test_french_days(text, expected_text, expected):
+    [mention] = find_dates(text, TUESDAY, "fr")
+    assert (mention.text, mention.date, mention.precision) == (expected_text, expected, "day")
+    assert text[mention.start:mention.end] == mention.text
+
+
+def test_french_months_years_and_names():
+    assert [(m.text, m.date, m.precision) for m in find_dates(
+        "En mars dernier, puis en 2015 et le mois dernier, l'année dernière aussi.", TUESDAY, "fr")] == [
+        ("mars dernier", dt.date(2016, 3, 1), "month"),
+        ("2015", dt.date(2015, 1, 1), "year"),
+        ("le mois dernier", dt.date(2016, 9, 1), "month"),
+        ("l'année dernière", dt.date(2015, 1, 1), "year"),
+    ]
+    assert find_dates("Le Mardi gras et le Vendredi saint, plus de 2000 personnes.", TUESDAY, "fr") == []
+    assert [(m.text, m.date) for m in find_dates("Le 26 juillet 2016, à Rouen.", None, "fr")] == [
+        ("26 juillet 2016", dt.date(2016, 7, 26))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "OUAGADOUGOU, 25 oct. (AFP) - Des hommes armés ont tué douze civils.",
+        "NIAMEY, 25 octobre 2016 (Xinhua) -- Des assaillants ont attaqué un poste.",
+        "Mis à jour le 25 octobre 2016 à 08h41\nDes assaillants ont attaqué un poste.",
+    ],
+)
+def test_french_datelines_are_stamps(text):
+    found = find_dates(text, TUESDAY, "fr")
+    assert found and all(m.stamp and m.date == TUESDAY for m in found)

@@ -13,6 +13,8 @@ def test_every_language_defines_what_the_english_rules_read(language):
     english, other = resources("en"), resources(language)
     assert set(english.words) <= set(other.words), f"{other.words.source} lacks {set(english.words) - set(other.words)}"
     assert set(english.patterns) <= set(other.patterns)
+    assert set(english.fragments) <= set(other.fragments), f"{other.words.source} lacks fragments"
+    assert set(english.tables) <= set(other.tables), f"{other.words.source} lacks tables {set(english.tables) - set(other.tables)}"
 
 
 def test_a_missing_word_set_names_the_file():
@@ -33,3 +35,14 @@ def test_an_unknown_language_is_refused_clearly():
 ])
 def test_the_prefilter_reads_each_language_with_its_own_words(language, title, text, expected):
     assert passes_prefilter(title, text, language) is expected
+
+
+def test_fragments_put_in_the_fragments_they_name(tmp_path):
+    from extractors.languages import _expanded
+
+    assert _expanded({"deed": "killed|stormed", "claim": "said it (?:{{deed}})"}, tmp_path)["claim"] == \
+        "said it (?:killed|stormed)"
+    with pytest.raises(ValueError, match="cycle"):
+        _expanded({"a": "{{b}}", "b": "{{a}}"}, tmp_path)
+    with pytest.raises(ValueError, match="not defined"):
+        _expanded({"a": "{{missing}}"}, tmp_path)

@@ -96,3 +96,58 @@ def test_a_toll_of_an_earlier_dated_attack_stays_out_of_the_main_one(nlp, make_a
         "Three weeks after the February 12 bombing that killed 30 people at a market in Bannu, a roadside bomb "
         "killed four soldiers near Tank on Tuesday."), nlp)
     assert (result.main.date, result.main.killed.value) == (TUESDAY, 4)
+
+
+@pytest.fixture(scope="module")
+def nlp_fr():
+    from extractors import load_nlp
+
+    return load_nlp("fr")
+
+
+def french_main_date(nlp_fr, make_article, text: str) -> dt.date | None:
+    """The attack's day as segmentation chooses it, whether or not detection calls the article an attack."""
+    from extractors.furniture import story_of
+    from extractors.pipeline import gather_facts
+    from extractors.segments import segment
+
+    article = make_article(text)
+    story = story_of(article.text)
+    context = gather_facts(article, nlp_fr(story.text), story)
+    chosen = segment(context.sentences, context.published, context.casualty_predicates).main_date
+    return chosen.date if chosen else None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the statement's day is not the attack's
+        ("Des hommes armés ont attaqué lundi soir le village de Kodiel, tuant douze civils, a indiqué mercredi une "
+         "source sécuritaire.", MONDAY),
+        # a night from Sunday into Monday began on the Sunday
+        ("Dans la nuit de dimanche à lundi, des assaillants ont attaqué un poste de gendarmerie à Tera, tuant cinq "
+         "gendarmes.", SUNDAY),
+        ("Des jihadistes ont attaqué hier un convoi militaire près de Dori, faisant neuf morts.", TUESDAY),
+        # a claim days later never dates the attack, even when the parser hangs the day on the attack noun
+        ("Des hommes armés ont tué sept civils dans le village de Kodiel. L'État islamique a revendiqué l'attaque "
+         "mardi.", None),
+        # ... but "l'attaque de lundi" is the attack's own day
+        ("Le bilan de l'attaque de lundi contre le marché de Dori s'est alourdi à quinze morts, a annoncé mardi le "
+         "gouverneur.", MONDAY),
+        # the aftermath is not the attack
+        ("Des hommes armés ont tué six villageois à Kodiel. Les obsèques des victimes ont eu lieu mardi.", None),
+        # "l'attaque s'est produite lundi", "les faits": the day of the attack named another way
+        ("Des hommes armés ont tué six villageois à Kodiel. L'attaque s'est produite lundi vers 18 heures.", MONDAY),
+        ("Douze civils ont été tués dans le village de Kodiel, selon des sources locales, qui situent les faits "
+         "lundi soir.", MONDAY),
+        # an earlier attack told in the pluperfect does not date this one
+        ("Au moins huit civils ont été tués dans une attaque contre le village de Kodiel, selon des sources locales. "
+         "Dimanche, six personnes avaient été tuées dans une attaque contre un marché de Dori.", None),
+        # a day setting the scene of the attackers at work, when nothing else dates the attack
+        ("Un attentat-suicide a fait douze morts à Kolofata, dans l'Extrême-Nord.\n\nLundi soir, deux jeunes "
+         "femmes se sont mêlées à la foule du marché. L'une des deux kamikazes a déclenché sa charge explosive "
+         "près des étals.", MONDAY),
+    ],
+)
+def test_the_attack_s_day_in_french(nlp_fr, make_article, text, expected):
+    assert french_main_date(nlp_fr, make_article, text) == expected

@@ -1,0 +1,66 @@
+"""Prepositional phrases read the same way in both dependency schemes the extractor meets.
+
+English models hang a noun under its preposition ("an attack on the camp": camp <-pobj- on <-prep- attack);
+Universal Dependencies models (French) hang the preposition under the noun and the noun under what it
+modifies ("une attaque contre le camp": camp <-nmod- attaque, with "contre" a `case` child of the noun).
+Rules ask these helpers instead of testing either shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Set
+
+from spacy.tokens import Token
+
+# Universal Dependencies labels of a noun joined to its head through a preposition marked on it.
+CASE_MARKED = frozenset({"nmod", "obl", "obl:mod", "obl:arg", "agent", "nmod:poss", "advcl"})
+
+
+def preposition_phrase(noun: Token) -> tuple[Token, Token] | None:
+    """(the preposition, the word the phrase attaches to) for a noun inside a prepositional phrase, in
+    either parse; None when the noun is not the object of a preposition."""
+    if noun.dep_ == "pobj" and noun.head.dep_ == "prep":
+        return noun.head, noun.head.head
+    if noun.dep_ in CASE_MARKED:
+        case = next((child for child in noun.children if child.dep_ == "case"), None)
+        if case is not None:
+            return case, noun.head
+    return None
+
+
+def prepositional_phrases(head: Token) -> list[tuple[Token, Token]]:
+    """(preposition, noun) for every prepositional phrase attached to `head`, in either parse."""
+    found = []
+    for child in head.children:
+        if child.dep_ == "prep":
+            noun = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if noun is not None:
+                found.append((child, noun))
+        elif child.dep_ in CASE_MARKED:
+            case = next((c for c in child.children if c.dep_ == "case"), None)
+            if case is not None:
+                found.append((case, child))
+    return found
+
+
+def prepositional_objects(token: Token, prepositions: Set[str] | None) -> Iterator[Token]:
+    """The nouns `token` governs through one of `prepositions`, or through any with None ("dozens of people":
+    "people"; "une dizaine de personnes": "personnes")."""
+    for child in token.children:
+        yield from objects_through(child, prepositions)
+
+
+def objects_through(child: Token, prepositions: Set[str] | None) -> list[Token]:
+    """The nouns one dependent of a word brings in through a preposition: an English "prep" child's objects,
+    or the child itself when a preposition is marked on it."""
+    if child.dep_ == "prep":
+        return [c for c in child.children if c.dep_ == "pobj"] if prepositions is None or child.lower_ in prepositions else []
+    if child.dep_ in CASE_MARKED and (prepositions is None and any(c.dep_ == "case" for c in child.children)
+                                      or prepositions is not None and has_case_marker(child, prepositions)):
+        return [child]
+    return []
+
+
+def has_case_marker(noun: Token, prepositions: Set[str]) -> bool:
+    """Whether one of `prepositions` is marked on a noun, Universal Dependencies style ("parmi les morts")."""
+    return any(c.dep_ in ("case", "fixed") and c.lower_ in prepositions for c in noun.children)

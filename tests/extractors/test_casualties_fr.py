@@ -1,0 +1,94 @@
+"""French casualty counts from invented wire-style sentences: the English rules reading the French word sets
+(words/counts.toml, words/numbers.toml) through a Universal Dependencies parse."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from extractors import extract
+from extractors.numbers import number_value
+from extractors.schema import Article
+
+
+@pytest.fixture(scope="module")
+def nlp_fr():
+    from extractors import load_nlp
+
+    return load_nlp("fr")
+
+
+def counts(nlp, sentence: str) -> set[tuple[str, int, str]]:
+    doc = nlp(sentence)
+    return {(m.kind, m.count.value, m.count.qualifier) for m in doc._.newswatch_casualties if not m.subset}
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Au moins 12 civils ont été tués samedi dans le village de Sollé.", {("killed", 12, "at_least")}),
+    ("L'embuscade a fait 9 morts et 4 blessés parmi les gendarmes.",
+     {("killed", 9, "exact"), ("injured", 4, "exact")}),
+    ("L'explosion a fait une dizaine de blessés dans le marché.", {("injured", 10, "about")}),
+    ("Une quarantaine de personnes ont été tuées dans l'assaut.", {("killed", 40, "about")}),
+    ("Vingt-sept soldats ont perdu la vie dans l'attaque du poste.", {("killed", 27, "exact")}),
+    ("Plus de 30 villageois ont péri lors de l'incursion.", {("killed", 30, "more_than")}),
+    ("Près de 15 personnes ont été blessées par balles.", {("injured", 15, "about")}),
+    ("Les assaillants ont coûté la vie à 8 gendarmes.", {("killed", 8, "exact")}),
+    ("Des hommes armés ont ouvert le feu, tuant 6 fidèles et en blessant 11 autres.",
+     {("killed", 6, "exact"), ("injured", 11, "exact")}),
+    ("Un kamikaze a déclenché sa charge, faisant trois morts et un blessé.",
+     {("killed", 3, "exact"), ("injured", 1, "exact"), ("attackers", 1, "exact")}),
+    ("Le bilan s'est alourdi à dix-huit morts lundi.", {("killed", 18, "exact")}),
+    ("L'assaut a fait quatre-vingt-dix morts selon la mairie.", {("killed", 90, "exact")}),
+])
+def test_french_numbers_attach_to_killed_or_injured(nlp_fr, sentence, expected):
+    assert counts(nlp_fr, sentence) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "Le village compte 1 200 habitants, à 30 kilomètres de la frontière.",
+    "Le commerçant, âgé de 45 ans, a été interrogé par les gendarmes.",
+    "Des dizaines de maisons ont été incendiées le 14 mars.",
+])
+def test_french_numbers_that_are_not_tolls(nlp_fr, sentence):
+    assert {kind for kind, _, _ in counts(nlp_fr, sentence)} <= {"attackers"}
+
+
+def test_neutralised_or_shot_attackers_are_not_victims(nlp_fr):
+    found = counts(nlp_fr, "Dix assaillants ont été abattus par les militaires après l'attaque du poste.")
+    assert ("killed", 10, "exact") not in found
+    assert ("attackers", 10, "exact") in found
+    armed = counts(nlp_fr, "Deux hommes armés ont été abattus par les VDP.")
+    assert not any(kind == "killed" for kind, _, _ in armed)
+
+
+def test_a_part_of_the_dead_is_a_subset(nlp_fr):
+    doc = nlp_fr("L'attaque a fait 12 morts, dont trois enfants.")
+    assert {(m.count.value, m.subset) for m in doc._.newswatch_casualties if m.kind == "killed"} == {(12, False), (3, True)}
+
+
+@pytest.mark.parametrize(("pieces", "value"), [
+    (["vingt", "sept"], 27), (["quatre", "vingt", "dix"], 90), (["deux", "cents"], 200), (["10.000"], 10000),
+    (["trois", "mille"], 3000), (["beaucoup"], None),
+])
+def test_french_number_words(pieces, value):
+    assert number_value(pieces, "fr") == value
+
+
+def _main(nlp, text: str):
+    article = Article(id="f1", text=text, published=dt.datetime(2024, 3, 6), language="fr")
+    return extract(article, nlp).main
+
+
+def test_a_pluperfect_toll_is_an_earlier_attack(nlp_fr):
+    main = _main(nlp_fr, "Des hommes armés ont attaqué mardi le village de Sollé, dans le nord du Burkina Faso, "
+                         "tuant au moins neuf civils, selon des sources locales.\n"
+                         "En janvier, une attaque contre un village voisin avait fait 40 morts.")
+    assert main is not None and main.killed is not None and main.killed.value == 9
+
+
+def test_a_later_toll_raises_the_first(nlp_fr):
+    main = _main(nlp_fr, "Des jihadistes ont attaqué lundi un poste de gendarmerie à Tessit, dans le nord-est du "
+                         "Mali, tuant six gendarmes.\n"
+                         "Le bilan s'est alourdi mardi à onze morts, a indiqué une source sécuritaire.")
+    assert main is not None and main.killed is not None and main.killed.value == 11
