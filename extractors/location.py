@@ -131,10 +131,12 @@ def _town_in(text: str, places: list[PlaceMention], sentence: SceneSentence, wor
     the story also names as a district only when the sentence names no other."""
     frame_country, frame_region = within
     mentions = _places_in(text, places, sentence, language)
-    # A town the sentence names as a district's ("dans le territoire de Djugu") places an unlisted village better
-    # than its province does.
-    regions = [m for m in mentions if (m.kind != "city" or m.text in districts) and m.candidates
-               and frame_country in (None, *(e.country for e in m.candidates))]
+    # A town the sentence names as a district's ("dans le territoire de Djugu") or as a landmark ("20 km south of
+    # Y", "à une vingtaine de kilomètres au sud de Y") places an unlisted village better than its province does.
+    landmark_before = place_words(language).landmark_before
+    regions = [m for m in mentions if m.candidates and frame_country in (None, *(e.country for e in m.candidates))
+               and (m.kind != "city" or m.text in districts
+                    or landmark_before.search(text, max(0, m.start - 40), m.start))]
     district_town = None
     for mention in mentions:
         if mention.kind != "city" or scene_rank(text, mention, language) > worst_rank:

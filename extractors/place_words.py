@@ -58,6 +58,7 @@ class PlaceWords:
     reference_before: re.Pattern[str]
     speaking_before: re.Pattern[str]
     border_before: re.Pattern[str]
+    landmark_before: re.Pattern[str]
     # extractors.place_phrases: towns named by a scene phrase.
     scene_phrases: tuple[re.Pattern[str], ...]
     capital: re.Pattern[str]
@@ -97,6 +98,8 @@ def place_words(language: str) -> PlaceWords:
             rf"|{alternatives(words['speaking_alone'])})\s+(?:[\w-]+\s+)?{leading(words['speaking_prepositions'])}"
             rf"{definite}?$", before),
         border_before=re.compile(rf"\b{leading(words['border_before'])}{definite}?$", before),
+        landmark_before=re.compile(
+            rf"\b{leading(words['distance_before'])}{definite}?$", before),
         scene_phrases=_scene_phrases(words),
         capital=re.compile(
             rf"\b(?:(?P<determiner>{alternatives(words['capital_determiners'])})\s+(?P<qualifier>[\w'’-]+\s+)?"

@@ -154,3 +154,14 @@ def test_the_country_across_a_french_border_is_a_landmark(gazetteer):
     text = "Des hommes armés ont attaqué un poste près de la frontière malienne, au Niger."
     ranks = {m.text: scene_rank(text, m, "fr") for m in gazetteer.find_places(text, "fr")}
     assert ranks == {"malienne": 2, "Niger": 0}
+
+
+def test_an_unlisted_village_a_short_way_from_a_town_takes_that_towns_point(gazetteer):
+    from extractors.location import SceneSentence, choose_location
+
+    text = ("L'embuscade a été tendue aux abords de la bourgade de Kourfa, à une vingtaine de kilomètres au sud de "
+            "Bankilaré, dans la région de Tillabéri, au Niger.")
+    places, focus = read_places(text, gazetteer, "fr")
+    location, place = choose_location(text, [SceneSentence(0, len(text), 0, True)], places, [], focus, gazetteer, "fr")
+    assert (place.text, location.country, location.precision) == ("Kourfa", "NE", "admin1")
+    assert abs(location.lat - 14.58) < 0.05 and abs(location.lon - 0.73) < 0.05  # Bankilaré's point
