@@ -20,13 +20,9 @@ from extractors.place_words import PlaceWords, place_words
 from extractors.places import Gazetteer, PlaceMention, distance_km, to_location
 from extractors.schema import Location
 
-# "Barely 48 hours after a church in Kaduna was hit, gunmen raided ...": a place in a clause dated hours or
-# days away from the news belongs to another event.
 # "near the Bangladesh border", "on Myanmar's border with Bangladesh", "près de la frontière malienne": the
 # country across a frontier is a landmark; the scene lies on the story's side of it ("Myanmar's border").
 BORDER_AFTER = re.compile(r"\s+(?:border|frontier)\b", re.IGNORECASE)
-EARLIER_EVENT_BEFORE = re.compile(r"\b(?:hours|days|weeks|months|years)\s+(?:after|before)\b[^,.;:\n]*$",
-                                  re.IGNORECASE)
 # "a school near Sao Paulo": the lead names a landmark town; a town the next sentences put the scene in
 # ("the school in Suzano") within NEARBY_KM of it is where it happened.
 NEARBY_KM = 100
@@ -53,10 +49,10 @@ def scene_rank(text: str, place: PlaceMention, language: str = "en") -> int:
     """0 for the scene ("in Quetta", "the city of Quetta", "close to Quetta"), 1 for a bare name, 2 for an
     origin or landmark ("from Quetta", "south of Quetta", "near the Afghan border"), where someone spoke
     ("told reporters in Quetta") or another event's place ("two days after a bombing in Quetta")."""
-    if EARLIER_EVENT_BEFORE.search(text, max(0, place.start - 150), place.start):
+    words = place_words(language)
+    if words.earlier_event_before.search(text, max(0, place.start - 150), place.start):
         return 2
     window = text[max(0, place.start - 40):place.start]
-    words = place_words(language)
     if (place.kind == "country" and (BORDER_AFTER.match(text, place.end) or words.border_before.search(window))
             or words.speaking_before.search(window)):
         return 2

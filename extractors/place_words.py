@@ -59,6 +59,7 @@ class PlaceWords:
     speaking_before: re.Pattern[str]
     border_before: re.Pattern[str]
     landmark_before: re.Pattern[str]
+    earlier_event_before: re.Pattern[str]
     # extractors.place_phrases: towns named by a scene phrase.
     scene_phrases: tuple[re.Pattern[str], ...]
     capital: re.Pattern[str]
@@ -100,6 +101,9 @@ def place_words(language: str) -> PlaceWords:
         border_before=re.compile(rf"\b{leading(words['border_before'])}{definite}?$", before),
         landmark_before=re.compile(
             rf"\b{leading(words['distance_before'])}{definite}?$", before),
+        earlier_event_before=re.compile(
+            rf"\b{alternatives(words['earlier_time_units'])}\s+{alternatives(words['earlier_relations'])}\b[^,.;:\n]*$",
+            before),
         scene_phrases=_scene_phrases(words),
         capital=re.compile(
             rf"\b(?:(?P<determiner>{alternatives(words['capital_determiners'])})\s+(?P<qualifier>[\w'’-]+\s+)?"

@@ -165,3 +165,9 @@ def test_an_unlisted_village_a_short_way_from_a_town_takes_that_towns_point(gaze
     location, place = choose_location(text, [SceneSentence(0, len(text), 0, True)], places, [], focus, gazetteer, "fr")
     assert (place.text, location.country, location.precision) == ("Kourfa", "NE", "admin1")
     assert abs(location.lat - 14.58) < 0.05 and abs(location.lon - 0.73) < 0.05  # Bankilaré's point
+
+
+def test_a_place_in_a_clause_dated_years_earlier_is_not_the_scene(gazetteer):
+    text = "Le Burkina est en proie à des violences jihadistes nées quelques années plus tôt au Mali et au Niger."
+    ranks = {m.text: scene_rank(text, m, "fr") for m in gazetteer.find_places(text, "fr")}
+    assert ranks == {"Burkina": 1, "Mali": 2, "Niger": 2}
