@@ -54,6 +54,7 @@ def test_a_french_common_word_is_a_place_only_after_a_licensing_preposition(gaze
     ("Des hommes armés ont attaqué un poste dans le nord du Mali.", "Mali", 0),
     ("Une embuscade a visé la patrouille dans la région de Tahoua.", "Tahoua", 0),
     ("L'embuscade a été tendue à 18 km au sud de Bankilaré.", "Bankilaré", 2),
+    ("Le car a sauté sur une mine à une quinzaine de kilomètres de Bandiagara.", "Bandiagara", 0),
     ("Le convoi rentrait de la localité de Téra, dans l'ouest du Niger.", "Téra", 0),
     ("Le convoi était de retour de la localité de Téra quand il a été attaqué.", "Téra", 2),
 ])
