@@ -46,7 +46,7 @@ class PlaceWords:
     common_keys: frozenset[str]
     openers: frozenset[str]
     elisions: frozenset[str]
-    lowercase_demonym_keys: frozenset[str]
+    lowercase_demonyms: re.Pattern[str]  # case-sensitive: "nigériens", not the noun "Nigériens" (the gazetteer's)
     articles: frozenset[str]
     # Each matches a text that ends right before a place name.
     licensing_before: re.Pattern[str]
@@ -81,7 +81,7 @@ def place_words(language: str) -> PlaceWords:
         common_keys=words["place_common_words"],
         openers=frozenset(name_key(w) for w in words["place_openers"]),
         elisions=frozenset(words["place_elisions"]),
-        lowercase_demonym_keys=frozenset(name_key(w) for w in words["place_lowercase_demonyms"]),
+        lowercase_demonyms=re.compile(rf"(?<!\w){alternatives(words['place_lowercase_demonyms'])}s?(?!\w)"),
         articles=frozenset(name_key(w) for w in words["place_articles"]),
         licensing_before=re.compile(rf"\b{leading(words['place_licensing'])}$", before),
         admin1_before=re.compile(rf"\b{alternatives(words['admin1_nouns'])}\s+{of}$", before),

@@ -170,16 +170,18 @@ class Gazetteer:
         mentions: list[PlaceMention] = []
         i = 0
         while i < len(tokens):
-            if tokens.key(i) in words.lowercase_demonym_keys or tokens.key(i).removesuffix("s") in words.lowercase_demonym_keys:
-                mention = self._mention_at(tokens, i, words, lowercase=True)
-            else:
-                mention = self._mention_at(tokens, i, words) if _may_start_name(tokens, i) else None
+            mention = self._mention_at(tokens, i, words) if _may_start_name(tokens, i) else None
             if mention is None:
                 i += 1
                 continue
             mentions.append(mention)
             while i < len(tokens) and tokens.starts[i] < mention.end:
                 i += 1
+        for match in words.lowercase_demonyms.finditer(text):  # "soldats nigériens"
+            positions = [p for p in self.index.rows_named(name_key(match.group())) if p >= 0]
+            if positions:
+                candidates = self.index.ranked(positions)
+                mentions.append(PlaceMention(match.group(), match.start(), match.end(), "country", candidates))
         for match in self._exact_pattern.finditer(text):
             if match.start() and (text[match.start() - 1].isalnum() or text[match.start() - 1] == "."):
                 continue  # inside a word or an abbreviation; checked here, as a lookbehind slows the scan
@@ -189,15 +191,15 @@ class Gazetteer:
             mentions.append(PlaceMention(match.group(), match.start(), match.end(), candidates[0].kind, candidates))
         return sorted(mentions, key=lambda m: m.start)
 
-    def _mention_at(self, tokens: _Tokens, i: int, words: PlaceWords, lowercase: bool = False) -> PlaceMention | None:
-        """The longest place name starting at token i; `lowercase` for a demonym the language writes so."""
+    def _mention_at(self, tokens: _Tokens, i: int, words: PlaceWords) -> PlaceMention | None:
+        """The longest place name starting at token i."""
         spans = []
         key = ""
         for j in range(i, min(len(tokens), i + MAX_NAME_TOKENS)):
             if j > i and not _joinable(tokens, j):
                 break
             key += tokens.key(j)
-            if (tokens.capitalised(j) or lowercase) and len(key) >= MIN_KEY_LENGTH and key in self.index:
+            if tokens.capitalised(j) and len(key) >= MIN_KEY_LENGTH and key in self.index:
                 spans.append((j, key))
         text = tokens.text
         for j, key in reversed(spans):
