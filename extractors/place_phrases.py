@@ -82,8 +82,10 @@ def unlisted_towns(text: str, mentions: list[PlaceMention], gazetteer: Gazetteer
     for match in words.scene_then_region.finditer(text):
         following = by_start.get(match.end())
         near = bool(words.near.search(match.group("link")))
-        in_region = bool(match.groupdict().get("region"))  # "à Tiloua, dans la région d'Ouallam"
-        if following is not None and (following.kind != "city" or near or in_region):
+        # "à Tiloua, dans la région d'Ouallam", "à Solhan, dans la province du Yagha": a region noun says the name
+        # before it is a town, whether the gazetteer knows the region or not.
+        in_region = bool(match.groupdict().get("region"))
+        if in_region or following is not None and (following.kind != "city" or near):
             spans.add(match.span("name"))
     found = []
     for start, end in sorted(spans):

@@ -172,3 +172,9 @@ def test_a_place_in_a_clause_dated_years_earlier_is_not_the_scene(gazetteer):
     text = "Le Burkina est en proie à des violences jihadistes nées quelques années plus tôt au Mali et au Niger."
     ranks = {m.text: scene_rank(text, m, "fr") for m in gazetteer.find_places(text, "fr")}
     assert ranks == {"Burkina": 1, "Mali": 2, "Niger": 2}
+
+
+def test_a_town_followed_by_its_french_region_noun_is_a_town_even_in_an_unknown_region(gazetteer):
+    text = "Des hommes armés ont tué des dizaines de civils à Kalsaka, dans la province du Yatenga, au Burkina Faso."
+    places, _ = read_places(text, gazetteer, "fr")
+    assert "Kalsaka" in [m.text for m in places if not m.candidates]
