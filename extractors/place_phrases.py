@@ -72,7 +72,8 @@ def unlisted_towns(text: str, mentions: list[PlaceMention], gazetteer: Gazetteer
     occupied = [(m.start, m.end) for m in mentions]
     by_start = {m.start: m for m in mentions}
     spans: set[tuple[int, int]] = set()
-    licensed: set[tuple[int, int]] = set()  # "the village of X", "le marché de Mémé": X is a place, common word or not
+    # "the village of X", "le marché de Mémé", "à X, près de la frontière": X is a place, common word or not
+    licensed: set[tuple[int, int]] = set()
     for number, pattern in enumerate(words.scene_phrases):
         for match in pattern.finditer(text):
             found_spans = {match.span(group) for group in ("name", "other") if match.groupdict().get(group)}
@@ -82,11 +83,13 @@ def unlisted_towns(text: str, mentions: list[PlaceMention], gazetteer: Gazetteer
     for match in words.scene_then_region.finditer(text):
         following = by_start.get(match.end())
         near = bool(words.near.search(match.group("link")))
-        # "à Tiloua, dans la région d'Ouallam", "à Solhan, dans la province du Yagha": a region noun says the name
-        # before it is a town, whether the gazetteer knows the region or not.
-        in_region = bool(match.groupdict().get("region"))
-        if in_region or following is not None and (following.kind != "city" or near):
+        # "à Tiloua, dans la région d'Ouallam", "à Ben Guerdane, près de la frontière libyenne": a place named
+        # after the comma says the name before it is a town, whether the gazetteer knows that place or not.
+        placed = bool(match.group("comma_link"))
+        if placed or following is not None and (following.kind != "city" or near):
             spans.add(match.span("name"))
+            if placed:
+                licensed.add(match.span("name"))
     found = []
     for start, end in sorted(spans):
         name = text[start:end]

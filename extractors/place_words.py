@@ -113,9 +113,8 @@ def place_words(language: str) -> PlaceWords:
             rf"{alternatives(words['capital_country_nouns'])}\b)|(?P<of>[A-Z])))?|\s+(?P<after>[^\W\d_]+))?"),
         scene_then_region=re.compile(
             rf"\b{leading(words['scene_then_region_before'])}(?P<name>{NAME})"
-            rf"(?P<link>,\s*{leading(words['scene_then_region_near'])}?"
-            rf"(?:{leading(words['scene_then_region_comma_links'])}{definite}?"
-            rf"(?P<region>{alternatives(words['admin1_nouns'])}\s+{of})?)?"
+            rf"(?P<link>,\s*(?:(?P<comma_link>{leading(words['scene_then_region_comma_links'])}){definite}?"
+            rf"(?P<region>{alternatives(words['admin1_nouns'])}\s+{of})?|{leading(words['scene_then_region_near'])})?"
             rf"|\s+{leading(words['scene_then_region_links'])}{definite}?)(?:{direction})?"),
     )
 

@@ -178,3 +178,9 @@ def test_a_town_followed_by_its_french_region_noun_is_a_town_even_in_an_unknown_
     text = "Des hommes armés ont tué des dizaines de civils à Kalsaka, dans la province du Yatenga, au Burkina Faso."
     places, _ = read_places(text, gazetteer, "fr")
     assert "Kalsaka" in [m.text for m in places if not m.candidates]
+
+
+def test_a_french_town_placed_by_what_follows_its_comma(gazetteer):
+    text = "Trois gendarmes ont été tués à Ben Guerdane, près de la frontière libyenne, dans le sud de la Tunisie."
+    places, _ = read_places(text, gazetteer, "fr")
+    assert [m.text for m in places if not m.candidates] == ["Ben Guerdane"]
