@@ -75,6 +75,7 @@ def place_words(language: str) -> PlaceWords:
     definite = leading(words["place_definite_articles"])
     direction = leading(words["place_directions"]) + leading(words["place_direction_links"]) + "?"
     possessor = r"(?:[A-Z][\w-]+(?:\s[A-Z][\w-]+)?['’]s\s+)?"  # "in Nigeria's Borno state"
+    adjective = rf"(?:\s+{alternatives(words['place_noun_adjectives'])})?"  # "la base militaire de"
     before = re.IGNORECASE
     return PlaceWords(
         stop_keys=frozenset(name_key(w) for w in words["place_stopwords"]),
@@ -89,7 +90,7 @@ def place_words(language: str) -> PlaceWords:
         district_before=re.compile(rf"\b{alternatives(words['district_nouns'])}\s+{of}{definite}?$", before),
         scene_before=re.compile(
             rf"(?:\b{leading(words['scene_prepositions'])}{definite}?{possessor}(?:{direction})?"
-            rf"|\b{articles}(?:[\w-]+\s+){{0,2}}{alternatives(words['scene_nouns'])}\s+{of}"
+            rf"|\b{articles}(?:[\w-]+\s+){{0,2}}{alternatives(words['scene_nouns'])}{adjective}\s+{of}"
             rf"|\b{articles}{alternatives(words['named_place_nouns'])}\s+{leading(words['called_words'])})$", before),
         proximity_before=re.compile(rf"\b{leading(words['proximity_prepositions'])}{definite}?$", before),
         reference_before=re.compile(rf"\b{leading(words['reference_phrases'])}{definite}?$", before),
@@ -134,7 +135,7 @@ def _scene_phrases(words) -> tuple[re.Pattern[str], ...]:
     phrase_end = rf"(?=\s*(?:[,.;:)]|$)|\s+(?:{alternatives(words['settlement_phrase_ends'])}|{directions}\w*)\b)"
     return (
         # "the village of Solhan", "the villages of Tchoma Bangou and Zaroumadareye", "le village de Kié"
-        re.compile(rf"\b{settlement}s?\s+{of}(?P<name>{NAME})"
+        re.compile(rf"\b{settlement}s?(?:\s+{alternatives(words['place_noun_adjectives'])})?\s+{of}(?P<name>{NAME})"
                    rf"(?:\s+{alternatives(words['place_and'])}\s+(?P<other>{NAME}))?"),
         # "Mpeketoni, a coastal town in ...", "Kasindi, an eastern Congolese city"
         re.compile(rf"(?P<name>{NAME}),\s+{leading(words['place_articles'])}(?:[\w-]+\s+){{0,3}}?{settlement}{phrase_end}"),

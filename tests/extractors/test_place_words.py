@@ -184,3 +184,10 @@ def test_a_french_town_placed_by_what_follows_its_comma(gazetteer):
     text = "Trois gendarmes ont été tués à Ben Guerdane, près de la frontière libyenne, dans le sud de la Tunisie."
     places, _ = read_places(text, gazetteer, "fr")
     assert [m.text for m in places if not m.candidates] == ["Ben Guerdane"]
+
+
+def test_an_adjective_may_stand_between_a_french_place_noun_and_its_de(gazetteer):
+    text = "L'attaque contre la base militaire de Tabankort, dans le nord du Niger, a fait dix morts."
+    places, _ = read_places(text, gazetteer, "fr")
+    [town] = [m for m in places if not m.candidates]
+    assert town.text == "Tabankort" and scene_rank(text, town, "fr") == 0
