@@ -108,7 +108,8 @@ def place_words(language: str) -> PlaceWords:
         scene_phrases=_scene_phrases(words),
         capital=re.compile(
             rf"\b(?:(?P<determiner>{alternatives(words['capital_determiners'])})\s+(?P<qualifier>[\w'’-]+\s+)?"
-            rf"|(?P<possessor>[A-Z][\w-]+(?:\s[A-Z][\w-]+)?)['’]s\s+)(?P<capital>{alternatives(words['capital_words'])})\b"
+            rf"|(?P<possessor>[A-Z][\w-]+(?:\s[A-Z][\w-]+)?)['’]s\s+)"
+            rf"(?P<capital>{alternatives(words['capital_words'])})\b"
             rf"(?!\s+{alternatives(words['capital_not_after'])}\b)"
             rf"(?:(?P<of_word>\s+{alternatives(words['place_of'])}\b)(?:\s*{definite}?(?:(?P<country_noun>"
             rf"{alternatives(words['capital_country_nouns'])}\b)|(?P<of>[A-Z])))?|\s+(?P<after>[^\W\d_]+))?"),
@@ -138,7 +139,8 @@ def _scene_phrases(words) -> tuple[re.Pattern[str], ...]:
         re.compile(rf"\b{settlement}s?(?:\s+{alternatives(words['place_noun_adjectives'])})?\s+{of}(?P<name>{NAME})"
                    rf"(?:\s+{alternatives(words['place_and'])}\s+(?P<other>{NAME}))?"),
         # "Mpeketoni, a coastal town in ...", "Kasindi, an eastern Congolese city"
-        re.compile(rf"(?P<name>{NAME}),\s+{leading(words['place_articles'])}(?:[\w-]+\s+){{0,3}}?{settlement}{phrase_end}"),
+        re.compile(rf"(?P<name>{NAME}),\s+{leading(words['place_articles'])}(?:[\w-]+\s+){{0,3}}?{settlement}"
+                   rf"{phrase_end}"),
         # "at a place called Nyanya", "a village known as X", "une localité appelée X"
         re.compile(rf"\b{alternatives(words['named_place_nouns'])}\s+{leading(words['called_words'])}(?P<name>{NAME})"),
         # "raided Kaboro village", "in al-Qadeeh village", "on Kaboro community"

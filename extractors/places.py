@@ -50,7 +50,8 @@ FACILITY_WORDS = frozenset(
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 GLUED_PREFIX = re.compile(r"[a-z]+(?=[A-Z]{3,}$)")  # "fnnfISLAMABAD": scraper junk glued to a dateline
 # The day after a dateline's place, month first ("May 17, 2024") or day first ("14 mars", "le 1er mai 2025").
-DATELINE_DAY = r"(?:[A-Z][a-z]{2,8}\.?[ ]+\d{1,2}(?:,[ ]*\d{4})?|(?:[a-z]{2,3}[ ]+)?\d{1,2}(?:er)?[ ]+[^\W\d_]{3,9}\.?(?:[ ]+\d{4})?)"
+DATELINE_DAY = (r"(?:[A-Z][a-z]{2,8}\.?[ ]+\d{1,2}(?:,[ ]*\d{4})?"
+                r"|(?:[a-z]{2,3}[ ]+)?\d{1,2}(?:er)?[ ]+[^\W\d_]{3,9}\.?(?:[ ]+\d{4})?)")
 DATELINE = re.compile(
     r"""^[^\S\n]*(?:[a-z]{1,8}(?=[A-Z]{3}))?
     (?:(?P<caps>[A-Z][A-Z.'’-]+(?:[ ][A-Z][A-Z.'’-]+){0,3})(?:,[ ]+[A-Z][\w.]+(?:[ ][A-Z][\w.]+){0,2})?
@@ -351,7 +352,8 @@ def _joinable(tokens: _Tokens, j: int) -> bool:
     'St. Louis'), and a capitalised word or a particle ('Dera Ismail Khan', 'Sar-e Pol')."""
     gap = tokens.gap(j)
     elided = gap in APOSTROPHES and tokens.key(j - 1) in CONNECTORS  # "Côte d'Ivoire"
-    if gap not in (" ", "-") and not elided and not (gap in (". ", ".") and tokens.ends[j - 1] - tokens.starts[j - 1] <= 3):
+    abbreviation = gap in (". ", ".") and tokens.ends[j - 1] - tokens.starts[j - 1] <= 3  # "St. Louis"
+    if gap not in (" ", "-") and not elided and not abbreviation:
         return False
     return tokens.capitalised(j) or tokens.key(j) in CONNECTORS
 

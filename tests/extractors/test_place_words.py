@@ -35,7 +35,8 @@ def test_french_elided_articles_and_sentence_openers_are_not_places(gazetteer):
 
 def test_the_english_reading_is_the_default_and_keeps_its_own_words(gazetteer):
     assert found(gazetteer, "Gunmen stormed a school in Arras on Friday.", "en") == [("Arras", "city", "FR")]
-    assert [m.text for m in gazetteer.find_places("Une patrouille a été attaquée.")] == ["Une"]  # "Une" is no English word
+    # "Une" is no English word: read as English, the Turkish town Ünye
+    assert [m.text for m in gazetteer.find_places("Une patrouille a été attaquée.")] == ["Une"]
 
 
 def test_lower_case_french_demonyms_and_exonyms_name_their_countries(gazetteer):
@@ -87,8 +88,8 @@ def test_day_first_datelines_are_the_reporters_place(text, dateline):
 
 
 def test_the_agency_in_a_dateline_names_no_country(gazetteer):
-    text = ("YAOUNDE, 5 octobre (Xinhua) -- Huit personnes ont été tuées au marché de Kolofata, dans l'Extrême-Nord "
-            "du Cameroun, a appris Xinhua auprès des autorités.")
+    text = ("YAOUNDE, 5 octobre (Xinhua) -- Huit personnes ont été tuées au marché de Kolofata, dans "
+            "l'Extrême-Nord du Cameroun, a appris Xinhua auprès des autorités.")
     places, focus = read_places(text, gazetteer, "fr")
     assert "CN" not in focus and "Xinhua" not in [m.text for m in places]
 
@@ -181,7 +182,7 @@ def test_a_town_followed_by_its_french_region_noun_is_a_town_even_in_an_unknown_
 
 
 def test_a_french_town_placed_by_what_follows_its_comma(gazetteer):
-    text = "Trois gendarmes ont été tués à Ben Guerdane, près de la frontière libyenne, dans le sud de la Tunisie."
+    text = "Trois gendarmes ont été tués à Ben Guerdane, près de la frontière libyenne, dans le sud de la Tunisie"
     places, _ = read_places(text, gazetteer, "fr")
     assert [m.text for m in places if not m.candidates] == ["Ben Guerdane"]
 
