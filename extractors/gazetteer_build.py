@@ -19,7 +19,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-from extractors.gazetteer import fold, name_key
+from extractors.folding import fold
+from extractors.gazetteer import name_key
 from extractors.languages import LANGUAGES_DIR
 
 DATA_DIR = Path(__file__).parent / "data"

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from extractors.gazetteer import DATA_DIR, GazetteerEntry, GazetteerIndex, PlaceKind, fold, name_key
+from extractors.folding import fold
+from extractors.gazetteer import DATA_DIR, GazetteerEntry, GazetteerIndex, PlaceKind, name_key
 from extractors.place_words import PlaceWords, place_words
 from extractors.schema import Location
 
