@@ -34,7 +34,7 @@ from kafka import KafkaProducer
 
 from extractors.schema import Count, Incident, Location
 from tests.streams.alert_factories import quetta_incident
-from tests.streams.sinks.receivers import WebhookReceiver
+from tests.streams.alerting.sinks.receivers import WebhookReceiver
 
 SECRET = "bench-secret"
 WATCHES = """

@@ -29,9 +29,9 @@ from bench_merge import invented_reports  # noqa: E402
 
 from extractors.schema import Region, Rule, Watch  # noqa: E402
 from streams.alerting.alert_store import AlertStore  # noqa: E402
-from streams.incident_store import IncidentStore, record_report  # noqa: E402
-from streams.incidents import ArticleRef  # noqa: E402
-from streams.watches import WatchIndex  # noqa: E402
+from streams.incidents.merge import ArticleRef  # noqa: E402
+from streams.incidents.store import IncidentStore, record_report  # noqa: E402
+from streams.watches.index import WatchIndex  # noqa: E402
 
 MEAN_REPORTS_PER_EVENT = 4.5  # bench_merge: 1 to 8 reports per event
 EVENTS_PER_DAY = 50

@@ -4,9 +4,9 @@ Run from the repository root (NEWSWATCH_HOME selects the local services, started
     python bench/bench_indexing.py [--articles 5000] [--incidents 3000] [--runs 5]
 
 All send the same actions in batches of 200 (what the indexing agents take from their streams) into
-fresh indices made from our templates: article documents (streams.documents.article_document over the
+fresh indices made from our templates: article documents (streams.elasticsearch.documents.article_document over the
 mixed stream of bench/news_filler.py) with index actions, and incident documents (incident_document over
-incidents merged from the dev set's attack articles by the extractor and streams.incident_store, copied
+incidents merged from the dev set's attack articles by the extractor and streams.incidents.store, copied
 under new ids) with external versioning. Only the bulk calls are timed; building the documents from the
 agents' messages (validation, document, summary) is timed on its own. Each run uses new indices, created
 before the clock starts; the methods take turns going first, and the median of the runs is reported.
@@ -33,11 +33,12 @@ import extractors
 from extractors.schema import ExtractionResult, Incident
 from news_filler import is_attack_article, mixed_stream, unique_devset
 from streams.alerting.text import summarize
-from streams.documents import article_document, incident_document
-from streams.incident_store import IncidentStore, record_report
-from streams.incidents import ArticleRef
-from streams.messages import ExtractedArticle
-from streams.indexer import Indexer, ensure_templates, index_action, versioned_action
+from streams.elasticsearch.documents import article_document, incident_document
+from streams.elasticsearch.indexer import Indexer, index_action, versioned_action
+from streams.elasticsearch.templates import ensure_templates
+from streams.incidents.merge import ArticleRef
+from streams.incidents.store import IncidentStore, record_report
+from streams.runtime.messages import ExtractedArticle
 from tests.integration.pipeline import drop_indices
 
 BATCH = 200  # streams.agents.indexing.INDEX_BATCH

@@ -21,8 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from extractors.schema import Count, IncidentReport, Location, Perpetrator  # noqa: E402
-from streams.incident_store import IncidentStore, record_report  # noqa: E402
-from streams.incidents import ArticleRef  # noqa: E402
+from streams.incidents.merge import ArticleRef  # noqa: E402
+from streams.incidents.store import IncidentStore, record_report  # noqa: E402
 
 START = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
 # (country, south-west corner lat, lon): a 6 x 6 degree box each, cut into 16 provinces of 1.5 x 1.5 degrees.

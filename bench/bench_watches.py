@@ -26,9 +26,11 @@ import pycountry
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from extractors.folding import fold_words  # noqa: E402
 from extractors.schema import Count, Incident, Location, Perpetrator, Region, Rule, Watch  # noqa: E402
-from streams.text_query import SearchableText, TextQuery, fold  # noqa: E402
-from streams.watches import WatchIndex, query_text  # noqa: E402
+from streams.watches.index import WatchIndex  # noqa: E402
+from streams.watches.text_query import SearchableText, TextQuery  # noqa: E402
+from streams.watches.text_query import query_text  # noqa: E402
 from tests.integration.corpus import devset_articles  # noqa: E402
 from tests.streams.alert_factories import text_query_watches  # noqa: E402
 
@@ -112,7 +114,7 @@ def measure(watch_count: int, incident_count: int, pakistan: bool) -> dict:
 def text_queries(count: int, texts: list[str], seed: int) -> list[Watch]:
     """Queries of one to three terms drawn from the articles: single words, two-word phrases, OR, exclusions."""
     rng = random.Random(seed)
-    tokenized = [fold(text).split() for text in texts]
+    tokenized = [fold_words(text).split() for text in texts]
     vocabulary = sorted({word for words in tokenized for word in words})
 
     def term() -> str:

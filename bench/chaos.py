@@ -26,7 +26,7 @@ from worker_harness import endpoints, print_json, process_tree, running_workers,
 
 from deploy.local.services import LocalServices
 from news_filler import mixed_stream
-from streams.commands.replay import dedup_from_settings
+from streams.cli.commands.replay import dedup_from_settings
 from streams.ingest.producer import ArticleProducer
 from streams.replay import replay
 from streams.settings import Settings

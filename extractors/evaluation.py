@@ -10,10 +10,10 @@ when every claimed group is found, attack types when one agrees.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from extractors.folding import fold_words
 from extractors.groups import find_groups
 from extractors.places import distance_km
 from extractors.schema import Count, ExtractionResult, IncidentReport
@@ -225,10 +225,7 @@ def is_promoted(background: dict, truth: dict, main: IncidentReport) -> bool:
 
 def _folded(name: str) -> str:
     """Accents, case, apostrophes and punctuation ignored: "N’Djamena" = "N'Djamena", "al-Qudeeh" = "Al Qudeeh"."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    plain = plain.replace("'", "").replace("’", "")
-    return " ".join("".join(ch if ch.isalnum() else " " for ch in plain).split())
+    return fold_words(name.replace("'", "").replace("’", ""))
 
 
 def bcubed(clusters: Mapping[str, object], groups: Mapping[str, str]) -> dict:

@@ -7,29 +7,18 @@ stop lists). extractors.places reads text with it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from extractors.folding import fold
+
 DATA_DIR = Path(__file__).parent / "data"
 PlaceKind = Literal["city", "admin1", "country"]
 KINDS: dict[str, PlaceKind] = {"P": "city", "A": "admin1", "C": "country"}
 EXACT_ALIAS = re.compile(r"[A-Z](?:\.?[A-Z])+\.?")  # "US", "U.S.": matched only as written
-LETTERS_WITHOUT_DECOMPOSITION = str.maketrans({
-    "ı": "i", "İ": "I", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D",
-    "ł": "l", "Ł": "L", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D", "ħ": "h", "Ħ": "H", "ß": "ss",
-})
-
-
-def fold(name: str) -> str:
-    """Strips diacritics so 'Bāmyān' and 'Bamyan' (and 'Diyarbakır', 'Diyarbakir') compare equal."""
-    if name.isascii():
-        return name
-    decomposed = unicodedata.normalize("NFKD", name.translate(LETTERS_WITHOUT_DECOMPOSITION))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def name_key(name: str) -> str:

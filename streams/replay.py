@@ -19,17 +19,18 @@ from itertools import islice
 from pathlib import Path
 from typing import Literal
 
+from extractors.records import RecordError, read_articles
 from extractors.schema import Alert, Article, ExtractionResult, Incident
 from streams.alerting.alert_store import AlertStore
 from streams.alerting.outbox import InMemoryOutbox, Outbox
 from streams.dedup import DedupIndex
-from streams.extraction import extract_isolating_failures
-from streams.incident_store import IncidentStore, record_report
-from streams.incidents import ArticleRef
-from streams.ingest.files import BadRecord, read_jsonl_articles
-from streams.messages import article_time
-from streams.recent_extractions import RecentExtractions
-from streams.watches import WatchIndex, query_text
+from streams.extraction.extractor_process import extract_isolating_failures
+from streams.extraction.recent_extractions import RecentExtractions
+from streams.incidents.merge import ArticleRef
+from streams.incidents.store import IncidentStore, record_report
+from streams.runtime.messages import article_time
+from streams.watches.index import WatchIndex
+from streams.watches.text_query import query_text
 
 log = logging.getLogger(__name__)
 
@@ -135,8 +136,8 @@ def replay_file(path: Path, out: Path, *, now: dt.datetime | None = None, clock:
     bad: list[tuple[str, str]] = []
 
     def articles() -> Iterator[Article]:
-        for record in read_jsonl_articles(path, now if clock == "arrival" else None):
-            if isinstance(record, BadRecord):
+        for record in read_articles(path, fetched_at=now if clock == "arrival" else None):
+            if isinstance(record, RecordError):
                 bad.append((str(record).split(": ", 1)[0], str(record)))
                 continue
             yield record
@@ -157,8 +158,8 @@ def write_jsonl(path: Path, records: Iterable[Incident | Alert]) -> None:
 
 def latest_published(path: Path) -> dt.datetime:
     """The latest published time among the file's articles: a deterministic 'now' for a replay."""
-    times = [_utc(record.published) for record in read_jsonl_articles(path)
-             if not isinstance(record, BadRecord) and record.published is not None]
+    times = [_utc(record.published) for record in read_articles(path)
+             if not isinstance(record, RecordError) and record.published is not None]
     if not times:
         raise ValueError(f"{path}: no article has a published time; pass --now to say when the articles arrive")
     return max(times)

@@ -54,7 +54,6 @@ class DedupSettings(BaseModel):
 class WorkerSettings(BaseModel):
     app_id: str = "newswatch"
     data_dir: Path = Path(os.environ.get("NEWSWATCH_HOME", Path.home() / ".cache" / "newswatch")) / "worker"
-    web_port: int = 6066
     extract_batch_size: int = Field(default=16, ge=1)
     extract_batch_seconds: float = Field(default=0.5, gt=0)
     extractor: str = Field(
@@ -138,7 +137,6 @@ class Settings(BaseSettings):
     )
 
     home: Path = Path.home() / ".cache" / "newswatch"
-    config_file: Path | None = None
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     topics: TopicSettings = Field(default_factory=TopicSettings)
     elasticsearch: ElasticsearchSettings = Field(default_factory=ElasticsearchSettings)

@@ -1,4 +1,4 @@
-"""Thin Faust agents: decode, call plain functions, send. Only streams.app imports this package."""
+"""Thin Faust agents: decode, call plain functions, send. Only streams.runtime.app imports this package."""
 
 from __future__ import annotations
 

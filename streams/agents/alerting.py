@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from elasticsearch import AsyncElasticsearch
-
 from extractors.schema import Alert, Incident
 from streams.alerting.alert_store import AlertStore
 from streams.alerting.delivery import AlertDelivery
 from streams.alerting.elasticsearch_outbox import ElasticsearchOutbox
-from streams.in_order_acks import InOrderAcks
-from streams.indexer import Indexer, settings_client_options
-from streams.messages import TEXT_MATCHES_HEADER, text_matches_in
-from streams.sinks import build_dispatcher
-from streams.watch_feed import LiveWatches, follow
-from streams.watches import load_watches
+from streams.alerting.sinks import build_dispatcher
+from streams.runtime.in_order_acks import InOrderAcks
+from streams.runtime.messages import TEXT_MATCHES_HEADER, text_matches_in
+from streams.watches.live_watches import LiveWatches, follow
+from streams.watches.loading import load_watches
 
 RELEASE_CHECK_SECONDS = 30.0
 
@@ -30,19 +27,12 @@ def install(pipeline) -> LiveWatches:
     app, topics, settings = pipeline.app, pipeline.topics, pipeline.settings
     loaded = load_watches(settings.watches_file)
     # The alerts topic gets every alert (it is the pipeline's output); the kafka sink is for other clusters or topics.
-    dispatcher = build_dispatcher(settings.alerting, dead_letter=pipeline.dead_letter)
+    dispatcher = build_dispatcher(settings.alerting, dead_letter=pipeline.dead_letter,
+                                  alerts_topic=(settings.kafka.bootstrap_servers, settings.topics.alerts))
     dispatcher.check(loaded)
     watches = LiveWatches(loaded, check=dispatcher.check)
     store = AlertStore(app.Table("alert-state"), app.Table("text-query-matches"), settings.alerting.summary_template)
-    indexer: Indexer | None = None
-
-    def get_indexer() -> Indexer:
-        nonlocal indexer
-        if indexer is None:
-            indexer = Indexer(AsyncElasticsearch(**settings_client_options(settings.elasticsearch)))
-        return indexer
-
-    outbox = ElasticsearchOutbox(get_indexer, settings.elasticsearch.index("alerts"))
+    outbox = ElasticsearchOutbox(pipeline.indexer, settings.elasticsearch.index("alerts"))
     delivery = AlertDelivery(outbox, dispatcher, lambda: watches.index)
 
     async def publish(alerts: list[Alert], now: dt.datetime) -> None:

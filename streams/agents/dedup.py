@@ -7,7 +7,7 @@ import logging
 
 from extractors.schema import Article
 from streams.dedup import DedupIndex
-from streams.messages import UniqueArticle, article_time
+from streams.runtime.messages import UniqueArticle, article_time
 
 log = logging.getLogger(__name__)
 

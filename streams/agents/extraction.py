@@ -6,13 +6,13 @@ import asyncio
 import logging
 
 from extractors.schema import ExtractionResult
-from streams.batches import event_batches
-from streams.extraction import ExtractorProcess, load_extractor
-from streams.incidents import merge_key
-from streams.messages import ExtractedArticle, ReportMessage, UniqueArticle
-from streams.recent_extractions import RecentExtractions, latest_extractions
-from streams.watch_feed import LiveWatches
-from streams.watches import query_text
+from streams.extraction.extractor_process import ExtractorProcess, load_extractor
+from streams.extraction.recent_extractions import RecentExtractions, latest_extractions
+from streams.incidents.merge import merge_key
+from streams.runtime.batches import event_batches
+from streams.runtime.messages import ExtractedArticle, ReportMessage, UniqueArticle
+from streams.watches.live_watches import LiveWatches
+from streams.watches.text_query import query_text
 
 log = logging.getLogger(__name__)
 

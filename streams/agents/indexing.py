@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from elasticsearch import AsyncElasticsearch
-
 from extractors.schema import Incident
-from streams.batches import event_batches
-from streams.documents import article_document
-from streams.indexer import Indexer, incident_action, index_action, settings_client_options
-from streams.messages import ExtractedArticle
+from streams.alerting.text import summarize
+from streams.elasticsearch.documents import article_document
+from streams.elasticsearch.indexer import incident_action, index_action
+from streams.runtime.batches import event_batches
+from streams.runtime.messages import ExtractedArticle
 
 log = logging.getLogger(__name__)
 
@@ -21,17 +20,9 @@ INDEX_WITHIN = 1.0
 
 def install(pipeline) -> None:
     app, topics, es_settings = pipeline.app, pipeline.topics, pipeline.settings.elasticsearch
-    indexer: Indexer | None = None
-
-    def get_indexer() -> Indexer:
-        nonlocal indexer
-        if indexer is None:
-            indexer = Indexer(AsyncElasticsearch(**settings_client_options(es_settings)))
-        return indexer
-
     async def index(stage: str, actions: list[dict]) -> None:
         """Blocks while Elasticsearch is down (offsets stay uncommitted); rejected documents become dead letters."""
-        outcome = await get_indexer().bulk(actions)
+        outcome = await pipeline.indexer().bulk(actions)
         sources = {action["_id"]: action["_source"] for action in actions}
         for failure in outcome.failures:
             await pipeline.dead_letter(stage, str(failure.get("error")), sources.get(failure.get("_id"), {}))
@@ -41,7 +32,7 @@ def install(pipeline) -> None:
         return index_action(es_settings.index("articles"), extracted.article.id, document)
 
     def incident_update_action(incident: Incident, now: dt.datetime) -> dict:
-        return incident_action(es_settings.index("incidents"), incident, now)
+        return incident_action(es_settings.index("incidents"), incident, summarize(incident), now)
 
     def indexing_agent(topic_key: str, name: str, model, to_action) -> None:
         """An agent that indexes each batch of its topic's records in one bulk request."""

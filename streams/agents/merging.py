@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from streams.incident_store import IncidentStore, record_report
-from streams.incidents import ArticleRef
-from streams.messages import ReportMessage, text_matches_header
+from streams.incidents.merge import ArticleRef
+from streams.incidents.store import IncidentStore, record_report
+from streams.runtime.messages import ReportMessage, text_matches_header
 
 log = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ from collections.abc import Collection, MutableMapping
 
 from extractors.schema import Alert, Incident
 from streams.alerting.decision import AlertState, deliverable, on_update, release_at
-from streams.incident_store import OPEN_FOR
-from streams.watches import WatchIndex
+from streams.incidents.store import OPEN_FOR
+from streams.watches.index import WatchIndex
 
 
 class AlertStore:

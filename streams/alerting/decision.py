@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from extractors.schema import Alert, Incident, Watch
 from streams.alerting.text import DEFAULT_SUMMARY_TEMPLATE, summarize
-from streams.watches import lower_bound
+from streams.watches.facts import lower_bound
 
 TollField = Literal["killed", "injured"]
 TOLL_FIELDS: tuple[TollField, ...] = ("killed", "injured")

@@ -16,8 +16,8 @@ from typing import Literal
 
 from extractors.schema import Alert
 from streams.alerting.outbox import Outbox
-from streams.sinks import Dispatcher
-from streams.watches import WatchIndex
+from streams.alerting.sinks import Dispatcher
+from streams.watches.index import WatchIndex
 
 log = logging.getLogger(__name__)
 

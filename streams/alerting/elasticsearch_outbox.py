@@ -7,8 +7,8 @@ from collections.abc import Callable, Collection
 
 from extractors.schema import Alert
 from streams.alerting.outbox import Created
-from streams.documents import alert_document
-from streams.indexer import Indexer, create_action
+from streams.elasticsearch.documents import alert_document
+from streams.elasticsearch.indexer import Indexer, create_action
 
 
 class ElasticsearchOutbox:

@@ -11,7 +11,7 @@ import re
 import string
 
 from extractors.schema import Alert, Count, Incident
-from streams.documents import country_name
+from streams.elasticsearch.documents import country_name
 
 DEFAULT_SUMMARY_TEMPLATE = "{headline}[: {tolls}][; {responsibility}][ ({change})]"
 DEFAULT_TEXT_TEMPLATE = "{kind_label} — {watch}: {summary}[ {url}]"

@@ -22,6 +22,7 @@ from kafka.errors import KafkaError
 from extractors.schema import Article
 from streams.ingest.producer import ArticleProducer
 from streams.ingest.store import IngestStore
+from streams.retry import Backoff, retry
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +92,7 @@ class Delivery:
         self.max_buffer_bytes = max_buffer_bytes
         self.find_delivered = find_delivered
         self.batch_size = batch_size
-        self.retry_base_seconds = retry_base_seconds
-        self.retry_cap_seconds = retry_cap_seconds
+        self.backoff = Backoff(retry_base_seconds, retry_cap_seconds)
         self.delivered = 0
         self.last_error: str | None = None
         self._queue: collections.deque[tuple[Article, int]] = collections.deque()
@@ -166,19 +166,17 @@ class Delivery:
                 self._work.set()
 
     async def _retrying(self, step: Callable[[], Awaitable[None]], what: str) -> None:
-        failures = 0
-        while True:
-            try:
-                return await step()
-            except (KafkaError, TimeoutError, OSError) as error:
-                failures += 1
-                await self._pause(failures, f"{what}: {error}")
+        await retry(step, transient=lambda error: isinstance(error, KafkaError | TimeoutError | OSError),
+                    backoff=self.backoff, on_retry=lambda error, _, wait: self._report(f"{what}: {error}", wait))
 
     async def _pause(self, failures: int, problem: str) -> None:
-        delay = min(self.retry_base_seconds * 2 ** min(failures - 1, 16), self.retry_cap_seconds)
+        delay = self.backoff.delay(failures)
+        self._report(problem, delay)
+        await asyncio.sleep(delay)
+
+    def _report(self, problem: str, delay: float) -> None:
         self.last_error = problem
         log.error("%s; %d articles buffered (%d bytes), retrying in %g s", problem, len(self._queue), self._buffered_bytes, delay)
-        await asyncio.sleep(delay)
 
     async def _recover_pending(self) -> None:
         """Pending claims from an earlier run: mark those Kafka already has, queue the rest (at most what was

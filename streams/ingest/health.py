@@ -8,6 +8,7 @@ from extractors.language import is_readable
 from streams.ingest.feedlist import FeedConfig
 from streams.ingest.store import FeedState
 from streams.ingest.urls import host_of
+from streams.terminal_tables import format_table
 
 DAY_SECONDS = 86400
 TABLE_COLUMNS = ("FEED", "STATUS", "LAST SUCCESS", "FAILS", "ITEMS/DAY", "UNREAD/DAY", "LANGUAGES/DAY", "LATENCY", "LAST ERROR")
@@ -71,10 +72,10 @@ def _age(timestamp: str | None, now: float) -> str:
     return f"{max(seconds, 0):.0f}s ago"
 
 
-def format_table(records: list[dict], now: float) -> str:
+def health_table(records: list[dict], now: float) -> str:
     """A plain-text table, worst feeds first so problems are at the top."""
     order = {"quarantined": 0, "disabled": 1, "failing": 2, "new": 3, "ok": 4, "off": 5}
-    rows = [TABLE_COLUMNS]
+    rows = []
     for record in sorted(records, key=lambda record: order.get(record["feed"]["status"], 9)):
         feed = record["feed"]
         error = (feed["last_error"] or "") if feed["status"] != "ok" else ""
@@ -88,11 +89,10 @@ def format_table(records: list[dict], now: float) -> str:
                 str(feed["unread_per_day"]) if feed["unread_per_day"] is not None else "-",
                 _language_counts(feed["languages_per_day"]),
                 f"{feed['latency_ms']:.0f} ms" if feed["latency_ms"] is not None else "-",
-                error if len(error) <= ERROR_WIDTH else error[: ERROR_WIDTH - 1] + "…",
+                error,
             )
         )
-    widths = [max(len(row[column]) for row in rows) for column in range(len(TABLE_COLUMNS))]
-    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows)
+    return format_table(TABLE_COLUMNS, rows, max_width=ERROR_WIDTH)
 
 
 def _language_counts(languages: list[dict] | None) -> str:

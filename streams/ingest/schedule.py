@@ -9,6 +9,7 @@ import random
 from dataclasses import dataclass
 
 from streams.ingest.store import FeedState
+from streams.retry import Backoff
 
 LATENCY_WEIGHT = 0.2  # of the newest sample in the moving average
 
@@ -43,8 +44,7 @@ def retry_after_seconds(value: str | None, now: float) -> float | None:
 
 def backoff_seconds(failures: int, timing: PollTiming) -> float:
     """Doubling from the base with each consecutive failure, capped."""
-    exponent = min(max(failures - 1, 0), 32)
-    return min(timing.backoff_base_seconds * 2**exponent, timing.backoff_cap_seconds)
+    return Backoff(timing.backoff_base_seconds, timing.backoff_cap_seconds).delay(max(failures, 1))
 
 
 def jittered(seconds: float, jitter: float, rng: random.Random) -> float:

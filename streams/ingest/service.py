@@ -130,7 +130,9 @@ class FeedIngester:
     async def _report_health(self, stop: asyncio.Event) -> None:
         from elasticsearch import AsyncElasticsearch, Elasticsearch
 
-        from streams.indexer import Indexer, ensure_templates, index_action, settings_client_options
+        from streams.elasticsearch.client import settings_client_options
+        from streams.elasticsearch.indexer import Indexer, index_action
+        from streams.elasticsearch.templates import ensure_templates
 
         es = self.settings.elasticsearch
         options = settings_client_options(es)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.indexer import template_bodies
+from streams.elasticsearch.templates import template_bodies
 
 KIBANA = Path(__file__).resolve().parents[2] / "deploy" / "kibana"
 RECORDS = "___records___"

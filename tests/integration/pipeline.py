@@ -23,7 +23,7 @@ T = TypeVar("T")
 
 def drop_indices(url: str, prefix: str) -> None:
     """The indices, index templates and component templates under one prefix."""
-    from streams.indexer import COMPONENTS, INDEX_KINDS
+    from streams.elasticsearch.templates import COMPONENTS, INDEX_KINDS
 
     client = Elasticsearch(url, request_timeout=60).options(ignore_status=404)
     for kind in INDEX_KINDS:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.pipeline import stop_worker, wait_for
-from tests.streams.sinks.receivers import WebhookReceiver
+from tests.streams.alerting.sinks.receivers import WebhookReceiver
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 

@@ -12,7 +12,8 @@ import time
 import pytest
 from elasticsearch import AsyncElasticsearch
 
-from streams.indexer import Indexer, ensure_templates, index_action
+from streams.elasticsearch.indexer import Indexer, index_action
+from streams.elasticsearch.templates import ensure_templates
 from streams.ingest.health import languages_per_day
 from tests.integration.corpus import devset_articles, write_jsonl
 from tests.integration.pipeline import stop_worker, wait_for

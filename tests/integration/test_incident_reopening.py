@@ -10,9 +10,11 @@ import pytest
 from elasticsearch import AsyncElasticsearch, Elasticsearch
 
 from extractors.schema import Count, IncidentReport, Location
-from streams.incident_store import IncidentStore, record_report
-from streams.incidents import ArticleRef
-from streams.indexer import BulkOutcome, Indexer, ensure_templates, incident_action
+from streams.alerting.text import summarize
+from streams.elasticsearch.indexer import BulkOutcome, Indexer, incident_action
+from streams.elasticsearch.templates import ensure_templates
+from streams.incidents.merge import ArticleRef
+from streams.incidents.store import IncidentStore, record_report
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 
@@ -34,7 +36,7 @@ def index(url: str, index_name: str, incidents) -> BulkOutcome:
     async def send() -> BulkOutcome:
         client = AsyncElasticsearch(url, request_timeout=30)
         try:
-            return await Indexer(client).bulk([incident_action(index_name, incident, at(30)) for incident in incidents], attempts=3)
+            return await Indexer(client).bulk([incident_action(index_name, incident, summarize(incident), at(30)) for incident in incidents], attempts=3)
         finally:
             await client.close()
 

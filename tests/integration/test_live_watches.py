@@ -11,10 +11,10 @@ import pytest
 from kafka import KafkaAdminClient
 
 from extractors.schema import Region, Watch
+from streams.runtime.topics import ensure_topics
 from streams.settings import TopicSettings
-from streams.topics import ensure_topics
-from streams.watch_feed import LiveWatches, follow
-from streams.watch_store import publish
+from streams.watches.live_watches import LiveWatches, follow
+from streams.watches.sync import publish
 from tests.integration.pipeline import wait_for
 
 pytestmark = pytest.mark.integration

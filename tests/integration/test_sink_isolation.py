@@ -12,7 +12,7 @@ from kafka import KafkaProducer
 from extractors.schema import Location
 from tests.integration.pipeline import stop_worker, wait_for
 from tests.streams.alert_factories import quetta_incident
-from tests.streams.sinks.receivers import WebhookReceiver
+from tests.streams.alerting.sinks.receivers import WebhookReceiver
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 

@@ -17,13 +17,13 @@ from elasticsearch import Elasticsearch
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 
 from extractors.schema import Article, Count, Incident, Region, Rule, Watch
-from streams.cli import main
-from streams.documents import article_document, incident_document
-from streams.indexer import ensure_templates
-from streams.watches import load_watches
+from streams.cli.main import main
+from streams.elasticsearch.documents import article_document, incident_document
+from streams.elasticsearch.templates import ensure_templates
+from streams.watches.loading import load_watches
 from tests.integration.pipeline import stop_worker, wait_for
 from tests.streams.alert_factories import QUETTA, WHEN, quetta_incident
-from tests.streams.sinks.receivers import WebhookReceiver
+from tests.streams.alerting.sinks.receivers import WebhookReceiver
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 

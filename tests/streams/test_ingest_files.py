@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from streams.ingest.files import BadRecord, article_files, read_articles, read_jsonl_articles, read_text_article
+from extractors.records import RecordError
+from streams.ingest.files import article_files, read_articles, read_text_article
 
 PUBLISHED = dt.datetime(2016, 10, 25, tzinfo=dt.timezone.utc)
 
@@ -30,7 +31,7 @@ def test_windows_1252_text_is_read(tmp_path):
 def test_empty_text_files_are_refused(tmp_path, content):
     path = tmp_path / "empty.txt"
     path.write_text(content)
-    with pytest.raises(BadRecord, match="empty.txt"):
+    with pytest.raises(RecordError, match="empty.txt"):
         read_text_article(path)
 
 
@@ -45,9 +46,9 @@ def test_jsonl_keeps_good_lines_and_reports_bad_ones(tmp_path):
         json.dumps({"title": None, "text": "A second good article.", "published": None, "url": "https://x.test/b"}),
     ]
     path.write_text("\n".join(lines) + "\n")
-    records = list(read_jsonl_articles(path))
-    good = [r for r in records if not isinstance(r, BadRecord)]
-    bad = [str(r) for r in records if isinstance(r, BadRecord)]
+    records = list(read_articles(path, None, PUBLISHED))
+    good = [r for r in records if not isinstance(r, RecordError)]
+    bad = [str(r) for r in records if isinstance(r, RecordError)]
     assert [a.id for a in good][0] == "a1"
     assert good[1].id != "a1" and good[1].url == "https://x.test/b"
     assert len(bad) == 4
@@ -68,9 +69,9 @@ def test_jsonl_reports_each_poison_line_with_its_number_and_reason(tmp_path):
     ]
     path = tmp_path / "mixed.jsonl"
     path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
-    records = list(read_jsonl_articles(path))
-    assert [r.id for r in records if not isinstance(r, BadRecord)] == ["good-1", "good-2"]
-    bad = [str(r) for r in records if isinstance(r, BadRecord)]
+    records = list(read_articles(path, None, PUBLISHED))
+    assert [r.id for r in records if not isinstance(r, RecordError)] == ["good-1", "good-2"]
+    bad = [str(r) for r in records if isinstance(r, RecordError)]
     assert bad == [
         f"{path}:2: text: expected a string, got int",
         f"{path}:3: id: Value error, id is 600 bytes long; at most 512 (Elasticsearch's limit for a document id)",
@@ -84,7 +85,7 @@ def test_a_text_file_too_long_for_an_article_is_a_bad_record(tmp_path):
     path = tmp_path / "long.txt"
     path.write_text("Title\n" + "word " * 30_000)
     records = list(read_articles(path, None, PUBLISHED))
-    assert len(records) == 1 and isinstance(records[0], BadRecord) and "at most 100,000" in str(records[0])
+    assert len(records) == 1 and isinstance(records[0], RecordError) and "at most 100,000" in str(records[0])
 
 
 def test_folders_expand_to_their_article_files(tmp_path):
@@ -101,5 +102,5 @@ def test_folders_expand_to_their_article_files(tmp_path):
 
 def test_unreadable_files_become_bad_records(tmp_path):
     records = list(read_articles(tmp_path / "missing.txt", None, PUBLISHED))
-    assert len(records) == 1 and isinstance(records[0], BadRecord)
+    assert len(records) == 1 and isinstance(records[0], RecordError)
     assert "missing.txt" in str(records[0])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.commands.eval import labelled_files, score_files
+from streams.cli.commands.eval import labelled_files, score_files
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"

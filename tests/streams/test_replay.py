@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.cli import main
+from streams.cli.main import main
 from streams.replay import latest_published, replay_file
 from tests.streams import rule_extractor
 

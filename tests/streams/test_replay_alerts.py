@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from streams.cli import main
+from streams.cli.main import main
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "replay"
 QUETTA_ARTICLES = ["quetta-college", "quetta-college-copy", "quetta-college-toll"]

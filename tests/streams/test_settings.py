@@ -28,7 +28,7 @@ def test_explicit_arguments_win(monkeypatch):
 
 
 def test_the_worker_session_reaches_the_kafka_consumer_and_heartbeats_fit_in_it(monkeypatch):
-    from streams.app import create_app
+    from streams.runtime.app import create_app
 
     monkeypatch.setenv("NEWSWATCH_WORKER__SESSION_TIMEOUT_SECONDS", "12")
     conf = create_app(Settings()).app.conf
@@ -37,3 +37,14 @@ def test_the_worker_session_reaches_the_kafka_consumer_and_heartbeats_fit_in_it(
         Settings(worker={"session_timeout_seconds": 10, "heartbeat_interval_seconds": 4})
     with pytest.raises(ValueError, match="greater than or equal to 6"):
         Settings(worker={"session_timeout_seconds": 3, "heartbeat_interval_seconds": 1})
+
+
+def test_the_worker_makes_one_elasticsearch_client_for_all_its_agents(monkeypatch):
+    import streams.runtime.app
+    from streams.runtime.app import create_app
+
+    made = []
+    monkeypatch.setattr(streams.runtime.app, "AsyncElasticsearch", lambda **options: made.append(options) or object())
+    pipeline = create_app(Settings())
+    assert pipeline.indexer() is pipeline.indexer()
+    assert len(made) == 1

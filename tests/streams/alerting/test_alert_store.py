@@ -9,7 +9,7 @@ from collections import UserDict
 
 from extractors.schema import Count, Region, Rule, Watch
 from streams.alerting.alert_store import AlertStore
-from streams.watches import WatchIndex
+from streams.watches.index import WatchIndex
 from tests.streams.alert_factories import WHEN, quetta_incident
 
 PAKISTAN = Watch(id="pk", name="Pakistan", region=Region(countries=["PK"]))

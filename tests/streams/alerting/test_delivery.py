@@ -8,8 +8,8 @@ import datetime as dt
 from extractors.schema import Alert, Watch
 from streams.alerting.delivery import AlertDelivery
 from streams.alerting.outbox import InMemoryOutbox
-from streams.watches import WatchIndex
-from tests.streams.sinks.sample import WATCH, sample_alert
+from streams.watches.index import WatchIndex
+from tests.streams.alerting.sinks.sample import WATCH, sample_alert
 
 NOW = dt.datetime(2016, 10, 25, 4, tzinfo=dt.timezone.utc)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from streams.alerting.outbox import InMemoryOutbox
-from tests.streams.sinks.sample import sample_alert
+from tests.streams.alerting.sinks.sample import sample_alert
 
 NOW = dt.datetime(2016, 10, 25, 4, tzinfo=dt.timezone.utc)
 

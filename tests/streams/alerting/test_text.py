@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 
 from extractors.schema import Count, Location, Perpetrator, Target
-from streams.alerting.text import TemplateError, alert_fields, check_template, render, summarize
 from streams.alerting.decision import alerts_for
-from streams.watches import parse_watches
+from streams.alerting.text import TemplateError, alert_fields, check_template, render, summarize
+from streams.watches.loading import parse_watches
 from tests.streams.alert_factories import quetta_incident
 
 CLAIMED_ONLY = [Perpetrator(name="Islamic State", role="claimed")]

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from extractors.schema import Article
+from streams.ingest import prepare
 from streams.ingest.articles import identify
 from streams.ingest.parse import FeedItem, FeedItems, FeedRejected
-from streams.ingest import prepare
 from streams.ingest.prepare import Preparer, prepare_feed
 from streams.ingest.store import IngestStore
 from tests.feedserver import rss

@@ -1,0 +1,1 @@
+"""Elasticsearch: client options, index templates, documents, and bulk indexing with retries."""
