@@ -199,8 +199,7 @@ def main() -> None:
         "attack_stream_articles": len(attack_only),
         "bilingual_articles": len(bilingual),
         "bilingual_french_share": round(sum(language == "fr" for language in languages.values()) / len(bilingual), 3),
-        "bilingual_prefilter_pass_share": round(sum(passes_prefilter(a.title, a.text, languages[a.id])
-                                                    for a in bilingual) / len(bilingual), 3),
+        "bilingual_prefilter_pass_share": round(sum(screen(a)[1] for a in bilingual) / len(bilingual), 3),
         "french_attack_articles": len(french_attacks) // args.attack_repeats,
         "articles_per_cpu_second_median": {name: median("cpu", name) for name in figures["cpu"]},
         "articles_per_wall_second_median": {name: median("wall", name) for name in figures["wall"]},
