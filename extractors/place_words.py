@@ -133,14 +133,17 @@ def _scene_phrases(words) -> tuple[re.Pattern[str], ...]:
     of = leading(words["place_of"])
     directions = alternatives(words["place_directions"])
     # The settlement noun ends its phrase ("a town in ...", "a village, ..."), unlike "the village head".
+    after_noun = alternatives(words["place_noun_adjectives"]) + "|" + alternatives(words["place_lowercase_demonyms"])
     phrase_end = rf"(?=\s*(?:[,.;:)]|$)|\s+(?:{alternatives(words['settlement_phrase_ends'])}|{directions}\w*)\b)"
     return (
         # "the village of Solhan", "the villages of Tchoma Bangou and Zaroumadareye", "le village de Kié"
         re.compile(rf"\b{settlement}s?(?:\s+{alternatives(words['place_noun_adjectives'])})?\s+{of}(?P<name>{NAME})"
                    rf"(?:\s+{alternatives(words['place_and'])}\s+(?P<other>{NAME}))?"),
-        # "Mpeketoni, a coastal town in ...", "Kasindi, an eastern Congolese city"
-        re.compile(rf"(?P<name>{NAME}),\s+{leading(words['place_articles'])}(?:[\w-]+\s+){{0,3}}?{settlement}"
-                   rf"{phrase_end}"),
+        # "Mpeketoni, a coastal town in ...", "Kasindi, an eastern Congolese city", "X, un village distant de ...";
+        # with no article, one word before the noun ("X, petit village camerounais à ..."); an adjective or a
+        # demonym may follow the noun
+        re.compile(rf"(?P<name>{NAME}),\s+(?:{leading(words['place_articles'])}(?:[\w-]+\s+){{0,3}}?|(?:[\w-]+\s+)?)"
+                   rf"{settlement}(?:\s+(?:{after_noun}))?{phrase_end}"),
         # "at a place called Nyanya", "a village known as X", "une localité appelée X"
         re.compile(rf"\b{alternatives(words['named_place_nouns'])}\s+{leading(words['called_words'])}(?P<name>{NAME})"),
         # "raided Kaboro village", "in al-Qadeeh village", "on Kaboro community"

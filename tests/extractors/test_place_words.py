@@ -192,3 +192,32 @@ def test_an_adjective_may_stand_between_a_french_place_noun_and_its_de(gazetteer
     places, _ = read_places(text, gazetteer, "fr")
     [town] = [m for m in places if not m.candidates]
     assert town.text == "Tabankort" and scene_rank(text, town, "fr") == 0
+
+
+def test_a_town_named_by_a_settlement_noun_stays_the_town_though_a_department_bears_its_name(gazetteer):
+    from extractors.location import SceneSentence, choose_location
+
+    lead = ("Quatre gendarmes ont été tués lors d'une attaque contre leur poste dans la localité de Bosso, "
+            "département de Bosso, région de Diffa. ")
+    text = lead + "Les assaillants sont repartis vers le lac, a précisé un officier joint par téléphone à Diffa."
+    places, focus = read_places(text, gazetteer, "fr")
+    sentences = [SceneSentence(0, len(lead), 0, True), SceneSentence(len(lead), len(text), 0, True)]
+    location, place = choose_location(text, sentences, places, [], focus, gazetteer, "fr")
+    assert (location.city, location.country) == ("Bosso", "NE")
+
+
+def test_where_a_source_was_reached_by_phone_is_not_the_scene(gazetteer):
+    text = "Le poste a été attaqué dans la nuit, a indiqué un élu joint par téléphone à Diffa."
+    [diffa] = [m for m in gazetteer.find_places(text, "fr") if m.text == "Diffa"]
+    assert scene_rank(text, diffa, "fr") == 2
+
+
+@pytest.mark.parametrize("text, town", [
+    ("Des hommes armés ont tué neuf paysans à Kabrousso, un village distant de dix kilomètres de la frontière.",
+     "Kabrousso"),
+    ("Une kamikaze s'est fait exploser chez le chef de Kouyapé, petit village camerounais proche du lac.", "Kouyapé"),
+    ("Cette nuit, à Mabalako-Sud, à l'ouest de Mangina, des rebelles ont tué huit cultivateurs.", "Mabalako-Sud"),
+])
+def test_french_appositions_and_directions_after_a_comma_name_unlisted_towns(gazetteer, text, town):
+    places, _ = read_places(text, gazetteer, "fr")
+    assert town in [m.text for m in places if not m.candidates]
