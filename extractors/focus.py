@@ -35,12 +35,14 @@ def read_places(text: str, gazetteer: Gazetteer, language: str = "en",
     scene phrase added), and its focus_countries. `names` are the spans of other names (groups: "l'État
     islamique au Sahel") whose place words are no place of the story."""
     spans = list(names)
-    found = [m for m in gazetteer.find_places(text, language)
-             if not any(start <= m.start and m.end <= end for start, end in spans)]
-    places = drop_namesakes_abroad(found, _dateline_place(text))
+
+    def outside_names(mentions: list[PlaceMention]) -> list[PlaceMention]:
+        return [m for m in mentions if not any(start <= m.start and m.end <= end for start, end in spans)]
+
+    places = drop_namesakes_abroad(outside_names(gazetteer.find_places(text, language)), _dateline_place(text))
     focus = focus_countries(places)
     described = (capital_mentions(text, places, focus, gazetteer, language)
-                 + unlisted_towns(text, places, gazetteer, language))
+                 + outside_names(unlisted_towns(text, places, gazetteer, language)))
     return sorted(places + described, key=lambda m: m.start), focus
 
 

@@ -65,6 +65,7 @@ class PlaceWords:
     capital: re.Pattern[str]
     scene_then_region: re.Pattern[str]
     near: re.Pattern[str]  # in scene_then_region's link: the name is near the region's town, not in it
+    licensed_name: re.Pattern[str]  # "à Barsalogho", "in Kawuri": a name after a preposition that licenses places
 
 
 @cache
@@ -105,6 +106,9 @@ def place_words(language: str) -> PlaceWords:
         earlier_event_before=re.compile(
             rf"\b{alternatives(words['earlier_time_units'])}\s+{alternatives(words['earlier_relations'])}\b[^,.;:\n]*$",
             before),
+        licensed_name=re.compile(
+            rf"(?:(?i:\b{leading(words['place_licensing'])})|\b{leading(words['place_licensing_unaccented_capitals'])})"
+            rf"(?P<name>{NAME})(?![\w'’-])"),
         scene_phrases=_scene_phrases(words),
         capital=re.compile(
             rf"\b(?:(?P<determiner>{alternatives(words['capital_determiners'])})\s+(?P<qualifier>[\w'’-]+\s+)?"

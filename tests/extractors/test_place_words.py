@@ -221,3 +221,16 @@ def test_where_a_source_was_reached_by_phone_is_not_the_scene(gazetteer):
 def test_french_appositions_and_directions_after_a_comma_name_unlisted_towns(gazetteer, text, town):
     places, _ = read_places(text, gazetteer, "fr")
     assert town in [m.text for m in places if not m.candidates]
+
+
+def test_a_name_put_twice_after_a_place_preposition_is_an_unlisted_town(gazetteer):
+    text = ("Burkina : des dizaines de civils tués à Koumbadougou\nA Koumbadougou, des hommes armés ont ouvert le feu "
+            "sur des habitants. Les assaillants, liés à Al-Qaida, ont fui. Des renforts sont arrivés à Kalgo.")
+    places, _ = read_places(text, gazetteer, "fr", [(text.index("Al-Qaida"), text.index(", ont fui"))])
+    assert [m.text for m in places if not m.candidates] == ["Koumbadougou", "Koumbadougou"]
+
+
+def test_where_the_rulers_sit_is_not_the_scene(gazetteer):
+    text = "Des villageois ont été tués, selon la junte au pouvoir à Ouagadougou."
+    [capital] = [m for m in gazetteer.find_places(text, "fr") if m.text == "Ouagadougou"]
+    assert scene_rank(text, capital, "fr") == 2
