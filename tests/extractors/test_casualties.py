@@ -36,6 +36,7 @@ def counts(nlp, sentence: str) -> set[tuple[str, int, str]]:
     ("Two policemen lost their lives in the ambush.", {("killed", 2, "exact")}),
     ("The bombing claimed the lives of 12 people.", {("killed", 12, "exact")}),
     ("Rebels hacked and shot dead a dozen villagers.", {("killed", 12, "exact")}),
+    ("Between 20 and 30 people were killed and 12 injured.", {("killed", 30, "about"), ("injured", 12, "exact")}),
 ])
 def test_numbers_attach_to_killed_or_injured(nlp, sentence, expected):
     assert counts(nlp, sentence) == expected
