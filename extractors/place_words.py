@@ -58,6 +58,8 @@ class PlaceWords:
     reference_before: re.Pattern[str]
     speaking_before: re.Pattern[str]
     border_before: re.Pattern[str]
+    media_before: re.Pattern[str]
+    media_after: re.Pattern[str]  # matches right after a name ("French media")
     landmark_before: re.Pattern[str]
     earlier_event_before: re.Pattern[str]
     # extractors.place_phrases: towns named by a scene phrase.
@@ -101,6 +103,8 @@ def place_words(language: str) -> PlaceWords:
             rf"|{alternatives(words['speaking_alone'])})\s+(?:[\w-]+\s+)?{leading(words['speaking_prepositions'])}"
             rf"{definite}?$", before),
         border_before=re.compile(rf"\b{leading(words['border_before'])}{definite}?$", before),
+        media_before=re.compile(rf"\b{alternatives(words['media_nouns'])}\s+$", before),
+        media_after=re.compile(rf"\s+{alternatives(words['media_nouns'])}\b", before),
         landmark_before=re.compile(
             rf"\b{leading(words['distance_before'])}{definite}?$", before),
         earlier_event_before=re.compile(

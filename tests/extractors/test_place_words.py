@@ -234,3 +234,10 @@ def test_where_the_rulers_sit_is_not_the_scene(gazetteer):
     text = "Des villageois ont été tués, selon la junte au pouvoir à Ouagadougou."
     [capital] = [m for m in gazetteer.find_places(text, "fr") if m.text == "Ouagadougou"]
     assert scene_rank(text, capital, "fr") == 2
+
+
+def test_the_media_telling_the_story_and_the_country_across_a_border_do_not_make_its_country(gazetteer):
+    text = ("Des hommes armés ont tué huit villageois à Sanbakoro, près de la frontière malienne, selon la presse "
+            "française. Au Burkina Faso, les attaques se multiplient.")
+    places, focus = read_places(text, gazetteer, "fr")
+    assert "française" not in [m.text for m in places] and set(focus) == {"BF"}
