@@ -93,10 +93,15 @@ def _preposition_before(noun: Token) -> str:
 
 
 def _sends_to_hospital(verb: Token) -> bool:
-    """"33 people were admitted at Mulago Hospital", "took 20 people to hospital": the wounded."""
+    """"33 people were admitted at Mulago Hospital", "took 20 people to hospital", "ont dû être transférées vers
+    les centres de santé" (the verb the first governs): the wounded."""
     words = words_of(verb)
-    return verb.lower_ in words["hospital_verbs"] and any(
-        o.lower_ in words["hospital_nouns"] for o in prepositional_objects(verb, None))
+    hospital = words["hospital_nouns"]
+    # A place of care named by its modifier: "centre de santé", "centre hospitalier".
+    return any(v.lower_ in words["hospital_verbs"] and any(
+        o.lower_ in hospital or any(c.dep_ in ("amod", "nmod", "compound") and c.lower_ in hospital for c in o.children)
+        for o in prepositional_objects(v, None))
+        for v in (verb, *(c for c in verb.children if c.dep_ == "xcomp")))
 
 
 def _verb_complement_kind(verb: Token) -> tuple[Harm | None, int]:
