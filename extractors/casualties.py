@@ -233,6 +233,9 @@ def _single_person(token: Token, sentence: Span, max_hops: int) -> list[Casualty
         return []
     if any(c.dep_ == "nummod" or c.lower_ in words["non_single_determiners"] for c in token.children):
         return []
+    # A bare role noun after a preposition is a manner, not a person: "vêtus en civil", "in uniform".
+    if preposition_phrase(token) is not None and not any(c.dep_ in ("det", "poss") for c in token.children):
+        return []
     kind, predicate = casualty_predicate(token, max_hops)
     if _is_agent(token, sentence.doc[predicate]):
         kind = None
