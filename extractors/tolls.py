@@ -292,8 +292,9 @@ def _by_a_series(predicate: Token) -> bool:
         if subject.lower_ in plural_attacks and not any(c.dep_ == "nummod" or c.lower_ in joint
                                                         for c in subject.children):
             return True
-    # Where the death word says the dead fell: "in a series of attacks", "lors de plusieurs raids".
-    places = [t for c in verb.children if c.dep_ == "prep" or c.dep_.startswith("obl") for t in c.subtree]
+    # Where the death word says the dead fell: "in a series of attacks", "lors de plusieurs raids" (the French
+    # parser hangs the phrase on "lors", an adverb).
+    places = [t for c in verb.children if c.dep_ in ("prep", "advmod") or c.dep_.startswith("obl") for t in c.subtree]
     return any(t.lower_ in series or t.lower_ in plural_attacks and any(c.lower_ in several for c in t.children)
                for t in places)
 
