@@ -258,12 +258,13 @@ def _single_person(token: Token, sentence: Span, max_hops: int) -> list[Casualty
 
 def _one_casualty(token: Token) -> list[CasualtyMention]:
     """"un blessé", "un mort": a word for a victim (`victim_words`, not "a massacre") after an indefinite article
-    is one victim."""
-    if token.tag_ != "NN" or not any(c.dep_ == "det" and c.lower_ in words_of(token)["indefinite_articles"]
-                                     for c in token.children):
+    is one victim. The tagger may take an opening quote mark for the noun ("un « blessé grave »")."""
+    noun = token.head if token.head.is_quote and token.head.i == token.i - 1 else token
+    if noun.tag_ != "NN" or not any(c.dep_ == "det" and c.lower_ in words_of(token)["indefinite_articles"]
+                                    for c in noun.children):
         return []
     kind = casualty_word_kind(token)
-    start = min(c.i for c in token.children if c.dep_ == "det")
+    start = min(c.i for c in noun.children if c.dep_ == "det")
     return [CasualtyMention(kind, Count(value=1), start, token.i + 1, token.i, token.i)]  # type: ignore[arg-type]
 
 

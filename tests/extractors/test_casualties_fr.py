@@ -60,6 +60,9 @@ def counts(nlp, sentence: str) -> set[tuple[str, int, str]]:
     ("Le gouverneur a fait état de la mort d'un gendarme.", {("killed", 1, "exact")}),
     ("Au moins 35 personnes ont dû être évacuées vers le centre de santé de Djibo.", {("injured", 35, "at_least")}),
     ("Une vingtaine de blessés ont été transférés vers le centre hospitalier régional.", {("injured", 20, "about")}),
+    # Between life and death is gravely wounded; a quote mark between the article and the victim word.
+    ("Deux gendarmes sont entre la vie et la mort.", {("injured", 2, "exact")}),
+    ("Le préfet a indiqué qu'il y avait un « blessé grave ».", {("injured", 1, "exact")}),
 ])
 def test_french_numbers_attach_to_killed_or_injured(nlp_fr, sentence, expected):
     assert counts(nlp_fr, sentence) == expected
