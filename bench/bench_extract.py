@@ -97,7 +97,7 @@ def main() -> None:
     import spacy
 
     from extractors import extract_batch, load_nlp
-    from extractors.detection import passes_prefilter
+    from extractors.pipeline import screen
 
     mixed, attack_only = streams(args.per_attack)
     attack_only = attack_only * args.attack_repeats
@@ -138,7 +138,7 @@ def main() -> None:
         "batch_size": args.batch_size,
         "mixed_articles": len(mixed),
         "mixed_attack_share": round(len(attack_only) / args.attack_repeats / len(mixed), 3),
-        "mixed_prefilter_pass_share": round(sum(passes_prefilter(a.title, a.text) for a in mixed) / len(mixed), 3),
+        "mixed_prefilter_pass_share": round(sum(screen(a)[1] for a in mixed) / len(mixed), 3),
         "attack_articles": len(attack_only) // args.attack_repeats,
         "attack_stream_articles": len(attack_only),
         "articles_per_cpu_second_median": {name: median("cpu", name) for name in figures["cpu"]},

@@ -55,11 +55,11 @@ def extract_articles(articles: Sequence[Article], nlp: Language | None = None,
     languages: list[str] = []
     for position, article in enumerate(articles):
         text = article.text[:MAX_TEXT_CHARS]
-        language = language_of(article.title, text)
+        language, passed = screen(article)
         languages.append(language)
         if not is_readable(language):
             results[position] = ExtractionResult(id=article.id, is_attack_report=False, language=language, read=False)
-        elif passes_prefilter(article.title, text, language):
+        elif passed:
             parse.setdefault(language, []).append((position, story_of(text)))
         else:
             results[position] = ExtractionResult(id=article.id, is_attack_report=False, language=language)
@@ -71,6 +71,14 @@ def extract_articles(articles: Sequence[Article], nlp: Language | None = None,
             result = read_article(articles[position], doc, story, headline)
             results[position] = result.model_copy(update={"language": languages[position]})
     return results  # type: ignore[return-value]
+
+
+def screen(article: Article) -> tuple[str, bool]:
+    """The article's language, and whether it goes on to spaCy: a language the extractor reads, and its prefilter
+    passed."""
+    text = article.text[:MAX_TEXT_CHARS]
+    language = language_of(article.title, text)
+    return language, is_readable(language) and passes_prefilter(article.title, text, language)
 
 
 def headline_of(article: Article, story: Story, language: str) -> str:
