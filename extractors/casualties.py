@@ -366,13 +366,16 @@ def _coordinated(doc: Doc, mention: CasualtyMention, later: CasualtyMention) -> 
         return False
     first, other = doc[mention.anchor], doc[later.anchor]
     # "trois de ses collègues ainsi que deux fidèles": the parser joins the counted nouns, not the numbers, or
-    # hangs the second on the shared verb with its "along with" phrase ("ainsi que") still on it.
+    # hangs the second on the shared verb with its "along with" phrase ("ainsi que") still on it, or right
+    # before its number, whatever the parser makes of the phrase ("deux fidèles ..., ainsi que deux de ses
+    # collègues").
     first_noun, later_noun = _quantified_noun(first), _quantified_noun(other)
     along_with = words_of(doc)["along_with_phrases"]
+    just_before = " ".join(t.lower_ for t in doc[max(later.start - 2, 0):later.start])
     # "one of the four injured" quantifies "four" twice: a part, not a second group.
     if (other in _conjuncts(first) or later_noun != first_noun and later_noun in _conjuncts(first_noun)
-            or any(c.dep_ == "cc" and f"{c.lower_} {f.lower_}" in along_with
-                   for c in later_noun.children for f in c.children)):
+            or just_before in along_with or any(c.dep_ == "cc" and f"{c.lower_} {f.lower_}" in along_with
+                                                for c in later_noun.children for f in c.children)):
         return True
     head = other.head
     return head.i > 0 and f"{head.nbor(-1).lower_} {head.lower_}" in words_of(doc)["along_with_phrases"]

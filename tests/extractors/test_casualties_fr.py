@@ -44,6 +44,8 @@ def counts(nlp, sentence: str) -> set[tuple[str, int, str]]:
     ("Vingt et un civils ont été massacrés par des hommes armés.", {("killed", 21, "exact")}),
     ("Le tireur a tué trois de ses collègues ainsi que deux passants.",
      {("killed", 5, "exact"), ("attackers", 1, "exact")}),
+    ("Jeudi soir, à Sfax, un policier a tué deux commerçants venus livrer au marché central, ainsi que trois de ses "
+     "collègues, avant d'être lui-même abattu.", {("killed", 5, "exact")}),
     ("L'explosion n'a fait aucun blessé.", {("injured", 0, "exact")}),
     ("Dix-sept personnes sont mortes et vingt-quatre ont été blessées.",
      {("killed", 17, "exact"), ("injured", 24, "exact")}),
