@@ -248,9 +248,10 @@ def _single_person(token: Token, sentence: Span, max_hops: int) -> list[Casualty
     # "the killing of the mayor" names a victim without counting; "the body of a journalist" and "la mort d'un
     # officier" count one.
     predicate_token = sentence.doc[predicate]
-    indefinite = any(c.dep_ == "det" and c.lower_ in words["indefinite_articles"] for c in token.children)
+    named_one = token in prepositional_objects(predicate_token, words["of_prepositions"]) and any(
+        c.dep_ == "det" and c.lower_ in words["indefinite_articles"] for c in token.children)
     if kind is None or not (predicate_token.tag_.startswith(("VB", "JJ")) or predicate_token.lower_ in words["body_nouns"]
-                            or indefinite):
+                            or named_one):
         return []
     return [CasualtyMention(kind, Count(value=1), start, token.i + 1, token.i, predicate,
                             subset=_is_subset(token, predicate_token))]
