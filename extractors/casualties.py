@@ -20,7 +20,7 @@ from spacy.attrs import LIKE_NUM, LOWER, SENT_START, TAG
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Span, Token
 
-from extractors.harm import Harm, casualty_predicate, casualty_word_kind, modifier_kind
+from extractors.harm import Harm, between_life_and_death, casualty_predicate, casualty_word_kind, modifier_kind
 from extractors.languages import resources, words_of
 from extractors.numbers import YEAR_LIKE, Quantity, is_not_a_headcount, number_words, quantity_at
 from extractors.schema import Count
@@ -251,7 +251,7 @@ def _single_person(token: Token, sentence: Span, max_hops: int) -> list[Casualty
     named_one = token in prepositional_objects(predicate_token, words["of_prepositions"]) and any(
         c.dep_ == "det" and c.lower_ in words["indefinite_articles"] for c in token.children)
     if kind is None or not (predicate_token.tag_.startswith(("VB", "JJ")) or predicate_token.lower_ in words["body_nouns"]
-                            or named_one):
+                            or named_one or between_life_and_death(predicate_token)):
         return []
     return [CasualtyMention(kind, Count(value=1), start, token.i + 1, token.i, predicate,
                             subset=_is_subset(token, predicate_token))]

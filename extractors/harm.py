@@ -67,7 +67,7 @@ def casualty_predicate(anchor: Token, max_hops: int) -> tuple[Harm | None, int]:
         head = current.head
         if head.i == current.i or head.lower_ in words["speech_verbs"]:
             break
-        kind = casualty_word_kind(head) or _between_life_and_death(head)
+        kind = casualty_word_kind(head) or between_life_and_death(head)
         if kind:
             return kind, head.i
         if head.lower_ in words["toll_nouns"]:
@@ -81,7 +81,7 @@ def casualty_predicate(anchor: Token, max_hops: int) -> tuple[Harm | None, int]:
     return None, anchor.i
 
 
-def _between_life_and_death(noun: Token) -> Harm | None:
+def between_life_and_death(noun: Token) -> Harm | None:
     """"Un paroissien serait entre la vie et la mort": gravely wounded. Read on the words after "vie", where the
     parser may hang "mort" anywhere."""
     words = words_of(noun)

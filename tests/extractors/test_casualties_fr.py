@@ -64,6 +64,7 @@ def counts(nlp, sentence: str) -> set[tuple[str, int, str]]:
     ("Une vingtaine de blessés ont été transférés vers le centre hospitalier régional.", {("injured", 20, "about")}),
     # Between life and death is gravely wounded; a quote mark between the article and the victim word.
     ("Deux gendarmes sont entre la vie et la mort.", {("injured", 2, "exact")}),
+    ("Grièvement atteint, un fidèle serait entre la vie et la mort.", {("injured", 1, "exact")}),
     ("Le préfet a indiqué qu'il y avait un « blessé grave ».", {("injured", 1, "exact")}),
 ])
 def test_french_numbers_attach_to_killed_or_injured(nlp_fr, sentence, expected):
