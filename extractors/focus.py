@@ -14,7 +14,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 
+from extractors.location import BORDER_AFTER
 from extractors.place_phrases import capital_mentions, unlisted_towns
+from extractors.place_words import PlaceWords, place_words
 from extractors.places import Gazetteer, PlaceMention, count_countries, dateline_span, distance_km
 
 # The dateline, headline and lead say where the story is; victims' nationalities come later.
@@ -33,15 +35,34 @@ def read_places(text: str, gazetteer: Gazetteer, language: str = "en",
                 names: Iterable[tuple[int, int]] = ()) -> tuple[list[PlaceMention], Counter[str]]:
     """The article's places, in order (namesakes abroad dropped, capitals named by role and towns named by a
     scene phrase added), and its focus_countries. `names` are the spans of other names (groups: "l'État
-    islamique au Sahel") whose place words are no place of the story."""
+    islamique au Sahel") whose place words are no place of the story, as a medium's nationality is not ("la
+    presse française"); a country across a border is a place but no weight for the focus."""
     spans = list(names)
-    found = [m for m in gazetteer.find_places(text, language)
-             if not any(start <= m.start and m.end <= end for start, end in spans)]
+
+    def outside_names(mentions: list[PlaceMention]) -> list[PlaceMention]:
+        return [m for m in mentions if not any(start <= m.start and m.end <= end for start, end in spans)]
+
+    words = place_words(language)
+    found = [m for m in outside_names(gazetteer.find_places(text, language)) if not _media_nationality(text, m, words)]
     places = drop_namesakes_abroad(found, _dateline_place(text))
-    focus = focus_countries(places)
+    focus = focus_countries([m for m in places if not _across_a_border(text, m, words)])
     described = (capital_mentions(text, places, focus, gazetteer, language)
-                 + unlisted_towns(text, places, gazetteer, language))
+                 + outside_names(unlisted_towns(text, places, gazetteer, language)))
     return sorted(places + described, key=lambda m: m.start), focus
+
+
+def _across_a_border(text: str, mention: PlaceMention, words: PlaceWords) -> bool:
+    """A country across a border ("près de la frontière malienne", "near the Bangladesh border") says where the
+    story is not: no weight for its country."""
+    return mention.kind == "country" and bool(
+        BORDER_AFTER.match(text, mention.end) or words.border_before.search(text, max(0, mention.start - 40),
+                                                                            mention.start))
+
+
+def _media_nationality(text: str, mention: PlaceMention, words: PlaceWords) -> bool:
+    """The nationality of the media telling the story ("la presse française", "French media") is no place of it."""
+    return mention.kind == "country" and bool(words.media_before.search(text, max(0, mention.start - 40), mention.start)
+                                              or words.media_after.match(text, mention.end))
 
 
 def _dateline_place(text: str) -> tuple[int, int] | None:

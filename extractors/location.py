@@ -98,7 +98,8 @@ def choose_location(text: str, sentences: list[SceneSentence], places: list[Plac
             if found is not None and _is_landmark(text, found[1], districts, language):
                 # a district's town may be named further down ("Mpondwe lies in Kasese district")
                 further = [s for s in later if s.start > sentence.start and s not in candidates]
-                following = candidates[position + 1:] + (further if found[1].text in districts else [])
+                following = candidates[position + 1:] + (further if _as_district(text, found[1], districts, language)
+                                                          else [])
                 return _town_close_to(text, places, found, following, context, within, districts, country_hint,
                                       gazetteer, language)
             if found is not None:
@@ -142,7 +143,7 @@ def _town_in(text: str, places: list[PlaceMention], sentence: SceneSentence, wor
         else:
             location = _unlisted_town(mention, regions + context, country_hint, gazetteer)
         if location.city and frame_country in (None, location.country) and frame_region in (None, location.admin1):
-            if mention.text not in districts:
+            if not _as_district(text, mention, districts, language):
                 return location, mention
             district_town = district_town or (location, mention)
     return district_town
@@ -151,7 +152,16 @@ def _town_in(text: str, places: list[PlaceMention], sentence: SceneSentence, wor
 def _is_landmark(text: str, place: PlaceMention, districts: frozenset[str], language: str) -> bool:
     """A town the lead names as nearby ("near Sao Paulo") or as a district ("Kasese District")."""
     proximity = place_words(language).proximity_before
-    return place.text in districts or bool(proximity.search(text, max(0, place.start - 40), place.start))
+    return _as_district(text, place, districts, language) or bool(
+        proximity.search(text, max(0, place.start - 40), place.start))
+
+
+def _as_district(text: str, place: PlaceMention, districts: frozenset[str], language: str) -> bool:
+    """Whether a mention of a town the story also names as a district's stands for the district: not where a
+    settlement noun names it as the town ("dans la localité de Bosso, département de Bosso", "the town of
+    Kasese")."""
+    town_before = place_words(language).town_before
+    return place.text in districts and not town_before.search(text, max(0, place.start - 25), place.start)
 
 
 def _district_names(text: str, places: list[PlaceMention], language: str) -> frozenset[str]:

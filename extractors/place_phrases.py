@@ -90,6 +90,12 @@ def unlisted_towns(text: str, mentions: list[PlaceMention], gazetteer: Gazetteer
             spans.add(match.span("name"))
             if placed:
                 licensed.add(match.span("name"))
+    # "attaque terroriste à Barsalogho" in the headline, "Le samedi 24 août à Barsalogho" in the lead: a name the
+    # story puts after a place preposition more than once is a town, though no scene phrase calls it one.
+    after_preposition: dict[str, list[tuple[int, int]]] = {}
+    for match in words.licensed_name.finditer(text):
+        after_preposition.setdefault(match.group("name"), []).append(match.span("name"))
+    spans.update(span for found_spans in after_preposition.values() if len(found_spans) > 1 for span in found_spans)
     found = []
     for start, end in sorted(spans):
         name = text[start:end]

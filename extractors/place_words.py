@@ -58,6 +58,8 @@ class PlaceWords:
     reference_before: re.Pattern[str]
     speaking_before: re.Pattern[str]
     border_before: re.Pattern[str]
+    media_before: re.Pattern[str]
+    media_after: re.Pattern[str]  # matches right after a name ("French media")
     landmark_before: re.Pattern[str]
     earlier_event_before: re.Pattern[str]
     # extractors.place_phrases: towns named by a scene phrase.
@@ -65,6 +67,7 @@ class PlaceWords:
     capital: re.Pattern[str]
     scene_then_region: re.Pattern[str]
     near: re.Pattern[str]  # in scene_then_region's link: the name is near the region's town, not in it
+    licensed_name: re.Pattern[str]  # "à Barsalogho", "in Kawuri": a name after a preposition that licenses places
 
 
 @cache
@@ -100,11 +103,16 @@ def place_words(language: str) -> PlaceWords:
             rf"|{alternatives(words['speaking_alone'])})\s+(?:[\w-]+\s+)?{leading(words['speaking_prepositions'])}"
             rf"{definite}?$", before),
         border_before=re.compile(rf"\b{leading(words['border_before'])}{definite}?$", before),
+        media_before=re.compile(rf"\b{alternatives(words['media_nouns'])}\s+$", before),
+        media_after=re.compile(rf"\s+{alternatives(words['media_nouns'])}\b", before),
         landmark_before=re.compile(
             rf"\b{leading(words['distance_before'])}{definite}?$", before),
         earlier_event_before=re.compile(
             rf"\b{alternatives(words['earlier_time_units'])}\s+{alternatives(words['earlier_relations'])}\b[^,.;:\n]*$",
             before),
+        licensed_name=re.compile(
+            rf"(?:(?i:\b{leading(words['place_licensing'])})|\b{leading(words['place_licensing_unaccented_capitals'])})"
+            rf"(?P<name>{NAME})(?![\w'’-])"),
         scene_phrases=_scene_phrases(words),
         capital=re.compile(
             rf"\b(?:(?P<determiner>{alternatives(words['capital_determiners'])})\s+(?P<qualifier>[\w'’-]+\s+)?"
@@ -133,14 +141,17 @@ def _scene_phrases(words) -> tuple[re.Pattern[str], ...]:
     of = leading(words["place_of"])
     directions = alternatives(words["place_directions"])
     # The settlement noun ends its phrase ("a town in ...", "a village, ..."), unlike "the village head".
+    after_noun = alternatives(words["place_noun_adjectives"]) + "|" + alternatives(words["place_lowercase_demonyms"])
     phrase_end = rf"(?=\s*(?:[,.;:)]|$)|\s+(?:{alternatives(words['settlement_phrase_ends'])}|{directions}\w*)\b)"
     return (
         # "the village of Solhan", "the villages of Tchoma Bangou and Zaroumadareye", "le village de Kié"
         re.compile(rf"\b{settlement}s?(?:\s+{alternatives(words['place_noun_adjectives'])})?\s+{of}(?P<name>{NAME})"
                    rf"(?:\s+{alternatives(words['place_and'])}\s+(?P<other>{NAME}))?"),
-        # "Mpeketoni, a coastal town in ...", "Kasindi, an eastern Congolese city"
-        re.compile(rf"(?P<name>{NAME}),\s+{leading(words['place_articles'])}(?:[\w-]+\s+){{0,3}}?{settlement}"
-                   rf"{phrase_end}"),
+        # "Mpeketoni, a coastal town in ...", "Kasindi, an eastern Congolese city", "X, un village distant de ...";
+        # with no article, one word before the noun ("X, petit village camerounais à ..."); an adjective or a
+        # demonym may follow the noun
+        re.compile(rf"(?P<name>{NAME}),\s+(?:{leading(words['place_articles'])}(?:[\w-]+\s+){{0,3}}?|(?:[\w-]+\s+)?)"
+                   rf"{settlement}(?:\s+(?:{after_noun}))?{phrase_end}"),
         # "at a place called Nyanya", "a village known as X", "une localité appelée X"
         re.compile(rf"\b{alternatives(words['named_place_nouns'])}\s+{leading(words['called_words'])}(?P<name>{NAME})"),
         # "raided Kaboro village", "in al-Qadeeh village", "on Kaboro community"

@@ -32,8 +32,10 @@ ALREADY_NEWS = -1.0
 # Two reports giving the same death toll (within this share, from this many up) rarely describe two events.
 TOLL_AGREEMENT_SHARE = 0.1
 TOLL_AGREEMENT_FROM = 5
-# A report that fits two open incidents about equally well joins neither: which one it describes is a guess.
+# A report that fits two open incidents about equally well joins neither: which one it describes is a guess,
+# unless only one of them lies in the report's own town (SAME_TOWN; the others match by province or country).
 AMBIGUITY_MARGIN = 1.0
+SAME_TOWN = 2.0
 # A toll may rise tenfold (early reports are low); beyond that, from at least this many, it is an extraction slip.
 CREDIBLE_RISE_FACTOR = 10
 CREDIBLE_RISE_FROM = 10
@@ -104,7 +106,8 @@ def best_match(candidates: list[Incident], report: IncidentReport, reported_on: 
 
     A news report looks first among news incidents, a background mention among historical ones, then at the
     rest. The best match at MATCH_THRESHOLD or more wins (ties: earlier first seen, then id), unless another
-    incident of the same standing comes within AMBIGUITY_MARGIN of it: then which one it describes is a guess.
+    incident of the same standing comes within AMBIGUITY_MARGIN of it: then which one it describes is a guess,
+    unless only one of them lies in the report's town.
     """
     wants_historical = report.role == "background"
     for standing in (wants_historical, not wants_historical):
@@ -112,10 +115,17 @@ def best_match(candidates: list[Incident], report: IncidentReport, reported_on: 
                           if (score := match(incident, report, reported_on)) >= MATCH_THRESHOLD),
                          key=lambda pair: (-pair[0], pair[1].first_seen, pair[1].id))
         if passing:
-            if len(passing) > 1 and passing[0][0] - passing[1][0] < AMBIGUITY_MARGIN:
-                return None
-            return passing[0][1]
+            best_score = passing[0][0]
+            tied = [incident for score, incident in passing if best_score - score < AMBIGUITY_MARGIN]
+            return tied[0] if len(tied) == 1 else _only_one_in_the_same_town(tied, report)
     return None
+
+
+def _only_one_in_the_same_town(tied: list[Incident], report: IncidentReport) -> Incident | None:
+    """Of incidents a report fits about equally well, the only one in the report's own town (an undated report of
+    a town's attack against a dated one placed by province only); None when none or several are."""
+    same_town = [incident for incident in tied if _place_score(incident.location, report.location) == SAME_TOWN]
+    return same_town[0] if len(same_town) == 1 else None
 
 
 def compatible(incident: Incident, report: IncidentReport) -> bool:
@@ -224,14 +234,14 @@ def _place_score(a: Location, b: Location) -> float | None:
     if _has_own_coordinates(a) and _has_own_coordinates(b):
         distance = distance_km(a.lat, a.lon, b.lat, b.lon)
         if distance <= SAME_PLACE_KM:
-            return 2.0
+            return SAME_TOWN
         if distance <= NEARBY_KM:
             return 1.0
         return None if distance > DIFFERENT_PLACE_KM or other_province else 0.0
     if other_province:
         return None
     if a.city and b.city and name_key(a.city) == name_key(b.city):
-        return 2.0
+        return SAME_TOWN
     if a.admin1 and b.admin1:
         return 1.0
     return 0.5 if a.country and b.country else 0.0

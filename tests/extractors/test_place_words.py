@@ -192,3 +192,52 @@ def test_an_adjective_may_stand_between_a_french_place_noun_and_its_de(gazetteer
     places, _ = read_places(text, gazetteer, "fr")
     [town] = [m for m in places if not m.candidates]
     assert town.text == "Tabankort" and scene_rank(text, town, "fr") == 0
+
+
+def test_a_town_named_by_a_settlement_noun_stays_the_town_though_a_department_bears_its_name(gazetteer):
+    from extractors.location import SceneSentence, choose_location
+
+    lead = ("Quatre gendarmes ont été tués lors d'une attaque contre leur poste dans la localité de Bosso, "
+            "département de Bosso, région de Diffa. ")
+    text = lead + "Les assaillants sont repartis vers le lac, a précisé un officier joint par téléphone à Diffa."
+    places, focus = read_places(text, gazetteer, "fr")
+    sentences = [SceneSentence(0, len(lead), 0, True), SceneSentence(len(lead), len(text), 0, True)]
+    location, place = choose_location(text, sentences, places, [], focus, gazetteer, "fr")
+    assert (location.city, location.country) == ("Bosso", "NE")
+
+
+def test_where_a_source_was_reached_by_phone_is_not_the_scene(gazetteer):
+    text = "Le poste a été attaqué dans la nuit, a indiqué un élu joint par téléphone à Diffa."
+    [diffa] = [m for m in gazetteer.find_places(text, "fr") if m.text == "Diffa"]
+    assert scene_rank(text, diffa, "fr") == 2
+
+
+@pytest.mark.parametrize("text, town", [
+    ("Des hommes armés ont tué neuf paysans à Kabrousso, un village distant de dix kilomètres de la frontière.",
+     "Kabrousso"),
+    ("Une kamikaze s'est fait exploser chez le chef de Kouyapé, petit village camerounais proche du lac.", "Kouyapé"),
+    ("Cette nuit, à Mabalako-Sud, à l'ouest de Mangina, des rebelles ont tué huit cultivateurs.", "Mabalako-Sud"),
+])
+def test_french_appositions_and_directions_after_a_comma_name_unlisted_towns(gazetteer, text, town):
+    places, _ = read_places(text, gazetteer, "fr")
+    assert town in [m.text for m in places if not m.candidates]
+
+
+def test_a_name_put_twice_after_a_place_preposition_is_an_unlisted_town(gazetteer):
+    text = ("Burkina : des dizaines de civils tués à Koumbadougou\nA Koumbadougou, des hommes armés ont ouvert le feu "
+            "sur des habitants. Les assaillants, liés à Al-Qaida, ont fui. Des renforts sont arrivés à Kalgo.")
+    places, _ = read_places(text, gazetteer, "fr", [(text.index("Al-Qaida"), text.index(", ont fui"))])
+    assert [m.text for m in places if not m.candidates] == ["Koumbadougou", "Koumbadougou"]
+
+
+def test_where_the_rulers_sit_is_not_the_scene(gazetteer):
+    text = "Des villageois ont été tués, selon la junte au pouvoir à Ouagadougou."
+    [capital] = [m for m in gazetteer.find_places(text, "fr") if m.text == "Ouagadougou"]
+    assert scene_rank(text, capital, "fr") == 2
+
+
+def test_the_media_telling_the_story_and_the_country_across_a_border_do_not_make_its_country(gazetteer):
+    text = ("Des hommes armés ont tué huit villageois à Sanbakoro, près de la frontière malienne, selon la presse "
+            "française. Au Burkina Faso, les attaques se multiplient.")
+    places, focus = read_places(text, gazetteer, "fr")
+    assert "française" not in [m.text for m in places] and set(focus) == {"BF"}
