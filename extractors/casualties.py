@@ -20,7 +20,7 @@ from spacy.attrs import LIKE_NUM, LOWER, SENT_START, TAG
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Span, Token
 
-from extractors.harm import Harm, casualty_predicate, casualty_word_kind, modifier_kind
+from extractors.harm import Harm, between_life_and_death, casualty_predicate, casualty_word_kind, modifier_kind
 from extractors.languages import resources, words_of
 from extractors.numbers import YEAR_LIKE, Quantity, is_not_a_headcount, number_words, quantity_at
 from extractors.schema import Count
@@ -41,8 +41,7 @@ def _start_hashes(language: str) -> tuple[frozenset[int], frozenset[int], frozen
     words = resources(language).words
     quantities = frozenset(hash_string(w) for w in number_words(language).starts())
     singles = frozenset(hash_string(w) for w in (*words["person_nouns"], *words["single_attackers"],
-                                                   *words["person_relative_pronouns"], *words["killed_words"],
-                                                   *words["injured_words"]))
+                                                   *words["person_relative_pronouns"], *words["victim_words"]))
     zeros = frozenset(hash_string(w) for w in (*words["zero_determiners"], *words["zero_pronouns"]))
     return quantities, singles, zeros
 
@@ -126,9 +125,12 @@ def _compound_numbers(doc: Doc, hashes: set[int]) -> frozenset[int]:
 
 
 def _classify_quantity(doc: Doc, quantity: Quantity, max_hops: int) -> list[CasualtyMention]:
-    # The phrase's syntactic head: the last number, or the first of "two or three" (the rest hang from it).
-    number = next((doc[i] for i in range(quantity.first, quantity.last + 1)
-                   if not quantity.first <= doc[i].head.i <= quantity.last), doc[quantity.last])
+    # The phrase's syntactic head: the last number, or the first of "two or three" (the rest hang from it); a
+    # range closing on a vague amount counts that amount's noun ("de cent à plusieurs centaines de morts").
+    heads = [doc[i] for i in range(quantity.first, quantity.last + 1)
+             if not quantity.first <= doc[i].head.i <= quantity.last]
+    vague = number_words(doc.lang_).vague
+    number = next((t for t in heads if t.lower_ in vague), heads[0] if heads else doc[quantity.last])
     anchor = number.head if number.dep_ in ("nummod", "quantmod") and number.head.i > number.i else number
     words = words_of(doc)
     if _names_a_thing(number):
@@ -231,6 +233,9 @@ def _single_person(token: Token, sentence: Span, max_hops: int) -> list[Casualty
         return []
     if any(c.dep_ == "nummod" or c.lower_ in words["non_single_determiners"] for c in token.children):
         return []
+    # A bare role noun after a preposition is a manner, not a person: "vêtus en civil", "in uniform".
+    if preposition_phrase(token) is not None and not any(c.dep_ in ("det", "poss") for c in token.children):
+        return []
     kind, predicate = casualty_predicate(token, max_hops)
     if _is_agent(token, sentence.doc[predicate]):
         kind = None
@@ -240,21 +245,27 @@ def _single_person(token: Token, sentence: Span, max_hops: int) -> list[Casualty
         if any(c.lower_ in words["single_determiners"] for c in token.children):
             return _attacker_mentions(Count(value=1), start, token.i + 1, token, predicate, kind)
         return []
-    # "the killing of the mayor" names a victim without counting; "the body of a journalist" counts one.
+    # "the killing of the mayor" names a victim without counting; "the body of a journalist" and "la mort d'un
+    # officier" count one.
     predicate_token = sentence.doc[predicate]
-    if kind is None or not (predicate_token.tag_.startswith(("VB", "JJ")) or predicate_token.lower_ in words["body_nouns"]):
+    named_one = token in prepositional_objects(predicate_token, words["of_prepositions"]) and any(
+        c.dep_ == "det" and c.lower_ in words["indefinite_articles"] for c in token.children)
+    if kind is None or not (predicate_token.tag_.startswith(("VB", "JJ")) or predicate_token.lower_ in words["body_nouns"]
+                            or named_one or between_life_and_death(predicate_token)):
         return []
     return [CasualtyMention(kind, Count(value=1), start, token.i + 1, token.i, predicate,
                             subset=_is_subset(token, predicate_token))]
 
 
 def _one_casualty(token: Token) -> list[CasualtyMention]:
-    """"un blessé", "un mort": a death or injury noun after an indefinite article is one victim."""
-    if token.tag_ != "NN" or not any(c.dep_ == "det" and c.lower_ in words_of(token)["indefinite_articles"]
-                                     for c in token.children):
+    """"un blessé", "un mort": a word for a victim (`victim_words`, not "a massacre") after an indefinite article
+    is one victim. The tagger may take an opening quote mark for the noun ("un « blessé grave »")."""
+    noun = token.head if token.head.is_quote and token.head.i == token.i - 1 else token
+    if noun.tag_ != "NN" or not any(c.dep_ == "det" and c.lower_ in words_of(token)["indefinite_articles"]
+                                    for c in noun.children):
         return []
     kind = casualty_word_kind(token)
-    start = min(c.i for c in token.children if c.dep_ == "det")
+    start = min(c.i for c in noun.children if c.dep_ == "det")
     return [CasualtyMention(kind, Count(value=1), start, token.i + 1, token.i, token.i)]  # type: ignore[arg-type]
 
 
@@ -356,12 +367,16 @@ def _coordinated(doc: Doc, mention: CasualtyMention, later: CasualtyMention) -> 
         return False
     first, other = doc[mention.anchor], doc[later.anchor]
     # "trois de ses collègues ainsi que deux fidèles": the parser joins the counted nouns, not the numbers, or
-    # hangs the second on the shared verb with its "along with" phrase ("ainsi que") still on it.
-    later_noun = _quantified_noun(other)
+    # hangs the second on the shared verb with its "along with" phrase ("ainsi que") still on it, or right
+    # before its number, whatever the parser makes of the phrase ("deux fidèles ..., ainsi que deux de ses
+    # collègues").
+    first_noun, later_noun = _quantified_noun(first), _quantified_noun(other)
     along_with = words_of(doc)["along_with_phrases"]
-    if (other in _conjuncts(first) or later_noun in _conjuncts(_quantified_noun(first))
-            or any(c.dep_ == "cc" and f"{c.lower_} {f.lower_}" in along_with
-                   for c in later_noun.children for f in c.children)):
+    just_before = " ".join(t.lower_ for t in doc[max(later.start - 2, 0):later.start])
+    # "one of the four injured" quantifies "four" twice: a part, not a second group.
+    if (other in _conjuncts(first) or later_noun != first_noun and later_noun in _conjuncts(first_noun)
+            or just_before in along_with or any(c.dep_ == "cc" and f"{c.lower_} {f.lower_}" in along_with
+                                                for c in later_noun.children for f in c.children)):
         return True
     head = other.head
     return head.i > 0 and f"{head.nbor(-1).lower_} {head.lower_}" in words_of(doc)["along_with_phrases"]
@@ -487,8 +502,10 @@ def _part_of_those_before(token: Token) -> bool:
     group_before = words["group_before_words"]
     if any(c.lower_ in words["partitive_pronouns"] for c in token.children):  # "dont deux enfants"
         return True
-    # A collective number's own noun is what it counts, not a group before ("une dizaine de morts").
-    counts_itself = token.lower_ in number_words(token.doc.lang_).approximate
+    # A collective number's own noun is what it counts, not a group before ("une dizaine de morts", "des
+    # centaines de morts").
+    numbers = number_words(token.doc.lang_)
+    counts_itself = token.lower_ in numbers.approximate or token.lower_ in numbers.vague
     return not counts_itself and any(
         o.lower_ in group_before for o in prepositional_objects(token, words["of_prepositions"])) or any(
         o.lower_ in group_before or _is_counted(o) for o in prepositional_objects(token, words["among_prepositions"]))

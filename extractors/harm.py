@@ -11,7 +11,7 @@ from typing import Literal
 from spacy.tokens import Token
 
 from extractors.languages import words_of
-from extractors.syntax import objects_through, preposition_phrase, prepositional_objects
+from extractors.syntax import has_case_marker, objects_through, preposition_phrase, prepositional_objects
 
 Harm = Literal["killed", "injured"]
 
@@ -67,7 +67,7 @@ def casualty_predicate(anchor: Token, max_hops: int) -> tuple[Harm | None, int]:
         head = current.head
         if head.i == current.i or head.lower_ in words["speech_verbs"]:
             break
-        kind = casualty_word_kind(head)
+        kind = casualty_word_kind(head) or between_life_and_death(head)
         if kind:
             return kind, head.i
         if head.lower_ in words["toll_nouns"]:
@@ -79,6 +79,17 @@ def casualty_predicate(anchor: Token, max_hops: int) -> tuple[Harm | None, int]:
             return _verb_complement_kind(head)
         current = head
     return None, anchor.i
+
+
+def between_life_and_death(noun: Token) -> Harm | None:
+    """"Un paroissien serait entre la vie et la mort": gravely wounded. Read on the words after "vie", where the
+    parser may hang "mort" anywhere."""
+    words = words_of(noun)
+    following = noun.doc[noun.i + 1:noun.i + 4]
+    if (noun.lower_ in words["life_nouns"] and has_case_marker(noun, words["among_prepositions"])
+            and any(t.tag_ == "CC" for t in following) and any(t.lower_ in words["death_nouns"] for t in following)):
+        return "injured"
+    return None
 
 
 def _preposition_before(noun: Token) -> str:
@@ -93,10 +104,15 @@ def _preposition_before(noun: Token) -> str:
 
 
 def _sends_to_hospital(verb: Token) -> bool:
-    """"33 people were admitted at Mulago Hospital", "took 20 people to hospital": the wounded."""
+    """"33 people were admitted at Mulago Hospital", "took 20 people to hospital", "ont dû être transférées vers
+    les centres de santé" (the verb the first governs): the wounded."""
     words = words_of(verb)
-    return verb.lower_ in words["hospital_verbs"] and any(
-        o.lower_ in words["hospital_nouns"] for o in prepositional_objects(verb, None))
+    hospital = words["hospital_nouns"]
+    # A place of care named by its modifier: "centre de santé", "centre hospitalier".
+    return any(v.lower_ in words["hospital_verbs"] and any(
+        o.lower_ in hospital or any(c.dep_ in ("amod", "nmod", "compound") and c.lower_ in hospital for c in o.children)
+        for o in prepositional_objects(v, None))
+        for v in (verb, *(c for c in verb.children if c.dep_ == "xcomp")))
 
 
 def _verb_complement_kind(verb: Token) -> tuple[Harm | None, int]:

@@ -19,6 +19,9 @@ from extractors.languages import resources
 from extractors.schema import Qualifier
 
 YEAR_LIKE = re.compile(r"^(1[89]|20)\d\d$")
+# A range whose bounds are this far apart is estimates that disagree, not one rounded figure ("one or two").
+WIDE_RANGE_RATIO = 2
+WIDE_RANGE_GAP = 10
 QUALIFIERS: tuple[Qualifier, ...] = ("at_least", "more_than", "about")
 
 
@@ -124,9 +127,13 @@ def quantity_at(doc: Doc, index: int, sentence: Span) -> Quantity | None:
     last, value = spelled
     upper = _range_upper_bound(doc, index, last, value, limit, words)
     if upper is not None:
-        last, value = upper
-        quantity = _with_qualifier(doc, index, last, value, sentence)
-        return replace(quantity, qualifier="about") if quantity.qualifier == "exact" else quantity
+        last, upper_value = upper
+        # Estimates far apart, or closing on a vague amount ("entre 100 et 200", "de cent à plusieurs
+        # centaines"), agree only on their lower bound; a close range stands for its upper bound.
+        wide = upper_value is None or (upper_value >= WIDE_RANGE_RATIO * value
+                                       and upper_value - value >= WIDE_RANGE_GAP)
+        quantity = _with_qualifier(doc, index, last, value if wide else upper_value, sentence)
+        return replace(quantity, qualifier="at_least" if wide else "about") if quantity.qualifier == "exact" else quantity
     return _with_qualifier(doc, index, last, value, sentence)
 
 
@@ -164,15 +171,19 @@ def _pieces(lower: str, words: NumberWords) -> list[str]:
 
 
 def _range_upper_bound(doc: Doc, index: int, last: int, value: int, limit: int,
-                       words: NumberWords) -> tuple[int, int] | None:
-    """"50 to 55 people", "one or two", "20-25", "entre 20 et 30": a range stands for its upper bound. Not
-    "from 10 to 25", which is a revision and leaves 25 to be read on its own."""
+                       words: NumberWords) -> tuple[int, int | None] | None:
+    """The last token and value of a range's upper bound: "50 to 55 people", "one or two", "20-25", "entre 20
+    et 30"; the value is None for a vague one ("de cent à plusieurs centaines de morts"). Not "from 10 to 25",
+    which is a revision and leaves 25 to be read on its own."""
     if last + 2 >= limit:
         return None
     opener = doc[index - 1].lower_ if index > 0 else ""
     between = opener in words.span_openers and doc[last + 1].lower_ in words.span_joiners
     if not between and (doc[last + 1].lower_ not in words.range_words or opener in words.range_openers):
         return None
+    vague = last + 2 if doc[last + 2].tag_ != "DT" else last + 3
+    if vague < limit and doc[vague].lower_ in words.vague and words.vague[doc[vague].lower_] > value:
+        return vague, None
     upper = _spelled_number(doc, last + 2, limit, words)
     return upper if upper is not None and upper[1] > value else None
 

@@ -275,11 +275,12 @@ def _in_comparison(predicate: Token) -> bool:
 
 
 def _by_a_series(predicate: Token) -> bool:
-    """"a wave of attacks that has killed more than 230 people", "mass shootings have killed ...": the toll of
-    many attacks. Twin or numbered attacks ("two blasts killed 20") are one incident."""
+    """"a wave of attacks that has killed more than 230 people", "mass shootings have killed ...", "tuées au fil
+    de diverses attaques": the toll of many attacks. Twin or numbered attacks ("two blasts killed 20") are one
+    incident."""
     words = words_of(predicate)
-    series, plural_attacks, joint = (words[name] for name in ("series_nouns", "plural_attack_nouns",
-                                                              "joint_attack_modifiers"))
+    series, plural_attacks, joint, several = (words[name] for name in (
+        "series_nouns", "plural_attack_nouns", "joint_attack_modifiers", "quantifier_determiners"))
     # The death word's own subject, or its verb's when it is the object ("trois séries d'assauts ont fait 300 morts").
     verb = predicate.head if predicate.dep_ == "dobj" else predicate
     subjects = [c for c in verb.children if c.dep_ == "nsubj"]
@@ -291,7 +292,11 @@ def _by_a_series(predicate: Token) -> bool:
         if subject.lower_ in plural_attacks and not any(c.dep_ == "nummod" or c.lower_ in joint
                                                         for c in subject.children):
             return True
-    return False
+    # Where the death word says the dead fell: "in a series of attacks", "lors de plusieurs raids" (the French
+    # parser hangs the phrase on "lors", an adverb).
+    places = [t for c in verb.children if c.dep_ in ("prep", "advmod") or c.dep_.startswith("obl") for t in c.subtree]
+    return any(t.lower_ in series or t.lower_ in plural_attacks and any(c.lower_ in several for c in t.children)
+               for t in places)
 
 
 def _names_another_town(context: ArticleContext, sentence: SentenceFacts, lead: int | None,

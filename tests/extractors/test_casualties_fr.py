@@ -44,6 +44,8 @@ def counts(nlp, sentence: str) -> set[tuple[str, int, str]]:
     ("Vingt et un civils ont été massacrés par des hommes armés.", {("killed", 21, "exact")}),
     ("Le tireur a tué trois de ses collègues ainsi que deux passants.",
      {("killed", 5, "exact"), ("attackers", 1, "exact")}),
+    ("Jeudi soir, à Sfax, un policier a tué deux commerçants venus livrer au marché central, ainsi que trois de ses "
+     "collègues, avant d'être lui-même abattu.", {("killed", 5, "exact")}),
     ("L'explosion n'a fait aucun blessé.", {("injured", 0, "exact")}),
     ("Dix-sept personnes sont mortes et vingt-quatre ont été blessées.",
      {("killed", 17, "exact"), ("injured", 24, "exact")}),
@@ -51,7 +53,19 @@ def counts(nlp, sentence: str) -> set[tuple[str, int, str]]:
     ("D'après le maire, 9 civils ont été tués.", {("killed", 9, "exact")}),
     ("Cinq militaires ont été tués et plusieurs autres blessés.", {("killed", 5, "exact")}),
     ("Entre 20 et 30 civils ont été tués.", {("killed", 30, "about")}),
-    ("De 20 à 40 personnes ont péri.", {("killed", 40, "about")}),
+    ("Entre 20 et 25 civils ont été tués.", {("killed", 25, "about")}),
+    # Estimates far apart, or closing on a vague amount, agree only on their lower bound.
+    ("De 20 à 40 personnes ont péri.", {("killed", 20, "at_least")}),
+    ("Selon des sources locales, entre 60 et 150 villageois ont péri dans l'assaut.", {("killed", 60, "at_least")}),
+    ("Les estimations du bilan vont de cent à plusieurs centaines de morts.", {("killed", 100, "at_least")}),
+    # A death noun with one person after it, and the wounded sent to a place of care.
+    ("Le gouverneur a fait état de la mort d'un gendarme.", {("killed", 1, "exact")}),
+    ("Au moins 35 personnes ont dû être évacuées vers le centre de santé de Djibo.", {("injured", 35, "at_least")}),
+    ("Une vingtaine de blessés ont été transférés vers le centre hospitalier régional.", {("injured", 20, "about")}),
+    # Between life and death is gravely wounded; a quote mark between the article and the victim word.
+    ("Deux gendarmes sont entre la vie et la mort.", {("injured", 2, "exact")}),
+    ("Grièvement atteint, un fidèle serait entre la vie et la mort.", {("injured", 1, "exact")}),
+    ("Le préfet a indiqué qu'il y avait un « blessé grave ».", {("injured", 1, "exact")}),
 ])
 def test_french_numbers_attach_to_killed_or_injured(nlp_fr, sentence, expected):
     assert counts(nlp_fr, sentence) == expected
@@ -62,6 +76,9 @@ def test_french_numbers_attach_to_killed_or_injured(nlp_fr, sentence, expected):
     "Le commerçant, âgé de 45 ans, a été interrogé par les gendarmes.",
     "Des dizaines de maisons ont été incendiées le 14 mars.",
     "Ces hommes avaient péri sous des frappes sur la route nationale 3, près de Kaya.",
+    # A role noun after a preposition is a manner ("en civil"); "un massacre" names no victim.
+    "Des photos montrent des corps sans vie vêtus en civil au bord de la route.",
+    "Les habitants ont dénoncé un massacre.",
 ])
 def test_french_numbers_that_are_not_tolls(nlp_fr, sentence):
     assert {kind for kind, _, _ in counts(nlp_fr, sentence)} <= {"attackers"}
@@ -161,3 +178,11 @@ def test_the_subject_of_a_verb_without_object_is_a_victim_whatever_hangs_on_it()
               deps=["det", "nsubj", "aux", "ROOT", "det", "dobj", "punct"],
               tags=["DT", "NN", "VBZ", "VBN", "DT", "NN", "."], sent_starts=[True] + [False] * 6)
     assert [(m.kind, m.count.value) for m in find_casualties(doc)] == [("killed", 1)]
+
+
+def test_a_toll_over_several_attacks_does_not_raise_the_toll(nlp_fr):
+    main = _main(nlp_fr, "Des hommes armés ont attaqué mardi le village de Sollé, dans le nord du Burkina Faso, "
+                         "tuant au moins neuf civils, selon des sources locales.\n"
+                         "Au moins 70 personnes ont été tuées ces dernières semaines lors de plusieurs raids "
+                         "jihadistes dans la région.")
+    assert main is not None and main.killed is not None and main.killed.value == 9
