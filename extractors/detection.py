@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Token
 
 from extractors.cues import governing_verb, subject_of
-from extractors.languages import resources, words_of
+from extractors.languages import WordSets, resources, words_of
 from extractors.syntax import preposition_phrase
 
 SENTENCE_END = re.compile(r"[.!?\n]")
@@ -126,15 +126,20 @@ def decide(facts: DetectionFacts) -> tuple[bool, str]:
     return True, "attack described in the main story"
 
 
-def neutralised_militants(tokens: Iterable[Token]) -> bool:
-    """Militants "neutralised" or "eliminated" (security forces' word for killing them): "Troops neutralised 23
-    terrorists", "Two terrorists neutralised in Shopian encounter"."""
+def _militant_mentions(tokens: Iterable[Token]) -> Iterator[tuple[WordSets, Token, Token]]:
+    """(the language's words, a militant noun, the noun its count hangs on: "des dizaines de terroristes" ->
+    "dizaines") for every militant noun among the tokens."""
     words = None
     for token in tokens:
         words = words or words_of(token)
-        if token.lower_ not in words["militant_nouns"]:
-            continue
-        counted = _counted_noun(token, words["quantity_nouns"])
+        if token.lower_ in words["militant_nouns"]:
+            yield words, token, _counted_noun(token, words["quantity_nouns"])
+
+
+def neutralised_militants(tokens: Iterable[Token]) -> bool:
+    """Militants "neutralised" or "eliminated" (security forces' word for killing them): "Troops neutralised 23
+    terrorists", "Two terrorists neutralised in Shopian encounter"."""
+    for words, token, counted in _militant_mentions(tokens):
         if counted.head.lower_ in words["neutralised_words"] and counted.dep_ in OBJECT_LINKS:
             return True
         if any(child.lower_ in words["neutralised_words"] and child.dep_ in ("acl", "amod")
@@ -146,12 +151,7 @@ def neutralised_militants(tokens: Iterable[Token]) -> bool:
 def militants_on_receiving_end(tokens: Iterable[Token]) -> bool:
     """Militants are what police or troops acted on, not the doers: "les militaires infligent une déroute à des
     dizaines de terroristes", "troops routed dozens of militants"."""
-    words = None
-    for token in tokens:
-        words = words or words_of(token)
-        if token.lower_ not in words["militant_nouns"]:
-            continue
-        counted = _counted_noun(token, words["quantity_nouns"])
+    for words, _token, counted in _militant_mentions(tokens):
         if counted.dep_ not in OBJECT_LINKS or counted.tag_.startswith("VB"):
             continue
         verb = governing_verb(counted)
