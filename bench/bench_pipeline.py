@@ -19,8 +19,15 @@ worker` subprocesses on their own topics and indices, warmed up on the seed arti
 - Latency: articles produced at a fixed rate; for each article that yields an incident, the Kafka
   timestamp of the first incident record naming it (incident.article_ids) minus that of the article
   record, and the same from wall clocks (send, receipt by a live consumer).
-- Memory: one worker's RSS sampled while it works through a long, mostly-filler stream whose event time
-  spans twice the dedup age bound, so the dedup table fills and then has to stay level.
+- Memory: one worker's RSS (with its extractor child) sampled while it works through a long, mostly-filler
+  stream whose event time ends now and spans at least twice the dedup age bound, so the dedup table fills
+  and then has to stay level; the tables' sizes are read from their changelogs. `--rss-stream
+  invented-attacks` makes every attack report a new incident (bench/invented_attacks.py) and
+  `--rss-watches FILE` gives the worker watches (e.g. 1,000 over those towns), so that the incident store
+  and the alert state fill too, e.g.:
+    python bench/invented_attacks.py --watches 1000 > watches.yaml
+    python bench/bench_pipeline.py --runs 0 --latency-seconds 0 --rss-articles 100000 --rss-event-days 365 \
+        --rss-attack-share 0.1 --rss-stream invented-attacks --rss-watches watches.yaml --timeout 3000
 """
 
 from __future__ import annotations
