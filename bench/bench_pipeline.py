@@ -6,7 +6,8 @@ Run from the repository root (NEWSWATCH_HOME selects the local services, started
 
 The stream (bench/news_filler.py) holds every dev-set article once, invented everyday news as filler, and
 syndicated copies (a fifth of the stream, each a few places after its original, biased to attack
-stories so that about one article in ten reports an attack). Articles go in through the ingest producer
+stories so that about one article in ten reports an attack); with --french-share, the French dev set too and
+that share of the filler in French. Articles go in through the ingest producer
 (streams.ingest.producer.ArticleProducer) and out as Elasticsearch documents; workers are `newswatch
 worker` subprocesses on their own topics and indices, warmed up on the seed article before timing.
 
@@ -167,9 +168,11 @@ class IncidentWatcher(threading.Thread):
             self.consumer.close()
 
 
-def latency(services, rate: float, seconds: float, env: dict[str, str], timeout: float) -> dict:
+def latency(services, rate: float, seconds: float, env: dict[str, str], timeout: float,
+            french_share: float = 0.0) -> dict:
     size = max(130, round(rate * seconds))  # the dev set alone is 100 articles
-    stream = mixed_stream(size, seed=23, step=dt.timedelta(seconds=1 / rate), id_prefix="lat-")
+    stream = mixed_stream(size, seed=23, step=dt.timedelta(seconds=1 / rate), id_prefix="lat-",
+                          french_share=french_share)
     with running_workers(services, 1, env) as (pipeline, _, progress):
         pids = service_pids()
         expected = progress.records("extractions") + len(stream)
@@ -216,14 +219,14 @@ def _round(value: float | None) -> float | None:
 FOLLOWED_TABLES = ("dedup-state", "incident-store", "alert-state", "text-query-matches")
 
 
-def memory_stream(kind: str, size: int, event_days: float, attack_share: float) -> list[Article]:
+def memory_stream(kind: str, size: int, event_days: float, attack_share: float, french_share: float = 0.0) -> list[Article]:
     """The memory run's stream, its event time ending now (the worker takes no article time more than a day
     ahead of Kafka's clock): bench/news_filler.py's mixed stream, or new invented attacks and filler."""
     if kind == "invented-attacks":
         return attack_stream(size, attack_share=attack_share, event_days=event_days, id_prefix="rss-")
     start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=event_days)
     return mixed_stream(size, attack_share=attack_share, seed=31, start=start, step=dt.timedelta(days=event_days) / size,
-                        id_prefix="rss-")
+                        id_prefix="rss-", french_share=french_share)
 
 
 def memory(services, stream: list[Article], env: dict[str, str], interval: float, timeout: float) -> dict:
@@ -288,8 +291,9 @@ def memory(services, stream: list[Article], env: dict[str, str], interval: float
 
 
 def throughput_runs(services, args, env: dict[str, str]) -> dict:
-    """The extractor alone and the pipeline with each worker count, `args.runs` times (medians reported)."""
-    stream = mixed_stream(args.articles, seed=5, id_prefix="tp-")
+    """The extractor alone (once more than `args.runs`, so --runs 0 still gives the latency run its rate) and the
+    pipeline with each worker count, `args.runs` times (medians reported)."""
+    stream = mixed_stream(args.articles, seed=5, id_prefix="tp-", french_share=args.french_share)
     extractors.load_nlp()
     extractor_alone(stream[:32])  # first-call costs (gazetteer, group tables) out of the timings
     baseline, runs = [], {workers: [] for workers in args.workers}
@@ -312,7 +316,7 @@ def throughput_runs(services, args, env: dict[str, str]) -> dict:
     }
     extractor_cpu = result["extractor_alone"]["cpu_ms_per_article"]
     for workers, measured in runs.items():
-        if not measured:
+        if not measured:  # --runs 0: the latency or memory run alone
             continue
         rate = statistics.median(r["articles_per_second"] for r in undisturbed(measured))
         steady = statistics.median(r["steady_extraction_per_second"] for r in undisturbed(measured))
@@ -331,7 +335,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=2400, help="throughput stream size")
     parser.add_argument("--runs", type=int, default=2,
-                        help="pipeline runs per worker count (the median is reported); 0 skips the throughput runs")
+                        help="pipeline runs per worker count (the median is reported); 0 runs the latency or memory run alone")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--latency-seconds", type=float, default=120, help="0 skips the latency run")
     parser.add_argument("--rss-articles", type=int, default=5000, help="0 skips the memory run")
@@ -342,23 +346,23 @@ def main() -> None:
                         help="the dev set's attack stories among filler, or a new invented attack in every attack report")
     parser.add_argument("--rss-watches", type=Path,
                         help="watches file of the memory run's worker (e.g. from bench/invented_attacks.py --watches)")
+    parser.add_argument("--french-share", type=float, default=0.0,
+                        help="share of French filler in every stream, whose French dev-set articles are added")
     parser.add_argument("--batch-seconds", type=float, default=0.5, help="extract batch wait (the worker default is 0.5 s)")
     parser.add_argument("--timeout", type=float, default=900, help="limit for each wait on the pipeline")
     args = parser.parse_args()
     services = endpoints()
     env = {"NEWSWATCH_WORKER__EXTRACT_BATCH_SECONDS": str(args.batch_seconds)}
-    result = {"load_average_at_start": os.getloadavg()}
-    if args.runs:
-        result |= throughput_runs(services, args, env)
+    result = {"load_average_at_start": os.getloadavg()} | throughput_runs(services, args, env)
     if args.latency_seconds:
-        extractor_rate = result.get("extractor_alone", {}).get("articles_per_second")
-        one_worker = result.get("pipeline", {}).get("1_worker", {}).get("articles_per_second", extractor_rate)
-        if one_worker is None:
-            parser.error("the latency run's rate comes from the throughput runs: give --runs 1 or more, or --latency-seconds 0")
-        result["latency"] = latency(services, round(one_worker / 2, 1), args.latency_seconds, env, args.timeout)
+        extractor_rate = result["extractor_alone"]["articles_per_second"]
+        one_worker = result["pipeline"].get("1_worker", {}).get("articles_per_second", extractor_rate)
+        result["latency"] = latency(services, round(one_worker / 2, 1), args.latency_seconds, env, args.timeout,
+                                    args.french_share)
         progress_note("latency", result["latency"])
     if args.rss_articles:
-        stream = memory_stream(args.rss_stream, args.rss_articles, args.rss_event_days, args.rss_attack_share)
+        stream = memory_stream(args.rss_stream, args.rss_articles, args.rss_event_days, args.rss_attack_share,
+                               args.french_share)
         memory_env = env | ({"NEWSWATCH_WATCHES_FILE": str(args.rss_watches.resolve())} if args.rss_watches else {})
         result["memory"] = {"stream": args.rss_stream, "watches_file": str(args.rss_watches) if args.rss_watches else None,
                             **memory(services, stream, memory_env, interval=2.0, timeout=args.timeout * 2)}

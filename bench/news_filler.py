@@ -1,4 +1,5 @@
-"""Invented everyday news (business, sports, weather, politics, technology) and mixed streams for the pipeline benchmarks.
+"""Invented everyday news (business, sports, weather, politics, technology; in English or French) and mixed streams
+for the pipeline benchmarks.
 
 Filler articles are built from short phrase lists joined by a small grammar, so two fillers rarely share
 five words in a row and dedup does not take them for copies of each other. A share of them (HOOK_SHARE)
@@ -14,12 +15,16 @@ import functools
 import json
 import random
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from extractors.schema import Article  # noqa: E402
 from tests.integration.corpus import DEVSET, devset_articles, syndicated_copy  # noqa: E402
+
+DEVSET_FR = DEVSET.parent / "devset-fr"
 
 CITIES = ["Leeds", "Denver", "Lyon", "Osaka", "Porto", "Calgary", "Adelaide", "Gdansk", "Bergen", "Austin",
           "Valencia", "Tampere", "Nagoya", "Cork", "Graz", "Rotterdam", "Dunedin", "Halifax", "Bologna", "Tucson"]
@@ -158,33 +163,157 @@ NUMBERS = {
 }
 
 
-def _fill(template: str, rng: random.Random, fixed: dict[str, str]) -> str:
+FRENCH_CITIES = ["Lyon", "Liège", "Dakar", "Abidjan", "Québec", "Genève", "Lille", "Nantes", "Namur", "Bordeaux",
+                 "Lausanne", "Rennes", "Cotonou", "Lomé", "Montpellier", "Sherbrooke", "Toulouse", "Brest"]
+FRENCH_PEOPLE = ["Claire Dumas", "Moussa Traoré", "Julien Marchand", "Aminata Diallo", "Hélène Girard", "Koffi Mensah",
+                 "Sophie Lefèvre", "Yves Lambert", "Fatou Ndiaye", "Marc Perrin", "Nadia Benali", "Luc Gauthier"]
+FRENCH_COMPANIES = ["Alvéa Foods", "Rhodanis Énergie", "Groupe Verdal", "Banque Ostra", "Lumis Télécom",
+                    "Cimenteries Karst", "Transports Bellec", "Atelier Nova", "Mutuelle Saône", "Solvane Pharma"]
+FRENCH_TEAMS = ["l'Étoile", "le Racing", "l'Union sportive", "le Stade", "l'Olympique", "l'Avenir", "la Jeanne d'Arc",
+                "le Sporting"]
+FRENCH_TOPICS: dict[str, dict[str, list[str]]] = {
+    "economie": {
+        "hook": ["Les analystes ont qualifié la prévision de véritable bombe pour les fournisseurs.",
+                 "Les grèves sur le site de {city} pèsent sur la production depuis {month}."],
+        "headline": ["{company} {verb_past} ses prévisions, la demande {trend}",
+                     "{company} veut {plan} après un {quarter} trimestre difficile"],
+        "subject": ["{company}", "Le groupe basé à {city}", "Son directeur financier, {person},",
+                    "Les analystes de {company}",
+                    "Le conseil d'administration de {company}", "Une porte-parole de {company}",
+                    "Le concurrent {company}"],
+        "verb": ["a annoncé un chiffre d'affaires en hausse de {pct} %", "a abaissé ses objectifs annuels de {pct} %",
+                 "prévoit de céder sa division {unit}", "a annoncé {number} suppressions de postes",
+                 "a relevé son dividende à {cents} centimes par action",
+                 "a racheté un fabricant de {unit} pour {money}",
+                 "a maintenu ses prévisions pour l'année", "s'attend à des prix stables jusqu'en {month}"],
+        "object": ["au {quarter} trimestre", "{day}", "en raison de commandes plus faibles à {city}",
+                   "après un début d'année poussif", "grâce aux ventes en ligne",
+                   "malgré la hausse des coûts de transport"],
+        "tail": ["Le titre a clôturé en {direction} de {pct} %.",
+                 "Le groupe publiera ses prochains résultats en {month}.",
+                 "L'opération doit encore être approuvée par les autorités.",
+                 "Les syndicats de {city} demandent à être reçus."],
+    },
+    "sport": {
+        "hook": ["{person}, blessé en première période, a vu {team_b} multiplier les attaques.",
+                 "{person} a trouvé le poteau ; l'attaquant blessé devrait revenir la semaine prochaine."],
+        "headline": ["{team_a} s'impose face à {team_b} à {city}", "{person} porte {team_a}",
+                     "{team_b} tient {team_a} en échec {day}"],
+        "subject": ["{team_a}", "Les visiteurs", "Le capitaine {person}", "L'entraîneur {person}", "Le milieu {person}",
+                    "Les supporters de {city}", "Leur gardien, {person},", "La défense de {team_b}"],
+        "verb": ["a marqué deux fois en {ordinal} période", "a ouvert le score de la tête après {minute} minutes",
+                 "a dominé la possession", "a arrêté un penalty à {minute} minutes de la fin",
+                 "a manqué une occasion en fin de match", "a prolongé sa série à {small} matchs sans défaite",
+                 "a salué les {number} spectateurs", "a changé de système à la pause"],
+        "object": ["{day}", "au stade de {city}", "devant une tribune comble", "sous une pluie battante",
+                   "face au leader du championnat", "en quart de finale de la coupe"],
+        "tail": ["Ce succès les hisse à la {ordinal} place.", "{team_b} se déplace à {city} la semaine prochaine.",
+                 "L'arbitre a distribué {small} cartons jaunes.", "C'est leur {ordinal} victoire de la saison."],
+    },
+    "meteo": {
+        "hook": ["Un épisode de verglas est attendu {day} et les urgences redoutent les chutes.",
+                 "La foudre a privé {number} foyers d'électricité, sans faire de victime."],
+        "headline": ["Fortes pluies attendues dans la région de {city} {day}", "La chaleur culminera près de {city}",
+                     "Gel et brouillard annoncés autour de {city}"],
+        "subject": ["Le service météorologique", "Le prévisionniste {person}", "Les habitants de {city}",
+                    "Une dépression", "Les températures à {city}", "Les services de voirie de {city}",
+                    "Les agriculteurs au sud de {city}"],
+        "verb": ["prévoit jusqu'à {small} centimètres de pluie", "ont grimpé à {temp} degrés",
+                 "a émis une vigilance jaune pour vents forts", "attend de l'air plus froid venu du nord",
+                 "a relevé des rafales à {speed} km/h", "appellent les automobilistes à la prudence",
+                 "a salé {number} kilomètres de routes", "annonce un temps calme pour plusieurs jours"],
+        "object": ["{day}", "sur le littoral", "sur les hauteurs", "pendant l'heure de pointe",
+                   "pour le reste de la semaine",
+                   "dans les vallées", "à mesure que le front se décale vers l'est"],
+        "tail": ["Les traversées en ferry pourraient être retardées.", "Le week-end s'annonce plus clément.",
+                 "Les réserves d'eau sont à {pct} %.", "Les écoles devraient ouvrir normalement."],
+    },
+    "politique": {
+        "hook": ["Les frondeurs estiment que la réforme est une attaque contre les retraités.",
+                 "Des conseillers ont qualifié la note divulguée de bombe politique."],
+        "headline": ["Le conseil municipal de {city} adopte son budget", "{person} candidat à la mairie de {city}",
+                     "Les députés divisés sur le projet de loi sur {policy}"],
+        "subject": ["La ministre des Finances, {person},", "Le chef de l'opposition, {person},",
+                    "Le conseil municipal de {city}",
+                    "Une commission transpartisane", "La coalition au pouvoir", "Les électeurs de {city}"],
+        "verb": ["a adopté un budget de {money}", "a déposé {small} amendements au texte sur {policy}",
+                 "a réclamé une révision des règles sur {policy}", "a promis {number} logements d'ici {year}",
+                 "a remporté l'élection partielle avec {pct} % des voix",
+                 "a réuni {number} personnes lors d'une réunion publique"],
+        "object": ["{day}", "après des mois de négociations", "avant la session d'automne", "lors d'un débat télévisé",
+                   "dans une lettre aux adhérents", "lors d'un meeting à {city}"],
+        "tail": ["Un vote final est prévu en {month}.", "La participation a atteint {pct} %.",
+                 "Le texte a été adopté à {small} voix près.", "Les critiques jugent le plan trop vague."],
+    },
+}
+FRENCH_SLOTS = {
+    "company": FRENCH_COMPANIES, "city": FRENCH_CITIES, "person": FRENCH_PEOPLE,
+    "day": ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "ce week-end", "dimanche soir", "en début de semaine",
+            "ce matin", "samedi soir"],
+    "verb_past": ["relève", "abaisse", "confirme", "révise"], "trend": ["ralentit", "repart", "résiste", "faiblit"],
+    "plan": ["réduire ses coûts", "se développer à l'étranger", "racheter ses actions", "fermer des magasins"],
+    "quarter": ["premier", "deuxième", "troisième", "quatrième"], "unit": ["emballage", "logistique", "logiciels"],
+    "direction": ["hausse", "baisse"], "ordinal": ["deuxième", "troisième", "quatrième", "cinquième"],
+    "month": ["janvier", "mars", "avril", "juin", "septembre", "octobre", "novembre"],
+    "policy": ["le logement", "les transports", "les retraites", "l'école", "l'eau"],
+}
+FRENCH_NUMBERS = {
+    **NUMBERS, "money": lambda r: f"{r.randint(2, 950)} millions d'euros",
+    "number": lambda r: f"{r.randint(120, 48000):,}".replace(",", "\u202f"),
+}
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """The phrase lists of one language's filler."""
+
+    topics: dict[str, dict[str, list[str]]]
+    slots: dict[str, list[str]]
+    numbers: dict[str, Callable[[random.Random], str]]
+    cities: list[str]
+    people: list[str]
+    companies: list[str]
+    teams: list[str]
+    team_format: str  # a team's name from {team} and {city}
+
+
+GRAMMARS = {
+    "en": Grammar(TOPICS, SLOTS, NUMBERS, CITIES, PEOPLE, COMPANIES, TEAMS, "{city} {team}"),
+    "fr": Grammar(FRENCH_TOPICS, FRENCH_SLOTS, FRENCH_NUMBERS, FRENCH_CITIES, FRENCH_PEOPLE, FRENCH_COMPANIES,
+                  FRENCH_TEAMS, "{team} de {city}"),
+}
+
+
+def _fill(template: str, rng: random.Random, fixed: dict[str, str], grammar: Grammar) -> str:
     values = dict(fixed)
-    for name, choices in SLOTS.items():
+    for name, choices in grammar.slots.items():
         if "{" + name + "}" in template and name not in values:
             values[name] = rng.choice(choices)
-    for name, make in NUMBERS.items():
+    for name, make in grammar.numbers.items():
         if "{" + name + "}" in template:
             values[name] = make(rng)
     return template.format(**values)
 
 
-def filler_article(rng: random.Random, article_id: str) -> dict:
-    """One invented non-attack story of 150-300 words, in the dev set's JSON shape."""
-    topic_name = rng.choice(sorted(TOPICS))
-    topic = TOPICS[topic_name]
-    team_a, team_b = rng.sample(TEAMS, 2)
-    fixed = {"team_a": f"{rng.choice(CITIES)} {team_a}", "team_b": f"{rng.choice(CITIES)} {team_b}",
-             "company": rng.choice(COMPANIES), "city": rng.choice(CITIES), "person": rng.choice(PEOPLE)}
+def filler_article(rng: random.Random, article_id: str, language: str = "en") -> dict:
+    """One invented non-attack story of 150-300 words in `language` (en, fr), in the dev set's JSON shape."""
+    grammar = GRAMMARS[language]
+    topic_name = rng.choice(sorted(grammar.topics))
+    topic = grammar.topics[topic_name]
+    team_a, team_b = rng.sample(grammar.teams, 2)
+    fixed = {"team_a": grammar.team_format.format(city=rng.choice(grammar.cities), team=team_a),
+             "team_b": grammar.team_format.format(city=rng.choice(grammar.cities), team=team_b),
+             "company": rng.choice(grammar.companies), "city": rng.choice(grammar.cities),
+             "person": rng.choice(grammar.people)}
     teams = {"team_a": fixed.pop("team_a"), "team_b": fixed.pop("team_b")}
     sentences, words = [], 0
     target = rng.randint(150, 300)
     while True:
         parts = [rng.choice(topic["subject"]), rng.choice(topic["verb"]), rng.choice(topic["object"])]
-        sentence = _fill(" ".join(parts), rng, teams | {k: v for k, v in fixed.items() if rng.random() < 0.5})
+        sentence = _fill(" ".join(parts), rng, teams | {k: v for k, v in fixed.items() if rng.random() < 0.5}, grammar)
         candidates = [sentence[0].upper() + sentence[1:] + "."]
         if rng.random() < 0.5:
-            candidates.append(_fill(rng.choice(topic["tail"]), rng, teams))
+            candidates.append(_fill(rng.choice(topic["tail"]), rng, teams, grammar))
         for sentence in candidates:
             if words + len(sentence.split()) > target and words >= 150:
                 break
@@ -194,15 +323,15 @@ def filler_article(rng: random.Random, article_id: str) -> dict:
             continue
         break
     if rng.random() < HOOK_SHARE:
-        sentences.insert(rng.randint(1, len(sentences)), _fill(rng.choice(topic["hook"]), rng, teams | fixed))
+        sentences.insert(rng.randint(1, len(sentences)), _fill(rng.choice(topic["hook"]), rng, teams | fixed, grammar))
     paragraphs, start = [], 0
     while start < len(sentences):
         size = rng.randint(2, 4)
         paragraphs.append(" ".join(sentences[start:start + size]))
         start += size
-    return {"id": article_id, "title": _fill(rng.choice(topic["headline"]), rng, teams | fixed),
+    return {"id": article_id, "title": _fill(rng.choice(topic["headline"]), rng, teams | fixed, grammar),
             "text": "\n\n".join(paragraphs), "url": f"https://{topic_name}.example-news.test/{article_id}",
-            "topic": topic_name}
+            "topic": topic_name, "language": language}
 
 
 @functools.cache
@@ -220,23 +349,39 @@ def unique_devset() -> tuple[list[dict], list[dict]]:
     return [a for a in articles if a["id"] in attack_ids], [a for a in articles if a["id"] not in attack_ids]
 
 
+def french_devset() -> tuple[list[dict], list[dict]]:
+    """The French dev set's (tests/data/devset-fr) attack reports and its look-alikes."""
+    def records(name: str) -> list[dict]:
+        lines = (DEVSET_FR / name).read_text(encoding="utf-8").splitlines()
+        return [json.loads(line) for line in lines if line.strip()]
+
+    attack_ids = {label["id"] for label in records("devset-fr-labels.jsonl") if label["kind"] == "attack"}
+    articles = records("devset-fr-articles.jsonl")
+    return [a for a in articles if a["id"] in attack_ids], [a for a in articles if a["id"] not in attack_ids]
+
+
 def mixed_stream(size: int, attack_share: float = 0.1, copy_share: float = 0.2, seed: int = 5,
                  start: dt.datetime | None = None, step: dt.timedelta = dt.timedelta(seconds=2),
-                 id_prefix: str = "") -> list[Article]:
+                 id_prefix: str = "", french_share: float = 0.0) -> list[Article]:
     """`size` articles: every dev-set article once, syndicated copies (`copy_share`, biased to attacks so that
     about `attack_share` of the stream reports an attack) each a few places after its original, and filler.
+    With `french_share`, the French dev set's articles too, and that share of the filler in French.
 
     Articles get increasing `fetched_at` times `step` apart from `start` (the time dedup and merging go by).
     """
     rng = random.Random(seed)
     attacks, others = unique_devset()
+    if french_share:
+        french_attacks, french_others = french_devset()
+        attacks, others = attacks + french_attacks, others + french_others
     copies = round(size * copy_share)
     originals_count = size - copies
     if originals_count < len(attacks) + len(others):
         devset = len(attacks) + len(others)
         raise ValueError(f"a stream of {size} articles cannot hold the {devset} dev-set articles and its copies; "
                          f"use at least {round(devset / (1 - copy_share)) + 1}")
-    fillers = [filler_article(rng, f"fill-{n:06d}") for n in range(originals_count - len(attacks) - len(others))]
+    fillers = [filler_article(rng, f"fill-{n:06d}", "fr" if french_share and rng.random() < french_share else "en")
+               for n in range(originals_count - len(attacks) - len(others))]
     originals = attacks + others + fillers
     rng.shuffle(originals)
     attack_copies = min(copies, max(0, round(size * attack_share) - len(attacks)))

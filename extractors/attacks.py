@@ -49,7 +49,7 @@ def profile_attack(sentences: list[Span], cues: list[Span], attack_cue_tokens: f
     target = choose_target(target_cues, attack_cue_tokens, victim_tokens)
     if target is not None:
         target_type, phrase = target
-        profile.target = Target(type=target_type, text=phrase.text)
+        profile.target = Target(type=target_type, text=phrase.text, language=phrase.doc.lang_)
         profile.evidence.append(("target", phrase))
     armed = any(c.label_ == "attacker" for c in in_scope) or "firearms" in weapons or "melee" in weapons
     profile.attack_types = gtd_types(set(types), profile.target.type, killed, armed)

@@ -3,7 +3,8 @@
 A number counts only when the dependency parse links it (or the noun it quantifies) to a death or
 injury word within its own clause, so ages, dates, distances, money and crowd sizes never become tolls.
 Victims named one by one ("a police officer and his guard were shot dead") are added up, and
-"no one was hurt" is a count of zero.
+"no one was hurt" is a count of zero. Which harm word a counted word belongs to is extractors/harm.py; the
+words of both are the language's (words/counts.toml, words/numbers.toml).
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ from spacy.attrs import LIKE_NUM, LOWER, SENT_START, TAG
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Span, Token
 
+from extractors.harm import Harm, between_life_and_death, casualty_predicate, casualty_word_kind, modifier_kind
 from extractors.languages import resources, words_of
 from extractors.numbers import YEAR_LIKE, Quantity, is_not_a_headcount, number_words, quantity_at
 from extractors.schema import Count
 from extractors.segments import clause_head
-from extractors.syntax import has_case_marker, objects_through, prepositional_objects
+from extractors.syntax import has_case_marker, preposition_phrase, prepositional_objects
 
 CasualtyKind = Literal["killed", "injured", "attackers", "attackers_killed"]
-Harm = Literal["killed", "injured"]
 
 # Dependents that give a death or injury word a count of its own ("and 20 wounded", "wounding 20").
 OWN_COUNT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "nummod", "attr", "npadvmod"})
@@ -40,8 +41,7 @@ def _start_hashes(language: str) -> tuple[frozenset[int], frozenset[int], frozen
     words = resources(language).words
     quantities = frozenset(hash_string(w) for w in number_words(language).starts())
     singles = frozenset(hash_string(w) for w in (*words["person_nouns"], *words["single_attackers"],
-                                                   *words["person_relative_pronouns"], *words["killed_words"],
-                                                   *words["injured_words"]))
+                                                   *words["person_relative_pronouns"], *words["victim_words"]))
     zeros = frozenset(hash_string(w) for w in (*words["zero_determiners"], *words["zero_pronouns"]))
     return quantities, singles, zeros
 
@@ -125,12 +125,23 @@ def _compound_numbers(doc: Doc, hashes: set[int]) -> frozenset[int]:
 
 
 def _classify_quantity(doc: Doc, quantity: Quantity, max_hops: int) -> list[CasualtyMention]:
-    # The phrase's syntactic head: the last number, or the first of "two or three" (the rest hang from it).
-    number = next((doc[i] for i in range(quantity.first, quantity.last + 1)
-                   if not quantity.first <= doc[i].head.i <= quantity.last), doc[quantity.last])
+    # The phrase's syntactic head: the last number, or the first of "two or three" (the rest hang from it); a
+    # range closing on a vague amount counts that amount's noun ("de cent à plusieurs centaines de morts").
+    heads = [doc[i] for i in range(quantity.first, quantity.last + 1)
+             if not quantity.first <= doc[i].head.i <= quantity.last]
+    vague = number_words(doc.lang_).vague
+    number = next((t for t in heads if t.lower_ in vague), heads[0] if heads else doc[quantity.last])
     anchor = number.head if number.dep_ in ("nummod", "quantmod") and number.head.i > number.i else number
     words = words_of(doc)
+    if _names_a_thing(number):
+        return []
     noun = _quantified_noun(anchor)
+    if noun.i == number.i and number.i + 1 < len(doc) and doc[number.i + 1].tag_ == "NNS" and not YEAR_LIKE.match(
+            number.text):  # the parser left the number off its noun ("Vingt-trois personnes" after a byline)
+        noun = anchor = doc[number.i + 1]
+    phrase = preposition_phrase(noun)
+    if phrase is not None and phrase[0].lower_ in words["of_prepositions"] and phrase[1].lower_ in words["one_words"]:
+        return _one_of(doc, phrase[1], noun, max_hops)  # "l'un des deux policiers a succombé": one of them
     if noun.lower_ in words["non_victim_nouns"] or (YEAR_LIKE.match(number.text) and noun.tag_ != "NNS"):
         return []
     if noun.tag_ == "NNP" and noun.i != number.i:
@@ -156,14 +167,33 @@ def _classify_quantity(doc: Doc, quantity: Quantity, max_hops: int) -> list[Casu
 
 
 def _harm_right_after(doc: Doc, quantity: Quantity) -> tuple[Harm | None, int]:
-    """A bare number followed by its own harm word, adverbs allowed between: "left three dead and three
-    seriously hurt", "12 critically injured". The parse often hangs such a number on the first harm word."""
+    """A bare number followed by its own harm word, adverbs and auxiliaries allowed between: "left three dead and
+    three seriously hurt", "12 critically injured", "17 sont mortes et vingt-quatre ont été blessées". The parse
+    often hangs such a number on the first harm word."""
     index = quantity.last + 1
-    while index < len(doc) and doc[index].tag_ == "RB":
+    while index < len(doc) and (doc[index].tag_ == "RB" or doc[index].dep_ in ("aux", "auxpass", "cop")):
         index += 1
     if index < len(doc) and doc[index].tag_ in ("VBN", "JJ") and casualty_word_kind(doc[index]):
         return casualty_word_kind(doc[index]), index
     return None, doc[quantity.last].i
+
+
+def _names_a_thing(number: Token) -> bool:
+    """"la route nationale 3", "Route 7", "article 5": a number right after the singular noun it modifies
+    is a name, not a head count."""
+    head = number.head
+    return (head.i < number.i <= head.i + 2 and head.tag_ in ("NN", "JJ") and number.dep_ in (
+        "nummod", "nmod", "amod", "appos", "compound") and casualty_word_kind(head) is None
+        and head.lower_ not in words_of(number)["toll_nouns"])
+
+
+def _one_of(doc: Doc, one: Token, noun: Token, max_hops: int) -> list[CasualtyMention]:
+    """"L'un des deux policiers poignardés a succombé": the count is the one, its harm the one's."""
+    kind, predicate = casualty_predicate(one, max_hops)
+    if kind is None or _is_agent(one, doc[predicate]):
+        return []
+    start = one.i - 1 if one.i > 0 and doc[one.i - 1].dep_ == "det" and doc[one.i - 1].head.i == one.i else one.i
+    return [CasualtyMention(kind, Count(value=1), start, noun.i + 1, one.i, predicate)]
 
 
 def _harm_right_before(doc: Doc, quantity: Quantity) -> tuple[Harm | None, int]:
@@ -194,10 +224,17 @@ def _single_person(token: Token, sentence: Span, max_hops: int) -> list[Casualty
     words = words_of(token)
     if casualty_word_kind(token) is not None:
         return _one_casualty(token)
-    if not (token.tag_ == "NN" and (lower in words["person_nouns"] or lower in words["single_attackers"])
+    # The French tagger often takes a role noun for an adjective ("une paroissienne") or a name ("le
+    # kamikaze"): its article and lower case tell.
+    nominal = token.tag_ == "NN" or token.tag_ in ("JJ", "NNP") and token.text.islower() and any(
+        c.dep_ == "det" for c in token.children)
+    if not (nominal and (lower in words["person_nouns"] or lower in words["single_attackers"])
             or _refers_to_one_person(token)):
         return []
     if any(c.dep_ == "nummod" or c.lower_ in words["non_single_determiners"] for c in token.children):
+        return []
+    # A bare role noun after a preposition is a manner, not a person: "vêtus en civil", "in uniform".
+    if preposition_phrase(token) is not None and not any(c.dep_ in ("det", "poss") for c in token.children):
         return []
     kind, predicate = casualty_predicate(token, max_hops)
     if _is_agent(token, sentence.doc[predicate]):
@@ -208,21 +245,27 @@ def _single_person(token: Token, sentence: Span, max_hops: int) -> list[Casualty
         if any(c.lower_ in words["single_determiners"] for c in token.children):
             return _attacker_mentions(Count(value=1), start, token.i + 1, token, predicate, kind)
         return []
-    # "the killing of the mayor" names a victim without counting; "the body of a journalist" counts one.
+    # "the killing of the mayor" names a victim without counting; "the body of a journalist" and "la mort d'un
+    # officier" count one.
     predicate_token = sentence.doc[predicate]
-    if kind is None or not (predicate_token.tag_.startswith(("VB", "JJ")) or predicate_token.lower_ in words["body_nouns"]):
+    named_one = token in prepositional_objects(predicate_token, words["of_prepositions"]) and any(
+        c.dep_ == "det" and c.lower_ in words["indefinite_articles"] for c in token.children)
+    if kind is None or not (predicate_token.tag_.startswith(("VB", "JJ")) or predicate_token.lower_ in words["body_nouns"]
+                            or named_one or between_life_and_death(predicate_token)):
         return []
     return [CasualtyMention(kind, Count(value=1), start, token.i + 1, token.i, predicate,
                             subset=_is_subset(token, predicate_token))]
 
 
 def _one_casualty(token: Token) -> list[CasualtyMention]:
-    """"un blessé", "un mort": a death or injury noun after an indefinite article is one victim."""
-    if token.tag_ != "NN" or not any(c.dep_ == "det" and c.lower_ in words_of(token)["indefinite_articles"]
-                                     for c in token.children):
+    """"un blessé", "un mort": a word for a victim (`victim_words`, not "a massacre") after an indefinite article
+    is one victim. The tagger may take an opening quote mark for the noun ("un « blessé grave »")."""
+    noun = token.head if token.head.is_quote and token.head.i == token.i - 1 else token
+    if noun.tag_ != "NN" or not any(c.dep_ == "det" and c.lower_ in words_of(token)["indefinite_articles"]
+                                    for c in noun.children):
         return []
     kind = casualty_word_kind(token)
-    start = min(c.i for c in token.children if c.dep_ == "det")
+    start = min(c.i for c in noun.children if c.dep_ == "det")
     return [CasualtyMention(kind, Count(value=1), start, token.i + 1, token.i, token.i)]  # type: ignore[arg-type]
 
 
@@ -323,8 +366,17 @@ def _coordinated(doc: Doc, mention: CasualtyMention, later: CasualtyMention) -> 
     if mention.anchor == later.anchor or "\n" in doc[mention.start:later.end].text:
         return False
     first, other = doc[mention.anchor], doc[later.anchor]
-    # "trois de ses collègues ainsi que deux fidèles": the parser joins the counted nouns, not the numbers.
-    if other in _conjuncts(first) or _quantified_noun(other) in _conjuncts(_quantified_noun(first)):
+    # "trois de ses collègues ainsi que deux fidèles": the parser joins the counted nouns, not the numbers, or
+    # hangs the second on the shared verb with its "along with" phrase ("ainsi que") still on it, or right
+    # before its number, whatever the parser makes of the phrase ("deux fidèles ..., ainsi que deux de ses
+    # collègues").
+    first_noun, later_noun = _quantified_noun(first), _quantified_noun(other)
+    along_with = words_of(doc)["along_with_phrases"]
+    just_before = " ".join(t.lower_ for t in doc[max(later.start - 2, 0):later.start])
+    # "one of the four injured" quantifies "four" twice: a part, not a second group.
+    if (other in _conjuncts(first) or later_noun != first_noun and later_noun in _conjuncts(first_noun)
+            or just_before in along_with or any(c.dep_ == "cc" and f"{c.lower_} {f.lower_}" in along_with
+                                                for c in later_noun.children for f in c.children)):
         return True
     head = other.head
     return head.i > 0 and f"{head.nbor(-1).lower_} {head.lower_}" in words_of(doc)["along_with_phrases"]
@@ -357,30 +409,11 @@ def _conj_root(token: Token) -> Token:
     return token
 
 
-def _modifier_kind(noun: Token) -> tuple[Harm | None, int]:
-    """The counted noun's own death or injury word: "scores of wounded people", "the 40 people martyred",
-    "five others, who suffered injuries", "100 others with injuries"."""
-    for child in noun.children:
-        # Not a clause with its own victim ("les cinq personnes présentes, tué un prêtre").
-        if (child.dep_ in ("amod", "acl", "relcl") and casualty_word_kind(child)
-                and not any(c.dep_ == "dobj" for c in child.children)):
-            return casualty_word_kind(child), child.i
-        if child.dep_ in ("acl", "relcl"):
-            objects = [c for c in child.children if c.dep_ == "dobj" and casualty_word_kind(c)]
-            if objects:
-                return casualty_word_kind(objects[0]), objects[0].i
-    injuries = [o for o in prepositional_objects(noun, words_of(noun)["with_prepositions"])
-                if casualty_word_kind(o) == "injured"]
-    if injuries:
-        return "injured", injuries[0].i
-    return None, noun.i
-
-
 def _quantified_harm(noun: Token) -> tuple[Harm | None, int]:
     """What the counted noun says of its people: "dozens of wounded", "une trentaine de blessés", or its own
     death or injury word ("scores of wounded people")."""
     kind = casualty_word_kind(noun)
-    return (kind, noun.i) if kind else _modifier_kind(noun)
+    return (kind, noun.i) if kind else modifier_kind(noun)
 
 
 def _counts_a_conflict(predicate: Token) -> bool:
@@ -397,12 +430,14 @@ def _counts_a_conflict(predicate: Token) -> bool:
 def _is_combined_total(predicate: Token) -> bool:
     """"more than 100 people were killed and injured", "hurt or killed": one subject for both kinds is a
     count of casualties, neither a death toll nor an injury count. "10 were killed and 20 wounded" is two
-    figures: there the other word has a count of its own."""
+    figures: there the other word has a count of its own, as in "cinq tués et plusieurs autres blessés"."""
     kind = casualty_word_kind(predicate)
     if kind is None:
         return False
+    quantifiers = words_of(predicate)["quantifier_determiners"]
     return any(t.dep_ == "conj" and casualty_word_kind(t) not in (None, kind)
-               and not any(c.dep_ in OWN_COUNT_DEPS or c.like_num for c in t.subtree) for t in predicate.children)
+               and not any(c.dep_ in OWN_COUNT_DEPS or c.like_num or c.dep_ == "det" and c.lower_ in quantifiers
+                           for c in t.subtree) for t in predicate.children)
 
 
 def _quantified_noun(anchor: Token) -> Token:
@@ -422,9 +457,10 @@ def _quantified_noun(anchor: Token) -> Token:
 
 
 def _is_agent(anchor: Token, predicate: Token) -> bool:
-    """"A man armed with a knife killed one person": the subject of a transitive kill verb is the killer."""
+    """"A man armed with a knife killed one person": the subject of a transitive kill verb is the killer. Never
+    the subject of a verb that takes no object ("a succombé", "died"), whatever the parser hangs on it."""
     return (anchor.dep_ == "nsubj" and anchor.head.i == predicate.i and casualty_word_kind(predicate) is not None
-            and any(c.dep_ == "dobj" or c.dep_ == "xcomp" and c.tag_.startswith("NN") for c in predicate.children))
+            and predicate.lower_ not in words_of(predicate)["intransitive_harm_words"] and any(c.dep_ == "dobj" or c.dep_ == "xcomp" and c.tag_.startswith("NN") for c in predicate.children))
 
 
 def _is_subset(anchor: Token, predicate: Token) -> bool:
@@ -451,6 +487,14 @@ def _is_subset(anchor: Token, predicate: Token) -> bool:
     return False
 
 
+def counts_people_named_before(anchor: Token) -> bool:
+    """"eleven of them", "onze d'entre eux": a part of people a pronoun points back to, who may be the victims
+    counted elsewhere or the people attacked ("attacked the soldiers' position, killing eleven of them")."""
+    words = words_of(anchor)
+    return any(o.tag_ == "PRP" and o.lower_ in words["group_before_words"]
+               for o in prepositional_objects(anchor, words["of_prepositions"]))
+
+
 def _part_of_those_before(token: Token) -> bool:
     """"two of them", "three of the dead", "nine police officers among them", "five students among eight
     people killed": a part of a group named before or after."""
@@ -458,85 +502,10 @@ def _part_of_those_before(token: Token) -> bool:
     group_before = words["group_before_words"]
     if any(c.lower_ in words["partitive_pronouns"] for c in token.children):  # "dont deux enfants"
         return True
-    # A collective number's own noun is what it counts, not a group before ("une dizaine de morts").
-    counts_itself = token.lower_ in number_words(token.doc.lang_).approximate
+    # A collective number's own noun is what it counts, not a group before ("une dizaine de morts", "des
+    # centaines de morts").
+    numbers = number_words(token.doc.lang_)
+    counts_itself = token.lower_ in numbers.approximate or token.lower_ in numbers.vague
     return not counts_itself and any(
         o.lower_ in group_before for o in prepositional_objects(token, words["of_prepositions"])) or any(
         o.lower_ in group_before or _is_counted(o) for o in prepositional_objects(token, words["among_prepositions"]))
-
-
-def casualty_word_kind(token: Token) -> Harm | None:
-    lower = token.lower_
-    words = words_of(token)
-    if lower in words["killed_words"] or _fatally(token):
-        return "killed"
-    if lower in words["injured_words"]:
-        return "injured"
-    return None
-
-
-def _fatally(token: Token) -> bool:
-    """"three people were fatally stabbed", "fatally wounded", "shot fatally": the harm killed them. Any
-    dependent counts: the French tagger takes "mortellement" for an auxiliary."""
-    return token.tag_.startswith("VB") and any(c.lower_ in words_of(token)["fatal_adverbs"] for c in token.children)
-
-
-def casualty_predicate(anchor: Token, max_hops: int) -> tuple[Harm | None, int]:
-    """Walk up from the counted word to the death or injury word of its clause, if any."""
-    kind = casualty_word_kind(anchor)
-    if kind:
-        return kind, anchor.i
-    kind, predicate = _modifier_kind(anchor)
-    if kind:
-        return kind, predicate
-    words = words_of(anchor)
-    current = anchor
-    for _ in range(max_hops):
-        head = current.head
-        if head.i == current.i or head.lower_ in words["speech_verbs"]:
-            break
-        kind = casualty_word_kind(head)
-        if kind:
-            return kind, head.i
-        if head.lower_ in words["toll_nouns"]:
-            return _toll_kind(head), head.i
-        # A toll verb the tagger took for an adjective ("le bilan s'est alourdi à 27") is still a verb here.
-        if (head.tag_.startswith("VB") or head.lower_ in words["toll_verbs"]) and head.lower_ not in words["subset_words"]:
-            if current.dep_ in ("nsubj", "nsubjpass", "dobj") and _sends_to_hospital(head):
-                return "injured", head.i
-            return _verb_complement_kind(head)
-        current = head
-    return None, anchor.i
-
-
-def _sends_to_hospital(verb: Token) -> bool:
-    """"33 people were admitted at Mulago Hospital", "took 20 people to hospital": the wounded."""
-    words = words_of(verb)
-    return verb.lower_ in words["hospital_verbs"] and any(
-        o.lower_ in words["hospital_nouns"] for o in prepositional_objects(verb, None))
-
-
-def _verb_complement_kind(verb: Token) -> tuple[Harm | None, int]:
-    """"left five people dead", "shot dead", "hacked to death", "lost their lives", "the toll rose to 14",
-    "left 100 others with injuries"."""
-    words = words_of(verb)
-    for child in verb.children:
-        # A complement with an object of its own is another clause: "retenu cinq personnes, tué un prêtre".
-        if (child.dep_ in ("acomp", "oprd", "xcomp", "dobj", "advmod", "ccomp") and casualty_word_kind(child)
-                and not any(c.dep_ == "dobj" for c in child.children)):
-            return casualty_word_kind(child), verb.i
-        if any(o.lower_ in words["death_nouns"] for o in objects_through(child, words["to_death_prepositions"])):
-            return "killed", verb.i
-        if any(casualty_word_kind(o) == "injured" for o in objects_through(child, words["with_prepositions"])):
-            return "injured", verb.i
-        if (child.dep_ in ("nsubj", "nsubjpass", "dobj") and child.lower_ in words["toll_nouns"]
-                and verb.lower_ in words["toll_verbs"]):
-            return _toll_kind(child), verb.i
-    return None, verb.i
-
-
-def _toll_kind(toll: Token) -> Harm:
-    """A toll is the dead unless a word on it says injuries: "the injury toll", "the wounded toll"."""
-    modifiers = words_of(toll)["injury_toll_modifiers"]
-    injuries = any(child.lower_ in modifiers or casualty_word_kind(child) == "injured" for child in toll.children)
-    return "injured" if injuries else "killed"

@@ -86,8 +86,18 @@ def is_non_factual(token: Token) -> bool:
             break  # "urged calm after the attack": the attack is when, not what was urged
         current = current.head
         if current.lower_ in words["non_factual_heads"]:
-            return True
+            return not _failed_prevention(current, words)
     return _in_unrealised_clause(token)
+
+
+def _failed_prevention(head: Token, words) -> bool:
+    """"could not prevent the attack", "n'ont pas pu empêcher l'attaque": a prevention that failed means the
+    attack happened. The negation sits on the prevention verb or on the verb it completes."""
+    if head.lower_ not in words["prevention_words"]:
+        return False
+    holders = [head, head.head] if head.dep_ == "xcomp" else [head]
+    return any(child.lower_ in words["negators"] or child.dep_ == "neg" for holder in holders
+               for child in holder.children if child.i < head.i)
 
 
 def _in_unrealised_clause(token: Token) -> bool:
@@ -131,6 +141,8 @@ def _names_own_doer(noun: Token) -> bool:
     for preposition, doer in prepositional_phrases(noun):
         if preposition.lower_ in words["agent_prepositions"]:
             return doer.lower_ not in words["state_forces"]
+        if preposition.lower_ in words["doer_prepositions"] and doer.lower_ in words["non_state_doers"]:
+            return True  # "l'attaque des jihadistes": "de" names the doer when it names attackers
     return False
 
 
@@ -164,9 +176,13 @@ def _subject_in(token: Token, tokens: set[int]) -> bool:
 
 def done_by_state_forces(token: Token) -> bool:
     """The attack verb's subject (or the verb governing an attack noun) is police, troops or the army, unless
-    the attack noun names its own doer: "the army repelled an attack by militants", "a jihadist assault"."""
+    the attack noun names its own doer ("the army repelled an attack by militants", "a jihadist assault") or
+    the verb says the forces bore it ("came under attack", "ont essuyé une attaque")."""
     if not token.tag_.startswith("VB") and _names_own_doer(token):
         return False
+    words = words_of(token)
     verb = governing_verb(token)
-    subject = subject_of(verb) if verb is not None else None
-    return subject is not None and subject.lower_ in words_of(token)["state_forces"]
+    if verb is None or verb is not token and verb.lower_ in words["undergoing_verbs"]:
+        return False  # "les militaires ont essuyé une attaque", "troops came under attack": the attack is theirs to bear
+    subject = subject_of(verb)
+    return subject is not None and subject.lower_ in words["state_forces"]

@@ -28,7 +28,7 @@ STAMP_MAX_WORDS = 4
 STAMP_MAX_CHARS = 80  # longer lines are sentences; checked first, as the filler scan costs more
 STAMP_TIME = r"\d{1,2}[:.hH]\d{2}(?:[:.]\d{2})?"
 STAMP_WORD = re.compile(r"\S+")
-DATELINE_BEFORE = re.compile(r"[^\S\n]*[A-Z][\w.'’-]*(?:[ ,]+[A-Z][\w.'’-]*){0,5},[^\S\n]*")
+DATELINE_PLACE = r"[^\S\n]*[A-Z][\w.'’-]*(?:[ ,]+[A-Z][\w.'’-]*){0,5},[^\S\n]*"
 DATELINE_AFTER = re.compile(r",?[^\S\n]*(?:\([^)\n]{1,40}\))?[^\S\n]*[–—:-]")
 ISO_DATE = re.compile(r"(?P<year>(?:19|20)\d{2})-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
 YEAR_ALONE = re.compile(rf"(?P<year>{YEAR})\b(?![-–]?\d|\s*%)")
@@ -95,6 +95,7 @@ class DateGrammar:
     night_into: re.Pattern
     stamp_filler: re.Pattern
     stamp_start: re.Pattern
+    dateline_before: re.Pattern
 
     def readers(self) -> tuple[tuple[re.Pattern, Reader, tuple[str, ...]], ...]:
         """(pattern, reader, words of which one must occur in the lower-cased text for the pattern to be tried)"""
@@ -142,7 +143,7 @@ def find_dates(text: str, published: dt.date | None, language: str = "en") -> li
 
 def is_stamp(text: str, start: int, end: int, language: str = "en") -> bool:
     """Whether the date at text[start:end] dates the copy: a line of its own (with a time, a zone, "Updated",
-    a capitalised name or two) or a dateline ("NIAMEY, Jan 4 (Reuters) -", "NIAMEY, 4 janv. (AFP) -"). Only a
+    a capitalised name or two) or a dateline ("NIAMEY, Jan 4 (Reuters) -", "NIAMEY, le 4 janv. (AFP) -"). Only a
     date or day name can be one; "yesterday" or "last Tuesday" never."""
     grammar = date_grammar(language)
     if not grammar.stamp_start.match(text, start):
@@ -150,7 +151,7 @@ def is_stamp(text: str, start: int, end: int, language: str = "en") -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
-    if DATELINE_BEFORE.fullmatch(text, line_start, start) and DATELINE_AFTER.match(text, end, line_end):
+    if grammar.dateline_before.fullmatch(text, line_start, start) and DATELINE_AFTER.match(text, end, line_end):
         return True
     if line_end - line_start > STAMP_MAX_CHARS:
         return False
@@ -230,6 +231,8 @@ def date_grammar(language: str) -> DateGrammar:
             rf"{STAMP_TIME}|\b(?i:{_literals(words['stamp_words'])})(?!\w)"
             rf"|\b(?:{_literals(words['stamp_zones'])})\b|[|/•·,:()\[\]–—-]"),
         stamp_start=re.compile(rf"{weekday}|{month}|\d"),
+        # "NIAMEY, Jan 4 (Reuters) -", "OUAGADOUGOU, le 14 mars (AFP) -": the place, then the language's article
+        dateline_before=re.compile(rf"{DATELINE_PLACE}(?:(?i:{_literals(words['dateline_articles'])})[^\S\n]+)?"),
     )
 
 

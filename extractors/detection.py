@@ -77,7 +77,9 @@ class DetectionFacts:
     lead_non_state: bool
     lead_casualties: frozenset[str]
     lead_dead_militants: bool
+    lead_dead_are_forces: bool  # every killed count of the lead counts soldiers or police
     lead_against_militants: bool
+    operation_before_attack: bool  # militants neutralised or acted on by troops before any attack sentence
     main_labels: Counter
     non_state: bool
     victims: int
@@ -102,10 +104,14 @@ def decide(facts: DetectionFacts) -> tuple[bool, str]:
         return False, "the lead reports a disaster or an accident"
     if "negative:military" in lead and "attack" not in lead and not facts.lead_non_state:
         return False, "fighting between armed forces (shelling, airstrikes, border clashes)"
-    if facts.lead_dead_militants and "attack" not in lead and "killed" not in facts.lead_casualties:
-        return False, "a security operation: the dead in the lead are the militants"
+    forces_lost = facts.lead_dead_are_forces and "negative:military" in lead
+    if facts.lead_dead_militants and "attack" not in lead and ("killed" not in facts.lead_casualties or forces_lost):
+        return False, "a security operation: the dead in the lead are militants, or troops lost in it"
     if facts.lead_against_militants and "attack" not in lead and not facts.lead_casualties & {"killed", "injured"}:
         return False, "a security operation: the lead tells what troops or police did to militants"
+    if facts.operation_before_attack and "negative:military" in lead and "attack" not in lead \
+            and not facts.lead_casualties & {"killed", "injured"}:
+        return False, "a security operation: militants are neutralised before any attack is told"
     if labels["negative:fiction"] >= MIN_FICTION_CUES and "negative:fiction" in lead:
         return False, "a novel, film or series about violence"
     unrealised = sorted(label for label in lead & UNREALISED_LEADS.keys())

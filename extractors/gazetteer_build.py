@@ -206,7 +206,8 @@ def write_common_words(keys: set[str], language: str) -> int:
     path = LANGUAGES_DIR / language / "words" / "place_common_words.toml"
     path.write_text(
         f"# Place-name keys that are also lower-case words of this language, from {WORD_LISTS[language]}: such a\n"
-        "# name counts as a place only after place_licensing words (places.toml). Built by extractors.gazetteer_build.\n"
+        "# name counts as a place only after place_licensing words (places.toml).\n"
+        "# Built by extractors.gazetteer_build.\n"
         "[words]\nplace_common_words = [\n" + "".join(f'    "{key}",\n' for key in common) + "]\n", encoding="utf-8")
     return len(common)
 

@@ -56,6 +56,7 @@ class ClaimRules:
     claim_word: re.Pattern
     suspect_before: re.Pattern
     membership_before: re.Pattern
+    attackers_before: re.Pattern
     denial_words: re.Pattern
     negation: re.Pattern
     clause_break: re.Pattern
@@ -96,6 +97,7 @@ def claim_rules(language: str) -> ClaimRules:
         claim_word=re.compile(rf"\b{f['claim_words']}\b", re.IGNORECASE),
         suspect_before=_cue_before(f["suspect_before"], f["gap_words"], f["elided_articles"], 10),
         membership_before=_cue_before(f["membership_before"], f["gap_words"], f["elided_articles"], 6),
+        attackers_before=_cue_before(f["attackers_of"], f["gap_words"], f["elided_articles"], 3),
         denial_words=re.compile(rf"\b{f['denial_words']}\b", re.IGNORECASE),
         negation=re.compile(rf"\b{f['negation']}\b|{f['negation_endings']}\b", re.IGNORECASE),
         clause_break=re.compile(rf"[,;:]|\b{f['clause_breaks']}\b", re.IGNORECASE),
@@ -266,7 +268,7 @@ def classify_role(sentence: str, mention: GroupMention, sentence_start: int = 0,
     suspicion = rules.suspect_after.match(after) or (rules.deed_after.match(after) if rules.officials_say.search(sentence) else None)
     if suspicion:
         return None if rules.negation.search(suspicion.group()) or rules.negation.search(clause_before) else "suspected"
-    cue = rules.suspect_before.search(before)
+    cue = rules.suspect_before.search(before) or rules.attackers_before.search(before)
     membership = rules.membership_before.search(before)
     if not cue and membership and rules.officials_say.search(before, 0, membership.start()):
         cue = membership  # reported speech: "police said the gunmen belonged to ..."

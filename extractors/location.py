@@ -20,19 +20,9 @@ from extractors.place_words import PlaceWords, place_words
 from extractors.places import Gazetteer, PlaceMention, distance_km, to_location
 from extractors.schema import Location
 
-# "Barely 48 hours after a church in Kaduna was hit, gunmen raided ...": a place in a clause dated hours or
-# days away from the news belongs to another event.
-# "Speaking to reporters in Naypyitaw", "told a news conference in Kabul": where someone spoke, not the scene.
-SPEAKING_PLACE_BEFORE = re.compile(
-    r"\b(?:(?:told|telling|addressing|briefed|briefing|speaking to|spoke to)\s+(?:the\s+)?"
-    r"(?:reporters|journalists|press|media|lawmakers|parliament|(?:a\s+)?(?:news|press) conference)"
-    r"|(?:news|press) conference|speaking|spoke)\s+(?:in|at)\s+(?:the\s+)?$", re.IGNORECASE)
-# "near the Bangladesh border", "on Myanmar's border with Bangladesh": the country across a frontier is a
-# landmark; the scene lies on the story's side of it ("Myanmar's border").
+# "near the Bangladesh border", "on Myanmar's border with Bangladesh", "près de la frontière malienne": the
+# country across a frontier is a landmark; the scene lies on the story's side of it ("Myanmar's border").
 BORDER_AFTER = re.compile(r"\s+(?:border|frontier)\b", re.IGNORECASE)
-BORDER_BEFORE = re.compile(r"\b(?:border|frontier)\s+with\s+(?:the\s+)?$", re.IGNORECASE)
-EARLIER_EVENT_BEFORE = re.compile(r"\b(?:hours|days|weeks|months|years)\s+(?:after|before)\b[^,.;:\n]*$",
-                                  re.IGNORECASE)
 # "a school near Sao Paulo": the lead names a landmark town; a town the next sentences put the scene in
 # ("the school in Suzano") within NEARBY_KM of it is where it happened.
 NEARBY_KM = 100
@@ -59,13 +49,13 @@ def scene_rank(text: str, place: PlaceMention, language: str = "en") -> int:
     """0 for the scene ("in Quetta", "the city of Quetta", "close to Quetta"), 1 for a bare name, 2 for an
     origin or landmark ("from Quetta", "south of Quetta", "near the Afghan border"), where someone spoke
     ("told reporters in Quetta") or another event's place ("two days after a bombing in Quetta")."""
-    if EARLIER_EVENT_BEFORE.search(text, max(0, place.start - 150), place.start):
+    words = place_words(language)
+    if words.earlier_event_before.search(text, max(0, place.start - 150), place.start):
         return 2
     window = text[max(0, place.start - 40):place.start]
-    if (place.kind == "country" and (BORDER_AFTER.match(text, place.end) or BORDER_BEFORE.search(window))
-            or SPEAKING_PLACE_BEFORE.search(window)):
+    if (place.kind == "country" and (BORDER_AFTER.match(text, place.end) or words.border_before.search(window))
+            or words.speaking_before.search(window)):
         return 2
-    words = place_words(language)
     scene = words.scene_before.search(window)
     if scene and not _origin_before(words, window, scene.start()):
         return 0  # "from the town of X", "de retour de la localité de X": an origin all the same
@@ -84,8 +74,7 @@ def choose_location(text: str, sentences: list[SceneSentence], places: list[Plac
     """The incident's place: the lead's region, narrowed to a town named in the lead or the paragraph after."""
     event = [s for s in sentences if s.is_event]
     if not event:
-        fallback = [p for s in sentences for p in _places_in(text, places, s, language) if scene_rank(text, p, language) == 0]
-        return (gazetteer.resolve(fallback[:1], country_hint), fallback[0]) if fallback else (Location(), None)
+        return _first_scene(text, sentences, places, country_hint, gazetteer, language)
     lead = event[0]
     frame = _frame(text, places, event, language)
     context = [frame] if frame is not None and frame.kind != "city" else []
@@ -109,7 +98,8 @@ def choose_location(text: str, sentences: list[SceneSentence], places: list[Plac
             if found is not None and _is_landmark(text, found[1], districts, language):
                 # a district's town may be named further down ("Mpondwe lies in Kasese district")
                 further = [s for s in later if s.start > sentence.start and s not in candidates]
-                following = candidates[position + 1:] + (further if found[1].text in districts else [])
+                following = candidates[position + 1:] + (further if _as_district(text, found[1], districts, language)
+                                                          else [])
                 return _town_close_to(text, places, found, following, context, within, districts, country_hint,
                                       gazetteer, language)
             if found is not None:
@@ -118,9 +108,17 @@ def choose_location(text: str, sentences: list[SceneSentence], places: list[Plac
         location = gazetteer.resolve(dateline_places[:1] + context, country_hint)
         if location.city and frame_country in (None, location.country):
             return location, dateline_places[0]
-    if frame is None:
-        return Location(), None
+    if frame is None:  # event sentences that name no place: the scene the lines above them name
+        return _first_scene(text, [s for s in sentences if s.start < lead.start], places, country_hint, gazetteer,
+                            language)
     return gazetteer.resolve([frame], country_hint), frame
+
+
+def _first_scene(text: str, sentences: list[SceneSentence], places: list[PlaceMention], country_hint: Counter,
+                 gazetteer: Gazetteer, language: str) -> tuple[Location, PlaceMention | None]:
+    """The first place the sentences name as a scene ("in X", "dans un lycée d'Arras")."""
+    scenes = [p for s in sentences for p in _places_in(text, places, s, language) if scene_rank(text, p, language) == 0]
+    return (gazetteer.resolve(scenes[:1], country_hint), scenes[0]) if scenes else (Location(), None)
 
 
 def _town_in(text: str, places: list[PlaceMention], sentence: SceneSentence, worst_rank: int,
@@ -130,8 +128,12 @@ def _town_in(text: str, places: list[PlaceMention], sentence: SceneSentence, wor
     the story also names as a district only when the sentence names no other."""
     frame_country, frame_region = within
     mentions = _places_in(text, places, sentence, language)
-    regions = [m for m in mentions if m.kind != "city" and m.candidates
-               and frame_country in (None, *(e.country for e in m.candidates))]
+    # A town the sentence names as a district's ("dans le territoire de Djugu") or as a landmark ("20 km south of
+    # Y", "à une vingtaine de kilomètres au sud de Y") places an unlisted village better than its province does.
+    landmark_before = place_words(language).landmark_before
+    regions = [m for m in mentions if m.candidates and frame_country in (None, *(e.country for e in m.candidates))
+               and (m.kind != "city" or m.text in districts
+                    or landmark_before.search(text, max(0, m.start - 40), m.start))]
     district_town = None
     for mention in mentions:
         if mention.kind != "city" or scene_rank(text, mention, language) > worst_rank:
@@ -141,7 +143,7 @@ def _town_in(text: str, places: list[PlaceMention], sentence: SceneSentence, wor
         else:
             location = _unlisted_town(mention, regions + context, country_hint, gazetteer)
         if location.city and frame_country in (None, location.country) and frame_region in (None, location.admin1):
-            if mention.text not in districts:
+            if not _as_district(text, mention, districts, language):
                 return location, mention
             district_town = district_town or (location, mention)
     return district_town
@@ -150,7 +152,16 @@ def _town_in(text: str, places: list[PlaceMention], sentence: SceneSentence, wor
 def _is_landmark(text: str, place: PlaceMention, districts: frozenset[str], language: str) -> bool:
     """A town the lead names as nearby ("near Sao Paulo") or as a district ("Kasese District")."""
     proximity = place_words(language).proximity_before
-    return place.text in districts or bool(proximity.search(text, max(0, place.start - 40), place.start))
+    return _as_district(text, place, districts, language) or bool(
+        proximity.search(text, max(0, place.start - 40), place.start))
+
+
+def _as_district(text: str, place: PlaceMention, districts: frozenset[str], language: str) -> bool:
+    """Whether a mention of a town the story also names as a district's stands for the district: not where a
+    settlement noun names it as the town ("dans la localité de Bosso, département de Bosso", "the town of
+    Kasese")."""
+    town_before = place_words(language).town_before
+    return place.text in districts and not town_before.search(text, max(0, place.start - 25), place.start)
 
 
 def _district_names(text: str, places: list[PlaceMention], language: str) -> frozenset[str]:
@@ -194,14 +205,17 @@ def _frame(text: str, places: list[PlaceMention], event: list[SceneSentence], la
 
 def _unlisted_town(town: PlaceMention, regions: list[PlaceMention], country_hint: Counter,
                    gazetteer: Gazetteer) -> Location:
-    """A town no gazetteer lists, placed at the region or country the text puts it in (its precision)."""
+    """A town no gazetteer lists, placed at the district, region or country the text puts it in (its precision:
+    a district's town gives the point of a region, not of the village)."""
     region = gazetteer.resolve(regions, country_hint) if regions else Location()
     if region.country is None and country_hint:
         country = gazetteer.index.country(country_hint.most_common(1)[0][0])
         region = to_location(country) if country else Location()
     if region.country is None:
         return Location()
-    return region.model_copy(update={"name": town.text, "city": town.text, "gazetteer_id": None})
+    precision = "admin1" if region.precision == "city" else region.precision
+    return region.model_copy(update={"name": town.text, "city": town.text, "gazetteer_id": None,
+                                     "precision": precision})
 
 
 def _places_in(text: str, places: list[PlaceMention], sentence: SceneSentence, language: str) -> list[PlaceMention]:

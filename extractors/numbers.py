@@ -19,6 +19,9 @@ from extractors.languages import resources
 from extractors.schema import Qualifier
 
 YEAR_LIKE = re.compile(r"^(1[89]|20)\d\d$")
+# A range whose bounds are this far apart is estimates that disagree, not one rounded figure ("one or two").
+WIDE_RANGE_RATIO = 2
+WIDE_RANGE_GAP = 10
 QUALIFIERS: tuple[Qualifier, ...] = ("at_least", "more_than", "about")
 
 
@@ -32,12 +35,20 @@ class NumberWords:
     approximate: Mapping[str, int]
     indefinite_articles: frozenset[str]
     halves: frozenset[str]
+    # "vingt et un": a word that joins tens and the units allowed after it.
+    joiners: frozenset[str]
+    # Multipliers that stand alone at the start of a number ("cent vingt"): English says "a hundred".
+    bare_multipliers: frozenset[str]
+    joined_units: Mapping[str, int]
     # Longest phrase first, so "no fewer than" is tried before any phrase it ends with.
     qualifier_phrases: tuple[tuple[tuple[str, ...], Qualifier], ...]
     digits: re.Pattern[str]
     spaced_thousands: bool
     range_words: frozenset[str]
     range_openers: frozenset[str]
+    # "between 20 and 30": the words that open and join a span read as a range.
+    span_openers: frozenset[str]
+    span_joiners: frozenset[str]
     currency: frozenset[str]
     before_not_a_count: frozenset[str]
     after_not_a_count: frozenset[str]
@@ -46,13 +57,18 @@ class NumberWords:
     months: frozenset[str]
 
     def is_number_word(self, lower: str) -> bool:
-        """"vingt", "twenty", and hyphenated compounds of them ("vingt-sept", "dix-huit")."""
-        return lower in self.numbers or "-" in lower and all(
-            part in self.numbers or part in self.multipliers for part in lower.split("-"))
+        """"vingt", "twenty", and hyphenated compounds of them ("vingt-sept", "dix-huit", "vingt-et-un")."""
+        if lower in self.numbers:
+            return True
+        parts = lower.split("-")
+        return len(parts) > 1 and parts[0] in self.numbers and all(
+            part in self.numbers or part in self.multipliers or part in self.joiners or part in self.joined_units
+            for part in parts[1:])
 
     def starts(self) -> frozenset[str]:
         """Words other than digits that can start a number phrase."""
-        return frozenset((*self.numbers, *self.vague, *self.indefinite_articles, *self.halves))
+        return frozenset((*self.numbers, *self.vague, *self.indefinite_articles, *self.halves,
+                          *self.bare_multipliers))
 
 
 @cache
@@ -67,9 +83,10 @@ def number_words(language: str) -> NumberWords:
     return NumberWords(
         numbers=values["number_words"], multipliers=values["multipliers"], vague=values["vague_quantities"],
         approximate=values["approximate_quantities"], indefinite_articles=words["indefinite_articles"],
-        halves=words["halves"], qualifier_phrases=tuple(sorted(phrases, key=lambda p: -len(p[0]))),
+        halves=words["halves"], joiners=words["number_joiners"], bare_multipliers=words["bare_multipliers"], joined_units=values["joined_units"],
+        qualifier_phrases=tuple(sorted(phrases, key=lambda p: -len(p[0]))),
         digits=digits, spaced_thousands=any(s.isspace() for s in separators), range_words=words["range_words"],
-        range_openers=words["range_openers"], currency=words["currency_symbols"],
+        range_openers=words["range_openers"], span_openers=words["span_openers"], span_joiners=words["span_joiners"], currency=words["currency_symbols"],
         before_not_a_count=words["before_not_a_count"], after_not_a_count=words["after_not_a_count"],
         age_units=words["age_units"], age_words=words["age_words"], months=words["month_words"],
     )
@@ -110,9 +127,13 @@ def quantity_at(doc: Doc, index: int, sentence: Span) -> Quantity | None:
     last, value = spelled
     upper = _range_upper_bound(doc, index, last, value, limit, words)
     if upper is not None:
-        last, value = upper
-        quantity = _with_qualifier(doc, index, last, value, sentence)
-        return replace(quantity, qualifier="about") if quantity.qualifier == "exact" else quantity
+        last, upper_value = upper
+        # Estimates far apart, or closing on a vague amount ("entre 100 et 200", "de cent à plusieurs
+        # centaines"), agree only on their lower bound; a close range stands for its upper bound.
+        wide = upper_value is None or (upper_value >= WIDE_RANGE_RATIO * value
+                                       and upper_value - value >= WIDE_RANGE_GAP)
+        quantity = _with_qualifier(doc, index, last, value if wide else upper_value, sentence)
+        return replace(quantity, qualifier="at_least" if wide else "about") if quantity.qualifier == "exact" else quantity
     return _with_qualifier(doc, index, last, value, sentence)
 
 
@@ -120,7 +141,8 @@ def _spelled_number(doc: Doc, index: int, limit: int, words: NumberWords) -> tup
     """(last token, value) of the digits or number words starting at `index` ("twenty-five", "1,200",
     "1 200")."""
     token = doc[index]
-    if not (words.digits.match(token.text) or words.is_number_word(token.lower_)):
+    if not (words.digits.match(token.text) or words.is_number_word(token.lower_)
+            or token.lower_ in words.bare_multipliers):
         return None
     last = index
     while last + 1 < limit:
@@ -128,6 +150,9 @@ def _spelled_number(doc: Doc, index: int, limit: int, words: NumberWords) -> tup
         if words.is_number_word(following.lower_) or following.lower_ in words.multipliers:
             last += 1
         elif following.text == "-" and last + 2 < limit and words.is_number_word(doc[last + 2].lower_):
+            last += 2
+        elif (following.lower_ in words.joiners and last + 2 < limit and doc[last + 2].lower_ in words.joined_units
+              and words.numbers.get(doc[last].lower_, 0) >= 20):
             last += 2
         elif (words.spaced_thousands and doc[last].text.isdigit() and len(doc[last].text) <= 3
               and len(following.text) == 3 and following.text.isdigit() and doc[last].whitespace_):
@@ -146,13 +171,19 @@ def _pieces(lower: str, words: NumberWords) -> list[str]:
 
 
 def _range_upper_bound(doc: Doc, index: int, last: int, value: int, limit: int,
-                       words: NumberWords) -> tuple[int, int] | None:
-    """"50 to 55 people", "one or two", "20-25": a range stands for its upper bound. Not "from 10 to 25",
+                       words: NumberWords) -> tuple[int, int | None] | None:
+    """The last token and value of a range's upper bound: "50 to 55 people", "one or two", "20-25", "entre 20
+    et 30"; the value is None for a vague one ("de cent à plusieurs centaines de morts"). Not "from 10 to 25",
     which is a revision and leaves 25 to be read on its own."""
-    if last + 2 >= limit or doc[last + 1].lower_ not in words.range_words:
+    if last + 2 >= limit:
         return None
-    if index > 0 and doc[index - 1].lower_ in words.range_openers:
+    opener = doc[index - 1].lower_ if index > 0 else ""
+    between = opener in words.span_openers and doc[last + 1].lower_ in words.span_joiners
+    if not between and (doc[last + 1].lower_ not in words.range_words or opener in words.range_openers):
         return None
+    vague = last + 2 if doc[last + 2].tag_ != "DT" else last + 3
+    if vague < limit and doc[vague].lower_ in words.vague and words.vague[doc[vague].lower_] > value:
+        return vague, None
     upper = _spelled_number(doc, last + 2, limit, words)
     return upper if upper is not None and upper[1] > value else None
 
@@ -169,6 +200,10 @@ def number_value(pieces: list[str], language: str = "en") -> int | None:
             number = words.numbers[piece]
             # "quatre-vingt": a number before twenty multiplies it, as before a hundred.
             current = current * number if number == 20 and 1 < current < 10 else current + number
+        elif piece in words.joiners:
+            continue
+        elif piece in words.joined_units:
+            current += words.joined_units[piece]
         elif piece in words.multipliers:
             multiplier = words.multipliers[piece]
             current = max(current, 1) * multiplier

@@ -10,6 +10,7 @@ attack, and build the main and background IncidentReports.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -28,6 +29,7 @@ from extractors.detection import (DetectionFacts, decide, is_non_state, is_self_
 from extractors.furniture import Story, story_of
 from extractors.groups import find_groups
 from extractors.language import is_readable, language_of
+from extractors.languages import words_of
 from extractors.nlp import load_nlp
 from extractors.numbers import number_words
 from extractors.focus import read_places
@@ -53,11 +55,11 @@ def extract_articles(articles: Sequence[Article], nlp: Language | None = None,
     languages: list[str] = []
     for position, article in enumerate(articles):
         text = article.text[:MAX_TEXT_CHARS]
-        language = language_of(article.title, text)
+        language, passed = screen(article)
         languages.append(language)
         if not is_readable(language):
             results[position] = ExtractionResult(id=article.id, is_attack_report=False, language=language, read=False)
-        elif passes_prefilter(article.title, text, language):
+        elif passed:
             parse.setdefault(language, []).append((position, story_of(text)))
         else:
             results[position] = ExtractionResult(id=article.id, is_attack_report=False, language=language)
@@ -69,6 +71,14 @@ def extract_articles(articles: Sequence[Article], nlp: Language | None = None,
             result = read_article(articles[position], doc, story, headline)
             results[position] = result.model_copy(update={"language": languages[position]})
     return results  # type: ignore[return-value]
+
+
+def screen(article: Article) -> tuple[str, bool]:
+    """The article's language, and whether it goes on to spaCy: a language the extractor reads, and its prefilter
+    passed."""
+    text = article.text[:MAX_TEXT_CHARS]
+    language = language_of(article.title, text)
+    return language, is_readable(language) and passes_prefilter(article.title, text, language)
 
 
 def headline_of(article: Article, story: Story, language: str) -> str:
@@ -118,10 +128,10 @@ def gather_facts(article: Article, doc: Doc, story: Story) -> ArticleContext:
     published = article.published.date() if article.published else None
     cues = counted_cues(doc._.newswatch_cues or [])
     casualties = doc._.newswatch_casualties or []
-    places, focus = read_places(text, Gazetteer.load(), doc.lang_)
+    groups = find_groups(text)
+    places, focus = read_places(text, Gazetteer.load(), doc.lang_, [(g.start, g.end) for g in groups])
     dateline = dateline_span(text)
     outside_dateline = [p for p in places if not (dateline and dateline[0] <= p.start < dateline[1])]
-    groups = find_groups(text)
     paragraph_starts = [0] + [m.end() for m in PARAGRAPH_BREAK.finditer(text)]
     sentence_spans = sentences_of(doc)
     sentence_starts = [s.start_char for s in sentence_spans]
@@ -187,6 +197,13 @@ def is_attack_sentence(labels: frozenset[str], corroborated: bool) -> bool:
     return "attack_weak" in labels and corroborated and not accident
 
 
+def _dead_are_forces(context: ArticleContext, counts: list[CasualtyMention]) -> bool:
+    """Every killed count counts soldiers or police ("six soldats ont péri"): an operation's own losses."""
+    forces = words_of(context.doc)["state_forces"]
+    killed = [m for m in counts if m.kind == "killed"]
+    return bool(killed) and all(context.doc[m.anchor].lower_ in forces for m in killed)
+
+
 def detection_facts(context: ArticleContext, main: list[SentenceFacts], report: IncidentReport) -> DetectionFacts:
     counted: dict[int, list[CasualtyMention]] = {}
     for mention in context.casualties:
@@ -209,6 +226,9 @@ def detection_facts(context: ArticleContext, main: list[SentenceFacts], report: 
         lead_dead_militants=any(m.kind == "attackers_killed" and not is_self_killed(context.doc[m.anchor])
                                 for m in lead_counts) or bool(lead and neutralised_militants(lead.span)),
         lead_against_militants=bool(lead and militants_on_receiving_end(lead.span)),
+        lead_dead_are_forces=_dead_are_forces(context, lead_counts),
+        operation_before_attack=any(neutralised_militants(s.span) or militants_on_receiving_end(s.span)
+                                    for s in itertools.takewhile(lambda s: not s.is_attack, main)),
         main_labels=labels,
         non_state=is_non_state(labels, attacker_words, len(report.perpetrators), context.doc.lang_),
         victims=victims,

@@ -18,29 +18,31 @@ from extractors.place_words import PlaceWords, place_words
 from extractors.places import Gazetteer, PlaceMention
 
 ARABIC_ARTICLES = frozenset({"al", "el", "an", "ad", "ar", "as", "ash", "at", "az"})
-# The capital by its role: "the Turkish capital", "Somalia's capital", "the capital of Chad", "the country's
-# capital", "in the capital". Provincial, state, commercial and other capitals are not the country's.
-CAPITAL = re.compile(
-    r"\b(?:(?:the|its)\s+(?P<qualifier>[\w'’-]+\s+)?|(?P<possessor>[A-Z][\w-]+(?:\s[A-Z][\w-]+)?)['’]s\s+)"
-    r"capital(?:\s+city)?\b(?!\s+(?:punishment|markets?|gains|flight|investment))"
-    r"(?:\s+of\b(?:\s+(?:the\s+)?(?P<of>[A-Z]))?)?")
 COUNTRY_POSSESSIVES = re.compile(r"(?:country|nation|kingdom|republic)['’]s\s+$", re.IGNORECASE)
 
 
 def capital_mentions(text: str, mentions: list[PlaceMention], focus: Counter[str],
-                     gazetteer: Gazetteer) -> list[PlaceMention]:
-    """The country capitals named by role; a bare "the capital" means the focus country's."""
+                     gazetteer: Gazetteer, language: str = "en") -> list[PlaceMention]:
+    """The country capitals named by role (place_words' `capital`: "the Turkish capital", "Somalia's capital",
+    "the capital of Chad", "la capitale burkinabè", "la capitale du pays"); a bare "the capital" means the focus
+    country's. Provincial, state, commercial and other capitals are not the country's."""
+    words = place_words(language)
     by_start = {m.start: m for m in mentions}
     found = []
-    for match in CAPITAL.finditer(text):
-        country = None
-        if match.group(0).endswith("of"):
+    for match in words.capital.finditer(text):
+        country, end = None, match.end("capital")
+        after = by_start.get(match.start("after")) if match.group("after") else None
+        if match.group("of_word") and not (match.group("of") or match.group("country_noun")):
             continue  # "the capital of the region"
         if match.group("of"):
             named = by_start.get(match.start("of"))
             if named is None or named.kind != "country" or text.startswith(("'s", "’s"), named.end):
                 continue  # "the capital of Borno state", "the capital of Chad's Lac province": a region's
-            country = named.candidates[0].country
+            country, end = named.candidates[0].country, named.end
+        elif match.group("country_noun"):
+            country, end = _focus_country(focus), match.end()  # "la capitale du pays"
+        elif after is not None and after.kind == "country":
+            country, end = after.candidates[0].country, after.end  # "la capitale burkinabè"
         elif match.group("possessor"):
             named = by_start.get(match.start("possessor"))
             if named is None or named.kind != "country":
@@ -54,11 +56,11 @@ def capital_mentions(text: str, mentions: list[PlaceMention], focus: Counter[str
                 country = _focus_country(focus)
             else:
                 continue  # "the provincial capital", "the commercial capital"
-        elif match.group(0).startswith("the"):
+        elif name_key(match.group("determiner")) in words.articles:
             country = _focus_country(focus)
         capital = gazetteer.index.capital(country) if country else None
         if capital is not None:
-            found.append(PlaceMention(match.group(0), match.start(), match.end(), "city", (capital,)))
+            found.append(PlaceMention(text[match.start():end], match.start(), end, "city", (capital,)))
     return found
 
 
@@ -70,7 +72,8 @@ def unlisted_towns(text: str, mentions: list[PlaceMention], gazetteer: Gazetteer
     occupied = [(m.start, m.end) for m in mentions]
     by_start = {m.start: m for m in mentions}
     spans: set[tuple[int, int]] = set()
-    licensed: set[tuple[int, int]] = set()  # "the village of X", "le marché de Mémé": X is a place, common word or not
+    # "the village of X", "le marché de Mémé", "à X, près de la frontière": X is a place, common word or not
+    licensed: set[tuple[int, int]] = set()
     for number, pattern in enumerate(words.scene_phrases):
         for match in pattern.finditer(text):
             found_spans = {match.span(group) for group in ("name", "other") if match.groupdict().get(group)}
@@ -80,9 +83,19 @@ def unlisted_towns(text: str, mentions: list[PlaceMention], gazetteer: Gazetteer
     for match in words.scene_then_region.finditer(text):
         following = by_start.get(match.end())
         near = bool(words.near.search(match.group("link")))
-        in_region = bool(match.groupdict().get("region"))  # "à Tiloua, dans la région d'Ouallam"
-        if following is not None and (following.kind != "city" or near or in_region):
+        # "à Tiloua, dans la région d'Ouallam", "à Ben Guerdane, près de la frontière libyenne": a place named
+        # after the comma says the name before it is a town, whether the gazetteer knows that place or not.
+        placed = bool(match.group("comma_link"))
+        if placed or following is not None and (following.kind != "city" or near):
             spans.add(match.span("name"))
+            if placed:
+                licensed.add(match.span("name"))
+    # "attaque terroriste à Barsalogho" in the headline, "Le samedi 24 août à Barsalogho" in the lead: a name the
+    # story puts after a place preposition more than once is a town, though no scene phrase calls it one.
+    after_preposition: dict[str, list[tuple[int, int]]] = {}
+    for match in words.licensed_name.finditer(text):
+        after_preposition.setdefault(match.group("name"), []).append(match.span("name"))
+    spans.update(span for found_spans in after_preposition.values() if len(found_spans) > 1 for span in found_spans)
     found = []
     for start, end in sorted(spans):
         name = text[start:end]

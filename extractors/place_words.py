@@ -46,7 +46,7 @@ class PlaceWords:
     common_keys: frozenset[str]
     openers: frozenset[str]
     elisions: frozenset[str]
-    lowercase_demonym_keys: frozenset[str]
+    lowercase_demonyms: re.Pattern[str]  # case-sensitive: "nigériens", not the noun "Nigériens" (the gazetteer's)
     articles: frozenset[str]
     # Each matches a text that ends right before a place name.
     licensing_before: re.Pattern[str]
@@ -56,10 +56,18 @@ class PlaceWords:
     scene_before: re.Pattern[str]
     proximity_before: re.Pattern[str]
     reference_before: re.Pattern[str]
+    speaking_before: re.Pattern[str]
+    border_before: re.Pattern[str]
+    media_before: re.Pattern[str]
+    media_after: re.Pattern[str]  # matches right after a name ("French media")
+    landmark_before: re.Pattern[str]
+    earlier_event_before: re.Pattern[str]
     # extractors.place_phrases: towns named by a scene phrase.
     scene_phrases: tuple[re.Pattern[str], ...]
+    capital: re.Pattern[str]
     scene_then_region: re.Pattern[str]
     near: re.Pattern[str]  # in scene_then_region's link: the name is near the region's town, not in it
+    licensed_name: re.Pattern[str]  # "à Barsalogho", "in Kawuri": a name after a preposition that licenses places
 
 
 @cache
@@ -70,13 +78,14 @@ def place_words(language: str) -> PlaceWords:
     definite = leading(words["place_definite_articles"])
     direction = leading(words["place_directions"]) + leading(words["place_direction_links"]) + "?"
     possessor = r"(?:[A-Z][\w-]+(?:\s[A-Z][\w-]+)?['’]s\s+)?"  # "in Nigeria's Borno state"
+    adjective = rf"(?:\s+{alternatives(words['place_noun_adjectives'])})?"  # "la base militaire de"
     before = re.IGNORECASE
     return PlaceWords(
         stop_keys=frozenset(name_key(w) for w in words["place_stopwords"]),
         common_keys=words["place_common_words"],
         openers=frozenset(name_key(w) for w in words["place_openers"]),
         elisions=frozenset(words["place_elisions"]),
-        lowercase_demonym_keys=frozenset(name_key(w) for w in words["place_lowercase_demonyms"]),
+        lowercase_demonyms=re.compile(rf"(?<!\w){alternatives(words['place_lowercase_demonyms'])}s?(?!\w)"),
         articles=frozenset(name_key(w) for w in words["place_articles"]),
         licensing_before=re.compile(rf"\b{leading(words['place_licensing'])}$", before),
         admin1_before=re.compile(rf"\b{alternatives(words['admin1_nouns'])}\s+{of}$", before),
@@ -84,17 +93,38 @@ def place_words(language: str) -> PlaceWords:
         district_before=re.compile(rf"\b{alternatives(words['district_nouns'])}\s+{of}{definite}?$", before),
         scene_before=re.compile(
             rf"(?:\b{leading(words['scene_prepositions'])}{definite}?{possessor}(?:{direction})?"
-            rf"|\b{articles}(?:[\w-]+\s+){{0,2}}{alternatives(words['scene_nouns'])}\s+{of}"
+            rf"|\b{articles}(?:[\w-]+\s+){{0,2}}{alternatives(words['scene_nouns'])}{adjective}\s+{of}"
             rf"|\b{articles}{alternatives(words['named_place_nouns'])}\s+{leading(words['called_words'])})$", before),
         proximity_before=re.compile(rf"\b{leading(words['proximity_prepositions'])}{definite}?$", before),
         reference_before=re.compile(rf"\b{leading(words['reference_phrases'])}{definite}?$", before),
         near=re.compile(alternatives(words["scene_then_region_near"]), re.IGNORECASE),
+        speaking_before=re.compile(
+            rf"\b(?:{leading(words['speaking_verbs'])}{definite}?{alternatives(words['speaking_audiences'])}"
+            rf"|{alternatives(words['speaking_alone'])})\s+(?:[\w-]+\s+)?{leading(words['speaking_prepositions'])}"
+            rf"{definite}?$", before),
+        border_before=re.compile(rf"\b{leading(words['border_before'])}{definite}?$", before),
+        media_before=re.compile(rf"\b{alternatives(words['media_nouns'])}\s+$", before),
+        media_after=re.compile(rf"\s+{alternatives(words['media_nouns'])}\b", before),
+        landmark_before=re.compile(
+            rf"\b{leading(words['distance_before'])}{definite}?$", before),
+        earlier_event_before=re.compile(
+            rf"\b{alternatives(words['earlier_time_units'])}\s+{alternatives(words['earlier_relations'])}\b[^,.;:\n]*$",
+            before),
+        licensed_name=re.compile(
+            rf"(?:(?i:\b{leading(words['place_licensing'])})|\b{leading(words['place_licensing_unaccented_capitals'])})"
+            rf"(?P<name>{NAME})(?![\w'’-])"),
         scene_phrases=_scene_phrases(words),
+        capital=re.compile(
+            rf"\b(?:(?P<determiner>{alternatives(words['capital_determiners'])})\s+(?P<qualifier>[\w'’-]+\s+)?"
+            rf"|(?P<possessor>[A-Z][\w-]+(?:\s[A-Z][\w-]+)?)['’]s\s+)"
+            rf"(?P<capital>{alternatives(words['capital_words'])})\b"
+            rf"(?!\s+{alternatives(words['capital_not_after'])}\b)"
+            rf"(?:(?P<of_word>\s+{alternatives(words['place_of'])}\b)(?:\s*{definite}?(?:(?P<country_noun>"
+            rf"{alternatives(words['capital_country_nouns'])}\b)|(?P<of>[A-Z])))?|\s+(?P<after>[^\W\d_]+))?"),
         scene_then_region=re.compile(
             rf"\b{leading(words['scene_then_region_before'])}(?P<name>{NAME})"
-            rf"(?P<link>,\s*{leading(words['scene_then_region_near'])}?"
-            rf"(?:{leading(words['scene_then_region_comma_links'])}{definite}?"
-            rf"(?P<region>{alternatives(words['admin1_nouns'])}\s+{of})?)?"
+            rf"(?P<link>,\s*(?:(?P<comma_link>{leading(words['scene_then_region_comma_links'])}){definite}?"
+            rf"(?P<region>{alternatives(words['admin1_nouns'])}\s+{of})?|{leading(words['scene_then_region_near'])})?"
             rf"|\s+{leading(words['scene_then_region_links'])}{definite}?)(?:{direction})?"),
     )
 
@@ -111,13 +141,17 @@ def _scene_phrases(words) -> tuple[re.Pattern[str], ...]:
     of = leading(words["place_of"])
     directions = alternatives(words["place_directions"])
     # The settlement noun ends its phrase ("a town in ...", "a village, ..."), unlike "the village head".
+    after_noun = alternatives(words["place_noun_adjectives"]) + "|" + alternatives(words["place_lowercase_demonyms"])
     phrase_end = rf"(?=\s*(?:[,.;:)]|$)|\s+(?:{alternatives(words['settlement_phrase_ends'])}|{directions}\w*)\b)"
     return (
         # "the village of Solhan", "the villages of Tchoma Bangou and Zaroumadareye", "le village de Kié"
-        re.compile(rf"\b{settlement}s?\s+{of}(?P<name>{NAME})"
+        re.compile(rf"\b{settlement}s?(?:\s+{alternatives(words['place_noun_adjectives'])})?\s+{of}(?P<name>{NAME})"
                    rf"(?:\s+{alternatives(words['place_and'])}\s+(?P<other>{NAME}))?"),
-        # "Mpeketoni, a coastal town in ...", "Kasindi, an eastern Congolese city"
-        re.compile(rf"(?P<name>{NAME}),\s+{leading(words['place_articles'])}(?:[\w-]+\s+){{0,3}}?{settlement}{phrase_end}"),
+        # "Mpeketoni, a coastal town in ...", "Kasindi, an eastern Congolese city", "X, un village distant de ...";
+        # with no article, one word before the noun ("X, petit village camerounais à ..."); an adjective or a
+        # demonym may follow the noun
+        re.compile(rf"(?P<name>{NAME}),\s+(?:{leading(words['place_articles'])}(?:[\w-]+\s+){{0,3}}?|(?:[\w-]+\s+)?)"
+                   rf"{settlement}(?:\s+(?:{after_noun}))?{phrase_end}"),
         # "at a place called Nyanya", "a village known as X", "une localité appelée X"
         re.compile(rf"\b{alternatives(words['named_place_nouns'])}\s+{leading(words['called_words'])}(?P<name>{NAME})"),
         # "raided Kaboro village", "in al-Qadeeh village", "on Kaboro community"

@@ -50,12 +50,15 @@ FACILITY_WORDS = frozenset(
 )
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 GLUED_PREFIX = re.compile(r"[a-z]+(?=[A-Z]{3,}$)")  # "fnnfISLAMABAD": scraper junk glued to a dateline
+# The day after a dateline's place, month first ("May 17, 2024") or day first ("14 mars", "le 1er mai 2025").
+DATELINE_DAY = (r"(?:[A-Z][a-z]{2,8}\.?[ ]+\d{1,2}(?:,[ ]*\d{4})?"
+                r"|(?:[a-z]{2,3}[ ]+)?\d{1,2}(?:er)?[ ]+[^\W\d_]{3,9}\.?(?:[ ]+\d{4})?)")
 DATELINE = re.compile(
     r"""^[^\S\n]*(?:[a-z]{1,8}(?=[A-Z]{3}))?
     (?:(?P<caps>[A-Z][A-Z.'’-]+(?:[ ][A-Z][A-Z.'’-]+){0,3})(?:,[ ]+[A-Z][\w.]+(?:[ ][A-Z][\w.]+){0,2})?
-      (?:,[ ]*[A-Z][a-z]{2,8}\.?[ ]+\d{1,2}(?:,[ ]*\d{4})?)?[ ]*(?:\([^)\n]{1,40}\))?[ ]*(?:[–—-]{1,2}|:(?=[ ]))
+      (?:,[ ]*DAY)?[ ]*(?:\([^)\n]{1,40}\))?[ ]*(?:[–—-]{1,2}|:(?=[ ]))
      |(?P<title>[A-Z][\w.'’-]+(?:[ ][A-Z][\w.'’-]+){0,3})(?:,[ ]+[A-Z][\w.]+(?:[ ][A-Z][\w.]+){0,2})?
-      [ ]*\([^)\n]{1,40}\)[ ]*[–—-]{1,2})""",
+      (?:[ ]*\([^)\n]{1,40}\)|,[ ]*DAY[ ]*(?:\([^)\n]{1,40}\))?)[ ]*[–—-]{1,2})""".replace("DAY", DATELINE_DAY),
     re.MULTILINE | re.VERBOSE,
 )
 DATELINE_SEARCH_CHARS = 600
@@ -169,16 +172,18 @@ class Gazetteer:
         mentions: list[PlaceMention] = []
         i = 0
         while i < len(tokens):
-            if tokens.key(i) in words.lowercase_demonym_keys or tokens.key(i).removesuffix("s") in words.lowercase_demonym_keys:
-                mention = self._mention_at(tokens, i, words, lowercase=True)
-            else:
-                mention = self._mention_at(tokens, i, words) if _may_start_name(tokens, i) else None
+            mention = self._mention_at(tokens, i, words) if _may_start_name(tokens, i) else None
             if mention is None:
                 i += 1
                 continue
             mentions.append(mention)
             while i < len(tokens) and tokens.starts[i] < mention.end:
                 i += 1
+        for match in words.lowercase_demonyms.finditer(text):  # "soldats nigériens"
+            positions = [p for p in self.index.rows_named(name_key(match.group())) if p >= 0]
+            if positions:
+                candidates = self.index.ranked(positions)
+                mentions.append(PlaceMention(match.group(), match.start(), match.end(), "country", candidates))
         for match in self._exact_pattern.finditer(text):
             if match.start() and (text[match.start() - 1].isalnum() or text[match.start() - 1] == "."):
                 continue  # inside a word or an abbreviation; checked here, as a lookbehind slows the scan
@@ -188,15 +193,15 @@ class Gazetteer:
             mentions.append(PlaceMention(match.group(), match.start(), match.end(), candidates[0].kind, candidates))
         return sorted(mentions, key=lambda m: m.start)
 
-    def _mention_at(self, tokens: _Tokens, i: int, words: PlaceWords, lowercase: bool = False) -> PlaceMention | None:
-        """The longest place name starting at token i; `lowercase` for a demonym the language writes so."""
+    def _mention_at(self, tokens: _Tokens, i: int, words: PlaceWords) -> PlaceMention | None:
+        """The longest place name starting at token i."""
         spans = []
         key = ""
         for j in range(i, min(len(tokens), i + MAX_NAME_TOKENS)):
             if j > i and not _joinable(tokens, j):
                 break
             key += tokens.key(j)
-            if (tokens.capitalised(j) or lowercase) and len(key) >= MIN_KEY_LENGTH and key in self.index:
+            if tokens.capitalised(j) and len(key) >= MIN_KEY_LENGTH and key in self.index:
                 spans.append((j, key))
         text = tokens.text
         for j, key in reversed(spans):
@@ -348,7 +353,8 @@ def _joinable(tokens: _Tokens, j: int) -> bool:
     'St. Louis'), and a capitalised word or a particle ('Dera Ismail Khan', 'Sar-e Pol')."""
     gap = tokens.gap(j)
     elided = gap in APOSTROPHES and tokens.key(j - 1) in CONNECTORS  # "Côte d'Ivoire"
-    if gap not in (" ", "-") and not elided and not (gap in (". ", ".") and tokens.ends[j - 1] - tokens.starts[j - 1] <= 3):
+    abbreviation = gap in (". ", ".") and tokens.ends[j - 1] - tokens.starts[j - 1] <= 3  # "St. Louis"
+    if gap not in (" ", "-") and not elided and not abbreviation:
         return False
     return tokens.capitalised(j) or tokens.key(j) in CONNECTORS
 

@@ -173,7 +173,8 @@ def _evidence(context: ArticleContext, field_name: str, span: Span) -> Evidence:
 def _evidence_chars(context: ArticleContext, field_name: str, start: int, end: int) -> Evidence:
     sentence = context.sentences[context.sentence_of(start)]
     char_start, char_end = context.story.article_span(start, end)
-    return Evidence(field=field_name, sentence=sentence.text, char_start=char_start, char_end=char_end)
+    return Evidence(field=field_name, sentence=sentence.text, char_start=char_start, char_end=char_end,
+                    language=context.doc.lang_)
 
 
 def confidence(report: IncidentReport, role: Role) -> float:

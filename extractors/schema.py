@@ -147,6 +147,7 @@ class Perpetrator(_Model):
 class Target(_Model):
     type: TargetType = "unknown"
     text: str | None = None
+    language: str | None = None  # of `text` (ISO 639-1); None in records from before languages were read
 
 
 class Evidence(_Model):
@@ -154,6 +155,15 @@ class Evidence(_Model):
     sentence: str
     char_start: int = Field(ge=0)
     char_end: int = Field(ge=0)
+    language: str | None = None  # of `sentence` (ISO 639-1); None in records from before languages were read
+
+
+class Title(_Model):
+    """A member article's own title, in its own language, so an alert can quote it beside the English summary."""
+
+    article_id: str
+    text: str
+    language: str | None = None
 
 
 class IncidentFields(_Model):
@@ -217,6 +227,7 @@ class Incident(IncidentFields):
     sources: list[str] = Field(default_factory=list)
     source_urls: list[str] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
+    titles: list[Title] = Field(default_factory=list)  # the first few member articles' (MAX_TITLES in streams.incidents)
     toll_history: list[TollChange] = Field(default_factory=list)
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Token
 
-from extractors.casualties import CasualtyMention, is_attacker_noun
+from extractors.casualties import CasualtyMention, counts_people_named_before, is_attacker_noun
 from extractors.languages import words_of
 from extractors.syntax import has_case_marker
 from extractors.segments import DatedSpan, Role, SentenceFacts, governed_by_time_phrase, is_earlier
@@ -36,16 +36,23 @@ def choose_counts(context: ArticleContext, role: Role, sentences: list[SentenceF
     by_index = {s.index: s for s in sentences}
     lead = next((s.index for s in sentences if s.is_event), None)
     best: dict[str, CasualtyMention] = {}
+    # A part of people named before is the toll when the text gives no other figure of its kind.
+    totals = {m.kind for m in context.casualties if not m.subset}
     for mention in context.casualties:
         sentence = by_index.get(context.sentence_of(context.doc[mention.start].idx))
-        if sentence is None or mention.subset and mention.kind in ("killed", "injured"):
+        if sentence is not None:
+            sentence = _paragraph_part(context, sentence, context.doc[mention.start].idx)
+        if sentence is None or mention.subset and mention.kind in ("killed", "injured") and (
+                mention.kind in totals or not counts_people_named_before(context.doc[mention.anchor])):
             continue
         earlier = _earlier_dates(sentence, pivot)
         if role == "main" and governed_by_time_phrase(context.doc[mention.predicate], sentence, earlier,
                                                       sentence.index == lead):
             continue
         recap = _in_a_recap(context, sentence, lead, pivot) or (
-            lead is not None and sentence.index > lead and _told_as_earlier(context.doc[mention.predicate]))
+            lead is not None and sentence.index > lead and _told_as_earlier(_clause_of(context, mention)))
+        if role == "main" and _over_a_period(_clause_of(context, mention)):
+            continue
         if role == "main" and recap:
             continue
         current = best.get(mention.kind)
@@ -86,6 +93,25 @@ def _headline_tolls(headline: Doc) -> dict[str, CasualtyMention]:
     return tolls
 
 
+def _paragraph_part(context: ArticleContext, sentence: SentenceFacts, char: int) -> SentenceFacts:
+    """The part of a sentence inside the paragraph holding `char`: the French parser often runs a sentence on
+    across paragraph breaks, and a date or recap word in the next paragraph ("Depuis 2015, ...") is not about
+    the figure before it."""
+    before = context.text.rfind("\n", sentence.span.start_char, char)
+    after = context.text.find("\n", char, sentence.span.end_char)
+    start = sentence.span.start_char if before < 0 else before + 1
+    end = sentence.span.end_char if after < 0 else after
+    if start == sentence.span.start_char and end == sentence.span.end_char:
+        return sentence
+    tokens = [t.i for t in sentence.span if start <= t.idx < end]
+    span = context.doc[tokens[0]:tokens[-1] + 1] if tokens else sentence.span
+    cues = [c for c in sentence.cues if start <= c.start_char < end]
+    return replace(sentence, span=span, text=context.text[start:end], cues=cues,
+                   labels=frozenset(c.label_ for c in cues),
+                   cue_tokens=frozenset(t for t in sentence.cue_tokens if span.start <= t < span.end),
+                   dates=[d for d in sentence.dates if start <= d.span.start_char < end])
+
+
 def _earlier_dates(sentence: SentenceFacts, pivot: dt.date | None) -> list[DatedSpan]:
     return [d for d in sentence.dates if pivot is not None and is_earlier(d, pivot, 1)]
 
@@ -98,24 +124,46 @@ def _in_a_recap(context: ArticleContext, sentence: SentenceFacts, lead: int | No
     if lead is None or sentence.index <= lead:
         return False
     # The sentence holding the paragraph's first character: a headline-like date line runs into the sentence.
-    opener = context.sentences[context.sentence_of(context.text.rfind("\n", 0, sentence.span.start_char) + 1)]
+    paragraph_start = context.text.rfind("\n", 0, sentence.span.start_char) + 1
+    opener = _paragraph_part(context, context.sentences[context.sentence_of(paragraph_start)], paragraph_start)
     return any(s.index > lead and _recap_marked(s, _earlier_dates(s, pivot), pivot) for s in (sentence, opener))
 
 
-def _told_as_earlier(predicate: Token) -> bool:
+def _told_as_earlier(clause: list[Token]) -> bool:
     """"au moins 56 personnes avaient été tuées", "un attentat qui avait fait 21 morts": a tense that places
     the harm before the reported events (the French pluperfect) tells of an earlier incident. Read on the
     death word and the verbs above it, never across a noun ("avait avancé un bilan de six soldats tués" is this
     attack's early toll)."""
-    auxiliaries = words_of(predicate)["earlier_tense_auxiliaries"]
-    token = predicate
-    for _ in range(3):
-        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in auxiliaries for c in token.children):
+    auxiliaries = words_of(clause[0])["earlier_tense_auxiliaries"]
+    for token in clause:
+        if any(c.dep_ == "aux" and c.lower_ in auxiliaries for c in token.children):
             return token.dep_ != "ccomp"  # "a déclaré que l'attaque avait causé neuf morts": reported speech
-        if token.head.i == token.i or not token.head.tag_.startswith("VB"):
-            return False
-        token = token.head
     return False
+
+
+def _over_a_period(clause: list[Token]) -> bool:
+    """"Boko Haram a fait près de 400 morts dans la région depuis janvier 2014": a total over a period, never
+    one attack's toll."""
+    period = words_of(clause[0])["period_words"]
+    return any(child.lower_ in period or has_case_marker(child, period) for token in clause for child in token.children)
+
+
+def _clause_of(context: ArticleContext, mention: CasualtyMention) -> list[Token]:
+    """The figure's death word and counted word with the verbs right above each (two at most), never across a
+    noun: "avait avancé un bilan de six soldats tués" reads "soldats tués" alone, "le bilan s'était élevé à 141
+    personnes tuées" reaches "élevé"."""
+    clause: list[Token] = []
+    toll_verbs = words_of(context.doc)["toll_verbs"]
+    for token in dict.fromkeys((context.doc[mention.predicate], context.doc[mention.anchor])):
+        clause.append(token)
+        for _ in range(2):
+            head = token.head
+            # A toll verb the tagger took for an adjective ("s'était élevé à 141") is a verb here.
+            if head.i == token.i or not (head.tag_.startswith("VB") or head.lower_ in toll_verbs):
+                break
+            token = token.head
+            clause.append(token)
+    return clause
 
 
 def _without_attackers(context: ArticleContext, killed: CasualtyMention, indices: list[int]) -> CasualtyMention:
@@ -154,10 +202,10 @@ def _recap_marked(sentence: SentenceFacts, earlier: list[DatedSpan], pivot: dt.d
     if pivot is None and any(d.precision in ("year", "month") for d in sentence.dates):
         return True
     words = words_of(sentence.span.doc)
-    other, same, day, ago, units, period = (words[name] for name in (
-        "other_incident_words", "same_words", "day_words", "ago_words", "past_units", "period_words"))
+    other, same, day, ago, units = (words[name] for name in (
+        "other_incident_words", "same_words", "day_words", "ago_words", "past_units"))
     lowers = [t.lower_ for t in sentence.span]
-    return any(word in other or word in period or word in same and following in day
+    return any(word in other or f"{word} {following}" in other or word in same and following in day
                or following in ago and (word in units or word.rstrip("s") in units)
                for word, following in zip(lowers, lowers[1:] + [""]))
 
@@ -227,11 +275,12 @@ def _in_comparison(predicate: Token) -> bool:
 
 
 def _by_a_series(predicate: Token) -> bool:
-    """"a wave of attacks that has killed more than 230 people", "mass shootings have killed ...": the toll of
-    many attacks. Twin or numbered attacks ("two blasts killed 20") are one incident."""
+    """"a wave of attacks that has killed more than 230 people", "mass shootings have killed ...", "tuées au fil
+    de diverses attaques": the toll of many attacks. Twin or numbered attacks ("two blasts killed 20") are one
+    incident."""
     words = words_of(predicate)
-    series, plural_attacks, joint = (words[name] for name in ("series_nouns", "plural_attack_nouns",
-                                                              "joint_attack_modifiers"))
+    series, plural_attacks, joint, several = (words[name] for name in (
+        "series_nouns", "plural_attack_nouns", "joint_attack_modifiers", "quantifier_determiners"))
     # The death word's own subject, or its verb's when it is the object ("trois séries d'assauts ont fait 300 morts").
     verb = predicate.head if predicate.dep_ == "dobj" else predicate
     subjects = [c for c in verb.children if c.dep_ == "nsubj"]
@@ -243,7 +292,11 @@ def _by_a_series(predicate: Token) -> bool:
         if subject.lower_ in plural_attacks and not any(c.dep_ == "nummod" or c.lower_ in joint
                                                         for c in subject.children):
             return True
-    return False
+    # Where the death word says the dead fell: "in a series of attacks", "lors de plusieurs raids" (the French
+    # parser hangs the phrase on "lors", an adverb).
+    places = [t for c in verb.children if c.dep_ in ("prep", "advmod") or c.dep_.startswith("obl") for t in c.subtree]
+    return any(t.lower_ in series or t.lower_ in plural_attacks and any(c.lower_ in several for c in t.children)
+               for t in places)
 
 
 def _names_another_town(context: ArticleContext, sentence: SentenceFacts, lead: int | None,

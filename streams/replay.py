@@ -90,7 +90,7 @@ async def _replay(articles: Iterable[Article], arrival: dt.datetime, extract: Ex
                 continue
             if verdicts[article.id].duplicate_of is None:
                 recent.put(article.id, extraction)
-            reference = ArticleRef.of(article)
+            reference = ArticleRef.of(article, extraction.language)
             text_matches = alerting.watches.text_matches(query_text(article.title, article.text)) \
                 if alerting and extraction.incidents else []
             for report in extraction.incidents:

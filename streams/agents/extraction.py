@@ -79,5 +79,6 @@ async def send_extraction(topics, message: UniqueArticle, result: ExtractionResu
         key = merge_key(report)
         envelope = ReportMessage(merge_key=key, article_id=article.id, source=article.source,
                                  url=article.canonical_url or article.url, published=article.published,
-                                 arrived_at=message.arrived_at, report=report, text_matches=text_matches)
+                                 arrived_at=message.arrived_at, report=report, text_matches=text_matches,
+                                 title=article.title, language=result.language)
         await topics["incident_reports"].send(key=key, value=envelope.model_dump(mode="json"))

@@ -21,7 +21,8 @@ def install(pipeline) -> None:
         async for message in pipeline.decoded("merge", ReportMessage, stream):
             event = stream.current_event
             async with pipeline.dead_letter_on_record_error("merge", event.value, event):
-                article = ArticleRef(message.article_id, message.source, message.url, message.published)
+                article = ArticleRef(message.article_id, message.source, message.url, message.published, message.title,
+                                     message.language)
                 outcome = record_report(store, message.report, article, message.arrived_at)
                 if outcome.status != "unchanged":
                     await topics["incidents"].send(key=outcome.incident.id, value=outcome.incident.model_dump(mode="json"),

@@ -3,6 +3,12 @@
 A template names fields in braces, `{headline}`, and may put optional parts in square brackets:
 `[: {tolls}]` is left out when any field inside it is empty, so a missing toll leaves no dangling colon.
 Write `[[` and `]]` for literal brackets, as `{{` and `}}` are literal braces.
+
+Alerts are written in English whatever the language of the articles: every word of the summary comes from
+structured fields (types, counts, gazetteer names, canonical group names). The one free text it may quote,
+the target's words, is used only when they are English and name a place or thing; otherwise the kind of
+target stands in. What the articles said in their own words travels beside it: `original_titles` and
+`evidence`, each line in a language other than English marked with its code ("[fr] ...").
 """
 
 from __future__ import annotations
@@ -10,11 +16,11 @@ from __future__ import annotations
 import re
 import string
 
-from extractors.schema import Alert, Count, Incident
+from extractors.schema import Alert, Count, Evidence, Incident, Title
 from streams.elasticsearch.documents import country_name
 
 DEFAULT_SUMMARY_TEMPLATE = "{headline}[: {tolls}][; {responsibility}][ ({change})]"
-DEFAULT_TEXT_TEMPLATE = "{kind_label} — {watch}: {summary}[ {url}]"
+DEFAULT_TEXT_TEMPLATE = "{kind_label} — {watch}: {summary}[ {url}][ — original title: {original_titles}]"
 DEFAULT_SUBJECT_TEMPLATE = "[[newswatch]] {kind_label}: {headline}"
 
 ATTACK_LABELS = {
@@ -28,10 +34,31 @@ ATTACK_LABELS = {
     "unarmed_assault": "unarmed assault",
     "unknown": "attack",
 }
+# What a target is, in English, for an incident whose target words are in another language ("targeting civilians").
+TARGET_TYPE_LABELS = {
+    "civilians": "civilians",
+    "military": "the military",
+    "police": "the police",
+    "government": "government",
+    "business": "a business",
+    "religious": "a place of worship",
+    "educational": "a school",
+    "transport": "transport",
+    "journalists": "journalists",
+    "diplomatic": "diplomats",
+    "utilities": "utilities",
+    "tourists": "tourists",
+    "ngo": "aid workers",
+    "unknown": "",
+}
+ALERT_LANGUAGE = "en"
+MAX_EVIDENCE_LINES = 3
+DATELINE_DASHES = "-–— "  # what a sentence right after a dateline may start with ("NIAMEY, 4 février -- Neuf civils")
 QUALIFIER_WORDS = {"exact": "", "at_least": "at least ", "more_than": "more than ", "about": "about "}
 KIND_LABELS = {"new": "New incident", "escalation": "Escalation"}
 INCIDENT_FIELDS = ("headline", "attack", "target", "place", "tolls", "killed", "injured", "responsibility",
-                   "claimed_by", "suspected", "date", "incident_id", "url", "sources", "change")
+                   "claimed_by", "suspected", "date", "incident_id", "url", "sources", "change", "original_titles",
+                   "evidence")
 ALERT_FIELDS = INCIDENT_FIELDS + ("summary", "kind", "kind_label", "watch", "watch_id", "threshold", "alert_id")
 
 _OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
@@ -88,7 +115,8 @@ def alert_fields(alert: Alert) -> dict[str, str]:
 
 
 def incident_fields(incident: Incident, change: str = "") -> dict[str, str]:
-    attack, target, place = _attack(incident), _target(incident), _place(incident)
+    attack, place = _attack(incident), _place(incident)
+    target, target_phrase = _target(incident)
     claimed = _names(incident, "claimed")
     suspected = _names(incident, "suspected")
     responsibility = "; ".join(
@@ -96,7 +124,7 @@ def incident_fields(incident: Incident, change: str = "") -> dict[str, str]:
     )
     killed, injured = _toll(incident.killed, "killed"), _toll(incident.injured, "injured")
     return {
-        "headline": " ".join(part for part in (attack, target and f"at {target}", place and f"in {place}") if part),
+        "headline": " ".join(part for part in (attack, target_phrase, place and f"in {place}") if part),
         "attack": attack,
         "target": target,
         "place": place,
@@ -111,7 +139,26 @@ def incident_fields(incident: Incident, change: str = "") -> dict[str, str]:
         "url": incident.source_urls[0] if incident.source_urls else "",
         "sources": str(len(incident.source_urls or incident.article_ids)),
         "change": change,
+        "original_titles": " | ".join(marked(t.text, t.language) for t in original_titles(incident.titles)),
+        "evidence": "\n".join(evidence_lines(incident.evidence)),
     }
+
+
+def marked(text: str, language: str | None) -> str:
+    """The text, with its language code in front when it is not the alerts' language ("[fr] ...")."""
+    return text if language in (None, ALERT_LANGUAGE) else f"[{language}] {text}"
+
+
+def original_titles(titles: list[Title]) -> list[Title]:
+    """The titles of the incident's articles in languages other than the alerts' (an English title says no more
+    than the summary)."""
+    return [title for title in titles if title.language not in (None, ALERT_LANGUAGE)]
+
+
+def evidence_lines(evidence: list[Evidence], limit: int = MAX_EVIDENCE_LINES) -> list[str]:
+    """The first `limit` distinct evidence sentences, each marked with its language when not the alerts'."""
+    sentences = dict.fromkeys((" ".join(e.sentence.split()).lstrip(DATELINE_DASHES), e.language) for e in evidence)
+    return [marked(sentence, language) for sentence, language in list(sentences)[:limit]]
 
 
 def _attack(incident: Incident) -> str:
@@ -123,13 +170,20 @@ def _attack(incident: Incident) -> str:
     return text[0].upper() + text[1:]
 
 
-def _target(incident: Incident) -> str:
-    text = (incident.target.text or "").strip()
+def _target(incident: Incident) -> tuple[str, str]:
+    """(the target, its phrase in the headline): the article's words when they are English and name a place or thing
+    ("at a police training college"), else the kind of target ("targeting civilians"), never English grammar around
+    words of another language."""
+    target = incident.target
+    text = (target.text or "").strip()
+    if target.language not in (None, ALERT_LANGUAGE) or text[:1].isdigit():  # "25 civilians": people, counted
+        label = TARGET_TYPE_LABELS[target.type]
+        return label, label and f"targeting {label}"
     if not text:
-        return ""
-    if text.split()[0].lower() in ("a", "an", "the"):
-        return text
-    return f"{'an' if text[0].lower() in 'aeiou' else 'a'} {text}"
+        return "", ""
+    if text.split()[0].lower() not in ("a", "an", "the"):
+        text = f"{'an' if text[0].lower() in 'aeiou' else 'a'} {text}"
+    return text, f"at {text}"
 
 
 def _place(incident: Incident) -> str:

@@ -124,7 +124,13 @@ def country_name(code: str | None) -> str | None:
     if not code:
         return None
     country = pycountry.countries.get(alpha_2=code)
-    return country.name if country else None
+    if country is None:
+        return None
+    # The name people use ("Iran", not "Iran, Islamic Republic of"), in reading order ("The Democratic Republic of
+    # the Congo", which has no common name): it is read in alert summaries.
+    name = getattr(country, "common_name", None) or country.name
+    head, comma, tail = name.partition(", ")
+    return f"{tail} {head}" if comma else name
 
 
 def _url(url: str | None) -> dict | None:

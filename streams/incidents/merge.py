@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractors.places import distance_km, name_key
-from extractors.schema import Article, Count, Evidence, Incident, IncidentFields, IncidentReport, Location, Perpetrator, TollChange, stable_id
+from extractors.schema import (Article, Count, Evidence, Incident, IncidentFields, IncidentReport, Location, Perpetrator,
+                               Title, TollChange, stable_id)
 
 NO_COUNTRY = "unknown"
 MATCH_THRESHOLD = 3.5
@@ -32,13 +33,17 @@ ALREADY_NEWS = -1.0
 # Two reports giving the same death toll (within this share, from this many up) rarely describe two events.
 TOLL_AGREEMENT_SHARE = 0.1
 TOLL_AGREEMENT_FROM = 5
-# A report that fits two open incidents about equally well joins neither: which one it describes is a guess.
+# A report that fits two open incidents about equally well joins neither: which one it describes is a guess,
+# unless only one of them lies in the report's own town (SAME_TOWN; the others match by province or country).
 AMBIGUITY_MARGIN = 1.0
+SAME_TOWN = 2.0
 # A toll may rise tenfold (early reports are low); beyond that, from at least this many, it is an extraction slip.
 CREDIBLE_RISE_FACTOR = 10
 CREDIBLE_RISE_FROM = 10
 MAX_EVIDENCE_PER_FIELD = 3
 MAX_EVIDENCE = 24
+# Titles kept for alerts to quote: the first few, and the first in each further language.
+MAX_TITLES = 3
 MAX_MENTIONS = 5
 
 # Words that say what kind of region a name is, not which one.
@@ -61,14 +66,17 @@ class ArticleRef:
     source: str | None = None
     url: str | None = None
     published: dt.datetime | None = None
+    title: str | None = None
+    language: str | None = None  # the one the extractor identified (ISO 639-1)
 
     @property
     def published_on(self) -> dt.date | None:
         return self.published.date() if self.published else None
 
     @classmethod
-    def of(cls, article: Article) -> ArticleRef:
-        return cls(article.id, article.source, article.canonical_url or article.url, article.published)
+    def of(cls, article: Article, language: str | None = None) -> ArticleRef:
+        return cls(article.id, article.source, article.canonical_url or article.url, article.published, article.title,
+                   language)
 
 
 def merge_key(report: IncidentReport) -> str:
@@ -104,7 +112,8 @@ def best_match(candidates: list[Incident], report: IncidentReport, reported_on: 
 
     A news report looks first among news incidents, a background mention among historical ones, then at the
     rest. The best match at MATCH_THRESHOLD or more wins (ties: earlier first seen, then id), unless another
-    incident of the same standing comes within AMBIGUITY_MARGIN of it: then which one it describes is a guess.
+    incident of the same standing comes within AMBIGUITY_MARGIN of it: then which one it describes is a guess,
+    unless only one of them lies in the report's town.
     """
     wants_historical = report.role == "background"
     for standing in (wants_historical, not wants_historical):
@@ -112,10 +121,17 @@ def best_match(candidates: list[Incident], report: IncidentReport, reported_on: 
                           if (score := match(incident, report, reported_on)) >= MATCH_THRESHOLD),
                          key=lambda pair: (-pair[0], pair[1].first_seen, pair[1].id))
         if passing:
-            if len(passing) > 1 and passing[0][0] - passing[1][0] < AMBIGUITY_MARGIN:
-                return None
-            return passing[0][1]
+            best_score = passing[0][0]
+            tied = [incident for score, incident in passing if best_score - score < AMBIGUITY_MARGIN]
+            return tied[0] if len(tied) == 1 else _only_one_in_the_same_town(tied, report)
     return None
+
+
+def _only_one_in_the_same_town(tied: list[Incident], report: IncidentReport) -> Incident | None:
+    """Of incidents a report fits about equally well, the only one in the report's own town (an undated report of
+    a town's attack against a dated one placed by province only); None when none or several are."""
+    same_town = [incident for incident in tied if _place_score(incident.location, report.location) == SAME_TOWN]
+    return same_town[0] if len(same_town) == 1 else None
 
 
 def compatible(incident: Incident, report: IncidentReport) -> bool:
@@ -172,6 +188,7 @@ def _create(report: IncidentReport, article: ArticleRef, now: dt.datetime, incid
         sources=[article.source] if article.source else [],
         source_urls=[article.url] if article.url else [],
         evidence=_bounded_evidence([], report.evidence, set()),
+        titles=_with_title([], article),
         toll_history=[
             TollChange(field=field, previous=None, current=getattr(report, field), article_id=article.id, at=now)
             for field in _TOLL_FIELDS if getattr(report, field) is not None
@@ -189,6 +206,7 @@ def _combine(incident: Incident, report: IncidentReport, article: ArticleRef, no
         "article_ids": incident.article_ids + [article.id],
         "sources": _append_new(incident.sources, article.source),
         "source_urls": _append_new(incident.source_urls, article.url),
+        "titles": _with_title(incident.titles, article),
     }
     if report.suicide is not None and incident.suicide is not True:
         changes["suicide"] = report.suicide
@@ -224,14 +242,14 @@ def _place_score(a: Location, b: Location) -> float | None:
     if _has_own_coordinates(a) and _has_own_coordinates(b):
         distance = distance_km(a.lat, a.lon, b.lat, b.lon)
         if distance <= SAME_PLACE_KM:
-            return 2.0
+            return SAME_TOWN
         if distance <= NEARBY_KM:
             return 1.0
         return None if distance > DIFFERENT_PLACE_KM or other_province else 0.0
     if other_province:
         return None
     if a.city and b.city and name_key(a.city) == name_key(b.city):
-        return 2.0
+        return SAME_TOWN
     if a.admin1 and b.admin1:
         return 1.0
     return 0.5 if a.country and b.country else 0.0
@@ -346,6 +364,14 @@ def _ordered_union(first: list, second: list) -> list:
 
 def _append_new(items: list[str], item: str | None) -> list[str]:
     return items + [item] if item and item not in items else list(items)
+
+
+def _with_title(titles: list[Title], article: ArticleRef) -> list[Title]:
+    """The titles with the article's, while fewer than MAX_TITLES are kept or when its language has none yet."""
+    title = (article.title or "").strip()
+    if not title or (len(titles) >= MAX_TITLES and any(t.language == article.language for t in titles)):
+        return list(titles)
+    return titles + [Title(article_id=article.id, text=title, language=article.language)]
 
 
 def _merge_perpetrators(known: list[Perpetrator], reported: list[Perpetrator]) -> list[Perpetrator]:

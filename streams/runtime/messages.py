@@ -44,6 +44,8 @@ class ReportMessage(_Message):
     published: dt.datetime | None
     arrived_at: dt.datetime
     report: IncidentReport
+    title: str | None = None  # absent in records from before alerts quoted titles
+    language: str | None = None
     text_matches: list[str] = []  # watches whose text query the article satisfied (WatchIndex.text_matches)
 
 

@@ -36,6 +36,7 @@ def counts(nlp, sentence: str) -> set[tuple[str, int, str]]:
     ("Two policemen lost their lives in the ambush.", {("killed", 2, "exact")}),
     ("The bombing claimed the lives of 12 people.", {("killed", 12, "exact")}),
     ("Rebels hacked and shot dead a dozen villagers.", {("killed", 12, "exact")}),
+    ("Between 20 and 30 people were killed and 12 injured.", {("killed", 30, "about"), ("injured", 12, "exact")}),
 ])
 def test_numbers_attach_to_killed_or_injured(nlp, sentence, expected):
     assert counts(nlp, sentence) == expected
@@ -92,6 +93,19 @@ def test_the_killer_is_not_a_victim(nlp):
         ("killed", 1, "exact"), ("injured", 3, "exact")}
 
 
+def test_a_part_of_the_wounded_is_not_a_second_group(nlp):
+    found = counts(nlp, "A woman died of her wounds, and one of the four injured remained in serious condition.")
+    assert ("injured", 4, "exact") in found and ("injured", 5, "exact") not in found
+
+
+@pytest.mark.parametrize("sentence", [
+    "Traders described the sell-off as a massacre on Monday.",
+    "It was a bit of a massacre in the end, the captain said.",
+])
+def test_a_word_for_killing_is_no_victim(nlp, sentence):
+    assert not {c for c in counts(nlp, sentence) if c[0] in ("killed", "injured")}
+
+
 def test_year_before_a_noun_is_not_a_count(nlp):
     assert counts(nlp, "The 2008 Mumbai attacks killed 166 people.") == {("killed", 166, "exact")}
 
@@ -105,6 +119,8 @@ def test_vague_amounts_are_marked(nlp):
 @pytest.mark.parametrize(("sentence", "expected"), [
     ("A hospital official said 30 to 35 people had died.", {("killed", 35, "about")}),
     ("One or two guards were hurt.", {("injured", 2, "about")}),
+    # Estimates far apart agree only on their lower bound.
+    ("Officials said between 40 and 100 people were killed.", {("killed", 40, "at_least")}),
     ("The death toll rose from 12 to 19 overnight.", {("killed", 12, "exact"), ("killed", 19, "exact")}),
 ])
 def test_a_range_counts_as_its_upper_bound(nlp, sentence, expected):

@@ -40,6 +40,32 @@ def counts(nlp, sentence: str) -> set[tuple[str, int, str]]:
      {("killed", 3, "exact"), ("injured", 1, "exact"), ("attackers", 1, "exact")}),
     ("Le bilan s'est alourdi à dix-huit morts lundi.", {("killed", 18, "exact")}),
     ("L'assaut a fait quatre-vingt-dix morts selon la mairie.", {("killed", 90, "exact")}),
+    ("L'un des trois gendarmes blessés lundi à Kaya a succombé mardi.", {("killed", 1, "exact")}),
+    ("Vingt et un civils ont été massacrés par des hommes armés.", {("killed", 21, "exact")}),
+    ("Le tireur a tué trois de ses collègues ainsi que deux passants.",
+     {("killed", 5, "exact"), ("attackers", 1, "exact")}),
+    ("Jeudi soir, à Sfax, un policier a tué deux commerçants venus livrer au marché central, ainsi que trois de ses "
+     "collègues, avant d'être lui-même abattu.", {("killed", 5, "exact")}),
+    ("L'explosion n'a fait aucun blessé.", {("injured", 0, "exact")}),
+    ("Dix-sept personnes sont mortes et vingt-quatre ont été blessées.",
+     {("killed", 17, "exact"), ("injured", 24, "exact")}),
+    ("Cent vingt personnes ont été tuées dans le massacre.", {("killed", 120, "exact")}),
+    ("D'après le maire, 9 civils ont été tués.", {("killed", 9, "exact")}),
+    ("Cinq militaires ont été tués et plusieurs autres blessés.", {("killed", 5, "exact")}),
+    ("Entre 20 et 30 civils ont été tués.", {("killed", 30, "about")}),
+    ("Entre 20 et 25 civils ont été tués.", {("killed", 25, "about")}),
+    # Estimates far apart, or closing on a vague amount, agree only on their lower bound.
+    ("De 20 à 40 personnes ont péri.", {("killed", 20, "at_least")}),
+    ("Selon des sources locales, entre 60 et 150 villageois ont péri dans l'assaut.", {("killed", 60, "at_least")}),
+    ("Les estimations du bilan vont de cent à plusieurs centaines de morts.", {("killed", 100, "at_least")}),
+    # A death noun with one person after it, and the wounded sent to a place of care.
+    ("Le gouverneur a fait état de la mort d'un gendarme.", {("killed", 1, "exact")}),
+    ("Au moins 35 personnes ont dû être évacuées vers le centre de santé de Djibo.", {("injured", 35, "at_least")}),
+    ("Une vingtaine de blessés ont été transférés vers le centre hospitalier régional.", {("injured", 20, "about")}),
+    # Between life and death is gravely wounded; a quote mark between the article and the victim word.
+    ("Deux gendarmes sont entre la vie et la mort.", {("injured", 2, "exact")}),
+    ("Grièvement atteint, un fidèle serait entre la vie et la mort.", {("injured", 1, "exact")}),
+    ("Le préfet a indiqué qu'il y avait un « blessé grave ».", {("injured", 1, "exact")}),
 ])
 def test_french_numbers_attach_to_killed_or_injured(nlp_fr, sentence, expected):
     assert counts(nlp_fr, sentence) == expected
@@ -49,6 +75,10 @@ def test_french_numbers_attach_to_killed_or_injured(nlp_fr, sentence, expected):
     "Le village compte 1 200 habitants, à 30 kilomètres de la frontière.",
     "Le commerçant, âgé de 45 ans, a été interrogé par les gendarmes.",
     "Des dizaines de maisons ont été incendiées le 14 mars.",
+    "Ces hommes avaient péri sous des frappes sur la route nationale 3, près de Kaya.",
+    # A role noun after a preposition is a manner ("en civil"); "un massacre" names no victim.
+    "Des photos montrent des corps sans vie vêtus en civil au bord de la route.",
+    "Les habitants ont dénoncé un massacre.",
 ])
 def test_french_numbers_that_are_not_tolls(nlp_fr, sentence):
     assert {kind for kind, _, _ in counts(nlp_fr, sentence)} <= {"attackers"}
@@ -62,6 +92,12 @@ def test_neutralised_or_shot_attackers_are_not_victims(nlp_fr):
     assert not any(kind == "killed" for kind, _, _ in armed)
 
 
+def test_attackers_counted_in_a_toll_are_taken_out(nlp_fr):
+    main = _main(nlp_fr, "Un kamikaze s'est fait exploser lundi sur le marché de Kolofata, dans l'Extrême-Nord du "
+                         "Cameroun. L'attentat a fait au moins 4 morts, dont le kamikaze, selon une source militaire.")
+    assert main is not None and main.killed is not None and main.killed.value == 3
+
+
 def test_a_part_of_the_dead_is_a_subset(nlp_fr):
     doc = nlp_fr("L'attaque a fait 12 morts, dont trois enfants.")
     assert {(m.count.value, m.subset) for m in doc._.newswatch_casualties if m.kind == "killed"} == {(12, False), (3, True)}
@@ -69,7 +105,7 @@ def test_a_part_of_the_dead_is_a_subset(nlp_fr):
 
 @pytest.mark.parametrize(("pieces", "value"), [
     (["vingt", "sept"], 27), (["quatre", "vingt", "dix"], 90), (["deux", "cents"], 200), (["10.000"], 10000),
-    (["trois", "mille"], 3000), (["beaucoup"], None),
+    (["trois", "mille"], 3000), (["soixante", "et", "onze"], 71), (["beaucoup"], None),
 ])
 def test_french_number_words(pieces, value):
     assert number_value(pieces, "fr") == value
@@ -92,3 +128,61 @@ def test_a_later_toll_raises_the_first(nlp_fr):
                          "Mali, tuant six gendarmes.\n"
                          "Le bilan s'est alourdi mardi à onze morts, a indiqué une source sécuritaire.")
     assert main is not None and main.killed is not None and main.killed.value == 11
+
+
+def test_a_total_over_a_period_is_not_the_toll(nlp_fr):
+    main = _main(nlp_fr, "Des hommes armés ont attaqué dimanche un convoi près de Djibo, dans le nord du Burkina "
+                         "Faso, tuant quatre soldats, selon une source sécuritaire.\n"
+                         "Les groupes jihadistes ont fait plus de 2 000 morts dans la province depuis janvier 2019.")
+    assert main is not None and main.killed is not None and main.killed.value == 4
+
+
+def test_a_part_of_the_people_attacked_is_the_toll_when_no_total_is_given(nlp_fr):
+    main = _main(nlp_fr, "Des assaillants ont attaqué mardi soir la position de gendarmes à Tera, dans l'ouest du "
+                         "Niger, tuant au moins sept d'entre eux, ont rapporté des sources concordantes.")
+    assert main is not None and main.killed is not None and main.killed.value == 7
+
+
+def test_a_sentence_run_on_into_the_next_paragraph_keeps_its_own_toll(nlp_fr):
+    """The French parser may run a sentence on across a paragraph break; the next paragraph's "Depuis 2015"
+    must not make the toll before it a recap."""
+    from extractors.furniture import story_of
+    from extractors.pipeline import read_article
+
+    text = ("Des hommes armés ont attaqué jeudi soir le village de Sollé, près de Djibo, tuant une dizaine de "
+            "civils, a indiqué un élu local.\n"
+            "Un habitant a pour sa part avancé un bilan de treize morts.\n"
+            "Depuis 2015, le pays est confronté à des attaques jihadistes qui ont fait des milliers de morts.")
+    story = story_of(text)
+    doc = nlp_fr.make_doc(story.text)
+    for token in doc[1:]:
+        if "\n" in doc[token.i - 1].whitespace_ or "\n" in doc[token.i - 1].text:
+            token.is_sent_start = token.text != "Depuis"
+    for _, component in nlp_fr.pipeline:
+        doc = component(doc)
+    assert any("\n" in sentence.text.strip() for sentence in doc.sents)  # the run-on the test is about
+    main = read_article(Article(id="p", text=text, language="fr"), doc, story).main
+    assert main is not None and main.killed is not None and main.killed.value == 13
+
+
+def test_the_subject_of_a_verb_without_object_is_a_victim_whatever_hangs_on_it():
+    """A parse that hangs the statement's source on "succombé" as its object ("..., a annoncé le parquet")
+    must not make the officer who died his own killer."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from extractors.casualties import find_casualties
+
+    words = ["Un", "policier", "a", "succombé", "le", "parquet", "."]
+    doc = Doc(spacy.blank("fr").vocab, words=words, heads=[1, 3, 3, 3, 5, 3, 3],
+              deps=["det", "nsubj", "aux", "ROOT", "det", "dobj", "punct"],
+              tags=["DT", "NN", "VBZ", "VBN", "DT", "NN", "."], sent_starts=[True] + [False] * 6)
+    assert [(m.kind, m.count.value) for m in find_casualties(doc)] == [("killed", 1)]
+
+
+def test_a_toll_over_several_attacks_does_not_raise_the_toll(nlp_fr):
+    main = _main(nlp_fr, "Des hommes armés ont attaqué mardi le village de Sollé, dans le nord du Burkina Faso, "
+                         "tuant au moins neuf civils, selon des sources locales.\n"
+                         "Au moins 70 personnes ont été tuées ces dernières semaines lors de plusieurs raids "
+                         "jihadistes dans la région.")
+    assert main is not None and main.killed is not None and main.killed.value == 9

@@ -180,6 +180,10 @@ def test_dates_in_sentences_are_no_stamps():
         ("Le marché a été frappé il y a trois jours.", "il y a trois jours", dt.date(2016, 10, 22)),
         ("Le groupe a revendiqué l'attaque menée la veille.", "la veille", dt.date(2016, 10, 24)),
         ("Un attentat a frappé la ville aujourd’hui.", "aujourd’hui", TUESDAY),
+        ("Cette nuit, des hommes armés ont incendié la mairie.", "Cette nuit", dt.date(2016, 10, 24)),
+        # a weekday after "hier" names the day itself (a quote from the day after the attack)
+        ("« Hier (samedi), nos hommes sont tombés dans une embuscade », a déclaré le gouverneur.", "samedi",
+         dt.date(2016, 10, 22)),
         # a night from one day into the next is dated by the day it began
         ("Dans la nuit de samedi à dimanche, des hommes armés ont tué dix civils.",
          "Dans la nuit de samedi à dimanche", dt.date(2016, 10, 22)),
@@ -215,6 +219,7 @@ def test_french_months_years_and_names():
     "text",
     [
         "OUAGADOUGOU, 25 oct. (AFP) - Des hommes armés ont tué douze civils.",
+        "Ouagadougou, le 25 octobre (AIB) – Des hommes armés ont tué douze civils.",
         "NIAMEY, 25 octobre 2016 (Xinhua) -- Des assaillants ont attaqué un poste.",
         "Mis à jour le 25 octobre 2016 à 08h41\nDes assaillants ont attaqué un poste.",
     ],

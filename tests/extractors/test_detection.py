@@ -199,6 +199,7 @@ def test_english_article_is_read_and_says_its_language(nlp, make_article):
 def facts(**changes) -> DetectionFacts:
     values = dict(attack_sentences=1, lead_labels=frozenset({"attack"}), lead_non_state=False,
                   lead_casualties=frozenset({"killed"}), lead_dead_militants=False, lead_against_militants=False,
+                  operation_before_attack=False, lead_dead_are_forces=False,
                   main_labels=Counter({"attack": 1}), non_state=False, victims=5, political_target=False,
                   violent=True)
     values.update(changes)
@@ -223,9 +224,17 @@ def facts(**changes) -> DetectionFacts:
       "lead_dead_militants": True}, True),
     ({"lead_labels": frozenset({"attacker"}), "lead_casualties": frozenset({"attackers_killed", "killed"}),
       "lead_dead_militants": True}, True),
+    ({"lead_labels": frozenset({"attacker", "negative:military"}),
+      "lead_casualties": frozenset({"attackers_killed", "killed"}), "lead_dead_militants": True,
+      "lead_dead_are_forces": True}, False),
+    ({"lead_labels": frozenset({"attacker"}), "lead_casualties": frozenset({"attackers_killed", "killed"}),
+      "lead_dead_militants": True, "lead_dead_are_forces": True}, True),
     ({"lead_labels": frozenset({"negative:military", "terror"}), "lead_casualties": frozenset(),
       "lead_non_state": True, "lead_against_militants": True}, False),
     ({"lead_labels": frozenset({"attack", "terror"}), "lead_against_militants": True}, True),
+    ({"lead_labels": frozenset({"negative:military", "terror"}), "lead_casualties": frozenset(),
+      "lead_non_state": True, "operation_before_attack": True}, False),
+    ({"lead_labels": frozenset({"attack", "negative:military"}), "operation_before_attack": True}, True),
     ({"lead_labels": frozenset({"terror"}), "lead_casualties": frozenset({"killed"}), "lead_against_militants": True},
      True),
     ({"lead_labels": frozenset({"negative:plot", "terror"}), "lead_casualties": frozenset()}, False),

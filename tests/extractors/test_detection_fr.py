@@ -30,7 +30,8 @@ LOOK_ALIKES = {
     "army_operation": (
         "OUAGADOUGOU, 4 mars (AFP) - L'armée burkinabè a neutralisé une vingtaine de terroristes lors d'une "
         "opération de ratissage menée lundi dans la province du Soum, a annoncé l'état-major dans un communiqué. "
-        "Aucune perte n'a été enregistrée dans les rangs des soldats."),
+        "Aucune perte n'a été enregistrée dans les rangs des soldats. La semaine dernière, des jihadistes avaient "
+        "attaqué un poste de gendarmerie dans la même province."),
     "airstrike_on_a_column": (
         "Des frappes aériennes de l'armée ont visé mardi une colonne de jihadistes qui s'apprêtaient à attaquer "
         "un convoi près de Djibo, ont indiqué des sources sécuritaires. Plusieurs dizaines de terroristes ont "
@@ -44,6 +45,10 @@ LOOK_ALIKES = {
     "anniversary": (
         "TUNIS, 18 mars - La Tunisie a commémoré vendredi le deuxième anniversaire de l'attentat contre un hôtel "
         "de Sousse, lors d'une cérémonie en hommage aux victimes en présence du Premier ministre."),
+    "operation_with_losses": (
+        "N'DJAMENA, 9 mars (AFP) - L'armée tchadienne a tué 40 combattants de Boko Haram lors d'une opération de "
+        "ratissage sur les îles du lac, six soldats ont péri au cours de l'opération, selon l'état-major. "
+        "L'opération avait été lancée après des attaques des jihadistes contre des positions militaires."),
     "bus_crash": (
         "Au moins 20 personnes ont été tuées dans un accident de la route entre un bus et un camion-citerne près "
         "de Bafoussam, a indiqué la gendarmerie mercredi."),
@@ -94,9 +99,16 @@ def test_french_claim_names_the_group_and_its_branch(french_nlp, make_article):
 
 @pytest.mark.parametrize(("sentence", "family"), [
     ("Les soldats ont attaqué une base des rebelles à l'aube.", "negative:military"),
+    ("L'armée a lancé une attaque contre les positions des terroristes.", "negative:military"),
+    ("Les VDP ont repoussé une attaque de terroristes contre le village.", "attack"),
+    ("Les militaires ont essuyé une attaque dans la nuit.", "attack"),
+    ("Les militaires ont repoussé l'attaque des jihadistes contre leur base.", "attack"),
     ("Les terroristes s'apprêtaient à attaquer un convoi.", None),
     ("Il ne s'agit pas d'un attentat, selon le procureur.", None),
     ("Des hommes armés ont attaqué le village dans la nuit.", "attack"),
+    ("Sept déplacés ont été tués jeudi par des miliciens sur le site de Djaiba.", "attack"),
+    ("Les soldats n'ont pas pu empêcher l'attaque du camp.", "attack"),
+    ("Les soldats ont réussi à empêcher l'attaque du camp.", None),
 ])
 def test_french_attack_words_done_by_troops_planned_or_negated(french_nlp, sentence, family):
     families = {c.label_ for c in counted_cues(french_nlp(sentence)._.newswatch_cues)

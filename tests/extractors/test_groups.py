@@ -192,3 +192,28 @@ def test_an_earlier_date_in_an_aside_keeps_the_claim(nlp, make_article):
     text = ("Militants stormed an army base in the town of Gubio on Monday, killing seven soldiers, military "
             "sources said. ISWAP, which split from Boko Haram in 2016, claimed the raid on Tuesday.")
     assert claimed_in_main(nlp, make_article, text) == ["Islamic State"]
+
+
+@pytest.mark.parametrize(("sentence", "alias", "expected"), [
+    ("L'attaque a été revendiquée mardi par l'État islamique au Grand Sahara.", "État islamique au Grand Sahara",
+     "claimed"),
+    ("L'EI a revendiqué l'attentat dans un communiqué.", "EI", "claimed"),
+    ("Le JNIM a affirmé avoir mené l'attaque contre le poste.", "JNIM", "claimed"),
+    ("Boko Haram n'a pas revendiqué l'attentat.", "Boko Haram", None),
+    ("Imputée à la secte islamiste Boko Haram, l'attaque a frappé le marché.", "Boko Haram", "suspected"),
+    ("L'attaque n'a pas été revendiquée, mais les soupçons se portent sur Boko Haram.", "Boko Haram", "suspected"),
+    ("Les autorités soupçonnent le JNIM d'être derrière cette embuscade.", "JNIM", "suspected"),
+    ("Des miliciens de la Codeco s'en sont pris au camp de déplacés.", "Codeco", "suspected"),
+    ("Le ministre a affirmé que les assaillants se revendiquaient de l'EI.", "EI", "suspected"),
+    ("Le groupe État islamique a démenti toute implication.", "groupe État islamique", None),
+])
+def test_french_claims_and_suspicions(sentence, alias, expected):
+    mention = next(m for m in find_groups(sentence) if m.text == alias)
+    assert classify_role(sentence, mention, language="fr") == expected
+
+
+def test_french_anaphoric_claim_goes_to_the_group_named_before():
+    text = "Des hommes armés ont attaqué le village, selon des habitants. Le groupe Ansarul Islam est actif dans la zone. "
+    last = "Le groupe a revendiqué l'attaque samedi."
+    found = implied_claimant(last, find_groups(text), sentence_start=len(text), language="fr")
+    assert found is not None and found.name == "Ansarul Islam"

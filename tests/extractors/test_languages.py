@@ -32,6 +32,9 @@ def test_an_unknown_language_is_refused_clearly():
     ("fr", None, "L'attaquant a marqué deux buts et le match s'est fini sans blessé.", False),
     ("fr", None, "Le gouvernement a présenté son budget pour l'année prochaine.", False),
     ("en", None, "Gunmen killed twelve villagers in the north.", True),
+    ("fr", None, "Les analystes parlent d'une véritable bombe pour les fournisseurs, dont les ventes reculent.", False),
+    ("fr", None, "Blessé en première période, il a vu les visiteurs multiplier les attaques.", False),
+    ("fr", None, "Une bombe a explosé sur le marché, tuant cinq personnes.", True),
 ])
 def test_the_prefilter_reads_each_language_with_its_own_words(language, title, text, expected):
     assert passes_prefilter(title, text, language) is expected

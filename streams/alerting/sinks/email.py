@@ -15,11 +15,15 @@ from streams.alerting.sinks.base import PermanentDeliveryError, RetryingSink, Si
 from streams.alerting.text import DEFAULT_SUBJECT_TEMPLATE, alert_fields, check_template, render
 
 DEFAULT_BODY_TEMPLATE = """{summary}
-
+[Original title: {original_titles}
+]
 Watch: {watch} ({kind_label}, threshold {threshold})
 Incident: {incident_id}[, {date}]
 [Source: {url}]
-"""
+[
+Evidence:
+{evidence}
+]"""
 
 
 class EmailSink(RetryingSink):

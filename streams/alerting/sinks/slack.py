@@ -7,10 +7,9 @@ from typing import ClassVar
 
 from extractors.schema import Alert
 from streams.alerting.sinks.http import HttpSink
-from streams.alerting.text import DEFAULT_TEXT_TEMPLATE, alert_fields, check_template, render
+from streams.alerting.text import DEFAULT_TEXT_TEMPLATE, alert_fields, check_template, evidence_lines, render
 
 MAX_LINKS = 5
-MAX_EVIDENCE = 3
 
 
 class SlackSink(HttpSink):
@@ -29,7 +28,9 @@ def slack_payload(alert: Alert, text_template: str = DEFAULT_TEXT_TEMPLATE) -> d
     fields = alert_fields(alert)
     text = render(text_template, fields)
     links = " · ".join(f"<{url}|source {n}>" for n, url in enumerate(alert.incident.source_urls[:MAX_LINKS], start=1))
-    quotes = "\n".join(f"> {_escape(e.sentence)}" for e in alert.incident.evidence[:MAX_EVIDENCE])
+    quotes = "\n".join(f"> {_escape(line)}" for line in evidence_lines(alert.incident.evidence))
+    if fields["original_titles"]:
+        quotes = f"Original title: {_escape(fields['original_titles'])}" + (f"\n{quotes}" if quotes else "")
     blocks: list[dict] = [
         {"type": "header", "text": {"type": "plain_text", "text": f"{fields['kind_label']}: {alert.watch_name}"[:150]}},
         {"type": "section", "text": {"type": "mrkdwn", "text": _escape(alert.summary)}},

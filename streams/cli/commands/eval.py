@@ -63,8 +63,8 @@ def labelled_files(paths: list[Path], parts: str | None = None) -> list[tuple[st
 def score_files(files: list[tuple[str, Path, Path]], *, replay: bool = False, nlp=None) -> dict:
     """Scores per file and over all of them ("all"), and with replay the incidents' B-cubed ("clustering")."""
     from extractors import extract_batch, load_nlp
-    from extractors.detection import passes_prefilter
     from extractors.evaluation import devset_label, evaluate
+    from extractors.pipeline import screen
     from extractors.records import RecordError, read_articles, read_jsonl
 
     articles, labels, problems = {}, {}, []
@@ -79,7 +79,7 @@ def score_files(files: list[tuple[str, Path, Path]], *, replay: bool = False, nl
             part_ids[name].append(item.id)
         labels.update((label["id"], label) for label in read_jsonl(labels_file))
     results = {result.id: result for result in extract_batch(list(articles.values()), nlp or load_nlp())}
-    passed = {a.id for a in articles.values() if passes_prefilter(a.title, a.text)}
+    passed = {a.id for a in articles.values() if screen(a)[1]}
     report = {"problems": problems}
     scored_parts = {"all": list(articles)} | part_ids if len(files) > 1 else {"all": list(articles)}
     for part, ids in scored_parts.items():

@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+from extractors.schema import Alert
+from streams.alerting.text import alert_fields
 from streams.settings import DEPLOY_DIR
 
 DEMO_WATCHES = DEPLOY_DIR / "demo" / "watches.yaml"
@@ -151,9 +153,11 @@ async def _print_alerts(settings, receiver, exit_after: int | None, stop: asynci
             batches = await consumer.getmany(timeout_ms=1000)
             for records in batches.values():
                 for record in records:
-                    alert = json.loads(record.value)
+                    alert = Alert.model_validate_json(record.value)
                     printed += 1
-                    print(f"ALERT {alert['kind']:<10} [{alert['watch_name']}] {alert['summary']}", flush=True)
+                    original = alert_fields(alert)["original_titles"]
+                    print(f"ALERT {alert.kind:<10} [{alert.watch_name}] {alert.summary}"
+                          + (f" — original title: {original}" if original else ""), flush=True)
             if exit_after and printed >= exit_after and receiver and receiver.count >= exit_after:
                 stop.set()
     finally:

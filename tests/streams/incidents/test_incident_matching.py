@@ -156,3 +156,16 @@ def test_an_incident_keeps_the_earliest_day_one_of_its_articles_was_published():
     incident = merge(incident, bombing(), published(3, MONDAY), now)
     incident = merge(incident, bombing(), published(4, None), now)
     assert incident.first_published == MONDAY
+
+
+def test_a_report_fitting_two_incidents_about_equally_joins_the_only_one_in_its_town():
+    now = dt.datetime.combine(TUESDAY, dt.time(8), dt.timezone.utc)
+    by_province = merge(None, bombing(location=VILLAGE, killed=Count(value=12)), published(1, None), now)
+    in_town = merge(None, undated(bombing(killed=Count(value=15))), published(2, None), now)
+    report = bombing(killed=Count(value=14))
+    scores = [match(incident, report) for incident in (by_province, in_town)]
+    assert min(scores) >= MATCH_THRESHOLD and abs(scores[0] - scores[1]) < 1.0
+    assert best_match([by_province, in_town], report) is in_town
+    other_in_town = merge(None, undated(bombing(killed=Count(value=15))), published(3, None), now,
+                          incident_id="other")
+    assert best_match([by_province, in_town, other_in_town], report) is None  # two in its town: still a guess

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from extractors.schema import Count, Evidence, IncidentReport, Location, Perpetrator, Target
-from streams.incidents.merge import MATCH_THRESHOLD, MAX_EVIDENCE_PER_FIELD, NO_COUNTRY, ArticleRef, match, merge, merge_key
+from streams.incidents.merge import (MATCH_THRESHOLD, MAX_EVIDENCE_PER_FIELD, MAX_TITLES, NO_COUNTRY, ArticleRef, match,
+                                     merge, merge_key)
 from streams.incidents.store import IncidentStore, record_report
 
 NOW = dt.datetime(2016, 10, 25, 6, 0, tzinfo=dt.timezone.utc)
@@ -228,3 +229,14 @@ def test_open_incidents_skips_those_dated_outside_the_window_of_the_report():
     assert store.open_incidents("PK", later(1), around=week_later) == []
     assert store.open_incidents("PK", later(1), around=dt.date(2016, 10, 26)) == [first]
     assert store.open_incidents("PK", later(1)) == [first]
+
+
+def test_titles_are_bounded_but_the_first_in_each_language_is_kept():
+    incident = None
+    for number in range(MAX_TITLES + 2):
+        reference = ArticleRef(id=f"en-{number}", title=f"Quetta attack, report {number}", language="en")
+        incident = merge(incident, report(), reference, later(number))
+    incident = merge(incident, report(), ArticleRef(id="fr-1", title="Pakistan : attaque à Quetta", language="fr"), later(9))
+    incident = merge(incident, report(), ArticleRef(id="untitled", language="fr"), later(10))
+    assert [t.article_id for t in incident.titles] == [f"en-{n}" for n in range(MAX_TITLES)] + ["fr-1"]
+    assert incident.titles[-1].text == "Pakistan : attaque à Quetta" and incident.titles[-1].language == "fr"

@@ -6,8 +6,9 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from streams.alerting.sinks import build_sinks
+from tests.streams.alert_factories import NAMSIGUIA_FLIGHT, NAMSIGUIA_LEAD, NAMSIGUIA_TITLE
 from tests.streams.alerting.sinks.receivers import DeadLetters
-from tests.streams.alerting.sinks.sample import sample_alert
+from tests.streams.alerting.sinks.sample import french_alert, sample_alert
 
 
 class Mailbox:
@@ -60,6 +61,17 @@ async def test_an_alert_becomes_one_email_to_every_recipient(smtp):
     assert "Watch: Within 100 km of Quetta (New incident, threshold match)" in body
     assert "Source: https://news.example/quetta" in body
     assert dead_letters == []
+
+
+async def test_a_french_alert_has_an_english_summary_then_the_original_title_and_sentences(smtp):
+    mailbox, port = smtp
+    await email_sink(port, DeadLetters()).send(french_alert())
+    [(_, message)] = mailbox.messages
+    assert message["Subject"] == (
+        "[newswatch] New incident: Armed assault targeting civilians in Namsiguia, Centre-Nord, Burkina Faso")
+    lines = message.get_content().splitlines()
+    assert lines[:2] == [french_alert().summary, f"Original title: [fr] {NAMSIGUIA_TITLE}"]
+    assert lines[-3:] == ["Evidence:", f"[fr] {NAMSIGUIA_LEAD}", f"[fr] {NAMSIGUIA_FLIGHT}"]
 
 
 async def test_templates_are_configurable(smtp):

@@ -3,8 +3,9 @@ import json
 from extractors.schema import Evidence
 from streams.alerting.sinks import build_sinks
 from streams.alerting.sinks.slack import slack_payload
+from tests.streams.alert_factories import NAMSIGUIA_FLIGHT, NAMSIGUIA_LEAD, NAMSIGUIA_TITLE
 from tests.streams.alerting.sinks.receivers import DeadLetters, http_receiver
-from tests.streams.alerting.sinks.sample import sample_alert
+from tests.streams.alerting.sinks.sample import french_alert, sample_alert
 
 
 def test_the_payload_has_a_text_fallback_and_blocks():
@@ -19,6 +20,14 @@ def test_the_payload_has_a_text_fallback_and_blocks():
     assert context["type"] == "context"
     assert [e["text"] for e in context["elements"]] == [
         "incident `quetta-2016` v1", "threshold `match`", "<https://news.example/quetta|source 1>"
+    ]
+
+
+def test_a_french_alert_quotes_its_title_and_sentences_marked_fr_under_the_english_summary():
+    header, summary, quotes, _context = slack_payload(french_alert())["blocks"]
+    assert summary["text"]["text"].startswith("Armed assault targeting civilians in Namsiguia")
+    assert quotes["text"]["text"].splitlines() == [
+        f"Original title: [fr] {NAMSIGUIA_TITLE}", f"> [fr] {NAMSIGUIA_LEAD}", f"> [fr] {NAMSIGUIA_FLIGHT}",
     ]
 
 
