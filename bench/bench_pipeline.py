@@ -20,8 +20,15 @@ worker` subprocesses on their own topics and indices, warmed up on the seed arti
 - Latency: articles produced at a fixed rate; for each article that yields an incident, the Kafka
   timestamp of the first incident record naming it (incident.article_ids) minus that of the article
   record, and the same from wall clocks (send, receipt by a live consumer).
-- Memory: one worker's RSS sampled while it works through a long, mostly-filler stream whose event time
-  spans twice the dedup age bound, so the dedup table fills and then has to stay level.
+- Memory: one worker's RSS (with its extractor child) sampled while it works through a long, mostly-filler
+  stream whose event time ends now and spans at least twice the dedup age bound, so the dedup table fills
+  and then has to stay level; the tables' sizes are read from their changelogs. `--rss-stream
+  invented-attacks` makes every attack report a new incident (bench/invented_attacks.py) and
+  `--rss-watches FILE` gives the worker watches (e.g. 1,000 over those towns), so that the incident store
+  and the alert state fill too, e.g.:
+    python bench/invented_attacks.py --watches 1000 > watches.yaml
+    python bench/bench_pipeline.py --runs 0 --latency-seconds 0 --rss-articles 100000 --rss-event-days 365 \
+        --rss-attack-share 0.1 --rss-stream invented-attacks --rss-watches watches.yaml --timeout 3000
 """
 
 from __future__ import annotations
@@ -34,8 +41,10 @@ import statistics
 import sys
 import threading
 import time
+from pathlib import Path
 
-from worker_harness import (cpu_seconds, endpoints, partition_assignments, percentile, print_json, rss_mib,
+from invented_attacks import attack_stream
+from worker_harness import (ChangelogKeys, cpu_seconds, endpoints, partition_assignments, percentile, print_json, rss_mib,
                             running_workers, service_pids, topic_records, wait_for, worker_log_warnings)
 
 from kafka import KafkaConsumer, TopicPartition
@@ -206,16 +215,40 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
-def memory(services, size: int, event_days: float, attack_share: float, env: dict[str, str],
-           interval: float, timeout: float, french_share: float = 0.0) -> dict:
-    # Event time runs forward from now (after the warm-up article): dedup expires its queue in time order.
-    stream = mixed_stream(size, attack_share=attack_share, seed=31, step=dt.timedelta(days=event_days) / size,
-                          id_prefix="rss-", french_share=french_share)
-    with running_workers(services, 1, env) as (pipeline, processes, progress):
+# Tables whose size the memory run follows on their changelogs.
+FOLLOWED_TABLES = ("dedup-state", "incident-store", "alert-state", "text-query-matches")
+
+
+def memory_stream(kind: str, size: int, event_days: float, attack_share: float, french_share: float = 0.0) -> list[Article]:
+    """The memory run's stream, its event time ending now (the worker takes no article time more than a day
+    ahead of Kafka's clock): bench/news_filler.py's mixed stream, or new invented attacks and filler."""
+    if kind == "invented-attacks":
+        return attack_stream(size, attack_share=attack_share, event_days=event_days, id_prefix="rss-")
+    start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=event_days)
+    return mixed_stream(size, attack_share=attack_share, seed=31, start=start, step=dt.timedelta(days=event_days) / size,
+                        id_prefix="rss-", french_share=french_share)
+
+
+def memory(services, stream: list[Article], env: dict[str, str], interval: float, timeout: float) -> dict:
+    """One worker's RSS (with its extractor child) and its tables' sizes while it works through the stream."""
+    size = len(stream)
+    first, last = stream[0].fetched_at, stream[-1].fetched_at
+    with running_workers(services, 1, env, warm_up_at=first - dt.timedelta(hours=1)) as (pipeline, processes, progress):
         pid = processes[0].pid
         pids = service_pids()
         base = progress.records("extractions")
-        samples = [(0, rss_mib(pid))]
+        tables = {table: ChangelogKeys(pipeline, table) for table in FOLLOWED_TABLES}
+        for follower in tables.values():
+            follower.start()
+
+        def sample(processed: int) -> dict:
+            return {"articles": processed,
+                    "event_day": round(min(processed, size - 1) / size * (last - first).total_seconds() / 86400, 1),
+                    "rss_mib": round(rss_mib(pid), 1), "worker_rss_mib": round(rss_mib(pid, descendants=False), 1),
+                    "incidents_in_store": tables["incident-store"].count("i:"),
+                    **{table: follower.count() for table, follower in tables.items()}}
+
+        samples = [sample(0)]
         began = time.time()
         producer = threading.Thread(target=produce, args=(pipeline, stream), daemon=True)
         producer.start()
@@ -223,53 +256,46 @@ def memory(services, size: int, event_days: float, attack_share: float, env: dic
         while time.monotonic() < deadline:
             time.sleep(interval)
             processed = progress.records("extractions") - base
-            samples.append((processed, rss_mib(pid)))
-            if processed >= len(stream) and progress.done(base + len(stream)):
+            samples.append(sample(processed))
+            if len(samples) % 30 == 0:
+                progress_note("memory", samples[-1])
+            if processed >= size and progress.done(base + size):
                 break
         else:
-            raise AssertionError(f"the memory stream did not drain within {timeout:.0f} s ({samples[-1][0]} articles)")
+            raise AssertionError(f"the memory stream did not drain within {timeout:.0f} s ({samples[-1]['articles']} articles)")
+        time.sleep(5)  # the changelogs' last records
+        samples.append(sample(size))
         producer.join(timeout=60)
         elapsed = time.time() - began
+        for follower in tables.values():
+            follower.stop()
+        alerts = pipeline.count("alerts")
         disturbed = disturbances(pipeline, pids)
 
-    def at(share: float) -> float:
-        return next(rss for processed, rss in samples if processed >= share * size)
+    def at(share: float) -> dict:
+        return next(s for s in samples if s["articles"] >= share * size)
 
-    half, end = at(0.5), samples[-1][1]
+    half, end = at(0.5)["rss_mib"], samples[-1]["rss_mib"]
     return {
-        "articles": size, "event_days": event_days, "seconds": round(elapsed, 1),
-        "articles_per_second": round(size / elapsed, 1),
-        "rss_mib": {"start": round(samples[0][1], 1),
-                    **{f"{int(share * 100)}%": round(at(share), 1) for share in (0.1, 0.25, 0.5, 0.75)},
-                    "end": round(end, 1), "max": round(max(r for _, r in samples), 1)},
+        "articles": size, "attack_articles": sum(1 for a in stream if a.source == "invented-attacks" or is_attack_article(a)),
+        "event_days": round((last - first).total_seconds() / 86400, 1), "seconds": round(elapsed, 1),
+        "articles_per_second": round(size / elapsed, 1), "alerts_indexed": alerts,
+        "rss_mib": {"start": samples[0]["rss_mib"],
+                    **{f"{int(share * 100)}%": at(share)["rss_mib"] for share in (0.1, 0.25, 0.5, 0.75)},
+                    "end": end, "max": max(s["rss_mib"] for s in samples)},
         "second_half_growth_mib": round(end - half, 1),
         "flat_in_second_half": end - half < 0.05 * half,
-        "samples": [(n, round(r, 1)) for n, r in samples[:: max(1, len(samples) // 25)]],
+        "samples": samples[:: max(1, len(samples) // 40)] + samples[-1:],
         **disturbed,
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--articles", type=int, default=2400, help="throughput stream size")
-    parser.add_argument("--runs", type=int, default=2, help="pipeline runs per worker count (the median is reported)")
-    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--latency-seconds", type=float, default=120, help="0 skips the latency run")
-    parser.add_argument("--rss-articles", type=int, default=5000, help="0 skips the memory run")
-    parser.add_argument("--rss-event-days", type=float, default=14,
-                        help="event time the memory stream spans (dedup keeps 7 days)")
-    parser.add_argument("--rss-attack-share", type=float, default=0.02)
-    parser.add_argument("--french-share", type=float, default=0.0,
-                        help="share of French filler in every stream, whose French dev-set articles are added")
-    parser.add_argument("--batch-seconds", type=float, default=0.5, help="extract batch wait (the worker default is 0.5 s)")
-    parser.add_argument("--timeout", type=float, default=900, help="limit for each wait on the pipeline")
-    args = parser.parse_args()
-    services = endpoints()
-    env = {"NEWSWATCH_WORKER__EXTRACT_BATCH_SECONDS": str(args.batch_seconds)}
+def throughput_runs(services, args, env: dict[str, str]) -> dict:
+    """The extractor alone (once more than `args.runs`, so --runs 0 still gives the latency run its rate) and the
+    pipeline with each worker count, `args.runs` times (medians reported)."""
     stream = mixed_stream(args.articles, seed=5, id_prefix="tp-", french_share=args.french_share)
     extractors.load_nlp()
     extractor_alone(stream[:32])  # first-call costs (gazetteer, group tables) out of the timings
-    load_at_start = os.getloadavg()
     baseline, runs = [], {workers: [] for workers in args.workers}
     for _ in range(args.runs):
         baseline.append(extractor_alone(stream))
@@ -283,7 +309,6 @@ def main() -> None:
                    "syndicated_copies": sum("-copy" in a.id for a in stream),
                    "filler": sum(a.id.startswith("tp-fill") and "-copy" not in a.id for a in stream),
                    "filler_with_attack_like_word_share": HOOK_SHARE},
-        "load_average_at_start": load_at_start,
         "extractor_alone": {"runs_seconds": [round(wall, 2) for wall, _ in baseline],
                             "articles_per_second": round(extractor_rate, 1),
                             "cpu_ms_per_article": round(statistics.median(c for _, c in baseline) * 1000 / len(stream), 2)},
@@ -303,14 +328,44 @@ def main() -> None:
             "worker_cpu_ms_per_article": round(worker_cpu, 2),
             "extractor_cpu_share_of_worker_cpu": round(extractor_cpu / worker_cpu, 3),
             "runs": measured}
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=2400, help="throughput stream size")
+    parser.add_argument("--runs", type=int, default=2,
+                        help="pipeline runs per worker count (the median is reported); 0 runs the latency or memory run alone")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--latency-seconds", type=float, default=120, help="0 skips the latency run")
+    parser.add_argument("--rss-articles", type=int, default=5000, help="0 skips the memory run")
+    parser.add_argument("--rss-event-days", type=float, default=14,
+                        help="event time the memory stream spans, ending now (dedup keeps 7 days, incidents 14)")
+    parser.add_argument("--rss-attack-share", type=float, default=0.02)
+    parser.add_argument("--rss-stream", choices=["mixed", "invented-attacks"], default="mixed",
+                        help="the dev set's attack stories among filler, or a new invented attack in every attack report")
+    parser.add_argument("--rss-watches", type=Path,
+                        help="watches file of the memory run's worker (e.g. from bench/invented_attacks.py --watches)")
+    parser.add_argument("--french-share", type=float, default=0.0,
+                        help="share of French filler in every stream, whose French dev-set articles are added")
+    parser.add_argument("--batch-seconds", type=float, default=0.5, help="extract batch wait (the worker default is 0.5 s)")
+    parser.add_argument("--timeout", type=float, default=900, help="limit for each wait on the pipeline")
+    args = parser.parse_args()
+    services = endpoints()
+    env = {"NEWSWATCH_WORKER__EXTRACT_BATCH_SECONDS": str(args.batch_seconds)}
+    result = {"load_average_at_start": os.getloadavg()} | throughput_runs(services, args, env)
     if args.latency_seconds:
+        extractor_rate = result["extractor_alone"]["articles_per_second"]
         one_worker = result["pipeline"].get("1_worker", {}).get("articles_per_second", extractor_rate)
         result["latency"] = latency(services, round(one_worker / 2, 1), args.latency_seconds, env, args.timeout,
                                     args.french_share)
         progress_note("latency", result["latency"])
     if args.rss_articles:
-        result["memory"] = memory(services, args.rss_articles, args.rss_event_days, args.rss_attack_share, env,
-                                  interval=2.0, timeout=args.timeout * 2, french_share=args.french_share)
+        stream = memory_stream(args.rss_stream, args.rss_articles, args.rss_event_days, args.rss_attack_share,
+                               args.french_share)
+        memory_env = env | ({"NEWSWATCH_WATCHES_FILE": str(args.rss_watches.resolve())} if args.rss_watches else {})
+        result["memory"] = {"stream": args.rss_stream, "watches_file": str(args.rss_watches) if args.rss_watches else None,
+                            **memory(services, stream, memory_env, interval=2.0, timeout=args.timeout * 2)}
     result["load_average_at_end"] = os.getloadavg()
     print_json(result)
 

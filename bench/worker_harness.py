@@ -7,6 +7,7 @@ integration tests run: `newswatch worker` subprocesses against the local Kafka a
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import math
 import os
@@ -14,6 +15,7 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,10 +80,11 @@ def percentile(values: list[float], q: float) -> float | None:
     return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
 
 
-def rss_mib(pid: int) -> float:
-    """Resident set size of a process and its descendants, from /proc (pages shared between them count twice)."""
+def rss_mib(pid: int, descendants: bool = True) -> float:
+    """Resident set size of a process and (by default) its descendants, from /proc (pages shared between them
+    count twice)."""
     total_kib = 0
-    for member in process_tree(pid):
+    for member in process_tree(pid) if descendants else (pid,):
         try:
             status = Path(f"/proc/{member}/status").read_text()
         except OSError:
@@ -127,6 +130,39 @@ class TopicProgress:
         self.admin.close()
 
 
+class ChangelogKeys(threading.Thread):
+    """Follows a table's changelog topic from the beginning and keeps its live keys (a tombstone removes
+    one): the table's size as the worker holds it, read from outside the worker."""
+
+    def __init__(self, pipeline: IsolatedPipeline, table: str):
+        super().__init__(daemon=True)
+        self.topic = f"{pipeline.app_id}-{table}-changelog"
+        self.consumer = KafkaConsumer(bootstrap_servers=pipeline.kafka_bootstrap, enable_auto_commit=False)
+        self.keys: set[bytes] = set()
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        try:
+            partitions = [TopicPartition(self.topic, p) for p in self.consumer.partitions_for_topic(self.topic) or ()]
+            self.consumer.assign(partitions)
+            self.consumer.seek_to_beginning(*partitions)
+            while not self.stopping.is_set():
+                for records in self.consumer.poll(timeout_ms=500).values():
+                    for record in records:
+                        (self.keys.add if record.value is not None else self.keys.discard)(record.key)
+        finally:
+            self.consumer.close()
+
+    def count(self, prefix: str = "") -> int:
+        """Live keys, or those starting with `prefix` (keys are JSON strings: the incident store's "i:…")."""
+        quoted = f'"{prefix}'.encode()
+        return len(self.keys) if not prefix else sum(1 for key in list(self.keys) if key.startswith(quoted))
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join(timeout=10)
+
+
 def topic_records(pipeline: IsolatedPipeline, kind: str, timeout_ms: int = 3000) -> list:
     """Every record (key, JSON value, timestamp) on one of the pipeline's topics, from the beginning."""
     consumer = KafkaConsumer(bootstrap_servers=pipeline.kafka_bootstrap, enable_auto_commit=False,
@@ -144,9 +180,10 @@ def topic_records(pipeline: IsolatedPipeline, kind: str, timeout_ms: int = 3000)
 
 @contextlib.contextmanager
 def running_workers(services, count: int = 1, extra_env: dict[str, str] | None = None,
-                    ) -> Iterator[tuple[IsolatedPipeline, list, TopicProgress]]:
-    """`count` workers on fresh topics and indices, warmed up (spaCy loaded, every agent has run once);
-    stopped, and their topics, indices and templates deleted, on the way out whatever happens."""
+                    warm_up_at: dt.datetime | None = None) -> Iterator[tuple[IsolatedPipeline, list, TopicProgress]]:
+    """`count` workers on fresh topics and indices, warmed up (spaCy loaded, every agent has run once) on an
+    article fetched at `warm_up_at` (default: when Kafka gets it); stopped, and their topics, indices and
+    templates deleted, on the way out whatever happens."""
     work_dir = Path(tempfile.mkdtemp(prefix="nwbench-"))
     pipeline = IsolatedPipeline(services.kafka_bootstrap, services.elasticsearch_url, work_dir,
                                 extra_env=dict(extra_env or {}))
@@ -157,7 +194,7 @@ def running_workers(services, count: int = 1, extra_env: dict[str, str] | None =
         progress = TopicProgress(pipeline)
         wait_for(lambda: _alive(processes) and progress.members() == count, START_TIMEOUT,
                  f"{count} worker(s) to join the group ({work_dir})", interval=1.0)
-        warm_up(pipeline, progress)
+        warm_up(pipeline, progress, warm_up_at)
         yield pipeline, processes, progress
     finally:
         for process in processes:
@@ -168,13 +205,15 @@ def running_workers(services, count: int = 1, extra_env: dict[str, str] | None =
         shutil.rmtree(work_dir, ignore_errors=True)
 
 
-def warm_up(pipeline: IsolatedPipeline, progress: TopicProgress) -> None:
-    """The seed article through every agent (spaCy, the Elasticsearch client, the sinks), then wait for drain."""
+def warm_up(pipeline: IsolatedPipeline, progress: TopicProgress, at: dt.datetime | None = None) -> None:
+    """The seed article through every agent (spaCy, the Elasticsearch client, the sinks), then wait for drain.
+    A stream whose event time lies in the past needs `at` before it: dedup expires in arrival order, and the
+    alert state's clock is its latest incident update."""
     from extractors.schema import Article
 
     title, _, text = SEED_ARTICLE.read_text().partition("\n")
     with ArticleProducer(pipeline.kafka_bootstrap, pipeline.topic("raw_articles")) as producer:
-        producer.send(Article(id="warm-up-seed", title=title.strip(), text=text, source="warm-up"))
+        producer.send(Article(id="warm-up-seed", title=title.strip(), text=text, source="warm-up", fetched_at=at))
     wait_for(lambda: progress.done(1), START_TIMEOUT, "the warm-up article to pass through the pipeline", interval=1.0)
 
 

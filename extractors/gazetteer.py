@@ -10,6 +10,7 @@ import re
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Literal
 
@@ -175,6 +176,11 @@ class GazetteerIndex:
         name = self._capitals.get(country)
         towns = [p for p in self.rows_named(name_key(name)) if p >= 0 and self.kind(p) == "P"] if name else []
         return next((e for e in self.ranked(towns) if e.country == country), None)
+
+    def largest_towns(self, count: int) -> list[GazetteerEntry]:
+        """The `count` most populous places (cities are stored by population), e.g. for invented test data."""
+        towns = (p for p in range(len(self._rows._offsets)) if self.kind(p) == "P")
+        return [self.entry(p) for p in islice(towns, count)]
 
     def lookup(self, name: str) -> tuple[GazetteerEntry, ...]:
         """Every entry a name may refer to, most populous first (for tests and debugging)."""
