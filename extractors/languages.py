@@ -2,7 +2,8 @@
 
 A folder holds `language.toml` (the spaCy model, the components the rules never read, and how the model's
 labels map onto the ones the rules are written in), `words/*.toml` (the named word sets and patterns the rules
-read, one file per concern: prefilter, counts, dates, ...; `[tables]` map names or phrases to what they mean)
+read, one file per concern: prefilter, counts, dates, ...; `[tables]` map names or phrases to what they mean,
+`[fragments]` are pieces of regular expressions the rules compose)
 and `cues.jsonl` (the cue phrases). The rules are written once; a language is its data. Reading a new
 language means adding its folder and its spaCy model: see docs/extraction.md, "Adding a language".
 """
@@ -66,7 +67,8 @@ class LanguageResources:
     # Regular-expression alternatives the rules compose into larger expressions (the claim rules'); a fragment
     # may name another as {{name}}.
     fragments: Mapping[str, str]
-    # Named tables of names or phrases and what each means (month names and their numbers, number words and their values).
+    # Named tables of names or phrases and what each means (month names and their numbers, number words and
+    # their values).
     tables: Mapping[str, Mapping[str, object]]
 
     @property
