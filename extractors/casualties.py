@@ -24,8 +24,7 @@ from extractors.harm import Harm, between_life_and_death, casualty_predicate, ca
 from extractors.languages import resources, words_of
 from extractors.numbers import YEAR_LIKE, Quantity, is_not_a_headcount, number_words, quantity_at
 from extractors.schema import Count
-from extractors.segments import clause_head
-from extractors.syntax import has_case_marker, preposition_phrase, prepositional_objects
+from extractors.syntax import clause_head, has_case_marker, preposition_phrase, prepositional_objects
 
 CasualtyKind = Literal["killed", "injured", "attackers", "attackers_killed"]
 

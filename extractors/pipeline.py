@@ -36,7 +36,8 @@ from extractors.focus import read_places
 from extractors.places import Gazetteer, dateline_span
 from extractors.reports import ArticleContext, build_report
 from extractors.schema import Article, ExtractionResult, IncidentReport
-from extractors.segments import DatedSpan, SentenceFacts, segment
+from extractors.segments import segment
+from extractors.sentences import DatedSpan, SentenceFacts
 
 MAX_TEXT_CHARS = 100_000
 # Cue labels that make an ambiguous word ("blast", "shooting") elsewhere in the article an attack word.

@@ -17,7 +17,8 @@ from extractors.groups import GroupMention, classify_role, implied_claimant
 from extractors.location import SceneSentence, choose_location
 from extractors.places import Gazetteer, PlaceMention
 from extractors.schema import Article, Evidence, IncidentReport, Location, Perpetrator
-from extractors.segments import DatedSpan, Role, Segmentation, SentenceFacts, is_earlier
+from extractors.segments import Role, Segmentation, is_earlier
+from extractors.sentences import DatedSpan, SentenceFacts
 from extractors.tolls import choose_counts
 
 COUNT_FIELDS = ("killed", "injured", "attackers", "attackers_killed")

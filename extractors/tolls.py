@@ -17,7 +17,8 @@ from spacy.tokens import Doc, Token
 from extractors.casualties import CasualtyMention, counts_people_named_before, is_attacker_noun
 from extractors.languages import words_of
 from extractors.syntax import has_case_marker
-from extractors.segments import DatedSpan, Role, SentenceFacts, governed_by_time_phrase, is_earlier
+from extractors.segments import Role, governed_by_time_phrase, is_earlier
+from extractors.sentences import DatedSpan, SentenceFacts
 
 if TYPE_CHECKING:
     from extractors.reports import ArticleContext

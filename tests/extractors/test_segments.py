@@ -1,4 +1,4 @@
-"""The attack's day (segments.choose_main_date) on invented reports published on Wednesday 6 March 2024."""
+"""The attack's day (attack_day.choose_main_date) on invented reports published on Wednesday 6 March 2024."""
 
 from __future__ import annotations
 
