@@ -3,14 +3,14 @@
 A number counts only when the dependency parse links it (or the noun it quantifies) to a death or
 injury word within its own clause, so ages, dates, distances, money and crowd sizes never become tolls.
 Victims named one by one ("a police officer and his guard were shot dead") are added up, and
-"no one was hurt" is a count of zero. Which harm word a counted word belongs to is extractors/harm.py; the
-words of both are the language's (words/counts.toml, words/numbers.toml).
+"no one was hurt" is a count of zero. Which harm word a counted word belongs to is extractors/harm.py;
+whether a count is part of a total counted elsewhere is extractors/subsets.py; the words of all three are
+the language's (words/counts.toml, words/numbers.toml).
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal
@@ -20,11 +20,13 @@ from spacy.attrs import LIKE_NUM, LOWER, SENT_START, TAG
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Span, Token
 
-from extractors.harm import Harm, between_life_and_death, casualty_predicate, casualty_word_kind, modifier_kind
+from extractors.harm import (Harm, between_life_and_death, casualty_predicate, casualty_word_kind, harm_right_after,
+                             harm_right_before, quantified_harm)
 from extractors.languages import resources, words_of
 from extractors.numbers import YEAR_LIKE, Quantity, is_not_a_headcount, number_words, quantity_at
 from extractors.schema import Count
-from extractors.syntax import clause_head, has_case_marker, preposition_phrase, prepositional_objects
+from extractors.subsets import counted_in_toll, is_subset
+from extractors.syntax import conj_root, preposition_phrase, prepositional_objects
 
 CasualtyKind = Literal["killed", "injured", "attackers", "attackers_killed"]
 
@@ -145,9 +147,9 @@ def _classify_quantity(doc: Doc, quantity: Quantity, max_hops: int) -> list[Casu
         return []
     if noun.tag_ == "NNP" and noun.i != number.i:
         return []
-    kind, predicate = _quantified_harm(noun) if noun.i != anchor.i else _harm_right_after(doc, quantity)
+    kind, predicate = quantified_harm(noun) if noun.i != anchor.i else harm_right_after(doc, quantity)
     if kind is None:
-        kind, predicate = _harm_right_before(doc, quantity)
+        kind, predicate = harm_right_before(doc, quantity)
     if kind is None:
         kind, predicate = casualty_predicate(anchor, max_hops)
     if _is_agent(anchor, doc[predicate]) or _counts_a_conflict(doc[predicate]) or (
@@ -162,19 +164,7 @@ def _classify_quantity(doc: Doc, quantity: Quantity, max_hops: int) -> list[Casu
     if kind is None:
         return []
     return [CasualtyMention(kind, count, quantity.start, end, anchor.i, predicate,
-                            vague=quantity.vague, subset=_is_subset(anchor, doc[predicate]))]
-
-
-def _harm_right_after(doc: Doc, quantity: Quantity) -> tuple[Harm | None, int]:
-    """A bare number followed by its own harm word, adverbs and auxiliaries allowed between: "left three dead and
-    three seriously hurt", "12 critically injured", "17 sont mortes et vingt-quatre ont été blessées". The parse
-    often hangs such a number on the first harm word."""
-    index = quantity.last + 1
-    while index < len(doc) and (doc[index].tag_ == "RB" or doc[index].dep_ in ("aux", "auxpass", "cop")):
-        index += 1
-    if index < len(doc) and doc[index].tag_ in ("VBN", "JJ") and casualty_word_kind(doc[index]):
-        return casualty_word_kind(doc[index]), index
-    return None, doc[quantity.last].i
+                            vague=quantity.vague, subset=is_subset(anchor, doc[predicate]))]
 
 
 def _names_a_thing(number: Token) -> bool:
@@ -195,21 +185,10 @@ def _one_of(doc: Doc, one: Token, noun: Token, max_hops: int) -> list[CasualtyMe
     return [CasualtyMention(kind, Count(value=1), start, noun.i + 1, one.i, predicate)]
 
 
-def _harm_right_before(doc: Doc, quantity: Quantity) -> tuple[Harm | None, int]:
-    """A harm verb right before the number, adverbs allowed between, is the number's verb: "et grièvement blessé
-    deux autres personnes", which the parser may hang on the verb of the clause before."""
-    index = quantity.start - 1
-    while index >= 0 and doc[index].tag_ == "RB":
-        index -= 1
-    if index >= 0 and doc[index].tag_ in ("VBN", "VBG", "VBD") and casualty_word_kind(doc[index]):
-        return casualty_word_kind(doc[index]), index
-    return None, doc[quantity.last].i
-
-
 def _attacker_mentions(count: Count, start: int, end: int, anchor: Token, predicate: int,
                        kind: Harm | None, vague: bool = False) -> list[CasualtyMention]:
     """`subset` marks attackers counted in the victims' toll ("eight dead, the bomber included")."""
-    counted = _counted_in_toll(anchor)
+    counted = counted_in_toll(anchor)
     mentions = [CasualtyMention("attackers", count, start, end, anchor.i, predicate, vague=vague, subset=counted)]
     if kind == "killed":
         mentions.append(CasualtyMention("attackers_killed", count, start, end, anchor.i, predicate, vague=vague,
@@ -253,7 +232,7 @@ def _single_person(token: Token, sentence: Span, max_hops: int) -> list[Casualty
                             or named_one or between_life_and_death(predicate_token)):
         return []
     return [CasualtyMention(kind, Count(value=1), start, token.i + 1, token.i, predicate,
-                            subset=_is_subset(token, predicate_token))]
+                            subset=is_subset(token, predicate_token))]
 
 
 def _one_casualty(token: Token) -> list[CasualtyMention]:
@@ -273,40 +252,6 @@ def is_attacker_noun(noun: Token) -> bool:
     words = words_of(noun)
     return noun.lower_ in words["attacker_nouns"] or noun.lower_ in words["person_nouns"] | words["people_nouns"] and any(
         c.dep_ in ("amod", "acl") and c.lower_ in words["armed_modifiers"] for c in noun.children)
-
-
-def _counted_in_toll(anchor: Token) -> bool:
-    """"Six attackers were also counted in the toll", "eight dead, the bomber included", "five people, including
-    the gunman, died": an inclusion word above the attackers, in a clause that speaks of the dead or the toll.
-    Also an attacker listed with the dead ("five people died, the attacker among them"; "three people were
-    confirmed dead - the suspect and two officers")."""
-    inclusion = words_of(anchor)["inclusion_words"]
-    current = _conj_root(anchor)
-    if _part_of_those_before(anchor):
-        return _speaks_of_the_dead(anchor.sent)
-    if current.dep_ == "appos" and _is_counted(current.head):
-        return _speaks_of_the_dead(clause_head(current.head).subtree)
-    for _ in range(3):
-        head = current.head
-        if head.i == current.i or head.tag_.startswith("VB") and head.lower_ not in inclusion:
-            return False
-        if head.lower_ in inclusion:
-            return _speaks_of_the_dead(clause_head(head.head if head.dep_ == "prep" else head).subtree)
-        current = head
-    return False
-
-
-def _is_counted(noun: Token) -> bool:
-    """"three people", "the dead", "five": a number of victims, not one person ("a suspect, the gunman")."""
-    return noun.tag_ == "CD" or any(c.dep_ == "nummod" for c in noun.children)
-
-
-def _speaks_of_the_dead(tokens: Iterable[Token]) -> bool:
-    tokens = list(tokens)
-    if not tokens:
-        return False
-    toll_nouns = words_of(tokens[0])["toll_nouns"]
-    return any(t.lower_ in toll_nouns or casualty_word_kind(t) == "killed" for t in tokens)
 
 
 def _refers_to_one_person(token: Token) -> bool:
@@ -399,20 +344,7 @@ def _conjuncts(token: Token) -> list[Token]:
     root = token
     while root.dep_ == "conj" and root.head.i != root.i:
         root = root.head
-    return [root] + [t for t in root.subtree if t.dep_ == "conj" and _conj_root(t).i == root.i]
-
-
-def _conj_root(token: Token) -> Token:
-    while token.dep_ == "conj":
-        token = token.head
-    return token
-
-
-def _quantified_harm(noun: Token) -> tuple[Harm | None, int]:
-    """What the counted noun says of its people: "dozens of wounded", "une trentaine de blessés", or its own
-    death or injury word ("scores of wounded people")."""
-    kind = casualty_word_kind(noun)
-    return (kind, noun.i) if kind else modifier_kind(noun)
+    return [root] + [t for t in root.subtree if t.dep_ == "conj" and conj_root(t).i == root.i]
 
 
 def _counts_a_conflict(predicate: Token) -> bool:
@@ -460,51 +392,3 @@ def _is_agent(anchor: Token, predicate: Token) -> bool:
     the subject of a verb that takes no object ("a succombé", "died"), whatever the parser hangs on it."""
     return (anchor.dep_ == "nsubj" and anchor.head.i == predicate.i and casualty_word_kind(predicate) is not None
             and predicate.lower_ not in words_of(predicate)["intransitive_harm_words"] and any(c.dep_ == "dobj" or c.dep_ == "xcomp" and c.tag_.startswith("NN") for c in predicate.children))
-
-
-def _is_subset(anchor: Token, predicate: Token) -> bool:
-    """"including three children", "two of them", "five children among them", "among the dead were five
-    policemen"."""
-    if _part_of_those_before(anchor):
-        return True
-    if not predicate.is_ancestor(anchor):  # "the 40 people killed included a candidate": the total
-        return False
-    words = words_of(anchor)
-    among, subset = words["among_prepositions"], words["subset_words"]
-    current = anchor
-    while current.i != predicate.i and current.head.i != current.i:
-        # English puts "among" on the path up from the count; Universal Dependencies marks it on the noun.
-        if has_case_marker(current, among) and _is_counted(current.head):
-            return False
-        if has_case_marker(current, subset):
-            return True
-        current = current.head
-        if current.lower_ in among and _is_counted(current.head):  # "five students among eight people": the total
-            return False
-        if current.lower_ in subset:
-            return True
-    return False
-
-
-def counts_people_named_before(anchor: Token) -> bool:
-    """"eleven of them", "onze d'entre eux": a part of people a pronoun points back to, who may be the victims
-    counted elsewhere or the people attacked ("attacked the soldiers' position, killing eleven of them")."""
-    words = words_of(anchor)
-    return any(o.tag_ == "PRP" and o.lower_ in words["group_before_words"]
-               for o in prepositional_objects(anchor, words["of_prepositions"]))
-
-
-def _part_of_those_before(token: Token) -> bool:
-    """"two of them", "three of the dead", "nine police officers among them", "five students among eight
-    people killed": a part of a group named before or after."""
-    words = words_of(token)
-    group_before = words["group_before_words"]
-    if any(c.lower_ in words["partitive_pronouns"] for c in token.children):  # "dont deux enfants"
-        return True
-    # A collective number's own noun is what it counts, not a group before ("une dizaine de morts", "des
-    # centaines de morts").
-    numbers = number_words(token.doc.lang_)
-    counts_itself = token.lower_ in numbers.approximate or token.lower_ in numbers.vague
-    return not counts_itself and any(
-        o.lower_ in group_before for o in prepositional_objects(token, words["of_prepositions"])) or any(
-        o.lower_ in group_before or _is_counted(o) for o in prepositional_objects(token, words["among_prepositions"]))

@@ -1,6 +1,7 @@
 """Which death or injury word a counted word belongs to: the harm word itself ("16 morts"), its modifier
 ("the 40 people martyred", "five others, who suffered injuries"), or the first harm word up the parse within
-its clause ("were killed", "left five people dead", "the toll rose to 14", "ont perdu la vie"), in the
+its clause ("were killed", "left five people dead", "the toll rose to 14", "ont perdu la vie"), or the harm
+word right before or after a bare number ("12 critically injured", "blessé deux autres personnes"), in the
 language's words (words/counts.toml).
 """
 
@@ -8,9 +9,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from extractors.languages import words_of
+from extractors.numbers import Quantity
 from extractors.syntax import has_case_marker, objects_through, preposition_phrase, prepositional_objects
 
 Harm = Literal["killed", "injured"]
@@ -141,3 +143,33 @@ def _toll_kind(toll: Token) -> Harm:
     modifiers = words_of(toll)["injury_toll_modifiers"]
     injuries = any(child.lower_ in modifiers or casualty_word_kind(child) == "injured" for child in toll.children)
     return "injured" if injuries else "killed"
+
+
+def quantified_harm(noun: Token) -> tuple[Harm | None, int]:
+    """What the counted noun says of its people: "dozens of wounded", "une trentaine de blessés", or its own
+    death or injury word ("scores of wounded people")."""
+    kind = casualty_word_kind(noun)
+    return (kind, noun.i) if kind else modifier_kind(noun)
+
+
+def harm_right_after(doc: Doc, quantity: Quantity) -> tuple[Harm | None, int]:
+    """A bare number followed by its own harm word, adverbs and auxiliaries allowed between: "left three dead and
+    three seriously hurt", "12 critically injured", "17 sont mortes et vingt-quatre ont été blessées". The parse
+    often hangs such a number on the first harm word."""
+    index = quantity.last + 1
+    while index < len(doc) and (doc[index].tag_ == "RB" or doc[index].dep_ in ("aux", "auxpass", "cop")):
+        index += 1
+    if index < len(doc) and doc[index].tag_ in ("VBN", "JJ") and casualty_word_kind(doc[index]):
+        return casualty_word_kind(doc[index]), index
+    return None, doc[quantity.last].i
+
+
+def harm_right_before(doc: Doc, quantity: Quantity) -> tuple[Harm | None, int]:
+    """A harm verb right before the number, adverbs allowed between, is the number's verb: "et grièvement blessé
+    deux autres personnes", which the parser may hang on the verb of the clause before."""
+    index = quantity.start - 1
+    while index >= 0 and doc[index].tag_ == "RB":
+        index -= 1
+    if index >= 0 and doc[index].tag_ in ("VBN", "VBG", "VBD") and casualty_word_kind(doc[index]):
+        return casualty_word_kind(doc[index]), index
+    return None, doc[quantity.last].i

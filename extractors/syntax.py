@@ -96,3 +96,10 @@ def modified_verb(token: Token) -> Token | None:
             return None
         current = current.head
     return current
+
+
+def conj_root(token: Token) -> Token:
+    """The first conjunct of a coordination ("six troopers and a driver": "troopers"), or the token itself."""
+    while token.dep_ == "conj":
+        token = token.head
+    return token

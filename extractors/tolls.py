@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Token
 
-from extractors.casualties import CasualtyMention, counts_people_named_before, is_attacker_noun
+from extractors.casualties import CasualtyMention, is_attacker_noun
 from extractors.languages import words_of
 from extractors.syntax import has_case_marker
 from extractors.segments import Role, governed_by_time_phrase, is_earlier
 from extractors.sentences import DatedSpan, SentenceFacts
+from extractors.subsets import counts_people_named_before
 
 if TYPE_CHECKING:
     from extractors.reports import ArticleContext
