@@ -65,10 +65,13 @@ def extract_articles(articles: Sequence[Article], nlp: Language | None = None,
             results[position] = ExtractionResult(id=article.id, is_attack_report=False, language=language)
     for language, items in parse.items():
         pipeline = nlp if nlp is not None and nlp.lang == language else load_nlp(language)
-        docs = pipeline.pipe((story.text for _, story in items), batch_size=batch_size)
-        headlines = pipeline.pipe((headline_of(articles[p], s, language) for p, s in items), batch_size=batch_size)
-        for (position, story), doc, headline in zip(items, docs, headlines):
-            result = read_article(articles[position], doc, story, headline)
+        headlines = [headline_of(articles[p], story, language) for p, story in items]
+        # Each story followed by its headline, if it has one to parse, in one stream: fewer, fuller batches.
+        docs = pipeline.pipe((text for (_, story), headline in zip(items, headlines)
+                              for text in ((story.text, headline) if headline else (story.text,))), batch_size=batch_size)
+        for (position, story), headline in zip(items, headlines):
+            doc = next(docs)
+            result = read_article(articles[position], doc, story, next(docs) if headline else None)
             results[position] = result.model_copy(update={"language": languages[position]})
     return results  # type: ignore[return-value]
 
