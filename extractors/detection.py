@@ -76,9 +76,14 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     return text[before:after.start() if after else end + 300]
 
 
+def sample_words(text: str) -> list[str]:
+    """The lowercased words of the text's first LANGUAGE_SAMPLE_CHARS characters, as the language tests count them."""
+    return WORD.findall(text[:LANGUAGE_SAMPLE_CHARS].lower())
+
+
 def looks_english(text: str) -> bool:
     """English prose is about 40% stopwords; other languages (and non-Latin scripts) score near zero."""
-    words = WORD.findall(text[:LANGUAGE_SAMPLE_CHARS].lower())
+    words = sample_words(text)
     if not words:
         return False
     return sum(word in STOP_WORDS for word in words) / len(words) >= MIN_STOPWORD_RATIO
