@@ -127,7 +127,7 @@ def read_article(article: Article, doc: Doc, story: Story, headline: Doc | None 
 
 def gather_facts(article: Article, doc: Doc, story: Story) -> ArticleContext:
     """Sentences with their cues and dates, and the article's places, groups and counts."""
-    text = doc.text
+    text = story.text  # what the doc was parsed from; doc.text would rebuild it token by token
     published = article.published.date() if article.published else None
     cues = counted_cues(doc._.newswatch_cues or [])
     casualties = doc._.newswatch_casualties or []
