@@ -83,7 +83,11 @@ def sample_words(text: str) -> list[str]:
 
 def looks_english(text: str) -> bool:
     """English prose is about 40% stopwords; other languages (and non-Latin scripts) score near zero."""
-    words = sample_words(text)
+    return is_english_sample(sample_words(text))
+
+
+def is_english_sample(words: list[str]) -> bool:
+    """looks_english on words already sampled (sample_words)."""
     if not words:
         return False
     return sum(word in STOP_WORDS for word in words) / len(words) >= MIN_STOPWORD_RATIO

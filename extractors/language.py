@@ -34,16 +34,18 @@ def identify(title: str | None, text: str) -> str:
 
 
 def language_of(title: str | None, text: str) -> str:
-    if english_or_undetermined(text) == ENGLISH:
-        return ENGLISH
-    return telltale_language(text) or identify(title, text)
-
-
-def telltale_language(text: str) -> str | None:
-    """The readable language whose telltale words the text is dense in, or None: the model decides."""
-    from extractors.detection import sample_words
+    # Imported here, as in english_or_undetermined.
+    from extractors.detection import is_english_sample, sample_words
 
     words = sample_words(text)
+    if is_english_sample(words):
+        return ENGLISH
+    return telltale_language(words) or identify(title, text)
+
+
+def telltale_language(words: list[str]) -> str | None:
+    """The readable language whose telltale words the text's sampled words (detection.sample_words) are dense
+    in, or None: the model decides."""
     for code in sorted(readable_languages()):
         telltale = resources(code).words.get("telltale_words")
         found = [word for word in words if word in telltale] if telltale else []

@@ -9,6 +9,7 @@ import pytest
 import spacy.lang
 
 from extractors.language import LEAD_CHARS, identify, is_readable, language_of, telltale_language
+from extractors.detection import sample_words
 from extractors.languages import readable_languages, resources
 
 ENGLISH = "Gunmen opened fire on a police checkpoint outside the city on Tuesday, killing three officers, officials said."
@@ -63,17 +64,17 @@ FRENCH_WIRE = ("NIAMEY, 12 mars - Des hommes armés ont attaqué dans la nuit un
 
 
 def test_plain_french_is_told_by_its_telltale_words_and_other_languages_are_left_to_the_model():
-    assert telltale_language(FRENCH_WIRE) == "fr"
+    assert telltale_language(sample_words(FRENCH_WIRE)) == "fr"
     assert language_of(None, FRENCH_WIRE) == identify(None, FRENCH_WIRE) == "fr"
-    assert telltale_language(TEXTS["fr"]) is None, "one sentence, three telltale words: the model decides"
-    assert all(telltale_language(text) is None for language, text in TEXTS.items() if language != "fr")
-    assert telltale_language(ENGLISH) is None
+    assert telltale_language(sample_words(TEXTS["fr"])) is None, "one sentence, three telltale words: the model decides"
+    assert all(telltale_language(sample_words(text)) is None for language, text in TEXTS.items() if language != "fr")
+    assert telltale_language(sample_words(ENGLISH)) is None
 
 
 def test_a_few_telltale_words_in_another_language_do_not_decide():
     """Two French words in a Spanish sentence ("sans", "dont" as a name) are too few: the model decides."""
     spanish = "El grupo Sans Souci y el cantante Dont Pérez actuaron el sábado en el teatro de la ciudad."
-    assert telltale_language(spanish) is None
+    assert telltale_language(sample_words(spanish)) is None
     assert language_of(None, spanish) == "es"
 
 
