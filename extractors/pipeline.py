@@ -67,8 +67,9 @@ def extract_articles(articles: Sequence[Article], nlp: Language | None = None,
         pipeline = nlp if nlp is not None and nlp.lang == language else load_nlp(language)
         headlines = [headline_of(articles[p], story, language) for p, story in items]
         # Each story followed by its headline, if it has one to parse, in one stream: fewer, fuller batches.
-        docs = pipeline.pipe((text for (_, story), headline in zip(items, headlines)
-                              for text in ((story.text, headline) if headline else (story.text,))), batch_size=batch_size)
+        texts = (text for (_, story), headline in zip(items, headlines)
+                 for text in ((story.text, headline) if headline else (story.text,)))
+        docs = pipeline.pipe(texts, batch_size=batch_size)
         for (position, story), headline in zip(items, headlines):
             doc = next(docs)
             result = read_article(articles[position], doc, story, next(docs) if headline else None)
@@ -113,6 +114,8 @@ def read_article(article: Article, doc: Doc, story: Story, headline: Doc | None 
         context.headline = headline
     context.segmentation = segmentation = segment(context.sentences, context.published, context.casualty_predicates)
     main = segmentation.main_sentences(context.sentences)
+    if not any(s.is_attack for s in main):  # decide's first rule, told before any report is built
+        return ExtractionResult(id=article.id, is_attack_report=False)
     main_report = build_report(context, "main", [s.index for s in main], segmentation.main_date)
     is_attack, _reason = decide(detection_facts(context, main, main_report))
     if not is_attack:

@@ -57,16 +57,16 @@ def test_languages_with_extractor_data_are_read():
     assert not is_readable("ar") and not is_readable("und")
 
 
-FRENCH_WIRE = ("NIAMEY, 12 mars - Des hommes armés ont attaqué dans la nuit un poste de gendarmerie dans la région de "
-               "Tillabéri, selon des sources sécuritaires. Les assaillants, qui circulaient à moto, ont ouvert le feu "
-               "sur les gendarmes avant de se replier vers la frontière. Le bilan fait état de trois morts et de "
-               "plusieurs blessés, qui ont été évacués vers l'hôpital de la ville, où leur état était jugé grave.")
+FRENCH_WIRE = ("NIAMEY, 12 mars - Des hommes armés ont attaqué dans la nuit un poste de gendarmerie dans la région "
+               "de Tillabéri, selon des sources sécuritaires. Les assaillants, qui circulaient à moto, ont ouvert le "
+               "feu sur les gendarmes avant de se replier vers la frontière. Le bilan fait état de trois morts et "
+               "de plusieurs blessés, qui ont été évacués vers l'hôpital de la ville, où leur état était jugé grave.")
 
 
 def test_plain_french_is_told_by_its_telltale_words_and_other_languages_are_left_to_the_model():
     assert telltale_language(sample_words(FRENCH_WIRE)) == "fr"
     assert language_of(None, FRENCH_WIRE) == identify(None, FRENCH_WIRE) == "fr"
-    assert telltale_language(sample_words(TEXTS["fr"])) is None, "one sentence, three telltale words: the model decides"
+    assert telltale_language(sample_words(TEXTS["fr"])) is None, "a sentence with three telltale words: the model's"
     assert all(telltale_language(sample_words(text)) is None for language, text in TEXTS.items() if language != "fr")
     assert telltale_language(sample_words(ENGLISH)) is None
 
