@@ -45,6 +45,8 @@ class LabelMapper:
     def __init__(self, dependency_labels: dict[str, str], tag_rules: tuple[TagRule, ...]):
         self.dependency_labels = dependency_labels
         self.tag_rules = tag_rules
+        # A model uses a few hundred (part of speech, morphology) pairs: each is matched against the rules once.
+        self._tags: dict[tuple[int, int], str] = {}
 
     def __call__(self, doc: Doc) -> Doc:
         for token in doc:
@@ -52,7 +54,11 @@ class LabelMapper:
             if renamed:
                 token.dep_ = renamed
             if self.tag_rules:
-                token.tag_ = self.tag_of(token)
+                key = (token.pos, token.morph.key)
+                tag = self._tags.get(key)
+                if tag is None:
+                    tag = self._tags[key] = self.tag_of(token)
+                token.tag_ = tag
         return doc
 
     def tag_of(self, token: Token) -> str:

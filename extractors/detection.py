@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Token
@@ -21,6 +22,7 @@ from extractors.cues import governing_verb, subject_of
 from extractors.languages import WordSets, resources, words_of
 from extractors.syntax import preposition_phrase
 
+PREFILTER_PATTERNS = ("prefilter_attack", "prefilter_ambiguous", "prefilter_harm", "prefilter_sport_or_business")
 SENTENCE_END = re.compile(r"[.!?\n]")
 LANGUAGE_SAMPLE_CHARS = 4000
 MIN_STOPWORD_RATIO = 0.2
@@ -42,15 +44,30 @@ OBJECT_LINKS = frozenset({"dobj", "nsubjpass", "obl", "obl:mod", "obl:arg", "pob
 def passes_prefilter(title: str | None, text: str, language: str = "en") -> bool:
     """Cheap recall-oriented screen: an attack word, or an ambiguous one in a sentence about people harmed (the
     language's `prefilter_*` patterns)."""
-    patterns = resources(language).patterns
-    whole = f"{title}\n{text}" if title else text
-    if patterns["prefilter_attack"].search(whole):
+    attack, ambiguous, harm, sport_or_business = _prefilter_patterns(language)
+    whole = (f"{title}\n{text}" if title else text).lower()
+    if attack.search(whole):
         return True
-    for match in patterns["prefilter_ambiguous"].finditer(whole):
+    for match in ambiguous.finditer(whole):
         sentence = _sentence_around(whole, match.start(), match.end())
-        if patterns["prefilter_harm"].search(sentence) and not patterns["prefilter_sport_or_business"].search(sentence):
+        if harm.search(sentence) and not sport_or_business.search(sentence):
             return True
     return False
+
+
+@cache
+def _prefilter_patterns(language: str) -> tuple[re.Pattern[str], ...]:
+    """The language's prefilter patterns, compiled to match lowercased text: without IGNORECASE, Python's re
+    skips ahead on literal prefixes and screens an article about four times faster."""
+    data = resources(language)
+    compiled = []
+    for name in PREFILTER_PATTERNS:
+        source = data.patterns[name].pattern
+        if source != source.lower():
+            raise ValueError(f"{data.folder / 'words'}: {name} is matched on lowercased text; write it in "
+                             f"lowercase (and without the escapes \\W, \\S, \\D or \\B)")
+        compiled.append(re.compile(source))
+    return tuple(compiled)
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:
@@ -59,9 +76,18 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     return text[before:after.start() if after else end + 300]
 
 
+def sample_words(text: str) -> list[str]:
+    """The lowercased words of the text's first LANGUAGE_SAMPLE_CHARS characters, as the language tests count them."""
+    return WORD.findall(text[:LANGUAGE_SAMPLE_CHARS].lower())
+
+
 def looks_english(text: str) -> bool:
     """English prose is about 40% stopwords; other languages (and non-Latin scripts) score near zero."""
-    words = WORD.findall(text[:LANGUAGE_SAMPLE_CHARS].lower())
+    return is_english_sample(sample_words(text))
+
+
+def is_english_sample(words: list[str]) -> bool:
+    """looks_english on words already sampled (sample_words)."""
     if not words:
         return False
     return sum(word in STOP_WORDS for word in words) / len(words) >= MIN_STOPWORD_RATIO

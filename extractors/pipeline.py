@@ -66,12 +66,23 @@ def extract_articles(articles: Sequence[Article], nlp: Language | None = None,
             results[position] = ExtractionResult(id=article.id, is_attack_report=False, language=language)
     for language, items in parse.items():
         pipeline = nlp if nlp is not None and nlp.lang == language else load_nlp(language)
-        docs = pipeline.pipe((story.text for _, story in items), batch_size=batch_size)
-        headlines = pipeline.pipe((headline_of(articles[p], s, language) for p, s in items), batch_size=batch_size)
-        for (position, story), doc, headline in zip(items, docs, headlines):
-            result = read_article(articles[position], doc, story, headline)
+        headlines = [headline_of(articles[p], story, language) for p, story in items]
+        # Each story followed by its headline, if it has one to parse, in one stream: fewer, fuller batches.
+        texts = (text for (_, story), headline in zip(items, headlines)
+                 for text in ((story.text, headline) if headline else (story.text,)))
+        docs = pipeline.pipe(texts, batch_size=batch_size, component_cfg=_whole_batch_parses(batch_size))
+        for (position, story), headline in zip(items, headlines):
+            doc = next(docs)
+            result = read_article(articles[position], doc, story, next(docs) if headline else None)
             results[position] = result.model_copy(update={"language": languages[position]})
     return results  # type: ignore[return-value]
+
+
+def _whole_batch_parses(batch_size: int) -> dict[str, dict[str, int]]:
+    """spaCy's parser sorts the docs of its batch by length and parses them a quarter of a batch at a time: four
+    times the pipe's batch size makes each of its parse steps take a whole batch (a chunk's few stories and
+    titles in one step, not three or four). Same parses; about 5% less CPU on a stream of small chunks."""
+    return {"parser": {"batch_size": 4 * batch_size}}
 
 
 def screen(article: Article) -> tuple[str, bool]:
@@ -111,6 +122,8 @@ def read_article(article: Article, doc: Doc, story: Story, headline: Doc | None 
         context.headline = headline
     context.segmentation = segmentation = segment(context.sentences, context.published, context.casualty_predicates)
     main = segmentation.main_sentences(context.sentences)
+    if not any(s.is_attack for s in main):  # decide's first rule, told before any report is built
+        return ExtractionResult(id=article.id, is_attack_report=False)
     main_report = build_report(context, "main", [s.index for s in main], segmentation.main_date)
     is_attack, _reason = decide(detection_facts(context, main, main_report))
     if not is_attack:
@@ -125,7 +138,7 @@ def read_article(article: Article, doc: Doc, story: Story, headline: Doc | None 
 
 def gather_facts(article: Article, doc: Doc, story: Story) -> ArticleContext:
     """Sentences with their cues and dates, and the article's places, groups and counts."""
-    text = doc.text
+    text = story.text  # what the doc was parsed from; doc.text would rebuild it token by token
     published = article.published.date() if article.published else None
     cues = counted_cues(doc._.newswatch_cues or [])
     casualties = doc._.newswatch_casualties or []

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -168,6 +170,23 @@ def test_prefilter_ignores_traffic_accidents_and_other_deliberate_acts(everyday)
 def test_prefilter_keeps_ambiguous_words_about_people_harmed():
     assert passes_prefilter(None, "An explosion tore through a crowded bus, and at least nine people were killed.")
     assert passes_prefilter(None, "A man with a knife wounded three passengers at a tram stop.")
+
+
+def test_prefilter_matches_whatever_the_case_of_the_text():
+    assert passes_prefilter("GUNMEN STORM VILLAGE", "Officials gave no details.")
+    assert passes_prefilter(None, "Une EEI a explosé au passage du convoi.", "fr")
+
+
+def test_prefilter_patterns_must_be_lowercase(monkeypatch):
+    from types import SimpleNamespace
+
+    import extractors.detection as detection
+
+    uppercase = SimpleNamespace(folder=Path("xx"), patterns=dict.fromkeys(detection.PREFILTER_PATTERNS,
+                                                                          re.compile(r"\b(?:IED)\b")))
+    monkeypatch.setattr(detection, "resources", lambda language: uppercase)
+    with pytest.raises(ValueError, match="lowercase"):
+        detection.passes_prefilter(None, "An IED went off.", "xx")
 
 
 def test_every_invented_attack_passes_the_prefilter():
