@@ -174,9 +174,30 @@ def test_record_report_keeps_separate_events_apart_and_is_safe_to_repeat():
     peshawar = record_report(store, report(location=PESHAWAR, perpetrators=[]), article(2), later(1))
     update = record_report(store, report(killed=Count(value=61)), article(3), later(2))
     repeat = record_report(store, report(killed=Count(value=61)), article(3), later(9))
-    assert [quetta.status, peshawar.status, update.status, repeat.status] == ["created", "created", "updated", "unchanged"]
+    assert [quetta.status, peshawar.status, update.status, repeat.status] == ["created", "created", "updated",
+                                                                              "counted before"]
     assert update.incident.id == quetta.incident.id != peshawar.incident.id
     assert repeat.incident == update.incident
+
+
+def test_a_redelivered_report_sends_its_incident_on_again_without_changing_it():
+    """A crash after the store kept an incident and before it was sent on: the redelivery must send it, or it is lost."""
+    store = IncidentStore({})
+    created = record_report(store, report(), article(1), NOW)
+    redelivered = record_report(store, report(), article(1), NOW)
+    mention = record_report(store, report(role="background"), article(2), later(1))
+    assert [created.to_send, redelivered.to_send, mention.to_send] == [True, True, False]
+    assert redelivered.incident == created.incident == store.get(created.incident.id)
+
+
+def test_a_redelivered_report_finds_its_incident_when_a_crash_kept_the_incident_but_not_its_key_list():
+    storage: dict = {}
+    store = IncidentStore(storage)
+    created = record_report(store, report(), article(1), NOW).incident
+    storage["k:PK"] = []  # the changelog got the incident, the kill came before the key's list
+    redelivered = record_report(store, report(), article(1), NOW)
+    assert redelivered.status == "counted before" and redelivered.incident == created
+    assert [i.id for i in store.open_incidents("PK", NOW)] == [created.id]
 
 
 def test_two_events_with_the_same_key_facts_get_different_ids():
