@@ -8,8 +8,8 @@ import json
 import pytest
 
 from extractors.schema import Count, Evidence, IncidentReport, Location, Perpetrator, Target
-from streams.incidents.merge import (MATCH_THRESHOLD, MAX_EVIDENCE_PER_FIELD, MAX_TITLES, NO_COUNTRY, ArticleRef, match,
-                                     merge, merge_key)
+from streams.incidents.merge import (MATCH_THRESHOLD, MAX_ARTICLE_IDS, MAX_EVIDENCE_PER_FIELD, MAX_SOURCE_URLS, MAX_SOURCES,
+                                     MAX_TITLES, NO_COUNTRY, ArticleRef, match, merge, merge_key)
 from streams.incidents.store import IncidentStore, record_report
 
 NOW = dt.datetime(2016, 10, 25, 6, 0, tzinfo=dt.timezone.utc)
@@ -261,3 +261,16 @@ def test_titles_are_bounded_but_the_first_in_each_language_is_kept():
     incident = merge(incident, report(), ArticleRef(id="untitled", language="fr"), later(10))
     assert [t.article_id for t in incident.titles] == [f"en-{n}" for n in range(MAX_TITLES)] + ["fr-1"]
     assert incident.titles[-1].text == "Pakistan : attaque à Quetta" and incident.titles[-1].language == "fr"
+
+
+def test_an_incident_lists_its_first_members_and_counts_them_all():
+    store = IncidentStore({})
+    reports = MAX_ARTICLE_IDS + 50
+    for n in range(1, reports + 1):
+        outcome = record_report(store, report(), article(n, source=f"outlet-{n}"), NOW)
+    incident = outcome.incident
+    assert incident.article_count == reports and len(incident.article_ids) == MAX_ARTICLE_IDS
+    assert len(incident.sources) == MAX_SOURCES and len(incident.source_urls) == MAX_SOURCE_URLS
+    assert incident.article_ids[-1] == article(MAX_ARTICLE_IDS).id
+    listed = record_report(store, report(), article(1), NOW)
+    assert listed.status == "counted before" and listed.incident.article_count == reports
