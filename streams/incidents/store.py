@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from extractors.schema import Incident, IncidentReport, stable_id
-from streams.incidents.merge import DATE_WINDOW_DAYS, ArticleRef, best_match, compatible, incident_id_for, merge, merge_key
+from streams.incidents.matching import DATE_WINDOW_DAYS, best_match, compatible
+from streams.incidents.merge import ArticleRef, incident_id_for, merge, merge_key
 
 MAX_ID_SUFFIX = 100
 MAX_PARSED = 20_000

@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from extractors.schema import stable_id
-from streams.ingest.parse import declares_entities, safe_xml_parser
+from streams.ingest.document import declares_entities, safe_xml_parser
 from streams.ingest.urls import canonical_url, host_of
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from trafilatura.settings import use_config
 
 from streams.ingest.articles import PageText
 from streams.ingest.fetch import PAGE_ACCEPT, Fetcher, FetchError
-from streams.ingest.parse import parse_date
+from streams.ingest.timestamps import parse_date
 
 log = logging.getLogger(__name__)
 

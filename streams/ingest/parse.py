@@ -3,14 +3,13 @@
 Well-formed RSS 2.0 and Atom 1.0 are read with lxml: feedparser costs about 11 ms for a 20-item feed,
 which alone would cap a 2,000-feed cycle near 1,800 items/s on one core; lxml reads the same in well
 under a millisecond. Everything else (RSS 0.9x/1.0, Atom 0.3, malformed XML, wrong encodings) goes to
-feedparser, whose tolerance is the point. tests/streams/ingest/test_parse.py checks both agree.
+feedparser, whose tolerance is the point. tests/streams/ingest/test_parse.py checks both agree. The bytes
+are made UTF-8 and checked for entity declarations first (document.py); dates are read by timestamps.py.
 """
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
-import email.utils
 import html
 import io
 import json
@@ -20,11 +19,11 @@ from dataclasses import dataclass
 
 import feedparser
 import lxml.etree
-from feedparser.datetimes import _parse_date as feedparser_date
 
-from extractors.schema import EARLIEST_DATE, LATEST_DATE
+from streams.ingest.document import declares_entities, safe_xml_parser, to_utf8
 from streams.ingest.htmltext import html_to_text
 from streams.ingest.problems import FeedProblem
+from streams.ingest.timestamps import from_time_struct, parse_date
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
@@ -32,27 +31,8 @@ DC = "{http://purl.org/dc/elements/1.1/}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XHTML_DIV = "{http://www.w3.org/1999/xhtml}div"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/"
-BOMS = (
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\xfe\xff", "utf-16-be"),
-    (b"\xff\xfe", "utf-16-le"),
-)
 HTML_START = re.compile(rb"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE)
 FEED_START = re.compile(rb"<(?:[\w-]+:)?(?:rss|feed|rdf)[\s>]", re.IGNORECASE)
-RFC822_DATE = re.compile(r"^(?:[A-Za-z]{3},?\s*)?\d{1,2}\s+[A-Za-z]{3}\s+(\d{2,4})\s")
-# Older dates are typos or placeholders ("0000"); Python's RFC 822 reader would even turn year 0 into 2000.
-EARLIEST_YEAR = EARLIEST_DATE.year
-XML_ENCODING = re.compile(rb"^(\s*<\?xml[^>]*?)\sencoding=[\"']([^\"']*)[\"']")
-# A document without a byte-order mark in UTF-16 or UTF-32 starts with "<" or "{" and zero bytes (XML 1.0, appendix F).
-UNMARKED_WIDE = (
-    (re.compile(rb"^\x00\x00\x00[^\x00]"), "utf-32-be"),
-    (re.compile(rb"^[^\x00]\x00\x00\x00"), "utf-32-le"),
-    (re.compile(rb"^\x00[^\x00]\x00[^\x00]"), "utf-16-be"),
-    (re.compile(rb"^[^\x00]\x00[^\x00]\x00"), "utf-16-le"),
-)
-# Where markup cannot declare anything: an article about XML attacks may quote "<!DOCTYPE ... <!ENTITY" in them.
-INERT_SECTIONS = re.compile(rb"<!\[CDATA\[.*?\]\]>|<!--.*?-->", re.DOTALL)
 MAX_JSON_DEPTH_MESSAGE = "JSON nested too deeply to be a feed (a nesting bomb); refused"
 
 
@@ -114,97 +94,9 @@ class ParsedFeed:
     language: str | None = None
 
 
-def safe_xml_parser() -> lxml.etree.XMLParser:
-    """No entity expansion, no DTD or network access; a new one per call, as lxml parsers are not thread-safe."""
-    return lxml.etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-
-
-def declares_entities(body: bytes) -> bool:
-    """Entity declarations are how XML bombs and external-entity reads work; feeds have no use for them.
-    Text inside CDATA sections and comments declares nothing."""
-    if b"<!ENTITY" not in body or b"<!DOCTYPE" not in body:
-        return False
-    markup = INERT_SECTIONS.sub(b"", body)
-    return b"<!ENTITY" in markup and b"<!DOCTYPE" in markup
-
-
-def parse_date(value: str | None) -> dt.datetime | None:
-    """RFC 822 and RFC 3339 quickly, then feedparser's many fallbacks; a date without zone is taken as UTC.
-    A date none of them reads, or one the article contract refuses (before 1900, from 2100 on), is no date:
-    the item still counts, dated by its arrival."""
-    if not value or not value.strip():
-        return None
-    value = value.strip()
-    parsed: dt.datetime | None = None
-    try:
-        rfc822 = RFC822_DATE.match(value)
-        if rfc822 and len(rfc822.group(1)) == 4 and int(rfc822.group(1)) < EARLIEST_YEAR:
-            return None
-        if rfc822:
-            parsed = email.utils.parsedate_to_datetime(value)
-        else:
-            parsed = dt.datetime.fromisoformat(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return _from_struct(feedparser_date(value))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed if EARLIEST_DATE <= parsed < LATEST_DATE else None
-
-
-def _from_struct(struct) -> dt.datetime | None:
-    """A date from feedparser's time tuple (UTC), or None when there is none or it cannot be true."""
-    try:
-        parsed = dt.datetime(*struct[:6], tzinfo=dt.UTC) if struct else None
-    except (ValueError, OverflowError):
-        return None
-    return parsed if parsed is not None and EARLIEST_DATE <= parsed < LATEST_DATE else None
-
-
-def _escaped(text: str | None) -> str | None:
-    return html.escape(text, quote=False) if text else None
-
-
-def _utf8(body: bytes) -> bytes:
-    """The document in UTF-8 without an encoding declaration, so byte-level checks see the markup and every parser
-    reads the same text. A byte-order mark or the zero bytes of unmarked UTF-16/32 decide first. Otherwise bytes
-    that are valid UTF-8 are UTF-8 whatever the document declares (Latin-1 or Windows-1252 text with accents almost
-    never forms valid UTF-8, so a declaration that disagrees is the mistake); else the declared encoding, else
-    Windows-1252."""
-    encoding = _wide_encoding(body)
-    if encoding is None:
-        body = body.removeprefix(b"\xef\xbb\xbf")
-        try:
-            body.decode("utf-8")
-            return XML_ENCODING.sub(rb"\1", body, count=1)
-        except UnicodeDecodeError:
-            encoding = _declared_encoding(body) or "cp1252"
-    text = body.decode(encoding, errors="replace").lstrip("\ufeff")
-    return XML_ENCODING.sub(rb"\1", text.encode("utf-8"), count=1)
-
-
-def _wide_encoding(body: bytes) -> str | None:
-    for bom, encoding in BOMS:
-        if body.startswith(bom):
-            return encoding
-    return next((encoding for pattern, encoding in UNMARKED_WIDE if pattern.match(body)), None)
-
-
-def _declared_encoding(body: bytes) -> str | None:
-    """The XML declaration's encoding when Python knows it and it is not UTF-8 (which the bytes just failed)."""
-    declared = XML_ENCODING.match(body)
-    if not declared:
-        return None
-    name = declared.group(2).decode("ascii", errors="replace")
-    try:
-        codec = codecs.lookup(name).name
-    except LookupError:
-        return None
-    return None if codec == "utf-8" else codec
-
-
 def parse_feed(body: bytes, *, max_items: int, content_type: str | None = None) -> ParsedFeed:
     """The feed's items, or FeedRejected saying what is wrong with the document."""
-    feed = _parse_document(_utf8(body).strip(), max_items, content_type)
+    feed = _parse_document(to_utf8(body).strip(), max_items, content_type)
     if not feed.items:
         raise FeedRejected(f"a {feed.format} document without items: nothing to read (if it stays empty, the feed is dead)")
     return feed
@@ -336,7 +228,7 @@ def _feedparser_html(detail: dict | None) -> str | None:
 
 def _parse_with_feedparser(body: bytes, max_items: int, content_type: str | None) -> ParsedFeed:
     # A file object, never bytes or str: feedparser opens a URL or a local path when given one.
-    # The body is UTF-8 by now (see _utf8), whatever charset the server claimed.
+    # The body is UTF-8 by now (see to_utf8), whatever charset the server claimed.
     media_type = (content_type or "application/xml").split(";", 1)[0].strip() or "application/xml"
     document = feedparser.parse(
         io.BytesIO(body),
@@ -360,7 +252,7 @@ def _parse_with_feedparser(body: bytes, max_items: int, content_type: str | None
                 title=html_to_text(_feedparser_html(entry.get("title_detail"))) or None,
                 content=content,
                 summary=None if summary == content else summary,
-                published=_from_struct(struct),
+                published=from_time_struct(struct),
                 tags=tuple(tag["term"] for tag in entry.get("tags") or () if tag.get("term")),
             )
         )
@@ -403,6 +295,10 @@ def _parse_json_feed(body: bytes, max_items: int) -> ParsedFeed:
         )
 
     return ParsedFeed("json", FeedItems(heads, build), title=_string(document.get("title")), language=_string(document.get("language")))
+
+
+def _escaped(text: str | None) -> str | None:
+    return html.escape(text, quote=False) if text else None
 
 
 def _json_guid(entry: dict) -> str | None:

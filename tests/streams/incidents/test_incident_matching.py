@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 
 from extractors.schema import Count, IncidentReport, Location, Perpetrator, Target
-from streams.incidents.merge import MATCH_THRESHOLD, ArticleRef, best_match, match, merge
+from streams.incidents.matching import MATCH_THRESHOLD, best_match, match
+from streams.incidents.merge import ArticleRef, merge
 from streams.incidents.store import IncidentStore, record_report
 
 MONDAY = dt.date(2019, 3, 11)

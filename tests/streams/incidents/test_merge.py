@@ -8,8 +8,9 @@ import json
 import pytest
 
 from extractors.schema import Count, Evidence, IncidentReport, Location, Perpetrator, Target
-from streams.incidents.merge import (MATCH_THRESHOLD, MAX_ARTICLE_IDS, MAX_EVIDENCE_PER_FIELD, MAX_SOURCE_URLS, MAX_SOURCES,
-                                     MAX_TITLES, NO_COUNTRY, ArticleRef, match, merge, merge_key)
+from streams.incidents.matching import MATCH_THRESHOLD, match
+from streams.incidents.merge import (MAX_ARTICLE_IDS, MAX_EVIDENCE_PER_FIELD, MAX_SOURCE_URLS, MAX_SOURCES, MAX_TITLES,
+                                     NO_COUNTRY, ArticleRef, merge, merge_key)
 from streams.incidents.store import IncidentStore, record_report
 
 NOW = dt.datetime(2016, 10, 25, 6, 0, tzinfo=dt.timezone.utc)
