@@ -9,15 +9,14 @@ watches live here (LiveWatches); install returns them for the extraction agent, 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from extractors.schema import Alert, Incident
-from streams.alerting.alert_store import AlertStore, Decision
+from streams.alerting.alert_store import AlertStore
 from streams.alerting.delivery import AlertDelivery
 from streams.alerting.elasticsearch_outbox import ElasticsearchOutbox
+from streams.alerting.publishing import AlertPublisher
 from streams.alerting.sinks import build_dispatcher
 from streams.runtime.in_order_acks import InOrderAcks
-from streams.runtime.keyed_locks import KeyedLocks
 from streams.runtime.messages import TEXT_MATCHES_HEADER, text_matches_in
 from streams.watches.live_watches import LiveWatches, follow
 from streams.watches.loading import load_watches
@@ -37,21 +36,16 @@ def install(pipeline) -> LiveWatches:
     outbox = ElasticsearchOutbox(pipeline.indexer, settings.elasticsearch.index("alerts"))
     delivery = AlertDelivery(outbox, dispatcher, lambda: watches.index)
 
-    deciding = KeyedLocks()
+    async def send_alert(alert: Alert) -> None:
+        # Not attached to the incident's record (sent at its commit) but sent now and acknowledged: the
+        # publisher keeps the alert state only after this returns.
+        sent = await topics["alerts"].send(key=alert.id, value=alert.model_dump(mode="json"), force=True)
+        await sent
 
-    async def send_then_keep(incident_id: str, decide: Callable[[], Decision], now: dt.datetime) -> None:
-        """The alerts go to the outbox and the alerts topic (acknowledged) before the state that says they went, so a
-        crash in between decides them again instead of losing them; the incident's lock keeps the other
-        alerting agent from deciding on the same state meanwhile."""
-        async with deciding.holding(incident_id):
-            decision = decide()
-            created = await outbox.create(decision.alerts, now)
-            for alert_id, error in created.failed.items():
-                await pipeline.dead_letter("alert", error, {"alert_id": alert_id})
-            for alert in created.to_publish:
-                sent = await topics["alerts"].send(key=alert.id, value=alert.model_dump(mode="json"), force=True)
-                await sent
-            store.keep(decision)
+    async def refused(alert_id: str, error: str) -> None:
+        await pipeline.dead_letter("alert", error, {"alert_id": alert_id})
+
+    publisher = AlertPublisher(store, outbox, send_alert, refused)
 
     async def text_matches(event) -> list[str]:
         try:
@@ -69,7 +63,7 @@ def install(pipeline) -> LiveWatches:
             if incident is not None:
                 now = dt.datetime.now(dt.timezone.utc)
                 matches = await text_matches(event)
-                await send_then_keep(incident.id, lambda: store.decision_on(incident, watches.index, matches, now), now)
+                await publisher.publish(incident.id, lambda: store.decision_on(incident, watches.index, matches, now), now)
 
     @app.timer(RELEASE_CHECK_SECONDS)
     async def request_releases():
@@ -91,7 +85,7 @@ def install(pipeline) -> LiveWatches:
         async for event in stream.events():
             now = dt.datetime.now(dt.timezone.utc)
             incident_id = event.value["incident_id"]
-            await send_then_keep(incident_id, lambda: store.release_decision(incident_id, watches.index, now), now)
+            await publisher.publish(incident_id, lambda: store.release_decision(incident_id, watches.index, now), now)
             if event.value.get("expire_as_of"):
                 store.expire(incident_id, dt.datetime.fromisoformat(event.value["expire_as_of"]))
 

@@ -10,9 +10,9 @@ updated for `keep_for`, the incident store's window: after it no report can chan
 update will ask for its state again. Incident times are event times (`article_time`), so the clock that
 expiry compares with is the latest update the store holds (`latest_update`), not the wall clock.
 Values are only ever assigned or deleted, never mutated in place, so every change reaches a table's
-changelog. An update is decided (`decision_on`, `release_decision`) and kept (`keep`) apart, so that the
-alerting agent can send the alerts in between; it holds the incident's lock across the three, so the two
-alerting agents of one event loop never interleave on an incident.
+changelog. An update is decided (`decision_on`, `release_decision`) and kept (`keep`) apart, so that its
+alerts can go out in between (`AlertPublisher`, which holds the incident's lock across the three, so the two
+alerting agents of one event loop never interleave on an incident).
 """
 
 from __future__ import annotations
