@@ -83,7 +83,7 @@ def main() -> None:
     first_at = stream[0][3]
     for number, (event, report_number, report, at) in enumerate(stream, start=1):
         outcome = record_report(incidents, report, ArticleRef(id=f"e{event}-r{report_number}", source="bench", published=at), at)
-        if outcome.status != "unchanged":
+        if outcome.to_send:
             matches = rng.sample(text_watches, rng.randint(1, 2)) if rng.random() < 0.2 else []
             alerts += len(alerting.decide(outcome.incident, index, matches, at))
         if not args.no_expiry and number % args.expire_every == 0:

@@ -223,12 +223,21 @@ class Incident(IncidentFields):
     last_updated: dt.datetime
     first_published: dt.date | None = None  # the earliest day one of its articles says it was published
     version: int = Field(default=1, ge=1)
+    # The first members, sources and links (MAX_ARTICLE_IDS, MAX_SOURCES, MAX_SOURCE_URLS in streams.incidents.merge);
+    # article_count counts every member article.
     article_ids: list[str] = Field(default_factory=list)
+    article_count: int = 0
     sources: list[str] = Field(default_factory=list)
     source_urls: list[str] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
     titles: list[Title] = Field(default_factory=list)  # the first few member articles' (MAX_TITLES in streams.incidents)
     toll_history: list[TollChange] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _counts_its_listed_members(self) -> Incident:
+        """Records from before the count was kept list every member."""
+        self.article_count = max(self.article_count, len(self.article_ids))
+        return self
 
 
 class Region(_Model):

@@ -95,7 +95,7 @@ async def _replay(articles: Iterable[Article], arrival: dt.datetime, extract: Ex
                 if alerting and extraction.incidents else []
             for report in extraction.incidents:
                 outcome = record_report(store, report, reference, now)
-                if outcome.status != "unchanged":
+                if outcome.to_send:
                     incidents[outcome.incident.id] = outcome.incident
                     if alerting:
                         decided = alerting.store.decide(outcome.incident, alerting.watches, text_matches, now)

@@ -14,6 +14,7 @@ from extractors.schema import Alert, Incident
 from streams.alerting.alert_store import AlertStore
 from streams.alerting.delivery import AlertDelivery
 from streams.alerting.elasticsearch_outbox import ElasticsearchOutbox
+from streams.alerting.publishing import AlertPublisher
 from streams.alerting.sinks import build_dispatcher
 from streams.runtime.in_order_acks import InOrderAcks
 from streams.runtime.messages import TEXT_MATCHES_HEADER, text_matches_in
@@ -35,12 +36,16 @@ def install(pipeline) -> LiveWatches:
     outbox = ElasticsearchOutbox(pipeline.indexer, settings.elasticsearch.index("alerts"))
     delivery = AlertDelivery(outbox, dispatcher, lambda: watches.index)
 
-    async def publish(alerts: list[Alert], now: dt.datetime) -> None:
-        created = await outbox.create(alerts, now)
-        for alert_id, error in created.failed.items():
-            await pipeline.dead_letter("alert", error, {"alert_id": alert_id})
-        for alert in created.to_publish:
-            await topics["alerts"].send(key=alert.id, value=alert.model_dump(mode="json"))
+    async def send_alert(alert: Alert) -> None:
+        # Not attached to the incident's record (sent at its commit) but sent now and acknowledged: the
+        # publisher keeps the alert state only after this returns.
+        sent = await topics["alerts"].send(key=alert.id, value=alert.model_dump(mode="json"), force=True)
+        await sent
+
+    async def refused(alert_id: str, error: str) -> None:
+        await pipeline.dead_letter("alert", error, {"alert_id": alert_id})
+
+    publisher = AlertPublisher(store, outbox, send_alert, refused)
 
     async def text_matches(event) -> list[str]:
         try:
@@ -57,7 +62,8 @@ def install(pipeline) -> LiveWatches:
             incident = await pipeline.parse("alert", Incident, event.value, event)
             if incident is not None:
                 now = dt.datetime.now(dt.timezone.utc)
-                await publish(store.decide(incident, watches.index, await text_matches(event), now), now)
+                matches = await text_matches(event)
+                await publisher.publish(incident.id, lambda: store.decision_on(incident, watches.index, matches, now), now)
 
     @app.timer(RELEASE_CHECK_SECONDS)
     async def request_releases():
@@ -79,7 +85,7 @@ def install(pipeline) -> LiveWatches:
         async for event in stream.events():
             now = dt.datetime.now(dt.timezone.utc)
             incident_id = event.value["incident_id"]
-            await publish(store.release(incident_id, watches.index, now), now)
+            await publisher.publish(incident_id, lambda: store.release_decision(incident_id, watches.index, now), now)
             if event.value.get("expire_as_of"):
                 store.expire(incident_id, dt.datetime.fromisoformat(event.value["expire_as_of"]))
 

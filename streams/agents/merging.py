@@ -24,6 +24,6 @@ def install(pipeline) -> None:
                 article = ArticleRef(message.article_id, message.source, message.url, message.published, message.title,
                                      message.language)
                 outcome = record_report(store, message.report, article, message.arrived_at)
-                if outcome.status != "unchanged":
+                if outcome.to_send:
                     await topics["incidents"].send(key=outcome.incident.id, value=outcome.incident.model_dump(mode="json"),
                                                    headers=text_matches_header(message.text_matches))

@@ -10,19 +10,34 @@ updated for `keep_for`, the incident store's window: after it no report can chan
 update will ask for its state again. Incident times are event times (`article_time`), so the clock that
 expiry compares with is the latest update the store holds (`latest_update`), not the wall clock.
 Values are only ever assigned or deleted, never mutated in place, so every change reaches a table's
-changelog. No method awaits between reading and writing a key, so two agents of one event loop never
-interleave there.
+changelog. An update is decided (`decision_on`, `release_decision`) and kept (`keep`) apart, so that its
+alerts can go out in between (`AlertPublisher`, which holds the incident's lock across the three, so the two
+alerting agents of one event loop never interleave on an incident).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, MutableMapping
+from dataclasses import dataclass, field
 
 from extractors.schema import Alert, Incident
 from streams.alerting.decision import AlertState, deliverable, on_update, release_at
 from streams.incidents.store import OPEN_FOR
 from streams.watches.index import WatchIndex
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What one incident update (or release) decided: the alerts to send now, and the state to keep once they are
+    out. Kept only after they are out, a crash in between decides them again, and the outbox turns the repeat
+    into a no-op for an alert already delivered."""
+
+    incident_id: str
+    alerts: list[Alert]
+    changed: dict[str, AlertState] = field(default_factory=dict)
+    updated: dt.datetime | None = None  # the incident's last update, when the store tracks the incident
+    text_matched: list[str] | None = None  # every text-matched watch, when the update brought new ones
 
 
 class AlertStore:
@@ -34,16 +49,30 @@ class AlertStore:
         self.keep_for = keep_for
 
     def decide(self, incident: Incident, watches: WatchIndex, text_matches: Collection[str], now: dt.datetime) -> list[Alert]:
-        """One incident update: the alerts to send now (held ones stay in the state until `release`)."""
+        """One incident update, decided and kept at once: the alerts to send now (held ones stay until `release`)."""
+        decision = self.decision_on(incident, watches, text_matches, now)
+        self.keep(decision)
+        return decision.alerts
+
+    def decision_on(self, incident: Incident, watches: WatchIndex, text_matches: Collection[str],
+                    now: dt.datetime) -> Decision:
+        """One incident update, decided but not yet kept: the alerts to send now and the state to keep once they are out."""
         if incident.historical:
-            return []
-        matched_text = self._remember_text_matches(incident.id, text_matches)
-        current = self._states(incident.id)
-        changed, released = on_update(incident, watches.matching(incident, text_matched=matched_text), current, now,
-                                      self.summary_template)
-        if changed or matched_text or incident.id in self.states:
-            self._store(incident.id, changed, incident.last_updated)
-        return [alert for _, alert in released]
+            return Decision(incident.id, [])
+        known = self.text_matched.get(incident.id) or []
+        matched_text = sorted({*known, *text_matches})
+        changed, released = on_update(incident, watches.matching(incident, text_matched=matched_text),
+                                      self._states(incident.id), now, self.summary_template)
+        tracked = bool(changed or matched_text or incident.id in self.states)
+        return Decision(incident.id, [alert for _, alert in released], changed,
+                        incident.last_updated if tracked else None, matched_text if matched_text != known else None)
+
+    def keep(self, decision: Decision) -> None:
+        """The state a decision leads to, once its alerts are out."""
+        if decision.text_matched is not None:
+            self.text_matched[decision.incident_id] = decision.text_matched
+        if decision.changed or decision.updated is not None:
+            self._store(decision.incident_id, decision.changed, decision.updated)
 
     def held(self, watches: WatchIndex, now: dt.datetime) -> dict[str, dt.datetime]:
         """Incident id -> the earliest time (not before `now`) one of its held alerts may go out."""
@@ -57,7 +86,13 @@ class AlertStore:
         return earliest
 
     def release(self, incident_id: str, watches: WatchIndex, now: dt.datetime) -> list[Alert]:
-        """The held alerts of an incident that may go out at `now`, taken out of its state.
+        """The held alerts of an incident that may go out at `now`, released and kept at once."""
+        decision = self.release_decision(incident_id, watches, now)
+        self.keep(decision)
+        return decision.alerts
+
+    def release_decision(self, incident_id: str, watches: WatchIndex, now: dt.datetime) -> Decision:
+        """The held alerts of an incident that may go out at `now`, and its state without them once they are out.
 
         They carry the incident as it was when they were decided: nothing is sent on the incidents topic."""
         changed: dict[str, AlertState] = {}
@@ -69,9 +104,7 @@ class AlertStore:
                 if ready:
                     changed[watch_id] = after
                     released += ready
-        if changed:
-            self._store(incident_id, changed)
-        return released
+        return Decision(incident_id, released, changed)
 
     def latest_update(self) -> dt.datetime | None:
         """The latest incident update the store holds: the stream's clock for `expired` and `expire`."""
@@ -95,14 +128,6 @@ class AlertStore:
         if incident_id in self.text_matched:
             del self.text_matched[incident_id]
         return True
-
-    def _remember_text_matches(self, incident_id: str, arrived: Collection[str]) -> list[str]:
-        known = self.text_matched.get(incident_id) or []
-        if set(arrived) <= set(known):
-            return known
-        remembered = sorted({*known, *arrived})
-        self.text_matched[incident_id] = remembered
-        return remembered
 
     def _states(self, incident_id: str) -> dict[str, AlertState]:
         entry = self.states.get(incident_id) or {"watches": {}}

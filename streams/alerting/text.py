@@ -137,7 +137,7 @@ def incident_fields(incident: Incident, change: str = "") -> dict[str, str]:
         "date": incident.date.isoformat() if incident.date else "",
         "incident_id": incident.id,
         "url": incident.source_urls[0] if incident.source_urls else "",
-        "sources": str(len(incident.source_urls or incident.article_ids)),
+        "sources": str(incident.article_count),
         "change": change,
         "original_titles": " | ".join(marked(t.text, t.language) for t in original_titles(incident.titles)),
         "evidence": "\n".join(evidence_lines(incident.evidence)),

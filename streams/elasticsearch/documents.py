@@ -84,7 +84,7 @@ def incident_fields(incident: Incident) -> dict:
             "target_text": incident.target.text,
             "weapons": incident.weapons,
             "article_ids": incident.article_ids,
-            "article_count": len(incident.article_ids),
+            "article_count": incident.article_count,
             "sources": incident.sources,
             "source_urls": incident.source_urls,
             "first_seen": incident.first_seen.isoformat(),

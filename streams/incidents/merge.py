@@ -25,6 +25,13 @@ MAX_EVIDENCE = 24
 # Titles kept for alerts to quote: the first few, and the first in each further language.
 MAX_TITLES = 3
 MAX_MENTIONS = 5
+# An incident names its first members, sources and links, and counts the rest: an update of an incident that
+# thousands of articles report stays far below Kafka's 1 MB record limit (6,000 listed articles reached it).
+# A redelivered report of an article past the first MAX_ARTICLE_IDS is not known as counted: it adds 1 to
+# article_count again, and changes nothing else (tolls only rise, the other lists hold each item once).
+MAX_ARTICLE_IDS = 1000
+MAX_SOURCES = 500
+MAX_SOURCE_URLS = 200
 
 _PRECISION_RANK = {"city": 3, "admin1": 2, "country": 1, None: 0}
 _TOLL_FIELDS = ("killed", "injured")
@@ -102,6 +109,7 @@ def _create(report: IncidentReport, article: ArticleRef, now: dt.datetime, incid
         last_updated=now,
         first_published=article.published_on,
         article_ids=[article.id],
+        article_count=1,
         sources=[article.source] if article.source else [],
         source_urls=[article.url] if article.url else [],
         evidence=_bounded_evidence([], report.evidence, set()),
@@ -120,9 +128,10 @@ def _combine(incident: Incident, report: IncidentReport, article: ArticleRef, no
         "weapons": _ordered_union(incident.weapons, report.weapons),
         "perpetrators": _merge_perpetrators(incident.perpetrators, report.perpetrators),
         "first_published": min(filter(None, (incident.first_published, article.published_on)), default=None),
-        "article_ids": incident.article_ids + [article.id],
-        "sources": _append_new(incident.sources, article.source),
-        "source_urls": _append_new(incident.source_urls, article.url),
+        "article_ids": _append_new(incident.article_ids, article.id, MAX_ARTICLE_IDS),
+        "article_count": incident.article_count + 1,
+        "sources": _append_new(incident.sources, article.source, MAX_SOURCES),
+        "source_urls": _append_new(incident.source_urls, article.url, MAX_SOURCE_URLS),
         "titles": _with_title(incident.titles, article),
     }
     if report.suicide is not None and incident.suicide is not True:
@@ -164,8 +173,8 @@ def _ordered_union(first: list, second: list) -> list:
     return [item for item in combined if item != "unknown"] or combined
 
 
-def _append_new(items: list[str], item: str | None) -> list[str]:
-    return items + [item] if item and item not in items else list(items)
+def _append_new(items: list[str], item: str | None, limit: int) -> list[str]:
+    return items + [item] if item and item not in items and len(items) < limit else list(items)
 
 
 def _with_title(titles: list[Title], article: ArticleRef) -> list[Title]:

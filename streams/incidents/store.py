@@ -30,10 +30,20 @@ OPEN_FOR = dt.timedelta(days=14)
 
 @dataclass(frozen=True)
 class MergeOutcome:
-    """The incident a report went to; `status` says whether it has to be sent on (created, updated) or not."""
+    """The incident a report went to, and what the report did to it.
+
+    "counted before": the report's article is already a member, so the report is a redelivery (a crash came
+    after the store kept the incident and before the incident was sent on) or a second report of one article
+    about the same event. Either way the incident is sent on again: its version is unchanged, so the stages
+    downstream take it as a repeat.
+    """
 
     incident: Incident
-    status: Literal["created", "updated", "unchanged"]
+    status: Literal["created", "updated", "unchanged", "counted before"]
+
+    @property
+    def to_send(self) -> bool:
+        return self.status != "unchanged"
 
 
 class IncidentStore:
@@ -96,14 +106,14 @@ def record_report(store: IncidentStore, report: IncidentReport, article: Article
     """Merge one report into the best-matching open incident, or open a new one.
 
     Safe to repeat: an article already counted in a compatible incident changes nothing, so a redelivered
-    report does not create a second incident.
+    report does not create a second incident ("counted before").
     """
     key = merge_key(report)
     day_dated = report.date is not None and (report.date_precision or "day") == "day"
     candidates = store.open_incidents(key, now, around=report.date if day_dated else None)
     for incident in candidates:
         if article.id in incident.article_ids and compatible(incident, report):
-            return MergeOutcome(incident, "unchanged")
+            return MergeOutcome(incident, "counted before")
     best = best_match(candidates, report, article.published_on)
     if best is not None:
         merged = merge(best, report, article, now)
@@ -111,7 +121,13 @@ def record_report(store: IncidentStore, report: IncidentReport, article: Article
             return MergeOutcome(merged, "unchanged")
         store.put(key, merged, now)
         return MergeOutcome(merged, "updated")
-    created = merge(None, report, article, now, incident_id=_free_id(store, incident_id_for(report, article, now)))
+    wanted = incident_id_for(report, article, now)
+    opened = store.get(wanted)
+    if opened is not None and article.id in opened.article_ids:
+        # This report opened it, but the key's list lacks it: a crash came between the two writes of `put`.
+        store.put(key, opened, now)
+        return MergeOutcome(opened, "counted before")
+    created = merge(None, report, article, now, incident_id=_free_id(store, wanted))
     store.put(key, created, now)
     return MergeOutcome(created, "created")
 

@@ -44,13 +44,14 @@ def stream_file(pipeline):
     return write_jsonl(articles, pipeline.work_dir / "stream.jsonl"), len(articles)
 
 
-def test_kill_9_mid_stream_loses_and_duplicates_nothing(pipeline, stream_file):
+@pytest.mark.parametrize("crash_at", [0.25, 0.6])
+def test_kill_9_mid_stream_loses_and_duplicates_nothing(pipeline, stream_file, crash_at):
     path, count = stream_file
     pipeline.cli("ingest", str(path))
     first = pipeline.start_worker("worker-1")
     try:
-        wait_for(lambda: pipeline.count("articles") >= count // 4, PROCESS_ALL,
-                 "a quarter of the stream processed before the crash")
+        wait_for(lambda: pipeline.count("articles") >= int(count * crash_at), PROCESS_ALL,
+                 f"{crash_at:.0%} of the stream processed before the crash")
     finally:
         stop_worker(first, kill=True)
     second = pipeline.start_worker("worker-2")

@@ -137,3 +137,28 @@ def test_expired_held_alerts_go_with_the_state():
     store.decide(quetta_incident(version=2, killed=Count(value=89)), hourly, [], WHEN)
     assert store.expire("quetta-2016", WHEN + 15 * DAY) is True
     assert store.held(hourly, WHEN + 15 * DAY) == {}
+
+
+def test_a_decision_changes_no_state_until_kept_so_a_crash_before_that_decides_its_alerts_again():
+    states, matched = ChangelogRecorder(), ChangelogRecorder()
+    store = AlertStore(states, matched)
+    decision = store.decision_on(quetta_incident(), WATCHES, ["ambulances"], WHEN)
+    assert states.sent == matched.sent == []
+    again = store.decision_on(quetta_incident(), WATCHES, ["ambulances"], WHEN)
+    assert [a.id for a in again.alerts] == [a.id for a in decision.alerts] and len(decision.alerts) == 3
+    store.keep(decision)
+    assert store.decision_on(quetta_incident(), WATCHES, ["ambulances"], WHEN).alerts == []
+    assert matched == {"quetta-2016": ["ambulances"]}
+
+
+def test_a_release_changes_no_state_until_kept():
+    store = AlertStore({}, {})
+    hourly = WatchIndex.build([HOURLY])
+    store.decide(quetta_incident(), hourly, [], WHEN)
+    store.decide(quetta_incident(version=2, killed=Count(value=89)), hourly, [], WHEN + dt.timedelta(minutes=5))
+    due = WHEN + dt.timedelta(minutes=60)
+    release = store.release_decision("quetta-2016", hourly, due)
+    assert kinds(release.alerts) == [("pk-hourly", "escalation", "killed:89")]
+    assert kinds(store.release_decision("quetta-2016", hourly, due).alerts) == kinds(release.alerts)
+    store.keep(release)
+    assert store.release_decision("quetta-2016", hourly, due).alerts == []

@@ -9,7 +9,8 @@ import pytest
 
 from extractors.schema import Count, Evidence, IncidentReport, Location, Perpetrator, Target
 from streams.incidents.matching import MATCH_THRESHOLD, match
-from streams.incidents.merge import MAX_EVIDENCE_PER_FIELD, MAX_TITLES, NO_COUNTRY, ArticleRef, merge, merge_key
+from streams.incidents.merge import (MAX_ARTICLE_IDS, MAX_EVIDENCE_PER_FIELD, MAX_SOURCE_URLS, MAX_SOURCES, MAX_TITLES,
+                                     NO_COUNTRY, ArticleRef, merge, merge_key)
 from streams.incidents.store import IncidentStore, record_report
 
 NOW = dt.datetime(2016, 10, 25, 6, 0, tzinfo=dt.timezone.utc)
@@ -174,9 +175,30 @@ def test_record_report_keeps_separate_events_apart_and_is_safe_to_repeat():
     peshawar = record_report(store, report(location=PESHAWAR, perpetrators=[]), article(2), later(1))
     update = record_report(store, report(killed=Count(value=61)), article(3), later(2))
     repeat = record_report(store, report(killed=Count(value=61)), article(3), later(9))
-    assert [quetta.status, peshawar.status, update.status, repeat.status] == ["created", "created", "updated", "unchanged"]
+    assert [quetta.status, peshawar.status, update.status, repeat.status] == ["created", "created", "updated",
+                                                                              "counted before"]
     assert update.incident.id == quetta.incident.id != peshawar.incident.id
     assert repeat.incident == update.incident
+
+
+def test_a_redelivered_report_sends_its_incident_on_again_without_changing_it():
+    """A crash after the store kept an incident and before it was sent on: the redelivery must send it, or it is lost."""
+    store = IncidentStore({})
+    created = record_report(store, report(), article(1), NOW)
+    redelivered = record_report(store, report(), article(1), NOW)
+    mention = record_report(store, report(role="background"), article(2), later(1))
+    assert [created.to_send, redelivered.to_send, mention.to_send] == [True, True, False]
+    assert redelivered.incident == created.incident == store.get(created.incident.id)
+
+
+def test_a_redelivered_report_finds_its_incident_when_a_crash_kept_the_incident_but_not_its_key_list():
+    storage: dict = {}
+    store = IncidentStore(storage)
+    created = record_report(store, report(), article(1), NOW).incident
+    storage["k:PK"] = []  # the changelog got the incident, the kill came before the key's list
+    redelivered = record_report(store, report(), article(1), NOW)
+    assert redelivered.status == "counted before" and redelivered.incident == created
+    assert [i.id for i in store.open_incidents("PK", NOW)] == [created.id]
 
 
 def test_two_events_with_the_same_key_facts_get_different_ids():
@@ -240,3 +262,16 @@ def test_titles_are_bounded_but_the_first_in_each_language_is_kept():
     incident = merge(incident, report(), ArticleRef(id="untitled", language="fr"), later(10))
     assert [t.article_id for t in incident.titles] == [f"en-{n}" for n in range(MAX_TITLES)] + ["fr-1"]
     assert incident.titles[-1].text == "Pakistan : attaque à Quetta" and incident.titles[-1].language == "fr"
+
+
+def test_an_incident_lists_its_first_members_and_counts_them_all():
+    store = IncidentStore({})
+    reports = MAX_ARTICLE_IDS + 50
+    for n in range(1, reports + 1):
+        outcome = record_report(store, report(), article(n, source=f"outlet-{n}"), NOW)
+    incident = outcome.incident
+    assert incident.article_count == reports and len(incident.article_ids) == MAX_ARTICLE_IDS
+    assert len(incident.sources) == MAX_SOURCES and len(incident.source_urls) == MAX_SOURCE_URLS
+    assert incident.article_ids[-1] == article(MAX_ARTICLE_IDS).id
+    listed = record_report(store, report(), article(1), NOW)
+    assert listed.status == "counted before" and listed.incident.article_count == reports
