@@ -26,7 +26,7 @@ MAX_EVIDENCE = 24
 MAX_TITLES = 3
 MAX_MENTIONS = 5
 # An incident names its first members, sources and links, and counts the rest: an update of an incident that
-# thousands of articles report stays far below Kafka's 1 MB record limit (6,000 listed articles reached it).
+# thousands of articles report stays far below Kafka's 1 MB record limit (bench/bench_incident_size.py).
 # A redelivered report of an article past the first MAX_ARTICLE_IDS is not known as counted: it adds 1 to
 # article_count again, and changes nothing else (tolls only rise, the other lists hold each item once).
 MAX_ARTICLE_IDS = 1000
