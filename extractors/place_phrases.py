@@ -14,6 +14,7 @@ import re
 from collections import Counter
 
 from extractors.gazetteer import name_key
+from extractors.location import DISTRICT_AFTER
 from extractors.place_words import PlaceWords, place_words
 from extractors.places import Gazetteer, PlaceMention
 
@@ -86,7 +87,9 @@ def unlisted_towns(text: str, mentions: list[PlaceMention], gazetteer: Gazetteer
         # "à Tiloua, dans la région d'Ouallam", "à Ben Guerdane, près de la frontière libyenne": a place named
         # after the comma says the name before it is a town, whether the gazetteer knows that place or not.
         placed = bool(match.group("comma_link"))
-        if placed or following is not None and (following.kind != "city" or near):
+        # "in Daraban, in the Dera Ismail Khan district": a town named as a district is a region here
+        region_after = following is not None and (following.kind != "city" or DISTRICT_AFTER.match(text, following.end))
+        if placed or region_after or following is not None and near:
             spans.add(match.span("name"))
             if placed:
                 licensed.add(match.span("name"))

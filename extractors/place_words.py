@@ -124,7 +124,8 @@ def place_words(language: str) -> PlaceWords:
         scene_then_region=re.compile(
             rf"\b{leading(words['scene_then_region_before'])}(?P<name>{NAME})"
             rf"(?P<link>,\s*(?:(?P<comma_link>{leading(words['scene_then_region_comma_links'])}){definite}?"
-            rf"(?P<region>{alternatives(words['admin1_nouns'])}\s+{of})?|{leading(words['scene_then_region_near'])})?"
+            rf"(?P<region>{alternatives(words['admin1_nouns'])}\s+{of})?|{leading(words['scene_then_region_near'])}"
+            rf"|{leading(words['scene_then_region_links'])}{definite}?)?"
             rf"|\s+{leading(words['scene_then_region_links'])}{definite}?)(?:{direction})?"),
     )
 

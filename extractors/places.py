@@ -46,7 +46,8 @@ FACILITY_WORDS = frozenset(
     airport airfield mosque church cathedral temple shrine university college school hospital camp base barracks
     garrison cantonment checkpoint bridge square hotel mall station prison jail stadium court high central port
     harbour harbor refinery dam area zone governorate municipality neighbourhood neighborhood junction gate park
-    beach island lake river mountains hills forest sector agency division""".split()
+    beach island lake river mountains hills forest sector agency division local lga tehsil upazila department
+    commune prefecture subdistrict""".split()
 )
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 GLUED_PREFIX = re.compile(r"[a-z]+(?=[A-Z]{3,}$)")  # "fnnfISLAMABAD": scraper junk glued to a dateline
@@ -56,9 +57,9 @@ DATELINE_DAY = (r"(?:[A-Z][a-z]{2,8}\.?[ ]+\d{1,2}(?:,[ ]*\d{4})?"
 DATELINE = re.compile(
     r"""^[^\S\n]*(?:[a-z]{1,8}(?=[A-Z]{3}))?
     (?:(?P<caps>[A-Z][A-Z.'’-]+(?:[ ][A-Z][A-Z.'’-]+){0,3})(?:,[ ]+[A-Z][\w.]+(?:[ ][A-Z][\w.]+){0,2})?
-      (?:,[ ]*DAY)?[ ]*(?:\([^)\n]{1,40}\))?[ ]*(?:[–—-]{1,2}|:(?=[ ]))
+      (?:,[ ]*DAY)?(?:[ ]*\([^)\n]{1,40}\)){0,2}[ ]*(?:[–—-]{1,2}|:(?=[ ]))
      |(?P<title>[A-Z][\w.'’-]+(?:[ ][A-Z][\w.'’-]+){0,3})(?:,[ ]+[A-Z][\w.]+(?:[ ][A-Z][\w.]+){0,2})?
-      (?:[ ]*\([^)\n]{1,40}\)|,[ ]*DAY[ ]*(?:\([^)\n]{1,40}\))?)[ ]*[–—-]{1,2})""".replace("DAY", DATELINE_DAY),
+      (?:(?:[ ]*\([^)\n]{1,40}\)){1,2}|,[ ]*DAY[ ]*(?:\([^)\n]{1,40}\))?)[ ]*[–—-]{1,2})""".replace("DAY", DATELINE_DAY),
     re.MULTILINE | re.VERBOSE,
 )
 DATELINE_SEARCH_CHARS = 600
@@ -360,8 +361,8 @@ def _joinable(tokens: _Tokens, j: int) -> bool:
 
 
 def dateline_span(text: str) -> tuple[int, int] | None:
-    """The dateline opening the article body ('ISLAMABAD –', 'NAIROBI, Kenya (AP) —'), from its place name to the
-    dash, so the caller can keep the filing city out of the attack location; failing one, the place of a
+    """The dateline opening the article body ('ISLAMABAD –', 'NAIROBI, Kenya (AP) —', 'Kirkuk (Iraq) (AFP) -'), from
+    its place name to the dash, so the caller can keep the filing city out of the attack location; failing one, the place of a
     byline line ('Musa Ilo, Maiduguri'), which is the reporter's too. Looks only at the first lines."""
     for match in DATELINE.finditer(text, 0, DATELINE_SEARCH_CHARS):
         name = match.group("caps") or match.group("title")

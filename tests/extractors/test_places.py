@@ -145,6 +145,9 @@ def test_resolve_reads_georgia_by_context(gazetteer):
         ("QUETTA: A blast killed four.", "QUETTA:"),
         ("Headline\n\nMULTAN, Pakistan, Mar 4, 2024: Police said.", "MULTAN, Pakistan, Mar 4, 2024:"),
         ("Bomb hits market\nAda Obi Eze, Maiduguri\n\nA bomb hit a market in Konduga.", "Maiduguri"),
+        # the agency style that gives the country in brackets before the agency's own
+        ("Jalalabad (Afghanistan) (AFP) - Gunmen shot dead two guards.", "Jalalabad (Afghanistan) (AFP) -"),
+        ("GAO (Mali) (AFP) - A mine hit a truck.", "GAO (Mali) (AFP) -"),
     ],
 )
 def test_dateline_span(text, dateline):
@@ -208,6 +211,8 @@ def test_small_town_names_used_as_first_names(gazetteer):
     assert places(gazetteer, "Usman Khan and Esther Wanjiru said they heard the blast.") == []
     assert ("Mastung", "city", "PK") in places(gazetteer, "Mastung District police said.")
     assert ("Quetta", "city", "PK") in places(gazetteer, "Quetta Police said.")
+    # an administrative unit after the name: Nigeria's local government areas, Pakistan's tehsils
+    assert ("Marte", "city", "NG") in places(gazetteer, "Gunmen raided a base in Marte Local Government Area.")
     assert ("Dar es Salaam", "city", "TZ") in places(gazetteer, "A blast hit Dar es Salaam.")
 
 
@@ -358,3 +363,18 @@ def test_a_place_called_x_is_the_scene_further_down(nlp, make_article):
             "In the video, he said: \u201cWe bombed the city, at a place called Ungwan Dosa.\u201d")
     location = main_location(nlp, make_article, text)
     assert (location.city, location.country) == ("Ungwan Dosa", "NG")
+
+
+def test_a_town_then_its_district_after_a_comma_is_the_scene(nlp, make_article):
+    # no gazetteer lists Tajori; "in the Lakki Marwat district" (named after its town) places it
+    text = ("PESHAWAR, Pakistan (AP) — A roadside bomb killed six policemen on Monday in Tajori, in the Lakki "
+            "Marwat district of Khyber Pakhtunkhwa province, officials said.")
+    location = main_location(nlp, make_article, text)
+    assert (location.city, location.admin1, location.country) == ("Tajori", "Khyber Pakhtunkhwa", "PK")
+
+
+def test_the_entrance_to_a_town_is_the_scene(nlp, make_article):
+    text = ("NAIROBI (Reuters) - A car bomb exploded at the entrance to the northern Kenyan town of Mandera on "
+            "Friday, killing five police officers, officials said.")
+    location = main_location(nlp, make_article, text)
+    assert (location.city, location.country) == ("Mandera", "KE")
