@@ -231,8 +231,18 @@ def _single_person(token: Token, sentence: Span, max_hops: int) -> list[Casualty
     if kind is None or not (predicate_token.tag_.startswith(("VB", "JJ")) or predicate_token.lower_ in words["body_nouns"]
                             or named_one or between_life_and_death(predicate_token)):
         return []
-    return [CasualtyMention(kind, Count(value=1), start, token.i + 1, token.i, predicate,
+    value = _death_rank(token) if kind == "killed" else 1
+    return [CasualtyMention(kind, Count(value=value), start, token.i + 1, token.i, predicate,
                             subset=is_subset(token, predicate_token))]
+
+
+def _death_rank(token: Token) -> int:
+    """"A third soldier died overnight": a dead victim ranked after an indefinite article is the toll so far; any
+    other counts one. Not the wounded: "killing two policemen and injuring a third" ranks all the victims."""
+    ordinals = resources(token.doc.lang_).tables["ordinal_numbers"]
+    if not any(c.dep_ == "det" and c.lower_ in words_of(token)["indefinite_articles"] for c in token.children):
+        return 1
+    return next((ordinals[c.lower_] for c in token.children if c.dep_ == "amod" and c.lower_ in ordinals), 1)
 
 
 def _one_casualty(token: Token) -> list[CasualtyMention]:

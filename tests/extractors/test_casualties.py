@@ -351,3 +351,16 @@ def test_only_people_are_added_to_a_coordinated_count(nlp):
                         "three guards among them, were injured.")
     assert ("injured", 12, "exact") in found
     assert ("injured", 13, "exact") not in found
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # the present participle of a death verb, as Pakistani copy writes it
+    ("Militants stormed the checkpoint, martyring three policemen and a driver.", {("killed", 4, "exact")}),
+    # a dead victim ranked after an indefinite article is the toll so far; a wounded one ranks all the victims
+    ("A third soldier died overnight from injuries he suffered in the ambush.", {("killed", 3, "exact")}),
+    ("A third guard, shot in the leg, was wounded.", {("injured", 1, "exact")}),
+    # any other single victim counts one
+    ("The second officer died in hospital.", {("killed", 1, "exact")}),
+])
+def test_martyring_and_a_ranked_victim(nlp, sentence, expected):
+    assert counts(nlp, sentence) == expected

@@ -186,3 +186,7 @@ def test_a_toll_over_several_attacks_does_not_raise_the_toll(nlp_fr):
                          "Au moins 70 personnes ont été tuées ces dernières semaines lors de plusieurs raids "
                          "jihadistes dans la région.")
     assert main is not None and main.killed is not None and main.killed.value == 9
+
+
+def test_a_ranked_victim_is_the_toll_so_far(nlp_fr):
+    assert counts(nlp_fr, "Un troisième gendarme a succombé à ses blessures dimanche.") == {("killed", 3, "exact")}
