@@ -109,9 +109,20 @@ def choose_location(text: str, sentences: list[SceneSentence], places: list[Plac
         if location.city and frame_country in (None, location.country):
             return location, dateline_places[0]
     if frame is None:  # event sentences that name no place: the scene the lines above them name
-        return _first_scene(text, [s for s in sentences if s.start < lead.start], places, country_hint, gazetteer,
-                            language)
+        found = _first_scene(text, [s for s in sentences if s.start < lead.start], places, country_hint, gazetteer,
+                             language)
+        return found if found[1] is not None else _dateline_country(dateline_places, country_hint, gazetteer)
     return gazetteer.resolve([frame], country_hint), frame
+
+
+def _dateline_country(dateline_places: list[PlaceMention], country_hint: Counter,
+                      gazetteer: Gazetteer) -> tuple[Location, PlaceMention | None]:
+    """A story that names its scene by no place the gazetteer knows ("storming the Daraban police station") is
+    still in the country its dateline files from; the town is the reporter's, not the scene."""
+    if not dateline_places:
+        return Location(), None
+    country = gazetteer.index.country(gazetteer.resolve(dateline_places[:1], country_hint).country or "")
+    return (to_location(country), dateline_places[0]) if country else (Location(), None)
 
 
 def _first_scene(text: str, sentences: list[SceneSentence], places: list[PlaceMention], country_hint: Counter,

@@ -378,3 +378,11 @@ def test_the_entrance_to_a_town_is_the_scene(nlp, make_article):
             "Friday, killing five police officers, officials said.")
     location = main_location(nlp, make_article, text)
     assert (location.city, location.country) == ("Mandera", "KE")
+
+
+def test_a_scene_no_gazetteer_knows_is_in_the_dateline_s_country(nlp, make_article):
+    # the checkpoint's village is named only as a modifier: the country is the dateline's, the town unknown
+    text = ("SUKKUR: Bandits stormed the Mochko police post before dawn on Tuesday, killing three policemen, "
+            "officials said.")
+    location = main_location(nlp, make_article, text)
+    assert (location.city, location.country, location.precision) == (None, "PK", "country")
