@@ -31,7 +31,8 @@ VERB_PATH_LINKS = frozenset({"prep", "pobj", "conj", "obl", "obl:mod", "obl:arg"
 
 def counted_cues(cues: list[Span]) -> list[Span]:
     """The cues that stand, in their original order; an attack word whose doer is police or troops becomes
-    a "negative:military" cue ("troops clashed", "police shot dead a suspect")."""
+    a "negative:military" cue ("troops clashed", "police shot dead a suspect"), one whose doer is a crowd a
+    "negative:riot" cue ("protesters set fire to a police station")."""
     counted = []
     negatives = [c for c in cues if c.label_.startswith("negative:") and len(c) > 1]
     mishap_tokens = {i for c in cues if c.label_ in MISHAP_FAMILIES for i in range(c.start, c.end)}
@@ -48,7 +49,9 @@ def counted_cues(cues: list[Span]) -> list[Span]:
             continue  # "a gas cylinder blew up": the explosion is the accident's
         elif family in ("attack", "attack_weak") and done_by_state_forces(cue.root):
             counted.append(Span(cue.doc, cue.start, cue.end, label="negative:military"))
-        elif not (family == "type" and done_by_state_forces(cue.root)):
+        elif family in ("attack", "attack_weak") and _done_by(cue.root, "crowd_doers"):
+            counted.append(Span(cue.doc, cue.start, cue.end, label="negative:riot"))
+        elif not (family == "type" and (done_by_state_forces(cue.root) or _done_by(cue.root, "crowd_doers"))):
             counted.append(cue)
     return counted
 
@@ -184,5 +187,11 @@ def done_by_state_forces(token: Token) -> bool:
     verb = governing_verb(token)
     if verb is None or verb is not token and verb.lower_ in words["undergoing_verbs"]:
         return False  # "les militaires ont essuyé une attaque", "troops came under attack": the attack is theirs to bear
-    subject = subject_of(verb)
-    return subject is not None and subject.lower_ in words["state_forces"]
+    return _done_by(token, "state_forces")
+
+
+def _done_by(token: Token, doers: str) -> bool:
+    """The subject of the verb governing the word is one of the language's `doers` words."""
+    verb = governing_verb(token)
+    subject = subject_of(verb) if verb is not None else None
+    return subject is not None and subject.lower_ in words_of(token)[doers]

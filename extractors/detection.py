@@ -2,7 +2,7 @@
 
 The prefilter runs on raw text before spaCy, so most articles (sports, markets, politics) never reach the
 parser. The decision runs on the cues of the main story and rejects the usual look-alikes: disasters and
-accidents, battles between armies and security operations against militants, ordinary crime, trials and
+accidents, battles between armies and security operations against militants, riots, ordinary crime, trials and
 anniversaries, foiled plots, hoaxes and threats, counter-terrorism policy and drills, fiction, and sport or
 market metaphors.
 """

@@ -326,6 +326,20 @@ def test_attack_verb_joined_to_a_troops_clause_is_state_force(nlp):
     assert ("shot", "negative:military") in cues
 
 
+def test_attack_words_done_by_a_crowd_are_a_riot(nlp, make_article):
+    cues = counted(nlp, "Rioters set fire to a police post in the market town on Tuesday.")
+    assert ("set fire to", "negative:riot") in cues and ("set fire to", "attack") not in cues
+    text = ("At least six people were killed on Tuesday as police fired live rounds at protesters in three towns, a "
+            "rights group said.\n\nDemonstrators torched a police post and looted shops in Eldoret. Several of the "
+            "dead had been shot by police, the group said.")
+    [result] = extract_batch([make_article(text)], nlp=nlp)
+    assert not result.is_attack_report
+    # a crowd's victims are no crowd's doing when gunmen attack it
+    [attack] = extract_batch([make_article("Gunmen opened fire on a crowd of protesters in Eldoret on Tuesday, "
+                                           "killing six people, police said.")], nlp=nlp)
+    assert attack.is_attack_report
+
+
 def test_explosion_whose_subject_is_a_gas_cylinder_is_the_accident(nlp):
     cues = counted(nlp, "A gas cylinder blew up in a crowded kitchen on Monday.")
     assert ("blew up", "attack") not in cues and ("gas cylinder", "negative:accident") in cues
