@@ -109,15 +109,14 @@ def choose_location(text: str, sentences: list[SceneSentence], places: list[Plac
         if location.city and frame_country in (None, location.country):
             return location, dateline_places[0]
     if frame is None:  # event sentences that name no place: the scene the lines above them name
-        found = _first_scene(text, [s for s in sentences if s.start < lead.start], places, country_hint, gazetteer,
-                             language)
-        return found if found[1] is not None else _dateline_country(dateline_places, country_hint, gazetteer)
+        return _first_scene(text, [s for s in sentences if s.start < lead.start], places, country_hint, gazetteer,
+                            language)
     return gazetteer.resolve([frame], country_hint), frame
 
 
-def _dateline_country(dateline_places: list[PlaceMention], country_hint: Counter,
+def dateline_country(dateline_places: list[PlaceMention], country_hint: Counter,
                       gazetteer: Gazetteer) -> tuple[Location, PlaceMention | None]:
-    """A story that names its scene by no place the gazetteer knows ("storming the Daraban police station") is
+    """A main incident whose scene no place the gazetteer knows names ("storming the Daraban police station") is
     still in the country its dateline files from; the town is the reporter's, not the scene."""
     if not dateline_places:
         return Location(), None

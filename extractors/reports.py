@@ -14,7 +14,7 @@ from extractors.attacks import profile_attack
 from extractors.casualties import CasualtyMention
 from extractors.furniture import Story
 from extractors.groups import GroupMention, classify_role, implied_claimant
-from extractors.location import SceneSentence, choose_location
+from extractors.location import SceneSentence, choose_location, dateline_country
 from extractors.places import Gazetteer, PlaceMention
 from extractors.schema import Article, Evidence, IncidentReport, Location, Perpetrator
 from extractors.segments import Role, Segmentation, is_earlier
@@ -49,7 +49,8 @@ class ArticleContext:
 
 def build_report(context: ArticleContext, role: Role, indices: list[int], date: DatedSpan | None,
                  context_sentence: int | None = None) -> IncidentReport:
-    """The incident told by these sentences; a recap without its own place borrows its intro sentence's."""
+    """The incident told by these sentences; a recap without its own place borrows its intro sentence's, a main
+    incident without one its dateline's country."""
     sentences = [context.sentences[i] for i in indices]
     evidence: list[Evidence] = []
     fields: dict = {"role": role}
@@ -64,6 +65,8 @@ def build_report(context: ArticleContext, role: Role, indices: list[int], date: 
     location, place = locate(context, sentences)
     if place is None and context_sentence is not None:
         location, place = locate(context, [context.sentences[context_sentence]])
+    if place is None and role == "main":
+        location, place = dateline_country(context.dateline_places, context.country_hint, Gazetteer.load())
     if place is not None:
         fields["location"] = location
         evidence.append(_evidence_chars(context, "location", place.start, place.end))
