@@ -362,8 +362,9 @@ def _joinable(tokens: _Tokens, j: int) -> bool:
 
 def dateline_span(text: str) -> tuple[int, int] | None:
     """The dateline opening the article body ('ISLAMABAD –', 'NAIROBI, Kenya (AP) —', 'Kirkuk (Iraq) (AFP) -'), from
-    its place name to the dash, so the caller can keep the filing city out of the attack location; failing one, the place of a
-    byline line ('Musa Ilo, Maiduguri'), which is the reporter's too. Looks only at the first lines."""
+    its place name to the dash, so the caller can keep the filing city out of the attack location; failing one,
+    the place of a byline line ('Musa Ilo, Maiduguri'), which is the reporter's too. Looks only at the first
+    lines."""
     for match in DATELINE.finditer(text, 0, DATELINE_SEARCH_CHARS):
         name = match.group("caps") or match.group("title")
         if match.group("caps") and sum(ch.isalpha() for ch in name) < 3:
