@@ -52,6 +52,11 @@ def counts(nlp, sentence: str) -> set[tuple[str, int, str]]:
     ("Cent vingt personnes ont été tuées dans le massacre.", {("killed", 120, "exact")}),
     ("D'après le maire, 9 civils ont été tués.", {("killed", 9, "exact")}),
     ("Cinq militaires ont été tués et plusieurs autres blessés.", {("killed", 5, "exact")}),
+    # "N autres" and the harm word, which the parser may leave off the number: still the number's own
+    ("Dix-neuf personnes, dont cinq policiers, ont été tuées et douze autres blessées lors d'une attaque contre un "
+     "poste de police à Tillabéri.", {("killed", 19, "exact"), ("injured", 12, "exact")}),
+    ("Neuf personnes, dont un enfant, ont été tuées et douze autres blessées dimanche dans l'attaque d'un marché.",
+     {("killed", 9, "exact"), ("injured", 12, "exact")}),
     ("Entre 20 et 30 civils ont été tués.", {("killed", 30, "about")}),
     ("Entre 20 et 25 civils ont été tués.", {("killed", 25, "about")}),
     # Estimates far apart, or closing on a vague amount, agree only on their lower bound.
