@@ -366,9 +366,19 @@ def _is_combined_total(predicate: Token) -> bool:
     if kind is None:
         return False
     quantifiers = words_of(predicate)["quantifier_determiners"]
-    return any(t.dep_ == "conj" and casualty_word_kind(t) not in (None, kind)
+    return any(t.dep_ == "conj" and casualty_word_kind(t) not in (None, kind) and not _counted_right_before(t)
                and not any(c.dep_ in OWN_COUNT_DEPS or c.like_num or c.dep_ == "det" and c.lower_ in quantifiers
                            for c in t.subtree) for t in predicate.children)
+
+
+def _counted_right_before(harm: Token) -> bool:
+    """A number right before a harm word, "other" and adverbs between, is its own count however the parser hangs
+    it: "huit civils ont été tués et douze autres blessés" is two figures (harm_right_after reads the second)."""
+    doc, others = harm.doc, words_of(harm)["other_words"]
+    index = harm.i - 1
+    while index >= 0 and (doc[index].tag_ == "RB" or doc[index].lower_ in others):
+        index -= 1
+    return index >= 0 and (doc[index].like_num or number_words(doc.lang_).is_number_word(doc[index].lower_))
 
 
 def _quantified_noun(anchor: Token) -> Token:

@@ -57,6 +57,9 @@ def counts(nlp, sentence: str) -> set[tuple[str, int, str]]:
      "poste de police à Tillabéri.", {("killed", 19, "exact"), ("injured", 12, "exact")}),
     ("Neuf personnes, dont un enfant, ont été tuées et douze autres blessées dimanche dans l'attaque d'un marché.",
      {("killed", 9, "exact"), ("injured", 12, "exact")}),
+    # ... and the number before it makes the first figure no total of dead and wounded together
+    ("Huit civils ont été tués et douze autres blessés dans l'explosion.",
+     {("killed", 8, "exact"), ("injured", 12, "exact")}),
     ("Entre 20 et 30 civils ont été tués.", {("killed", 30, "about")}),
     ("Entre 20 et 25 civils ont été tués.", {("killed", 25, "about")}),
     # Estimates far apart, or closing on a vague amount, agree only on their lower bound.
