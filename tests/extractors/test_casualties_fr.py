@@ -60,6 +60,8 @@ def counts(nlp, sentence: str) -> set[tuple[str, int, str]]:
     # ... and the number before it makes the first figure no total of dead and wounded together
     ("Huit civils ont été tués et douze autres blessés dans l'explosion.",
      {("killed", 8, "exact"), ("injured", 12, "exact")}),
+    # the buildings attacked are no victims
+    ("Un double attentat contre deux églises de Maroua a fait plus de 30 morts.", {("killed", 30, "more_than")}),
     ("Entre 20 et 30 civils ont été tués.", {("killed", 30, "about")}),
     ("Entre 20 et 25 civils ont été tués.", {("killed", 25, "about")}),
     # Estimates far apart, or closing on a vague amount, agree only on their lower bound.
