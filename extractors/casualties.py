@@ -26,7 +26,7 @@ from extractors.languages import resources, words_of
 from extractors.numbers import YEAR_LIKE, Quantity, is_not_a_headcount, number_words, quantity_at
 from extractors.schema import Count
 from extractors.subsets import counted_in_toll, is_subset
-from extractors.syntax import conj_root, preposition_phrase, prepositional_objects
+from extractors.syntax import clause_head, conj_root, preposition_phrase, prepositional_objects
 
 CasualtyKind = Literal["killed", "injured", "attackers", "attackers_killed"]
 
@@ -353,6 +353,9 @@ def _counts_a_conflict(predicate: Token) -> bool:
     words = words_of(predicate)
     conflicts, prepositions = words["conflict_nouns"], words["conflict_prepositions"]
     clause = [predicate, predicate.head] if predicate.dep_ in ("acl", "relcl", "amod", "acomp", "oprd") else [predicate]
+    verb = clause_head(predicate)
+    if verb.dep_ in ("acl", "relcl") and verb.head.lower_ in conflicts:
+        return True  # "une crise sécuritaire qui a fait des milliers de morts": the relative's antecedent did it
     return any(any(c.dep_ == "nsubj" and c.lower_ in conflicts for c in token.children)
                or any(o.lower_ in conflicts for o in prepositional_objects(token, prepositions))
                for token in clause)
