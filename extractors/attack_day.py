@@ -62,6 +62,8 @@ def _attachment_above(token: Token, cue_tokens: frozenset[int]) -> Attachment:
     """What the first attack, killing, reporting, aftermath or death word or verb above a date's root tells."""
     while token.head.i != token.i:
         head = token.head
+        if _across_a_line(token, head):
+            return "other"
         told = _telling_word(head)
         if told == "death" and _tells_the_attack(head, cue_tokens):
             return "attack"  # "four people died on Friday when a truck drove into a crowd"
@@ -78,6 +80,14 @@ def _attachment_above(token: Token, cue_tokens: frozenset[int]) -> Attachment:
             return _verb_attachment(head, cue_tokens)
         token = head
     return "other"
+
+
+def _across_a_line(token: Token, head: Token) -> bool:
+    """Whether a line break lies between a word and its head: no sentence runs across one, so the parse has glued
+    a headline line to the lead ("... le JNIM revendique\nLe bilan de l'attaque perpétrée mardi dernier"), and
+    the headline's verb dates nothing of the lead."""
+    first, last = sorted((token.i, head.i))
+    return any("\n" in t.text or "\n" in t.whitespace_ for t in token.doc[first:last])
 
 
 def _telling_word(token: Token) -> Attachment | None:

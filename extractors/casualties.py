@@ -26,7 +26,7 @@ from extractors.languages import resources, words_of
 from extractors.numbers import YEAR_LIKE, Quantity, is_not_a_headcount, number_words, quantity_at
 from extractors.schema import Count
 from extractors.subsets import counted_in_toll, is_subset
-from extractors.syntax import conj_root, preposition_phrase, prepositional_objects
+from extractors.syntax import clause_head, conj_root, preposition_phrase, prepositional_objects
 
 CasualtyKind = Literal["killed", "injured", "attackers", "attackers_killed"]
 
@@ -363,6 +363,9 @@ def _counts_a_conflict(predicate: Token) -> bool:
     words = words_of(predicate)
     conflicts, prepositions = words["conflict_nouns"], words["conflict_prepositions"]
     clause = [predicate, predicate.head] if predicate.dep_ in ("acl", "relcl", "amod", "acomp", "oprd") else [predicate]
+    verb = clause_head(predicate)
+    if verb.dep_ in ("acl", "relcl") and verb.head.lower_ in conflicts:
+        return True  # "une crise sécuritaire qui a fait des milliers de morts": the relative's antecedent did it
     return any(any(c.dep_ == "nsubj" and c.lower_ in conflicts for c in token.children)
                or any(o.lower_ in conflicts for o in prepositional_objects(token, prepositions))
                for token in clause)
@@ -376,9 +379,19 @@ def _is_combined_total(predicate: Token) -> bool:
     if kind is None:
         return False
     quantifiers = words_of(predicate)["quantifier_determiners"]
-    return any(t.dep_ == "conj" and casualty_word_kind(t) not in (None, kind)
+    return any(t.dep_ == "conj" and casualty_word_kind(t) not in (None, kind) and not _counted_right_before(t)
                and not any(c.dep_ in OWN_COUNT_DEPS or c.like_num or c.dep_ == "det" and c.lower_ in quantifiers
                            for c in t.subtree) for t in predicate.children)
+
+
+def _counted_right_before(harm: Token) -> bool:
+    """A number right before a harm word, "other" and adverbs between, is its own count however the parser hangs
+    it: "huit civils ont été tués et douze autres blessés" is two figures (harm_right_after reads the second)."""
+    doc, others = harm.doc, words_of(harm)["other_words"]
+    index = harm.i - 1
+    while index >= 0 and (doc[index].tag_ == "RB" or doc[index].lower_ in others):
+        index -= 1
+    return index >= 0 and (doc[index].like_num or number_words(doc.lang_).is_number_word(doc[index].lower_))
 
 
 def _quantified_noun(anchor: Token) -> Token:

@@ -153,13 +153,16 @@ def quantified_harm(noun: Token) -> tuple[Harm | None, int]:
 
 
 def harm_right_after(doc: Doc, quantity: Quantity) -> tuple[Harm | None, int]:
-    """A bare number followed by its own harm word, adverbs and auxiliaries allowed between: "left three dead and
-    three seriously hurt", "12 critically injured", "17 sont mortes et vingt-quatre ont été blessées". The parse
-    often hangs such a number on the first harm word."""
+    """A bare number followed by its own harm word, adverbs, auxiliaries and "other" allowed between: "left three
+    dead and three seriously hurt", "12 critically injured", "17 sont mortes et vingt-quatre ont été blessées",
+    "ont été tuées et douze autres blessées" (the harm word a plural noun there). The parse often hangs such a
+    number on the first harm word."""
+    others = words_of(doc)["other_words"]
     index = quantity.last + 1
-    while index < len(doc) and (doc[index].tag_ == "RB" or doc[index].dep_ in ("aux", "auxpass", "cop")):
+    while index < len(doc) and (doc[index].tag_ == "RB" or doc[index].dep_ in ("aux", "auxpass", "cop")
+                                or doc[index].lower_ in others):
         index += 1
-    if index < len(doc) and doc[index].tag_ in ("VBN", "JJ") and casualty_word_kind(doc[index]):
+    if index < len(doc) and doc[index].tag_ in ("VBN", "JJ", "NNS") and casualty_word_kind(doc[index]):
         return casualty_word_kind(doc[index]), index
     return None, doc[quantity.last].i
 

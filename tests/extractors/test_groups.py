@@ -217,3 +217,15 @@ def test_french_anaphoric_claim_goes_to_the_group_named_before():
     last = "Le groupe a revendiqué l'attaque samedi."
     found = implied_claimant(last, find_groups(text), sentence_start=len(text), language="fr")
     assert found is not None and found.name == "Ansarul Islam"
+
+
+@pytest.mark.parametrize(("text", "name", "branch"), [
+    ("La branche ouest-africaine de l'Etat islamique (Iswap) a revendiqué l'attentat.", "Islamic State",
+     "West Africa Province"),
+    ("L'attaque a été revendiquée par Al-Qaïda au Maghreb islamique (Aqmi).", "al-Qaeda in the Islamic Maghreb", None),
+    ("Aqpa a revendiqué l'attaque au Yémen.", "al-Qaeda in the Arabian Peninsula", None),
+])
+def test_acronyms_the_french_press_writes_as_words(text, name, branch):
+    """AFP's French copy writes acronyms read as words with one capital: "Iswap", "Aqmi", "Aqpa"."""
+    found = [g for g in find_groups(text) if g.name == name]
+    assert found and (branch is None or any(g.branch == branch for g in found))

@@ -147,6 +147,10 @@ def french_main_date(nlp_fr, make_article, text: str) -> dt.date | None:
         ("Un attentat-suicide a fait douze morts à Kolofata, dans l'Extrême-Nord.\n\nLundi soir, deux jeunes "
          "femmes se sont mêlées à la foule du marché. L'une des deux kamikazes a déclenché sa charge explosive "
          "près des étals.", MONDAY),
+        # a headline line glued above the lead: the parse hangs the lead's day on the headline's claim verb
+        ("Attaque de Kodiel: 14 morts selon un nouveau bilan, le JNIM revendique\nLe bilan de l'attaque perpétrée "
+         "lundi dernier contre la localité de Kodiel, dans la province du Séno, s'établit désormais à 14 morts, "
+         "a-t-on appris mercredi auprès des autorités régionales.", MONDAY),
     ],
 )
 def test_the_attack_s_day_in_french(nlp_fr, make_article, text, expected):
