@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from streams.elasticsearch.client import settings_client_options
 from streams.elasticsearch.indexer import Indexer
-from streams.runtime.faust_workarounds import keep_buffered_records_on_resume
+from streams.runtime.faust_workarounds import keep_buffered_records_on_resume, seek_partition_starts_too
 from streams.runtime.messages import DeadLetter
 from streams.runtime.topics import TopicSpec, private_topic_specs, topic_specs
 from streams.settings import Settings
@@ -127,6 +127,7 @@ def create_app(settings: Settings) -> Pipeline:
         table_cleanup_interval=60.0,
     )
     keep_buffered_records_on_resume(app)
+    seek_partition_starts_too()
     specs = topic_specs(settings.topics)
     specs["alert_releases"] = private_topic_specs(settings.worker.app_id, settings.topics)["alert_releases"]
     topics = {key: _declare(app, key, spec) for key, spec in specs.items()}

@@ -1,5 +1,6 @@
 """Faust workarounds: keep records that agents have buffered when Faust resumes a flow that is already
-running, and check at start-up that Faust is still the code those workarounds were worked out on.
+running, seek partitions whose committed offset is their start back to it, and check at start-up that Faust
+is still the code those workarounds were worked out on.
 
 Faust clears every agent's buffer whenever it resumes flow control. At the end of table recovery it
 resumes the stream partitions, lets the fetcher deliver their records, and only then resumes flow
@@ -8,16 +9,26 @@ in between are dropped from the buffers, yet Faust's read-offset and gap bookkee
 delivered and commits past them. A worker restarting with a backlog lost up to a few dozen articles
 this way. Clearing is only right after a suspend (a rebalance), and the rebalance clears the buffers
 itself then. The analysis is in docs/architecture.md ("A restart with a backlog", "Scaling limits").
+
+Faust also lets the fetcher run while it finishes recovery, and records taken from Kafka in that window can be
+dropped before any agent sees them; "seek stream partitions to committed offsets" is what makes them read
+again. aiokafka's seek_to_committed seeks only to offsets above 0, so a partition whose committed offset is 0
+(or that has none) kept the position past the dropped records: a worker restarted with one alert waiting at
+offset 0 never delivered it.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import importlib.metadata
 import inspect
+from collections.abc import Mapping
 
 import faust
+from faust.transport.consumer import ThreadDelegateConsumer
+from faust.types import TP
 from mode.utils.queues import FlowControlEvent
 
 # The versions the analysis was done on; pyproject.toml pins them.
@@ -34,6 +45,9 @@ ANALYSED_SOURCES = {
     "faust.tables.recovery:Recovery.on_recovery_completed": "6ef567acf072e46d",
     # The commit bookkeeping that InOrderAcks and topics.commit_start_offsets work around.
     "faust.transport.consumer:Consumer._new_offset": "1d2c7ea89a7ad4f1",
+    # Patched here: the seek to committed offsets after recovery and when the flow is not active.
+    "faust.transport.consumer:ThreadDelegateConsumer.seek_to_committed": "f1d483b861b0328b",
+    "faust.transport.consumer:Consumer.perform_seek": "0e8c130ff4b0afd8",
 }
 
 
@@ -79,3 +93,34 @@ def keep_buffered_records_on_resume(app: faust.App) -> None:
             resume()
 
     flow_control.resume = resume_if_suspended
+
+
+def seek_partition_starts_too() -> None:
+    """Make Faust's seek to committed offsets also seek the stream partitions that are at their start.
+
+    Changelog partitions are left alone: recovery positions them itself, and standbys keep reading on.
+    A partition without a committed offset goes to its first offset, as consumer_auto_offset_reset="earliest"
+    (the app's setting) would.
+    """
+    check_faust_as_analysed()
+    seek_to_committed = ThreadDelegateConsumer.seek_to_committed
+    if getattr(seek_to_committed, "seeks_partition_starts", False):
+        return
+
+    # wraps sets __wrapped__, through which source_digest still reads Faust's own function.
+    @functools.wraps(seek_to_committed)
+    async def seek_to_committed_and_starts(self) -> Mapping[TP, int]:
+        committed = await seek_to_committed(self)
+        await seek_to_start(self, committed)
+        return committed
+
+    seek_to_committed_and_starts.seeks_partition_starts = True
+    ThreadDelegateConsumer.seek_to_committed = seek_to_committed_and_starts
+
+
+async def seek_to_start(consumer, committed: Mapping[TP, int | None]) -> None:
+    """Seek each stream partition whose committed offset is 0 or missing to its first offset."""
+    at_start = [tp for tp, offset in committed.items() if not offset and not consumer._is_changelog_tp(tp)]
+    if at_start:
+        firsts = await consumer._thread.earliest_offsets(*at_start)
+        await consumer._thread.seek_wait({tp: firsts[tp] for tp in at_start})
